@@ -1,0 +1,47 @@
+/*
+ * dsp: small numeric helpers shared by the engine's modules.
+ */
+#ifndef BEATTY_DSP_H
+#define BEATTY_DSP_H
+
+#include <math.h>
+#include <stdint.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+static inline float db_to_gain(float db) { return db <= -144.0f ? 0.0f : powf(10.0f, db / 20.0f); }
+static inline float gain_to_db(float g) { return g <= 1e-8f ? -160.0f : 20.0f * log10f(g); }
+
+/* Constant-power pan: pan -1..1 gives gains whose squares sum to 1
+ * (-3 dB each at the centre). */
+static inline void pan_gains(float pan, float *l, float *r)
+{
+	float th = (pan + 1.0f) * (float)M_PI * 0.25f;
+	*l = cosf(th);
+	*r = sinf(th);
+}
+
+/* xorshift32: a tiny deterministic noise source. */
+static inline uint32_t dsp_rand(uint32_t *s)
+{
+	uint32_t x = *s ? *s : 0x9e3779b9u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+/* Uniform in [-1, 1). */
+static inline float dsp_randf(uint32_t *s)
+{
+	return (float)(int32_t)dsp_rand(s) * (1.0f / 2147483648.0f);
+}
+
+/* Flush-to-zero and denormals-are-zero for the calling thread, so a
+ * decaying tail cannot slow the CPU down; returns the previous state for
+ * dsp_denormals_restore(). */
+unsigned long dsp_denormals_off(void);
+void dsp_denormals_restore(unsigned long saved);
+
+#endif

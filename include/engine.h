@@ -1,0 +1,66 @@
+/*
+ * engine: turns a song into sound.  The one engine behind offline render,
+ * live playback and the tests.
+ *
+ * Pull-based: engine_render() fills the next frames.  The sequencer walks
+ * order list -> pattern -> row -> tick; every tick boundary falls on an
+ * exact sample computed with integer arithmetic, so timing is
+ * sample-accurate at any rate and never drifts.  Voices come from a pool
+ * sized at creation; rendering never allocates, locks or does I/O, and
+ * flushes denormals.  The same song, rate and start position always give
+ * the same samples.
+ *
+ * Threading: an engine belongs to one thread at a time (the audio thread
+ * while playing).  It reads the song it was given and nothing else; the
+ * caller must not change that song while the engine may be rendering.
+ */
+#ifndef BEATTY_ENGINE_H
+#define BEATTY_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "song.h"
+
+#define ENGINE_BLOCK     64      /* largest internal block, frames */
+#define ENGINE_MAX_TAIL  30      /* seconds of release tail at most */
+
+typedef struct engine engine_t;
+
+typedef struct engine_pos {
+	int order, pattern, row, tick;
+	int bpm, tpl;
+	int64_t frame;               /* frames rendered since engine_start */
+	bool ended;                  /* the sequence is over (tails may ring on) */
+	bool done;                   /* tails finished too: nothing more to hear */
+} engine_pos_t;
+
+/* Creates an engine for song at rate Hz (8000..384000), positioned at the
+ * start.  Returns NULL on allocation failure or a bad rate. */
+engine_t *engine_create(const song_t *song, int rate);
+void engine_destroy(engine_t *e);
+
+/* Resets all playback state and starts at order, row. */
+void engine_start(engine_t *e, int order, int row);
+
+/* When loop is on the song goes back to its restart order at its end
+ * instead of ending (live playback); off by default (render). */
+void engine_set_loop(engine_t *e, bool loop);
+
+/* Fills out with frames interleaved stereo float frames.  Returns the
+ * number written; fewer than asked only once the song has ended and its
+ * tails have died away (the rest of out is zeroed). */
+size_t engine_render(engine_t *e, float *out, size_t frames);
+
+void engine_get_pos(const engine_t *e, engine_pos_t *pos);
+
+/* Frame at which the sequence ended (its last row finished), or -1 while
+ * it has not. */
+int64_t engine_end_frame(const engine_t *e);
+
+/* Length of the song in frames at rate, from its first row to the end of
+ * its last row (no tails), found by running the sequencer without sound.
+ * Returns -1 on allocation failure. */
+int64_t engine_song_frames(const song_t *song, int rate);
+
+#endif

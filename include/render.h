@@ -1,0 +1,40 @@
+/*
+ * render: the offline sink.  Runs the engine as fast as it can and writes
+ * a WAV file through libsndfile, with TPDF dither when reducing to 16 or
+ * 24 bit.  Runs on whatever thread calls it (the CLI, or a UI worker).
+ */
+#ifndef BEATTY_RENDER_H
+#define BEATTY_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "song.h"
+
+typedef struct render_opts {
+	int rate;           /* Hz */
+	int bits;           /* 16, 24 or 32 (float) */
+	bool dither;        /* TPDF dither for 16/24 bit (default on) */
+	/* Called now and then with frames done and the expected total
+	 * (the total may grow while release tails ring). */
+	void (*progress)(void *user, int64_t done, int64_t total);
+	void *user;
+} render_opts_t;
+
+typedef struct render_result {
+	int64_t frames;       /* length written */
+	int64_t song_frames;  /* the part before the tails */
+	float peak;           /* linear peak of the float mix, before conversion */
+	int64_t clipped;      /* samples beyond full scale, before conversion */
+} render_result_t;
+
+void render_opts_default(render_opts_t *o);
+
+/* Renders song into a WAV at path.  Returns 0, or -1 with a message. */
+int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
+                  render_result_t *res, char *err, size_t errlen);
+
+/* Renders song into a malloc'd interleaved stereo float buffer (tests and
+ * analysis).  Returns the frame count or -1; *out must be freed. */
+int64_t render_to_buffer(const song_t *song, int rate, float **out);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * sampler: the sample-playback voice.
+ *
+ * Plays a loaded sample_t at any pitch with 4-point cubic (Hermite)
+ * interpolation, forward or ping-pong loops, an ADSR envelope and short
+ * ramps so starts from an offset and cuts do not click.  Plain state on
+ * the audio thread: no allocation, no locks, no I/O.
+ */
+#ifndef BEATTY_SAMPLER_H
+#define BEATTY_SAMPLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "env.h"
+#include "song.h"
+
+typedef struct sampler_voice {
+	float rate;
+	double pos;        /* fractional frame position in the sample */
+	int dir;           /* +1 forward, -1 backward (ping-pong) */
+	bool ended;        /* ran off the end of an unlooped sample */
+	int ramp;          /* samples left in the start declick ramp */
+	int ramp_len;
+	env_t amp;
+} sampler_voice_t;
+
+/* Starts playback at frame `offset` (sample offset command). */
+void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset);
+void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p);
+void sampler_voice_kill(sampler_voice_t *v, float seconds);
+/* Renders n frames at freq_hz (the note's frequency; root note and
+ * finetune map it to a playback step) into l and r, overwritten; mono
+ * samples go to both.  Returns false once the voice has finished. */
+bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz, float *l, float *r, int n);
+bool sampler_voice_active(const sampler_voice_t *v);
+
+/* Playback step in sample frames per output frame for freq_hz. */
+double sampler_step(const sampler_params_t *p, double freq_hz, float rate);
+
+#endif

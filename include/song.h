@@ -1,0 +1,206 @@
+/*
+ * song: the in-memory song model (what a .bty file holds).
+ *
+ * A song is plain data: settings, instruments (synth parameters or a
+ * sampler with its loaded sample), channels, patterns of cells and the
+ * order list.  It knows nothing of files (songfile.c), sound (engine.c)
+ * or screens.  Whoever owns a song_t owns everything it points to;
+ * sample data is immutable once loaded.
+ */
+#ifndef BEATTY_SONG_H
+#define BEATTY_SONG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "env.h"
+
+#define SONG_FORMAT          1
+#define SONG_MAX_CHANNELS    64
+#define SONG_MAX_ROWS        256
+#define SONG_MAX_PATTERNS    256
+#define SONG_MAX_ORDERS      256
+#define SONG_MAX_INSTRUMENTS 255   /* numbered 01..FF; 00 means "none" */
+#define SONG_NAME_MAX        64
+#define SONG_TEXT_MAX        128
+#define SONG_PATH_MAX        256
+
+#define SONG_BPM_MIN   20
+#define SONG_BPM_MAX   999
+#define SONG_LPB_MIN   1
+#define SONG_LPB_MAX   32
+#define SONG_TPL_MIN   1
+#define SONG_TPL_MAX   31
+#define SONG_SWING_MAX 75          /* percent; 33 is a triplet shuffle */
+
+#define VOL_NONE 0xFF              /* empty volume column */
+#define VOL_MAX  0x40
+
+/* One tracker cell.  fx is the effect letter ('0'..'9', 'A'..'Z') or 0
+ * for none; param its two hex digits. */
+typedef struct cell {
+	uint8_t note;   /* NOTE_* from note.h */
+	uint8_t inst;   /* 0 = none, 1..255 */
+	uint8_t vol;    /* 0..0x40, VOL_NONE */
+	uint8_t fx;
+	uint8_t param;
+} cell_t;
+
+typedef struct pattern {
+	int rows;
+	cell_t *cells;        /* rows * song->channels, row-major */
+} pattern_t;
+
+/* X-macros keep each enum and the names the file format uses in one list. */
+#define WAVE_LIST(X) \
+	X(WAVE_SINE, "sine") X(WAVE_SAW, "saw") X(WAVE_SQUARE, "square") \
+	X(WAVE_TRIANGLE, "triangle") X(WAVE_NOISE, "noise")
+#define FILTER_LIST(X) \
+	X(FILTER_OFF, "off") X(FILTER_LP, "lowpass") X(FILTER_HP, "highpass") \
+	X(FILTER_BP, "bandpass")
+#define LFO_TARGET_LIST(X) \
+	X(LFO_TO_PITCH, "pitch") X(LFO_TO_CUTOFF, "cutoff") \
+	X(LFO_TO_AMP, "amp") X(LFO_TO_PW, "pw")
+#define LOOP_LIST(X) \
+	X(LOOP_OFF, "off") X(LOOP_FORWARD, "forward") X(LOOP_PINGPONG, "pingpong")
+#define INST_TYPE_LIST(X) \
+	X(INST_SYNTH, "synth") X(INST_SAMPLER, "sampler")
+
+#define ENUM_ITEM(e, s) e,
+typedef enum { WAVE_LIST(ENUM_ITEM) WAVE_COUNT } wave_t;
+typedef enum { FILTER_LIST(ENUM_ITEM) FILTER_COUNT } filter_mode_t;
+typedef enum { LFO_TARGET_LIST(ENUM_ITEM) LFO_TARGET_COUNT } lfo_target_t;
+typedef enum { LOOP_LIST(ENUM_ITEM) LOOP_COUNT } loop_mode_t;
+typedef enum { INST_TYPE_LIST(ENUM_ITEM) INST_TYPE_COUNT } inst_type_t;
+#undef ENUM_ITEM
+
+extern const char *const wave_names[WAVE_COUNT];
+extern const char *const filter_names[FILTER_COUNT];
+extern const char *const lfo_target_names[LFO_TARGET_COUNT];
+extern const char *const loop_names[LOOP_COUNT];
+extern const char *const inst_type_names[INST_TYPE_COUNT];
+
+/* Looks name up in a table of n names; returns the index or -1. */
+int song_enum_lookup(const char *const *names, int n, const char *name);
+
+typedef struct synth_params {
+	wave_t osc1_wave;
+	float osc1_pw;          /* pulse width 0.05..0.95 (square only) */
+	wave_t osc2_wave;
+	float osc2_pw;
+	float osc2_semi;        /* -48..48 semitones */
+	float osc2_detune;      /* -100..100 cents */
+	float osc_mix;          /* 0 = osc1 only, 1 = osc2 only */
+	float pitch_env;        /* semitones added at note start, decaying */
+	float pitch_decay;      /* seconds for the pitch sweep to fall by 1/e */
+	filter_mode_t filter;
+	float cutoff;           /* Hz, 20..20000 */
+	float resonance;        /* 0..1 (1 = self-oscillation edge) */
+	float filter_env;       /* octaves the filter envelope adds, -8..8 */
+	float keytrack;         /* 0..1: cutoff follows the note */
+	adsr_params_t amp;
+	adsr_params_t fenv;
+	wave_t lfo_wave;        /* sine, triangle, square, saw */
+	float lfo_rate;         /* Hz */
+	float lfo_depth;        /* pitch: semitones; cutoff: octaves; amp, pw: 0..1 */
+	lfo_target_t lfo_target;
+	float volume;           /* dB */
+} synth_params_t;
+
+/* Loaded sample data: interleaved float, 1 or 2 channels. */
+typedef struct sample {
+	float *data;
+	int channels;
+	int64_t frames;
+	int rate;
+} sample_t;
+
+typedef struct sampler_params {
+	char path[SONG_PATH_MAX];  /* as written in the song: relative to its folder */
+	int root;                  /* note that plays the sample at its own rate */
+	int finetune;              /* cents, -100..100 */
+	float volume;              /* dB */
+	loop_mode_t loop;
+	int64_t loop_start;        /* frames; loop_end exclusive */
+	int64_t loop_end;
+	adsr_params_t amp;
+	sample_t sample;           /* empty (data NULL) until loaded */
+} sampler_params_t;
+
+typedef struct instrument {
+	char name[SONG_NAME_MAX];
+	inst_type_t type;
+	synth_params_t synth;
+	sampler_params_t sampler;
+} instrument_t;
+
+typedef struct channel {
+	char name[SONG_NAME_MAX];
+	float volume;   /* fader, dB */
+	float pan;      /* -1 (left) .. 1 (right), constant-power */
+	bool mute, solo;
+} channel_t;
+
+typedef struct order {
+	int pattern;
+	char label[SONG_NAME_MAX];   /* section name: intro, verse... may be empty */
+} order_t;
+
+/* A key=value line the loader did not know, kept so a song written by a
+ * newer beatty survives a round trip through this one. */
+typedef struct song_extra {
+	char *section;
+	char *key;
+	char *value;
+} song_extra_t;
+
+typedef struct song {
+	char title[SONG_TEXT_MAX];
+	char artist[SONG_TEXT_MAX];
+	int bpm, lpb, tpl, swing;
+	int restart;                 /* order the song loops back to */
+	int channels;
+	channel_t channel[SONG_MAX_CHANNELS];
+	instrument_t *inst[SONG_MAX_INSTRUMENTS + 1];   /* [0] unused */
+	pattern_t *pattern[SONG_MAX_PATTERNS];
+	int norders;
+	order_t order[SONG_MAX_ORDERS];
+	song_extra_t *extra;
+	int nextra;
+	char dir[SONG_PATH_MAX];     /* folder sample paths are relative to */
+} song_t;
+
+/* An empty song: 120 BPM, 4 lines per beat, 6 ticks per line, 4 channels,
+ * one empty 64-row pattern in the order list. */
+void song_init(song_t *s);
+/* Frees everything the song owns (patterns, instruments, samples). */
+void song_deinit(song_t *s);
+
+/* Sets the channel count (1..SONG_MAX_CHANNELS), keeping the cells of the
+ * channels that remain.  Returns false on allocation failure. */
+bool song_set_channels(song_t *s, int channels);
+
+/* Creates pattern idx with `rows` empty rows if it does not exist;
+ * returns it, or NULL on allocation failure or bad index. */
+pattern_t *song_pattern_new(song_t *s, int idx, int rows);
+void song_pattern_free(song_t *s, int idx);
+/* Resizes a pattern, keeping the rows that remain. */
+bool song_pattern_resize(song_t *s, int idx, int rows);
+
+/* The cell at row, channel of pattern p (caller checks bounds). */
+static inline cell_t *song_cell(const song_t *s, const pattern_t *p, int row, int ch)
+{
+	return &p->cells[(size_t)row * (size_t)s->channels + (size_t)ch];
+}
+
+/* Default parameters for a new instrument of each type. */
+void synth_params_default(synth_params_t *p);
+void sampler_params_default(sampler_params_t *p);
+
+/* Creates instrument idx (1..255) of `type` with default parameters. */
+instrument_t *song_inst_new(song_t *s, int idx, inst_type_t type);
+void song_inst_free(song_t *s, int idx);
+
+/* Remembers an unknown key for the round trip. */
+bool song_extra_add(song_t *s, const char *section, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * env: ADSR.  Decay and release are exponential, with their time defined
+ * as the time to fall 80 dB (to ENV_FLOOR of the distance), after which
+ * the stage ends exactly: a released voice reaches true zero and frees
+ * its slot instead of ringing on at -200 dB.
+ */
+#include <math.h>
+#include "env.h"
+
+#define ENV_FLOOR 1e-4f             /* -80 dB: where a fall counts as done */
+#define ENV_MIN_ATTACK 0.0005f      /* an instant jump to full level clicks */
+
+static float fall_coef(float seconds, float rate)
+{
+	float n = seconds * rate;
+	return n < 1.0f ? 0.0f : expf(logf(ENV_FLOOR) / n);
+}
+
+void env_start(env_t *e, const adsr_params_t *p, float rate)
+{
+	float a = p->attack > ENV_MIN_ATTACK ? p->attack : ENV_MIN_ATTACK;
+	if (e->stage == ENV_IDLE)
+		e->level = 0.0f;
+	e->rate = rate;
+	e->stage = ENV_ATTACK;
+	e->step = 1.0f / (a * rate);
+}
+
+void env_release(env_t *e, const adsr_params_t *p)
+{
+	if (e->stage == ENV_IDLE || e->stage == ENV_KILL)
+		return;
+	e->stage = ENV_RELEASE;
+	e->release_from = e->level;
+	e->coef = fall_coef(p->release, e->rate);
+}
+
+void env_kill(env_t *e, float seconds)
+{
+	if (e->stage == ENV_IDLE)
+		return;
+	long n = (long)(seconds * e->rate);
+	if (n < 1)
+		n = 1;
+	e->stage = ENV_KILL;
+	e->remaining = n;
+	e->step = e->level / (float)n;
+}
+
+float env_next(env_t *e, const adsr_params_t *p)
+{
+	switch (e->stage) {
+	case ENV_IDLE:
+		return 0.0f;
+	case ENV_ATTACK:
+		e->level += e->step;
+		if (e->level >= 1.0f) {
+			e->level = 1.0f;
+			e->stage = ENV_DECAY;
+			e->target = p->sustain < 0.0f ? 0.0f : p->sustain > 1.0f ? 1.0f : p->sustain;
+			e->coef = fall_coef(p->decay, e->rate);
+		}
+		return e->level;
+	case ENV_DECAY:
+		e->level = e->target + (e->level - e->target) * e->coef;
+		if (e->level - e->target <= ENV_FLOOR * (1.0f - e->target)) {
+			e->level = e->target;
+			e->stage = e->target > 0.0f ? ENV_SUSTAIN : ENV_IDLE;
+		}
+		return e->level;
+	case ENV_SUSTAIN:
+		return e->level;
+	case ENV_RELEASE:
+		e->level *= e->coef;
+		if (e->level <= ENV_FLOOR * (e->release_from > ENV_FLOOR ? e->release_from : 1.0f)) {
+			e->level = 0.0f;
+			e->stage = ENV_IDLE;
+		}
+		return e->level;
+	case ENV_KILL:
+		e->level -= e->step;
+		if (--e->remaining <= 0 || e->level <= 0.0f) {
+			e->level = 0.0f;
+			e->stage = ENV_IDLE;
+		}
+		return e->level;
+	}
+	return 0.0f;
+}
+
+void env_run(env_t *e, const adsr_params_t *p, float *out, int n)
+{
+	if (e->stage == ENV_SUSTAIN) {
+		for (int i = 0; i < n; i++)
+			out[i] = e->level;
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		out[i] = env_next(e, p);
+}
+
+bool env_active(const env_t *e)
+{
+	return e->stage != ENV_IDLE;
+}

@@ -1,0 +1,314 @@
+/*
+ * main: the beatty command line.  Each subcommand is a small function
+ * over the library; exit codes are 0 ok, 1 bad input, 2 usage.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "dsp.h"
+#include "engine.h"
+#include "render.h"
+#include "songfile.h"
+
+#define EXIT_BAD_INPUT 1
+#define EXIT_USAGE     2
+
+static const char usage_text[] =
+	"usage: beatty COMMAND [OPTIONS] SONG\n"
+	"\n"
+	"commands:\n"
+	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--progress|--no-progress]\n"
+	"                  render the song to a WAV file (default: SONG's name in this folder)\n"
+	"  check SONG      validate the song and its samples\n"
+	"  info SONG [--rate HZ]\n"
+	"                  print title, tempo, length, channels, patterns and instruments\n"
+	"  fmt SONG [-w]   print the song in canonical form (-w: rewrite the file in place)\n"
+	"\n"
+	"  -h, --help      this help\n"
+	"  -V, --version   the version\n"
+	"\n"
+	"exit status: 0 ok, 1 bad input (the message names file and line), 2 usage\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "beatty: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see 'beatty --help')\n");
+	return EXIT_USAGE;
+}
+
+static void warn_cb(void *user, const char *file, int line, const char *msg)
+{
+	(void)user;
+	if (line > 0)
+		fprintf(stderr, "%s:%d: warning: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s: warning: %s\n", file, msg);
+}
+
+static int load(song_t *s, const char *path, int flags)
+{
+	songfile_error_t err;
+	if (songfile_load(s, path, flags, &err, warn_cb, NULL) != 0) {
+		char buf[600];
+		songfile_error_format(&err, buf, sizeof(buf));
+		fprintf(stderr, "%s\n", buf);
+		return -1;
+	}
+	return 0;
+}
+
+static bool parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static void format_time(int64_t frames, int rate, char *buf, size_t n)
+{
+	int64_t ms = (frames * 1000 + rate / 2) / rate;
+	snprintf(buf, n, "%d:%02d.%03d", (int)(ms / 60000), (int)(ms / 1000 % 60), (int)(ms % 1000));
+}
+
+/* One subcommand's options: the song path plus named values. */
+typedef struct cli_args {
+	const char *song;
+	const char *out;
+	long rate;
+	int bits;
+	int progress;        /* -1 auto (a terminal), 0 off, 1 on */
+	bool write;
+} cli_args_t;
+
+static int parse_args(int argc, char **argv, cli_args_t *a, const char *allowed)
+{
+	*a = (cli_args_t){ .rate = 48000, .bits = 24, .progress = -1 };
+	for (int i = 0; i < argc; i++) {
+		const char *o = argv[i];
+#define TAKES(name) (!strcmp(o, name) && strstr(allowed, name))
+		if (TAKES("-o") || TAKES("--rate") || TAKES("--bits")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", o);
+			const char *v = argv[++i];
+			if (!strcmp(o, "-o")) {
+				a->out = v;
+			} else if (!strcmp(o, "--rate")) {
+				if (!parse_int(v, 8000, 384000, &a->rate))
+					return usage_error("bad --rate '%s' (8000..384000)", v);
+			} else if (!strcmp(v, "16") || !strcmp(v, "24")) {
+				a->bits = atoi(v);
+			} else if (!strcmp(v, "32f") || !strcmp(v, "32")) {
+				a->bits = 32;
+			} else {
+				return usage_error("bad --bits '%s' (16, 24 or 32f)", v);
+			}
+		} else if (TAKES("--progress")) {
+			a->progress = 1;
+		} else if (TAKES("--no-progress")) {
+			a->progress = 0;
+		} else if (TAKES("-w")) {
+			a->write = true;
+		} else if (o[0] == '-' && o[1]) {
+			return usage_error("unknown option '%s'", o);
+		} else if (a->song) {
+			return usage_error("one song at a time ('%s' is one too many)", o);
+		} else {
+			a->song = o;
+		}
+#undef TAKES
+	}
+	if (!a->song)
+		return usage_error("%s", "no song given");
+	return 0;
+}
+
+static void progress_bar(void *user, int64_t done, int64_t total)
+{
+	int *last = user;
+	int pct = total > 0 ? (int)(done * 100 / total) : 0;
+	if (pct > 100)
+		pct = 100;
+	if (pct == *last)
+		return;
+	*last = pct;
+	char bar[41];
+	int fill = pct * 40 / 100;
+	memset(bar, '#', (size_t)fill);
+	memset(bar + fill, '-', (size_t)(40 - fill));
+	bar[40] = 0;
+	fprintf(stderr, "\rrendering [%s] %3d%%", bar, pct);
+	fflush(stderr);
+}
+
+/* "songs/demo.bty" -> "demo.wav" */
+static void default_out(const char *song, char *buf, size_t n)
+{
+	const char *base = strrchr(song, '/');
+	base = base ? base + 1 : song;
+	snprintf(buf, n, "%s", base);
+	char *dot = strrchr(buf, '.');
+	if (dot && dot != buf)
+		*dot = 0;
+	size_t len = strlen(buf);
+	snprintf(buf + len, n - len, ".wav");
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	cli_args_t a;
+	int rc = parse_args(argc, argv, &a, "-o --rate --bits --progress --no-progress");
+	if (rc)
+		return rc;
+	song_t s;
+	if (load(&s, a.song, SONGFILE_LOAD_SAMPLES) != 0)
+		return EXIT_BAD_INPUT;
+	char outbuf[1024];
+	if (!a.out) {
+		default_out(a.song, outbuf, sizeof(outbuf));
+		a.out = outbuf;
+	}
+	render_opts_t o;
+	render_opts_default(&o);
+	o.rate = (int)a.rate;
+	o.bits = a.bits;
+	int last = -1;
+	if (a.progress == 1 || (a.progress == -1 && isatty(STDERR_FILENO))) {
+		o.progress = progress_bar;
+		o.user = &last;
+	}
+	render_result_t res;
+	char err[512];
+	rc = render_to_wav(&s, a.out, &o, &res, err, sizeof(err));
+	if (o.progress)
+		fprintf(stderr, "\n");
+	song_deinit(&s);
+	if (rc != 0) {
+		fprintf(stderr, "beatty: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	char len[32];
+	format_time(res.frames, o.rate, len, sizeof(len));
+	printf("%s: %s, %d Hz, %s, peak %.1f dBFS\n", a.out, len, o.rate,
+	       o.bits == 32 ? "32-bit float" : o.bits == 24 ? "24-bit" : "16-bit",
+	       gain_to_db(res.peak));
+	if (res.clipped)
+		printf("note: the mix clipped (%lld samples above 0 dBFS); "
+		       "turn channel volumes down\n", (long long)res.clipped);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	cli_args_t a;
+	int rc = parse_args(argc, argv, &a, "");
+	if (rc)
+		return rc;
+	song_t s;
+	if (load(&s, a.song, SONGFILE_LOAD_SAMPLES) != 0)
+		return EXIT_BAD_INPUT;
+	song_deinit(&s);
+	printf("%s: ok\n", a.song);
+	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	cli_args_t a;
+	int rc = parse_args(argc, argv, &a, "--rate");
+	if (rc)
+		return rc;
+	song_t s;
+	if (load(&s, a.song, 0) != 0)
+		return EXIT_BAD_INPUT;
+	int64_t frames = engine_song_frames(&s, (int)a.rate);
+	int npat = 0, ninst = 0;
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++)
+		npat += s.pattern[i] != NULL;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		ninst += s.inst[i] != NULL;
+	char len[32];
+	format_time(frames, (int)a.rate, len, sizeof(len));
+	printf("title:       %s\n", s.title);
+	printf("artist:      %s\n", s.artist);
+	printf("tempo:       %d BPM, %d lines per beat, %d ticks per line, swing %d%%\n",
+	       s.bpm, s.lpb, s.tpl, s.swing);
+	printf("length:      %s (%lld frames at %ld Hz, before release tails)\n", len,
+	       (long long)frames, a.rate);
+	printf("channels:    %d\n", s.channels);
+	printf("patterns:    %d, %d in the order list\n", npat, s.norders);
+	printf("instruments: %d\n", ninst);
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		const instrument_t *in = s.inst[i];
+		if (!in)
+			continue;
+		printf("  %02X %-8s %s%s%s\n", i, inst_type_names[in->type], in->name,
+		       in->type == INST_SAMPLER ? "  " : "",
+		       in->type == INST_SAMPLER ? in->sampler.path : "");
+	}
+	song_deinit(&s);
+	return 0;
+}
+
+static int cmd_fmt(int argc, char **argv)
+{
+	cli_args_t a;
+	int rc = parse_args(argc, argv, &a, "-w");
+	if (rc)
+		return rc;
+	song_t s;
+	if (load(&s, a.song, 0) != 0)
+		return EXIT_BAD_INPUT;
+	rc = 0;
+	if (a.write) {
+		songfile_error_t err;
+		if (songfile_save(&s, a.song, &err) != 0) {
+			char buf[600];
+			songfile_error_format(&err, buf, sizeof(buf));
+			fprintf(stderr, "%s\n", buf);
+			rc = EXIT_BAD_INPUT;
+		}
+	} else if (songfile_write(&s, stdout) != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "beatty: writing to standard output: %s\n", strerror(errno));
+		rc = EXIT_BAD_INPUT;
+	}
+	song_deinit(&s);
+	return rc;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "render", cmd_render },
+	{ "check", cmd_check },
+	{ "info", cmd_info },
+	{ "fmt", cmd_fmt },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("beatty %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 2, argv + 2);
+	return usage_error("unknown command '%s'", argv[1]);
+}
