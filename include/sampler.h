@@ -19,22 +19,33 @@ typedef struct sampler_voice {
 	double pos;        /* fractional frame position in the sample */
 	int dir;           /* +1 forward, -1 backward (ping-pong) */
 	bool ended;        /* ran off the end of an unlooped sample */
+	bool looped;       /* has wrapped or bounced at least once */
+	bool end_fade;     /* last frame is loud: fade out just before it */
 	int ramp;          /* samples left in the start declick ramp */
 	int ramp_len;
 	env_t amp;
 } sampler_voice_t;
 
-/* Starts playback at frame `offset` (sample offset command). */
+/* Starts playback at frame `offset` (sample offset command).  v must be
+ * zeroed before its first start.  An offset at or past the end of the
+ * sample plays nothing, as in FastTracker 2.  A sounding voice restarted
+ * this way still clicks (its waveform jumps): fade it out with
+ * sampler_voice_kill and start another. */
 void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset);
 void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p);
 void sampler_voice_kill(sampler_voice_t *v, float seconds);
 /* Renders n frames at freq_hz (the note's frequency; root note and
  * finetune map it to a playback step) into l and r, overwritten; mono
- * samples go to both.  Returns false once the voice has finished. */
+ * samples go to both.  p may change between calls (loop points are
+ * checked again each time).  Returns false once the voice has finished; the
+ * block that finishes it still holds its last (faded) frames followed by
+ * zeros, so mix it before freeing the voice. */
 bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz, float *l, float *r, int n);
 bool sampler_voice_active(const sampler_voice_t *v);
 
-/* Playback step in sample frames per output frame for freq_hz. */
+/* Playback step in sample frames per output frame for freq_hz: the root
+ * note plays the sample at its own rate, and a positive finetune raises
+ * the pitch (+100 cents = one semitone up), as in FastTracker 2. */
 double sampler_step(const sampler_params_t *p, double freq_hz, float rate);
 
 #endif

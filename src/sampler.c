@@ -1,0 +1,326 @@
+/*
+ * sampler: the sample-playback voice.
+ *
+ * A voice walks a fractional position through the sample and reads it
+ * with 4-point Catmull-Rom interpolation.  The four taps around a position
+ * are taken from the signal the listener will hear, not from the raw
+ * array: past the end of a forward loop they wrap to its start, past
+ * either end of a ping-pong loop they reflect, and outside an unlooped
+ * sample they are silence.  That is what makes a loop seamless at any
+ * pitch; reading the raw array there would splice in frames that are
+ * never played.
+ *
+ *   forward:   start |-------------------->| end   then again from start
+ *   ping-pong: start |-------------------->| end-1
+ *                    |<--------------------|        and back, forever
+ *
+ * Runs on the audio thread: no allocation, no locks, no I/O, and only a
+ * handful of multiplies per frame (no pow/exp in the frame loop), so a
+ * small ARM core can play many voices.  The same inputs always give the
+ * same output, however the frames are split into blocks.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "note.h"
+#include "sampler.h"
+
+#define CHUNK        64        /* frames per envelope run */
+#define START_RAMP_S 0.0015    /* fade-in when a start would click */
+#define END_FADE_S   0.002     /* fade-out before a loud unlooped end */
+#define NEAR_ZERO    0.01f     /* -40 dB: a jump this small does not click */
+#define MAX_STEP     65536.0   /* keeps positions finite whatever freq_hz is */
+#define MIN_LOOP     2         /* ping-pong needs two frames to turn between */
+
+/* The loop as it will be played: validated so that a bad song (or a
+ * sample replaced by a shorter one) cannot send a voice outside its data. */
+typedef struct region {
+	loop_mode_t mode;
+	int64_t start, end;        /* end exclusive; LOOP_OFF: 0 and frames */
+} region_t;
+
+static void region_get(const sampler_params_t *p, region_t *r)
+{
+	int64_t n = p->sample.frames;
+	int64_t s = p->loop_start, e = p->loop_end;
+	r->mode = p->loop;
+	if (s < 0)
+		s = 0;
+	if (e <= 0 || e > n)
+		e = n;
+	if ((r->mode != LOOP_FORWARD && r->mode != LOOP_PINGPONG) || e - s < MIN_LOOP) {
+		r->mode = LOOP_OFF;
+		s = 0;
+		e = n;
+	}
+	r->start = s;
+	r->end = e;
+}
+
+static int64_t wrap(int64_t a, int64_t m)
+{
+	a %= m;
+	return a < 0 ? a + m : a;
+}
+
+/* Index of the frame heard at j, or -1 for silence.  Below a loop's start
+ * the raw frames are used until the voice has been round once (they are
+ * the attack the listener heard on the way in). */
+static int64_t tap_index(const region_t *r, bool looped, int64_t n, int64_t j)
+{
+	switch (r->mode) {
+	case LOOP_FORWARD:
+		if (j >= r->end || (looped && j < r->start))
+			j = r->start + wrap(j - r->start, r->end - r->start);
+		break;
+	case LOOP_PINGPONG: {
+		int64_t span = r->end - 1 - r->start;
+		if (j > r->end - 1 || (looped && j < r->start)) {
+			int64_t u = wrap(j - r->start, 2 * span);
+			j = r->start + (u <= span ? u : 2 * span - u);
+		}
+		break;
+	}
+	default:
+		if (j >= n)
+			return -1;
+		break;
+	}
+	return j < 0 ? -1 : j;
+}
+
+/* Brings a position that left the loop back into it.  Ping-pong is
+ * treated as one forward cycle of length 2 * span so that a step longer
+ * than the loop itself still lands in the right place and direction. */
+static void fold(const region_t *r, double *pos, int *dir)
+{
+	double start = (double)r->start;
+	if (r->mode == LOOP_FORWARD) {
+		double len = (double)(r->end - r->start);
+		double u = fmod(*pos - start, len);
+		*pos = start + (u < 0.0 ? u + len : u);
+		return;
+	}
+	double span = (double)(r->end - 1 - r->start), period = 2.0 * span;
+	double u = *dir > 0 ? *pos - start : period - (*pos - start);
+	u = fmod(u, period);
+	if (u < 0.0)
+		u += period;
+	if (u <= span) {
+		*pos = start + u;
+		*dir = 1;
+	} else {
+		*pos = start + period - u;
+		*dir = -1;
+	}
+}
+
+/* Positions at or past hi, or below lo, must be folded (or end the voice). */
+static void limits(const region_t *r, int dir, double *lo, double *hi)
+{
+	*lo = -INFINITY;
+	*hi = (double)r->end;
+	if (r->mode == LOOP_PINGPONG) {
+		if (dir > 0) {
+			*hi = nextafter((double)(r->end - 1), INFINITY);
+		} else {
+			*lo = (double)r->start;
+			*hi = INFINITY;
+		}
+	}
+}
+
+static inline float cubic(float xm1, float x0, float x1, float x2, float t)
+{
+	float c1 = 0.5f * (x1 - xm1);
+	float c2 = xm1 - 2.5f * x0 + 2.0f * x1 - 0.5f * x2;
+	float c3 = 0.5f * (x2 - xm1) + 1.5f * (x0 - x1);
+	return ((c3 * t + c2) * t + c1) * t + x0;
+}
+
+static float frame_peak(const sample_t *s, int64_t f)
+{
+	float m = 0.0f;
+	for (int c = 0; c < s->channels; c++) {
+		float a = fabsf(s->data[f * s->channels + c]);
+		if (a > m)
+			m = a;
+	}
+	return m;
+}
+
+double sampler_step(const sampler_params_t *p, double freq_hz, float rate)
+{
+	if (!(rate > 0.0f) || p->sample.rate <= 0)
+		return 0.0;
+	double root = note_to_hz(p->root);
+	return freq_hz * exp2(p->finetune / 1200.0) / root * (double)p->sample.rate / (double)rate;
+}
+
+void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset)
+{
+	const sample_t *s = &p->sample;
+	bool sounding = env_active(&v->amp) && v->amp.level > 0.0f;
+	v->rate = rate;
+	v->pos = 0.0;
+	v->dir = 1;
+	v->ended = false;
+	v->looped = false;
+	v->end_fade = false;
+	v->ramp = v->ramp_len = 0;
+	if (offset < 0)
+		offset = 0;
+	if (!s->data || s->frames <= 0 || s->channels < 1 || s->rate <= 0 || !(rate > 0.0f) ||
+	    offset >= s->frames) {
+		v->ended = true;
+		return;
+	}
+
+	region_t r;
+	region_get(p, &r);
+	v->pos = (double)offset;
+	if (r.mode != LOOP_OFF && offset >= r.end) {
+		fold(&r, &v->pos, &v->dir);
+		v->looped = true;
+	}
+	env_start(&v->amp, &p->amp, rate);
+
+	/* A start that jumps from silence (or from the sound this voice was
+	 * making) to a loud frame clicks, whatever the envelope's attack. */
+	if (offset > 0 || sounding || frame_peak(s, (int64_t)v->pos) > NEAR_ZERO) {
+		v->ramp_len = (int)lrint(START_RAMP_S * (double)rate);
+		if (v->ramp_len < 1)
+			v->ramp_len = 1;
+		v->ramp = v->ramp_len;
+	}
+	v->end_fade = frame_peak(s, s->frames - 1) > NEAR_ZERO;
+}
+
+void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p)
+{
+	env_release(&v->amp, &p->amp);
+}
+
+void sampler_voice_kill(sampler_voice_t *v, float seconds)
+{
+	env_kill(&v->amp, seconds);
+}
+
+bool sampler_voice_active(const sampler_voice_t *v)
+{
+	return !v->ended && env_active(&v->amp);
+}
+
+bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                          float *l, float *r, int n)
+{
+	const sample_t *s = &p->sample;
+	if (n <= 0)
+		return sampler_voice_active(v);
+	if (!s->data || s->frames <= 0 || s->channels < 1)
+		v->ended = true;
+	if (!sampler_voice_active(v)) {
+		memset(l, 0, (size_t)n * sizeof(float));
+		memset(r, 0, (size_t)n * sizeof(float));
+		return false;
+	}
+
+	region_t rg;
+	region_get(p, &rg);
+	const float *d = s->data;
+	const int64_t frames = s->frames;
+	const int64_t stride = s->channels;
+	const bool stereo = s->channels >= 2;
+	double step = sampler_step(p, freq_hz, v->rate);
+	if (!(step >= 0.0))
+		step = 0.0;
+	if (step > MAX_STEP)
+		step = MAX_STEP;
+
+	double pos = v->pos;
+	/* Within a call the position never exceeds the larger of where it
+	 * starts and the sample's end.  When both fit an int32 (always, for
+	 * loaded samples) the frame index is taken with a 32-bit conversion:
+	 * on 32-bit ARM the 64-bit one is a library call, once per frame. */
+	const bool narrow = frames < INT32_MAX - 8 && pos < (double)(INT32_MAX - 8);
+	int dir = v->dir;
+	bool looped = v->looped;
+	double dstep = dir * step, lo, hi;
+	limits(&rg, dir, &lo, &hi);
+	/* Taps inside [lo_ok, hi_ok) are read straight from the array. */
+	int64_t lo_ok = looped && rg.mode != LOOP_OFF ? rg.start : 0, hi_ok = rg.end;
+	/* The end fade runs over the last END_FADE_S of output time. */
+	double fade_from = INFINITY, fade_inv = 0.0;
+	if (rg.mode == LOOP_OFF && v->end_fade && step > 0.0) {
+		double len = step * END_FADE_S * v->rate;
+		fade_from = (double)frames - len;
+		fade_inv = 1.0 / len;
+	}
+	const float ramp_inv = v->ramp_len > 0 ? 1.0f / (float)v->ramp_len : 0.0f;
+
+	int k = 0;
+	float gain[CHUNK];
+	bool live = true;
+	while (k < n && live && !v->ended) {
+		int m = n - k < CHUNK ? n - k : CHUNK;
+		env_run(&v->amp, &p->amp, gain, m);
+		/* Frames after the envelope ended are left to the zero fill
+		 * below, so the silence is the same (+0.0, not a mix of signed
+		 * zeros) however the caller splits its blocks. */
+		if (!env_active(&v->amp)) {
+			live = false;
+			while (m > 0 && gain[m - 1] == 0.0f)
+				m--;
+		}
+		for (int j = 0; j < m; j++, k++) {
+			int64_t i = narrow ? (int64_t)(int32_t)pos : (int64_t)pos;
+			float t = (float)(pos - (double)i);
+			float yl, yr;
+			if (i - 1 >= lo_ok && i + 2 < hi_ok) {
+				const float *q = d + (i - 1) * stride;
+				yl = cubic(q[0], q[stride], q[2 * stride], q[3 * stride], t);
+				yr = stereo ? cubic(q[1], q[stride + 1], q[2 * stride + 1], q[3 * stride + 1], t) : yl;
+			} else {
+				float x[2][4];
+				for (int tp = 0; tp < 4; tp++) {
+					int64_t f = tap_index(&rg, looped, frames, i - 1 + tp);
+					x[0][tp] = f < 0 ? 0.0f : d[f * stride];
+					x[1][tp] = f < 0 ? 0.0f : stereo ? d[f * stride + 1] : x[0][tp];
+				}
+				yl = cubic(x[0][0], x[0][1], x[0][2], x[0][3], t);
+				yr = cubic(x[1][0], x[1][1], x[1][2], x[1][3], t);
+			}
+			float g = gain[j];
+			if (v->ramp > 0) {
+				g *= (float)(v->ramp_len - v->ramp) * ramp_inv;
+				v->ramp--;
+			}
+			if (pos > fade_from)
+				g *= (float)(((double)frames - pos) * fade_inv);
+			l[k] = yl * g;
+			r[k] = yr * g;
+
+			pos += dstep;
+			if (pos >= hi || pos < lo) {
+				if (rg.mode == LOOP_OFF) {
+					v->ended = true;
+					k++;
+					break;
+				}
+				fold(&rg, &pos, &dir);
+				looped = true;
+				dstep = dir * step;
+				limits(&rg, dir, &lo, &hi);
+				lo_ok = rg.start;
+			}
+		}
+	}
+	if (k < n) {
+		memset(l + k, 0, (size_t)(n - k) * sizeof(float));
+		memset(r + k, 0, (size_t)(n - k) * sizeof(float));
+	}
+	v->pos = pos;
+	v->dir = dir;
+	v->looped = looped;
+	return sampler_voice_active(v);
+}
