@@ -1,0 +1,1648 @@
+/*
+ * songfile: the .bty reader and writer.
+ *
+ * Reading runs inih over the text through our own line reader, and the
+ * reader is where the file's framing lives.  inih does not tell a
+ * handler which line it is on (Debian builds it without
+ * INI_HANDLER_LINENO), silently splits lines longer than its buffer and
+ * treats indented lines as continuations; so the reader numbers the
+ * lines, refuses binary data and over-long lines, strips indentation,
+ * checks each line's shape and announces section starts and ends.  What
+ * needs a whole section (a pattern's row count, an instrument's type) is
+ * settled at its end.  Values are checked, never clamped, and the first
+ * error ends the parse.
+ *
+ * Instrument keys are one table that both directions walk, so the reader
+ * and the writer cannot disagree about names, order or ranges.
+ *
+ * Runs on the UI/loader thread.  All state is in the song and a parser
+ * context on the heap; nothing is shared between calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fxcmd.h"
+#include "note.h"
+#include "sample.h"
+#include "songfile.h"
+
+#define GROUP        8                    /* channels on one pattern line */
+#define LINE_TEXT    (INI_MAX_LINE - 3)   /* inih needs room for \r, \n, \0 */
+#define MAX_FILE     ((size_t)128 << 20)  /* the largest song writes ~69 MB */
+#define MAX_EXTRAS   4096                 /* duplicate checks are linear */
+#define DEFAULT_ROWS 64
+#define SECT_TEXT    (LINE_TEXT + 1)
+
+/* Enum fields are stored through an int; GCC gives these enums int size. */
+_Static_assert(sizeof(wave_t) == sizeof(int), "enum size");
+_Static_assert(sizeof(filter_mode_t) == sizeof(int), "enum size");
+_Static_assert(sizeof(lfo_target_t) == sizeof(int), "enum size");
+_Static_assert(sizeof(loop_mode_t) == sizeof(int), "enum size");
+_Static_assert(sizeof(inst_type_t) == sizeof(int), "enum size");
+
+/* ---- instrument keys ------------------------------------------------- */
+
+typedef enum { V_TEXT, V_ENUM, V_FLOAT, V_INT, V_FRAMES, V_ADSR, V_NOTE } vtype_t;
+
+#define NO_OFF ((size_t)-1)
+#define IN(f) offsetof(instrument_t, f)
+#define SY(f) offsetof(instrument_t, synth.f)
+#define SA(f) offsetof(instrument_t, sampler.f)
+
+/* A key lives in the synth parameters, the sampler's or both; its offset
+ * for the other type is NO_OFF.  Table order is the written order. */
+typedef struct inst_key {
+	const char *key;
+	vtype_t type;
+	size_t synth, sampler;
+	double min, max;             /* V_FLOAT, V_INT, V_FRAMES */
+	const char *const *names;    /* V_ENUM */
+	int nnames;
+	size_t size;                 /* V_TEXT */
+} inst_key_t;
+
+#define K_FLOAT(k, sy, sa, lo, hi) { k, V_FLOAT, sy, sa, lo, hi, NULL, 0, 0 }
+#define K_ENUM(k, sy, sa, tab, n)  { k, V_ENUM, sy, sa, 0, 0, tab, n, 0 }
+
+static const inst_key_t inst_keys[] = {
+	{ "name", V_TEXT, IN(name), IN(name), 0, 0, NULL, 0, SONG_NAME_MAX },
+	K_ENUM("type", IN(type), IN(type), inst_type_names, INST_TYPE_COUNT),
+	K_FLOAT("volume", SY(volume), SA(volume), -96, 24),
+	K_ENUM("osc1", SY(osc1_wave), NO_OFF, wave_names, WAVE_COUNT),
+	K_FLOAT("osc1_pw", SY(osc1_pw), NO_OFF, 0.05, 0.95),
+	K_ENUM("osc2", SY(osc2_wave), NO_OFF, wave_names, WAVE_COUNT),
+	K_FLOAT("osc2_pw", SY(osc2_pw), NO_OFF, 0.05, 0.95),
+	K_FLOAT("osc2_semi", SY(osc2_semi), NO_OFF, -48, 48),
+	K_FLOAT("osc2_detune", SY(osc2_detune), NO_OFF, -100, 100),
+	K_FLOAT("osc_mix", SY(osc_mix), NO_OFF, 0, 1),
+	K_FLOAT("pitch_env", SY(pitch_env), NO_OFF, -96, 96),
+	K_FLOAT("pitch_decay", SY(pitch_decay), NO_OFF, 0, 10),
+	K_ENUM("filter", SY(filter), NO_OFF, filter_names, FILTER_COUNT),
+	K_FLOAT("cutoff", SY(cutoff), NO_OFF, 20, 20000),
+	K_FLOAT("resonance", SY(resonance), NO_OFF, 0, 1),
+	K_FLOAT("filter_env", SY(filter_env), NO_OFF, -8, 8),
+	K_FLOAT("keytrack", SY(keytrack), NO_OFF, 0, 1),
+	{ "file", V_TEXT, NO_OFF, SA(path), 0, 0, NULL, 0, SONG_PATH_MAX },
+	{ "root", V_NOTE, NO_OFF, SA(root), 0, 0, NULL, 0, 0 },
+	{ "finetune", V_INT, NO_OFF, SA(finetune), -100, 100, NULL, 0, 0 },
+	K_ENUM("loop", NO_OFF, SA(loop), loop_names, LOOP_COUNT),
+	{ "loop_start", V_FRAMES, NO_OFF, SA(loop_start), 0, (double)SAMPLE_MAX_FRAMES, NULL, 0, 0 },
+	{ "loop_end", V_FRAMES, NO_OFF, SA(loop_end), 0, (double)SAMPLE_MAX_FRAMES, NULL, 0, 0 },
+	{ "amp", V_ADSR, SY(amp), SA(amp), 0, 0, NULL, 0, 0 },
+	{ "fenv", V_ADSR, SY(fenv), NO_OFF, 0, 0, NULL, 0, 0 },
+	K_ENUM("lfo", SY(lfo_wave), NO_OFF, wave_names, WAVE_COUNT),
+	K_FLOAT("lfo_rate", SY(lfo_rate), NO_OFF, 0, 100),
+	K_FLOAT("lfo_depth", SY(lfo_depth), NO_OFF, -48, 48),
+	K_ENUM("lfo_target", SY(lfo_target), NO_OFF, lfo_target_names, LFO_TARGET_COUNT),
+};
+#define N_INST_KEYS ((int)(sizeof inst_keys / sizeof inst_keys[0]))
+_Static_assert(sizeof inst_keys / sizeof inst_keys[0] <= 64, "keys_seen is 64 bits");
+
+#define ADSR_TIME_MAX 60.0   /* seconds for attack, decay, release */
+
+static size_t key_offset(const inst_key_t *k, inst_type_t type)
+{
+	return type == INST_SAMPLER ? k->sampler : k->synth;
+}
+
+static int inst_key_find(const char *key)
+{
+	for (int i = 0; i < N_INST_KEYS; i++)
+		if (!strcmp(inst_keys[i].key, key))
+			return i;
+	return -1;
+}
+
+/* ---- text basics ---------------------------------------------------- */
+
+static bool is_space(int c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	return -1;
+}
+
+/* Exactly two hex digits, either case: the grid's numbers. */
+static bool parse_hex2(const char *t, int *out)
+{
+	if (!t[0] || !t[1] || t[2] || hex_digit(t[0]) < 0 || hex_digit(t[1]) < 0)
+		return false;
+	*out = hex_digit(t[0]) * 16 + hex_digit(t[1]);
+	return true;
+}
+
+static bool all_hex(const char *t)
+{
+	if (!*t)
+		return false;
+	for (; *t; t++)
+		if (hex_digit((unsigned char)*t) < 0)
+			return false;
+	return true;
+}
+
+static bool parse_decimal(const char *t, long long *out)
+{
+	const char *d = t + (*t == '-' || *t == '+');
+	if (*d < '0' || *d > '9')
+		return false;
+	char *end;
+	errno = 0;
+	long long v = strtoll(t, &end, 10);
+	if (*end)
+		return false;
+	*out = errno == ERANGE ? (v < 0 ? LLONG_MIN : LLONG_MAX) : v;
+	return true;
+}
+
+/* Splits t in place at blanks into at most max words; returns how many
+ * there were (max + 1 when there are more). */
+static int split_words(char *t, char **w, int max)
+{
+	int n = 0;
+	for (;;) {
+		while (is_space((unsigned char)*t))
+			t++;
+		if (!*t)
+			return n;
+		if (n == max)
+			return max + 1;
+		w[n++] = t;
+		while (*t && !is_space((unsigned char)*t))
+			t++;
+		if (*t)
+			*t++ = '\0';
+	}
+}
+
+/* Where inih would stop looking for one of chars: at one of them or at
+ * an inline comment (';' after a blank). */
+static const char *find_stop(const char *t, const char *end, const char *chars)
+{
+	bool was_space = false;
+	for (; t < end; t++) {
+		if (strchr(chars, *t) || (was_space && *t == ';'))
+			return t;
+		was_space = is_space((unsigned char)*t);
+	}
+	return end;
+}
+
+/* Shortest "%.6g" text of v, never "-0".  Six significant digits are
+ * what a float keeps through text (FLT_DIG), so reading the text back
+ * gives a float that prints the same: the writer stays idempotent. */
+static void fmt_float(char *buf, size_t n, double v)
+{
+	if (!isfinite(v))
+		v = 0;
+	snprintf(buf, n, "%.6g", v);
+	if (!strcmp(buf, "-0"))
+		snprintf(buf, n, "0");
+}
+
+/* ---- the parser ------------------------------------------------------ */
+
+typedef enum {
+	SECT_NONE, SECT_SONG, SECT_CHANNEL, SECT_INSTRUMENT, SECT_PATTERN, SECT_ORDER, SECT_UNKNOWN
+} sect_t;
+
+static const char *const song_keys[] = {
+	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart"
+};
+enum { SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART, SK_COUNT };
+static const char *const channel_keys[] = { "name", "volume", "pan", "mute", "solo" };
+enum { CK_NAME, CK_VOLUME, CK_PAN, CK_MUTE, CK_SOLO, CK_COUNT };
+
+typedef struct parser {
+	song_t *s;
+	const char *name;
+	songfile_error_t *err;
+	songfile_warn_fn warn;
+	void *user;
+
+	const char *buf;
+	size_t len, pos;
+	int line;                 /* of the line inih is working on */
+	bool line_ended;          /* that line had its '\n' */
+	bool failed;
+	bool any_text;            /* a line that is not blank */
+
+	/* the current section */
+	sect_t kind;
+	char sect[SECT_TEXT];     /* canonical name: extras are filed under it */
+	int sect_line;
+	int idx;                  /* channel (0-based), instrument or pattern */
+	int first, width;         /* channels a pattern section holds (0-based first) */
+	uint64_t keys_seen;
+	int key_line[64];
+	bool unknown_warned;
+
+	bool seen_song, seen_format, seen_order;
+	int restart_line;
+	bool seen_channel[SONG_MAX_CHANNELS];
+	bool seen_group[SONG_MAX_PATTERNS][SONG_MAX_CHANNELS / GROUP];
+
+	int rows;                 /* 0 until known */
+	int row_line[SONG_MAX_ROWS];
+	cell_t cells[SONG_MAX_ROWS][GROUP];
+
+	int order_line[SONG_MAX_ORDERS];
+	int order_pat[SONG_MAX_ORDERS];
+
+	int inst_used_line[SONG_MAX_INSTRUMENTS + 1];
+	int file_line[SONG_MAX_INSTRUMENTS + 1];
+	int loop_line[SONG_MAX_INSTRUMENTS + 1];
+} parser_t;
+
+static bool fail(parser_t *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static bool fail(parser_t *p, int line, const char *fmt, ...)
+{
+	if (p->failed)
+		return false;
+	p->failed = true;
+	p->err->line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static void warnf(parser_t *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warnf(parser_t *p, int line, const char *fmt, ...)
+{
+	if (!p->warn)
+		return;
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	p->warn(p->user, p->name, line, msg);
+}
+
+static bool oom(parser_t *p)
+{
+	return fail(p, p->line, "out of memory");
+}
+
+/* A key seen twice in one section is an error: which one was meant? */
+static bool once(parser_t *p, int k, const char *key)
+{
+	if (p->keys_seen & ((uint64_t)1 << k))
+		return fail(p, p->line, "duplicate key '%s' in [%s]", key, p->sect);
+	p->keys_seen |= (uint64_t)1 << k;
+	p->key_line[k] = p->line;
+	return true;
+}
+
+static bool get_int(parser_t *p, const char *key, const char *v, long long lo, long long hi,
+                    long long *out)
+{
+	long long x;
+	if (!parse_decimal(v, &x))
+		return fail(p, p->line, "%s '%.40s' is not a whole number", key, v);
+	if (x < lo || x > hi)
+		return fail(p, p->line, "%s %.40s out of range (%lld..%lld)", key, v, lo, hi);
+	*out = x;
+	return true;
+}
+
+static bool get_float(parser_t *p, const char *key, const char *v, double lo, double hi,
+                      float *out)
+{
+	char *end;
+	float x = strtof(v, &end);
+	if (end == v || *end || !isfinite(x) || !*v || is_space((unsigned char)*v))
+		return fail(p, p->line, "%s '%.40s' is not a number", key, v);
+	if (x < lo || x > hi)
+		return fail(p, p->line, "%s %.40s out of range (%g..%g)", key, v, lo, hi);
+	*out = x;
+	return true;
+}
+
+static bool get_bool(parser_t *p, const char *key, const char *v, bool *out)
+{
+	if (!strcmp(v, "yes"))
+		*out = true;
+	else if (!strcmp(v, "no"))
+		*out = false;
+	else
+		return fail(p, p->line, "%s '%.40s' is not yes or no", key, v);
+	return true;
+}
+
+static bool get_text(parser_t *p, const char *key, const char *v, char *dst, size_t size)
+{
+	size_t n = strlen(v);
+	if (n >= size)
+		return fail(p, p->line, "%s longer than %zu characters", key, size - 1);
+	memcpy(dst, v, n + 1);
+	return true;
+}
+
+static bool get_enum(parser_t *p, const char *key, const char *v, const char *const *names,
+                     int n, int *out)
+{
+	int i = song_enum_lookup(names, n, v);
+	if (i >= 0) {
+		*out = i;
+		return true;
+	}
+	char list[160] = "";
+	size_t len = 0;
+	for (int j = 0; j < n && len < sizeof list; j++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", j ? ", " : "", names[j]);
+	return fail(p, p->line, "bad %s '%.40s' (%s)", key, v, list);
+}
+
+static bool get_adsr(parser_t *p, const char *key, const char *v, adsr_params_t *out)
+{
+	char tmp[SECT_TEXT], *w[4];
+	snprintf(tmp, sizeof tmp, "%s", v);
+	if (split_words(tmp, w, 4) != 4)
+		return fail(p, p->line, "%s needs four numbers: attack decay sustain release", key);
+	static const char *const part[4] = { "attack", "decay", "sustain", "release" };
+	float x[4];
+	for (int i = 0; i < 4; i++) {
+		char what[48];
+		snprintf(what, sizeof what, "%s %s", key, part[i]);
+		if (!get_float(p, what, w[i], 0, i == 2 ? 1.0 : ADSR_TIME_MAX, &x[i]))
+			return false;
+	}
+	out->attack = x[0];
+	out->decay = x[1];
+	out->sustain = x[2];
+	out->release = x[3];
+	return true;
+}
+
+/* An unknown key: kept, so a song from a newer beatty survives. */
+static bool keep(parser_t *p, const char *key, const char *value)
+{
+	song_t *s = p->s;
+	for (int i = 0; i < s->nextra; i++)
+		if (!strcmp(s->extra[i].section, p->sect) && !strcmp(s->extra[i].key, key))
+			return fail(p, p->line, "duplicate key '%s' in [%s]", key, p->sect);
+	if (s->nextra >= MAX_EXTRAS)
+		return fail(p, p->line, "too many unknown keys (over %d)", MAX_EXTRAS);
+	if (!song_extra_add(s, p->sect, key, value))
+		return oom(p);
+	if (p->kind != SECT_UNKNOWN)
+		warnf(p, p->line, "unknown key '%s' in [%s], kept", key, p->sect);
+	else if (!p->unknown_warned)
+		warnf(p, p->line, "unknown section [%s], kept", p->sect);
+	p->unknown_warned = true;
+	return true;
+}
+
+/* ---- sections -------------------------------------------------------- */
+
+static sect_t sect_kind(const char *word)
+{
+	static const struct { const char *name; sect_t kind; } kinds[] = {
+		{ "song", SECT_SONG }, { "channel", SECT_CHANNEL }, { "instrument", SECT_INSTRUMENT },
+		{ "pattern", SECT_PATTERN }, { "order", SECT_ORDER },
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!strcmp(word, kinds[i].name))
+			return kinds[i].kind;
+	return SECT_UNKNOWN;
+}
+
+/* True when an extra's section is one the writer emits in its place
+ * (rather than with the unknown sections at the end). */
+static bool known_section(const char *name)
+{
+	char tmp[SECT_TEXT], *w[1];
+	snprintf(tmp, sizeof tmp, "%s", name);
+	return split_words(tmp, w, 1) >= 1 && sect_kind(w[0]) != SECT_UNKNOWN;
+}
+
+static void clear_cells(parser_t *p)
+{
+	static const cell_t empty = { NOTE_NONE, 0, VOL_NONE, 0, 0 };
+	for (int r = 0; r < SONG_MAX_ROWS; r++) {
+		p->row_line[r] = 0;
+		for (int c = 0; c < GROUP; c++)
+			p->cells[r][c] = empty;
+	}
+	p->rows = 0;
+}
+
+static void instrument_end(parser_t *p)
+{
+	const instrument_t *in = p->s->inst[p->idx];
+	for (int k = 0; k < N_INST_KEYS; k++)
+		if (p->key_line[k] && key_offset(&inst_keys[k], in->type) == NO_OFF)
+			warnf(p, p->key_line[k], "%s does not apply to %s instruments, dropped",
+			      inst_keys[k].key, inst_type_names[in->type]);
+	int kfile = inst_key_find("file"), kloop = inst_key_find("loop");
+	int kend = inst_key_find("loop_end"), kstart = inst_key_find("loop_start");
+	p->file_line[p->idx] = p->key_line[kfile];
+	int lline = p->key_line[kend] ? p->key_line[kend]
+	          : p->key_line[kstart] ? p->key_line[kstart] : p->key_line[kloop];
+	p->loop_line[p->idx] = lline ? lline : p->sect_line;
+	const sampler_params_t *sp = &in->sampler;
+	if (in->type == INST_SAMPLER && sp->loop != LOOP_OFF && sp->loop_end <= sp->loop_start)
+		fail(p, p->loop_line[p->idx], "loop_end %lld must be after loop_start %lld",
+		     (long long)sp->loop_end, (long long)sp->loop_start);
+}
+
+static void pattern_end(parser_t *p)
+{
+	song_t *s = p->s;
+	pattern_t *pat;
+	if (p->first == 0) {
+		int rows = p->rows ? p->rows : DEFAULT_ROWS;
+		for (int r = rows; r < SONG_MAX_ROWS; r++)
+			if (p->row_line[r]) {
+				fail(p, p->row_line[r], "row %02X beyond the end of pattern %02X (%d rows)",
+				     r, p->idx, rows);
+				return;
+			}
+		if (!(pat = song_pattern_new(s, p->idx, rows))) {
+			oom(p);
+			return;
+		}
+	} else {
+		pat = s->pattern[p->idx];
+	}
+	for (int r = 0; r < pat->rows; r++)
+		for (int c = 0; c < p->width; c++)
+			*song_cell(s, pat, r, p->first + c) = p->cells[r][c];
+}
+
+static void order_end(parser_t *p)
+{
+	int n = 0;
+	for (int i = 0; i < SONG_MAX_ORDERS; i++)
+		if (p->order_line[i])
+			n = i + 1;
+	if (!n) {
+		fail(p, p->sect_line, "the order list is empty");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!p->order_line[i]) {
+			int j = i + 1;
+			while (!p->order_line[j])
+				j++;
+			fail(p, p->order_line[j], "order %02X is missing (positions count up from 00)", i);
+			return;
+		}
+		p->s->order[i].pattern = p->order_pat[i];
+	}
+	p->s->norders = n;
+}
+
+static void section_end(parser_t *p)
+{
+	if (p->failed)
+		return;
+	switch (p->kind) {
+	case SECT_SONG:
+		if (!p->seen_format)
+			fail(p, p->sect_line, "missing 'format' in [song]");
+		break;
+	case SECT_INSTRUMENT: instrument_end(p); break;
+	case SECT_PATTERN: pattern_end(p); break;
+	case SECT_ORDER: order_end(p); break;
+	default: break;
+	}
+	p->kind = SECT_NONE;
+}
+
+static bool channel_group(parser_t *p, const char *t)
+{
+	song_t *s = p->s;
+	long long a, b;
+	char tmp[32], *dash;
+	if (strlen(t) >= sizeof tmp)
+		return fail(p, p->line, "bad channel group '%.40s'", t);
+	memcpy(tmp, t, strlen(t) + 1);
+	if (!(dash = strchr(tmp, '-')))
+		return fail(p, p->line, "bad channel group '%s' (like 9-16)", t);
+	*dash = '\0';
+	if (!parse_decimal(tmp, &a) || !parse_decimal(dash + 1, &b) || a < GROUP + 1
+	    || (a - 1) % GROUP != 0 || a > SONG_MAX_CHANNELS)
+		return fail(p, p->line, "bad channel group '%s' (groups are 9-16, 17-24, ...)", t);
+	if (a > s->channels)
+		return fail(p, p->line, "channel group %s is beyond the song's %d channels", t, s->channels);
+	long long want = a + GROUP - 1 < s->channels ? a + GROUP - 1 : s->channels;
+	if (b != want)
+		return fail(p, p->line, "bad channel group '%s' (expected %lld-%lld)", t, a, want);
+	p->first = (int)a - 1;
+	p->width = (int)(b - a + 1);
+	return true;
+}
+
+static bool section_begin(parser_t *p, const char *start, const char *end)
+{
+	song_t *s = p->s;
+	while (start < end && is_space((unsigned char)*start))
+		start++;
+	while (end > start && is_space((unsigned char)end[-1]))
+		end--;
+	char raw[SECT_TEXT], tmp[SECT_TEXT], *w[3];
+	size_t n = (size_t)(end - start);
+	memcpy(raw, start, n);
+	raw[n] = '\0';
+	memcpy(tmp, raw, n + 1);
+
+	section_end(p);
+	if (p->failed)
+		return false;
+
+	int nw = split_words(tmp, w, 3);
+	if (!nw)
+		return fail(p, p->line, "empty section name");
+	sect_t kind = sect_kind(w[0]);
+	if (!p->seen_song && kind != SECT_SONG)
+		return fail(p, p->line, "not a beatty song: expected [song] first");
+	int max_words = kind == SECT_PATTERN ? 3 : kind == SECT_SONG || kind == SECT_ORDER ? 1 : 2;
+	if (kind != SECT_UNKNOWN && nw > max_words)
+		return fail(p, p->line, "bad section [%s]", raw);
+	if ((kind == SECT_CHANNEL || kind == SECT_INSTRUMENT || kind == SECT_PATTERN) && nw < 2)
+		return fail(p, p->line, "[%s] needs a number", raw);
+
+	p->kind = kind;
+	p->sect_line = p->line;
+	p->keys_seen = 0;
+	memset(p->key_line, 0, sizeof p->key_line);
+	p->unknown_warned = false;
+
+	switch (kind) {
+	case SECT_SONG:
+		if (p->seen_song)
+			return fail(p, p->line, "duplicate section [song]");
+		p->seen_song = true;
+		snprintf(p->sect, sizeof p->sect, "song");
+		break;
+	case SECT_ORDER:
+		if (p->seen_order)
+			return fail(p, p->line, "duplicate section [order]");
+		p->seen_order = true;
+		snprintf(p->sect, sizeof p->sect, "order");
+		break;
+	case SECT_CHANNEL: {
+		long long c;
+		if (!parse_decimal(w[1], &c) || w[1][0] == '+' || w[1][0] == '-' || c < 1 || c > s->channels)
+			return fail(p, p->line, "bad channel number '%.20s' (1..%d)", w[1], s->channels);
+		p->idx = (int)c - 1;
+		if (p->seen_channel[p->idx])
+			return fail(p, p->line, "duplicate section [channel %d]", (int)c);
+		p->seen_channel[p->idx] = true;
+		snprintf(p->sect, sizeof p->sect, "channel %d", (int)c);
+		break;
+	}
+	case SECT_INSTRUMENT: {
+		int i;
+		if (!parse_hex2(w[1], &i) || i == 0)
+			return fail(p, p->line, "bad instrument number '%.20s' (01..FF)", w[1]);
+		p->idx = i;
+		if (s->inst[i])
+			return fail(p, p->line, "duplicate section [instrument %02X]", i);
+		instrument_t *in = song_inst_new(s, i, INST_SYNTH);
+		if (!in)
+			return oom(p);
+		/* Both parameter sets are filled: the type may come last. */
+		synth_params_default(&in->synth);
+		sampler_params_default(&in->sampler);
+		snprintf(p->sect, sizeof p->sect, "instrument %02X", i);
+		break;
+	}
+	case SECT_PATTERN: {
+		int i;
+		if (!parse_hex2(w[1], &i))
+			return fail(p, p->line, "bad pattern number '%.20s' (00..FF)", w[1]);
+		p->idx = i;
+		clear_cells(p);
+		if (nw == 2) {
+			if (s->pattern[i])
+				return fail(p, p->line, "duplicate section [pattern %02X]", i);
+			p->first = 0;
+			p->width = s->channels < GROUP ? s->channels : GROUP;
+			snprintf(p->sect, sizeof p->sect, "pattern %02X", i);
+		} else {
+			if (!channel_group(p, w[2]))
+				return false;
+			if (!s->pattern[i])
+				return fail(p, p->line, "[pattern %02X %s] comes before [pattern %02X]", i, w[2], i);
+			if (p->seen_group[i][p->first / GROUP])
+				return fail(p, p->line, "duplicate section [pattern %02X %s]", i, w[2]);
+			p->seen_group[i][p->first / GROUP] = true;
+			p->rows = s->pattern[i]->rows;
+			snprintf(p->sect, sizeof p->sect, "pattern %02X %d-%d", i, p->first + 1,
+			         p->first + p->width);
+		}
+		break;
+	}
+	default:
+		snprintf(p->sect, sizeof p->sect, "%s", raw);
+		break;
+	}
+	return true;
+}
+
+/* ---- keys ------------------------------------------------------------ */
+
+static bool song_key(parser_t *p, const char *key, const char *v)
+{
+	song_t *s = p->s;
+	int k = 0;
+	while (k < SK_COUNT && strcmp(song_keys[k], key))
+		k++;
+	if (k == SK_COUNT)
+		return keep(p, key, v);
+	if (!once(p, k, key))
+		return false;
+	long long x;
+	switch (k) {
+	case SK_FORMAT:
+		if (!parse_decimal(v, &x) || x < 1)
+			return fail(p, p->line, "bad format '%.40s'", v);
+		if (x > SONG_FORMAT)
+			return fail(p, p->line, "written by a newer beatty (format %.40s)", v);
+		p->seen_format = true;
+		return true;
+	case SK_TITLE: return get_text(p, key, v, s->title, sizeof s->title);
+	case SK_ARTIST: return get_text(p, key, v, s->artist, sizeof s->artist);
+	case SK_BPM:
+		if (!get_int(p, key, v, SONG_BPM_MIN, SONG_BPM_MAX, &x))
+			return false;
+		s->bpm = (int)x;
+		return true;
+	case SK_LPB:
+		if (!get_int(p, key, v, SONG_LPB_MIN, SONG_LPB_MAX, &x))
+			return false;
+		s->lpb = (int)x;
+		return true;
+	case SK_TPL:
+		if (!get_int(p, key, v, SONG_TPL_MIN, SONG_TPL_MAX, &x))
+			return false;
+		s->tpl = (int)x;
+		return true;
+	case SK_SWING:
+		if (!get_int(p, key, v, 0, SONG_SWING_MAX, &x))
+			return false;
+		s->swing = (int)x;
+		return true;
+	case SK_CHANNELS:
+		if (!get_int(p, key, v, 1, SONG_MAX_CHANNELS, &x))
+			return false;
+		/* No pattern exists yet ([song] comes first), so this only
+		 * sets the count and the channels' defaults. */
+		if (!song_set_channels(s, (int)x))
+			return oom(p);
+		return true;
+	case SK_RESTART: {
+		int r;
+		if (!parse_hex2(v, &r))
+			return fail(p, p->line, "bad restart '%.40s' (an order position 00..FF)", v);
+		s->restart = r;
+		p->restart_line = p->line;
+		return true;
+	}
+	}
+	return true;
+}
+
+static bool channel_key(parser_t *p, const char *key, const char *v)
+{
+	channel_t *ch = &p->s->channel[p->idx];
+	int k = 0;
+	while (k < CK_COUNT && strcmp(channel_keys[k], key))
+		k++;
+	if (k == CK_COUNT)
+		return keep(p, key, v);
+	if (!once(p, k, key))
+		return false;
+	float x;
+	switch (k) {
+	case CK_NAME: return get_text(p, key, v, ch->name, sizeof ch->name);
+	case CK_VOLUME: return get_float(p, key, v, -96, 12, &ch->volume);
+	case CK_PAN:
+		if (!get_float(p, key, v, -100, 100, &x))
+			return false;
+		ch->pan = x / 100.0f;
+		return true;
+	case CK_MUTE: return get_bool(p, key, v, &ch->mute);
+	case CK_SOLO: return get_bool(p, key, v, &ch->solo);
+	}
+	return true;
+}
+
+static void store(instrument_t *in, const inst_key_t *k, const void *val, size_t n)
+{
+	if (k->synth != NO_OFF)
+		memcpy((char *)in + k->synth, val, n);
+	if (k->sampler != NO_OFF && k->sampler != k->synth)
+		memcpy((char *)in + k->sampler, val, n);
+}
+
+static bool instrument_key(parser_t *p, const char *key, const char *v)
+{
+	instrument_t *in = p->s->inst[p->idx];
+	int i = inst_key_find(key);
+	if (i < 0)
+		return keep(p, key, v);
+	if (!once(p, i, key))
+		return false;
+	const inst_key_t *k = &inst_keys[i];
+	switch (k->type) {
+	case V_TEXT: {
+		char tmp[SONG_PATH_MAX];
+		if (!get_text(p, key, v, tmp, k->size))
+			return false;
+		store(in, k, tmp, strlen(tmp) + 1);
+		return true;
+	}
+	case V_ENUM: {
+		int x = 0;
+		if (!get_enum(p, key, v, k->names, k->nnames, &x))
+			return false;
+		store(in, k, &x, sizeof x);
+		return true;
+	}
+	case V_FLOAT: {
+		float x;
+		if (!get_float(p, key, v, k->min, k->max, &x))
+			return false;
+		store(in, k, &x, sizeof x);
+		return true;
+	}
+	case V_INT: {
+		long long x;
+		if (!get_int(p, key, v, (long long)k->min, (long long)k->max, &x))
+			return false;
+		int y = (int)x;
+		store(in, k, &y, sizeof y);
+		return true;
+	}
+	case V_FRAMES: {
+		long long x;
+		if (!get_int(p, key, v, (long long)k->min, (long long)k->max, &x))
+			return false;
+		int64_t y = x;
+		store(in, k, &y, sizeof y);
+		return true;
+	}
+	case V_ADSR: {
+		adsr_params_t a;
+		if (!get_adsr(p, key, v, &a))
+			return false;
+		store(in, k, &a, sizeof a);
+		return true;
+	}
+	case V_NOTE: {
+		int n;
+		if (!note_parse(v, &n) || n < NOTE_MIN || n > NOTE_MAX)
+			return fail(p, p->line, "bad %s '%.40s' (a note like C-4)", key, v);
+		store(in, k, &n, sizeof n);
+		return true;
+	}
+	}
+	return true;
+}
+
+static bool parse_cell(parser_t *p, const char *t, const char *end, cell_t *c)
+{
+	while (t < end && is_space((unsigned char)*t))
+		t++;
+	while (end > t && is_space((unsigned char)end[-1]))
+		end--;
+	char tmp[40], *w[4];
+	size_t n = (size_t)(end - t);
+	if (n >= sizeof tmp)
+		return fail(p, p->line, "bad cell '%.24s...' (expected like 'C-4 01 40 A0F')", t);
+	memcpy(tmp, t, n);
+	tmp[n] = '\0';
+	char shown[40];
+	memcpy(shown, tmp, n + 1);
+	if (split_words(tmp, w, 4) != 4)
+		return fail(p, p->line, "bad cell '%s' (expected like 'C-4 01 40 A0F')", shown);
+
+	int note, x;
+	if (!note_parse(w[0], &note))
+		return fail(p, p->line, "unknown note '%s'", w[0]);
+	c->note = (uint8_t)note;
+
+	if (!strcmp(w[1], ".."))
+		c->inst = 0;
+	else if (parse_hex2(w[1], &x) && x > 0)
+		c->inst = (uint8_t)x;
+	else
+		return fail(p, p->line, "bad instrument '%s' (01..FF or ..)", w[1]);
+
+	if (!strcmp(w[2], ".."))
+		c->vol = VOL_NONE;
+	else if (!parse_hex2(w[2], &x))
+		return fail(p, p->line, "bad volume '%s' (00..40 or ..)", w[2]);
+	else if (x > VOL_MAX)
+		return fail(p, p->line, "volume %s out of range (00..40)", w[2]);
+	else
+		c->vol = (uint8_t)x;
+
+	if (!strcmp(w[3], "...")) {
+		c->fx = 0;
+		c->param = 0;
+	} else if (strlen(w[3]) != 3) {
+		return fail(p, p->line, "bad effect '%s' (a letter and two hex digits, or ...)", w[3]);
+	} else if (fxcmd_from_letter((unsigned char)w[3][0]) == FX_NONE) {
+		return fail(p, p->line, "unknown effect letter '%c'", w[3][0]);
+	} else if (!parse_hex2(w[3] + 1, &x)) {
+		return fail(p, p->line, "bad effect parameter '%s' (two hex digits)", w[3] + 1);
+	} else {
+		c->fx = (uint8_t)w[3][0];
+		c->param = (uint8_t)x;
+	}
+	if (c->inst && !p->inst_used_line[c->inst])
+		p->inst_used_line[c->inst] = p->line;
+	return true;
+}
+
+static bool row_key(parser_t *p, const char *key, const char *v)
+{
+	int r;
+	if (!parse_hex2(key, &r))
+		return fail(p, p->line, "bad row number '%.20s' (00..FF)", key);
+	if (p->row_line[r])
+		return fail(p, p->line, "duplicate row %02X (first on line %d)", r, p->row_line[r]);
+	if (p->rows && r >= p->rows)
+		return fail(p, p->line, "row %02X beyond the end of pattern %02X (%d rows)", r, p->idx, p->rows);
+	p->row_line[r] = p->line;
+	if (!*v)
+		return true;
+	int ncells = 1;
+	for (const char *q = v; *q; q++)
+		ncells += *q == '|';
+	if (ncells > p->width)
+		return fail(p, p->line, "%d cells, but [%s] holds %d channel%s", ncells, p->sect,
+		            p->width, p->width == 1 ? "" : "s");
+	for (int c = 0; c < ncells; c++) {
+		const char *bar = strchr(v, '|');
+		const char *end = bar ? bar : v + strlen(v);
+		if (!parse_cell(p, v, end, &p->cells[r][c]))
+			return false;
+		v = end + (bar != NULL);
+	}
+	return true;
+}
+
+static bool pattern_key(parser_t *p, const char *key, const char *v)
+{
+	if (all_hex(key))
+		return row_key(p, key, v);
+	if (strcmp(key, "rows"))
+		return keep(p, key, v);
+	if (p->first)
+		return fail(p, p->line, "rows belongs in [pattern %02X]", p->idx);
+	if (!once(p, 0, key))
+		return false;
+	long long x;
+	if (!get_int(p, key, v, 1, SONG_MAX_ROWS, &x))
+		return false;
+	for (int r = (int)x; r < SONG_MAX_ROWS; r++)
+		if (p->row_line[r])
+			return fail(p, p->line, "rows %d leaves out row %02X (line %d)", (int)x, r, p->row_line[r]);
+	p->rows = (int)x;
+	return true;
+}
+
+static bool order_key(parser_t *p, const char *key, const char *v)
+{
+	if (!all_hex(key))
+		return keep(p, key, v);
+	int pos, pat;
+	if (!parse_hex2(key, &pos))
+		return fail(p, p->line, "bad order position '%.20s' (00..FF)", key);
+	if (p->order_line[pos])
+		return fail(p, p->line, "duplicate order %02X (first on line %d)", pos, p->order_line[pos]);
+	char tmp[SECT_TEXT];
+	snprintf(tmp, sizeof tmp, "%s", v);
+	char *label = tmp;
+	while (*label && !is_space((unsigned char)*label))
+		label++;
+	if (*label)
+		*label++ = '\0';
+	while (is_space((unsigned char)*label))
+		label++;
+	if (!parse_hex2(tmp, &pat))
+		return fail(p, p->line, "order %02X: bad pattern number '%.20s' (00..FF)", pos, tmp);
+	order_t *o = &p->s->order[pos];
+	if (!get_text(p, "label", label, o->label, sizeof o->label))
+		return false;
+	p->order_line[pos] = p->line;
+	p->order_pat[pos] = pat;
+	return true;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	parser_t *p = user;
+	(void)section;   /* ours is p->sect: inih truncates long names */
+	if (p->failed)
+		return 0;
+	if (!*key)
+		return fail(p, p->line, "missing key name before '='");
+	switch (p->kind) {
+	case SECT_SONG: song_key(p, key, value); break;
+	case SECT_CHANNEL: channel_key(p, key, value); break;
+	case SECT_INSTRUMENT: instrument_key(p, key, value); break;
+	case SECT_PATTERN: pattern_key(p, key, value); break;
+	case SECT_ORDER: order_key(p, key, value); break;
+	case SECT_UNKNOWN: keep(p, key, value); break;
+	case SECT_NONE: fail(p, p->line, "not a beatty song: expected [song] first"); break;
+	}
+	return !p->failed;
+}
+
+/* The framing check for one trimmed line: inih would skip or split what
+ * we must report, and section boundaries are ours to act on. */
+static bool check_line(parser_t *p, const char *t, size_t n)
+{
+	const char *end = t + n;
+	if (!n)
+		return true;
+	p->any_text = true;
+	if (*t == ';' || *t == '#')
+		return true;
+	if (*t == '[') {
+		const char *close = find_stop(t + 1, end, "]");
+		if (close == end || *close != ']')
+			return fail(p, p->line, "section header without closing ']'");
+		const char *after = close + 1;
+		while (after < end && is_space((unsigned char)*after))
+			after++;
+		if (after < end && *after != ';' && *after != '#')
+			return fail(p, p->line, "unexpected text after ']'");
+		return section_begin(p, t + 1, close);
+	}
+	const char *eq = find_stop(t, end, "=:");
+	if (eq == end || *eq == ';')
+		return fail(p, p->line, "expected 'key = value', found '%.*s'", n < 30 ? (int)n : 30, t);
+	if (p->kind == SECT_NONE)
+		return fail(p, p->line, "not a beatty song: expected [song] first");
+	return true;
+}
+
+/* inih's fgets: hands over one line at a time, so p->line is the line
+ * each handler call belongs to. */
+static char *read_line(char *str, int num, void *stream)
+{
+	parser_t *p = stream;
+	if (p->failed || p->pos >= p->len)
+		return NULL;
+	const char *b = p->buf + p->pos;
+	size_t rest = p->len - p->pos;
+	const char *nl = memchr(b, '\n', rest);
+	size_t n = nl ? (size_t)(nl - b) : rest;
+	p->pos += nl ? n + 1 : n;
+	p->line++;
+	p->line_ended = nl != NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)b[i];
+		if ((c < 0x20 && c != '\t' && !(c == '\r' && i + 1 == n)) || c == 0x7f) {
+			fail(p, p->line, "not a beatty song (binary data)");
+			return NULL;
+		}
+	}
+	if (num < 4 || n > (size_t)num - 3) {
+		fail(p, p->line, "line too long");
+		return NULL;
+	}
+	const char *t = b, *end = b + n;
+	if (p->line == 1 && n >= 3 && !memcmp(t, "\xEF\xBB\xBF", 3))
+		t += 3;
+	while (t < end && is_space((unsigned char)*t))
+		t++;
+	while (end > t && is_space((unsigned char)end[-1]))
+		end--;
+	size_t len = (size_t)(end - t);
+	if (!check_line(p, t, len))
+		return NULL;
+	memcpy(str, t, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	return str;
+}
+
+static void finish(parser_t *p, int ini_result)
+{
+	song_t *s = p->s;
+	int last = p->line ? p->line : 1;
+	if (ini_result > 0)
+		fail(p, ini_result, "syntax error");
+	else if (ini_result < 0)
+		oom(p);
+	section_end(p);
+	if (!p->any_text)
+		fail(p, 0, "empty file");
+	if (!p->seen_song)
+		fail(p, last, "not a beatty song: no [song] section");
+	if (!p->seen_order)
+		fail(p, last, "no [order] section");
+	if (p->failed)
+		return;
+	for (int i = 0; i < s->norders; i++)
+		if (!s->pattern[s->order[i].pattern]) {
+			fail(p, p->order_line[i], "order %02X uses pattern %02X, which does not exist",
+			     i, s->order[i].pattern);
+			return;
+		}
+	if (s->restart >= s->norders) {
+		fail(p, p->restart_line, "restart %02X is beyond the order list (00..%02X)",
+		     s->restart, s->norders - 1);
+		return;
+	}
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		if (p->inst_used_line[i] && !s->inst[i])
+			warnf(p, p->inst_used_line[i], "instrument %02X does not exist", i);
+}
+
+static void load_samples(parser_t *p, const char *dir)
+{
+	song_t *s = p->s;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS && !p->failed; i++) {
+		instrument_t *in = s->inst[i];
+		if (!in || in->type != INST_SAMPLER || !in->sampler.path[0])
+			continue;
+		sampler_params_t *sp = &in->sampler;
+		char full[2 * SONG_PATH_MAX + 2], reason[200];
+		if (sp->path[0] == '/' || !dir[0])
+			snprintf(full, sizeof full, "%s", sp->path);
+		else
+			snprintf(full, sizeof full, "%s/%s", dir, sp->path);
+		int line = p->file_line[i];
+		struct stat st;
+		/* Our own words for a missing file: the codec library's vary. */
+		if (stat(full, &st) < 0) {
+			fail(p, line, "cannot load sample '%s': %s", sp->path, strerror(errno));
+			return;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			fail(p, line, "cannot load sample '%s': it is a folder", sp->path);
+			return;
+		}
+		if (sample_load(&sp->sample, full, reason, sizeof reason) < 0) {
+			/* The reason names the full path; ours names it as written. */
+			const char *why = reason;
+			size_t fl = strlen(full);
+			if (!strncmp(why, full, fl) && !strncmp(why + fl, ": ", 2))
+				why += fl + 2;
+			fail(p, line, "cannot load sample '%s': %s", sp->path, why);
+			return;
+		}
+		if (sp->loop != LOOP_OFF && sp->loop_end > sp->sample.frames)
+			fail(p, p->loop_line[i], "loop_end %lld is beyond the end of '%s' (%lld frames)",
+			     (long long)sp->loop_end, sp->path, (long long)sp->sample.frames);
+	}
+}
+
+static void set_error(songfile_error_t *err, const char *file, int line, const char *msg)
+{
+	snprintf(err->file, sizeof err->file, "%s", file);
+	err->line = line;
+	snprintf(err->msg, sizeof err->msg, "%s", msg);
+}
+
+static int parse_buffer(song_t *s, const char *buf, size_t len, const char *name, const char *dir,
+                        int flags, songfile_error_t *err, songfile_warn_fn warn, void *user)
+{
+	name = name ? name : "song";
+	dir = dir ? dir : "";
+	set_error(err, name, 0, "");
+	memset(s, 0, sizeof *s);
+	if (strlen(dir) >= sizeof s->dir) {
+		set_error(err, name, 0, "folder name too long");
+		return -1;
+	}
+	parser_t *p = calloc(1, sizeof *p);
+	if (!p) {
+		set_error(err, name, 0, "out of memory");
+		return -1;
+	}
+	p->s = s;
+	p->name = name;
+	p->err = err;
+	p->warn = warn;
+	p->user = user;
+	p->buf = buf;
+	p->len = len;
+
+	song_init(s);
+	/* The file says what exists; the empty song's defaults do not. */
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++)
+		if (s->pattern[i])
+			song_pattern_free(s, i);
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		if (s->inst[i])
+			song_inst_free(s, i);
+	s->norders = 0;
+	snprintf(s->dir, sizeof s->dir, "%s", dir);
+
+	finish(p, ini_parse_stream(read_line, p, handler, p));
+	/* An error on an unfinished last line is most likely a cut-off file. */
+	if (p->failed && len && !p->line_ended && err->line == p->line) {
+		size_t m = strlen(err->msg);
+		snprintf(err->msg + m, sizeof err->msg - m, " (file truncated?)");
+	}
+	if (!p->failed && (flags & SONGFILE_LOAD_SAMPLES))
+		load_samples(p, dir);
+
+	int ret = 0;
+	if (p->failed) {
+		song_deinit(s);
+		memset(s, 0, sizeof *s);
+		ret = -1;
+	}
+	free(p);
+	return ret;
+}
+
+int songfile_parse(song_t *s, const char *text, const char *name, const char *dir, int flags,
+                   songfile_error_t *err, songfile_warn_fn warn, void *user)
+{
+	songfile_error_t dummy;
+	return parse_buffer(s, text, strlen(text), name, dir, flags, err ? err : &dummy, warn, user);
+}
+
+static int read_all(const char *path, char **out, size_t *outlen, songfile_error_t *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		set_error(err, path, 0, strerror(errno));
+		return -1;
+	}
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+	const char *why;
+	for (;;) {
+		if (len == cap) {
+			if (len > MAX_FILE) {
+				why = "file too large (over 128 MiB)";
+				break;
+			}
+			size_t ncap = cap ? cap * 2 : (size_t)1 << 16;
+			if (ncap > MAX_FILE + 1)
+				ncap = MAX_FILE + 1;
+			char *nb = realloc(buf, ncap);
+			if (!nb) {
+				why = "out of memory";
+				break;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				why = strerror(errno ? errno : EIO);
+				break;
+			}
+			fclose(f);
+			*out = buf;
+			*outlen = len;
+			return 0;
+		}
+	}
+	set_error(err, path, 0, why);
+	free(buf);
+	fclose(f);
+	return -1;
+}
+
+int songfile_load(song_t *s, const char *path, int flags, songfile_error_t *err,
+                  songfile_warn_fn warn, void *user)
+{
+	songfile_error_t dummy;
+	if (!err)
+		err = &dummy;
+	memset(s, 0, sizeof *s);
+	char dir[SONG_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+	if (dlen >= sizeof dir) {
+		set_error(err, path, 0, "path too long");
+		return -1;
+	}
+	memcpy(dir, slash ? path : ".", dlen);
+	dir[dlen] = '\0';
+
+	char *buf;
+	size_t len;
+	if (read_all(path, &buf, &len, err) < 0)
+		return -1;
+	/* NUL never reaches the line reader of a C string: catch it here. */
+	const char *nul = memchr(buf, '\0', len);
+	if (nul) {
+		int line = 1;
+		for (const char *q = buf; q < nul; q++)
+			line += *q == '\n';
+		set_error(err, path, line, "not a beatty song (binary data)");
+		free(buf);
+		return -1;
+	}
+	int r = parse_buffer(s, buf, len, path, dir, flags, err, warn, user);
+	free(buf);
+	return r;
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+typedef struct writer {
+	FILE *f;
+	bool too_long;    /* a line the reader would refuse */
+} writer_t;
+
+static void put_line(writer_t *w, const char *key, const char *val)
+{
+	/* After a blank, a leading ';' would start a comment. */
+	const char *eq = *val == ';' ? " =" : " = ";
+	size_t kl = strlen(key), vl = strlen(val);
+	if (!vl)
+		fprintf(w->f, "%s =\n", key);
+	else if (kl + strlen(eq) + vl <= LINE_TEXT)
+		fprintf(w->f, "%s%s%s\n", key, eq, val);
+	else if (kl + 1 + vl <= LINE_TEXT)
+		fprintf(w->f, "%s=%s\n", key, val);   /* a kept line that only fits unspaced */
+	else
+		w->too_long = true;
+}
+
+/* Text as the reader will see it: no control characters, no blanks at
+ * the ends (inih strips those). */
+static void put_text(writer_t *w, const char *key, const char *text)
+{
+	char buf[SONG_PATH_MAX];
+	size_t n = 0;
+	for (const char *t = text; *t && n + 1 < sizeof buf; t++)
+		buf[n++] = (unsigned char)*t < 0x20 || *t == 0x7f ? ' ' : *t;
+	while (n && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	const char *b = buf;
+	while (*b == ' ')
+		b++;
+	put_line(w, key, b);
+}
+
+static void put_int(writer_t *w, const char *key, long long v)
+{
+	char b[24];
+	snprintf(b, sizeof b, "%lld", v);
+	put_line(w, key, b);
+}
+
+static void put_float(writer_t *w, const char *key, double v)
+{
+	char b[32];
+	fmt_float(b, sizeof b, v);
+	put_line(w, key, b);
+}
+
+static void put_extras(writer_t *w, const song_t *s, const char *section)
+{
+	for (int i = 0; i < s->nextra; i++)
+		if (!strcmp(s->extra[i].section, section))
+			put_line(w, s->extra[i].key, s->extra[i].value);
+}
+
+static void put_adsr(writer_t *w, const char *key, const adsr_params_t *a)
+{
+	char v[4][32], b[140];
+	fmt_float(v[0], sizeof v[0], a->attack);
+	fmt_float(v[1], sizeof v[1], a->decay);
+	fmt_float(v[2], sizeof v[2], a->sustain);
+	fmt_float(v[3], sizeof v[3], a->release);
+	snprintf(b, sizeof b, "%s %s %s %s", v[0], v[1], v[2], v[3]);
+	put_line(w, key, b);
+}
+
+static void write_instrument(writer_t *w, const song_t *s, int idx)
+{
+	const instrument_t *in = s->inst[idx];
+	int type = in->type == INST_SAMPLER ? INST_SAMPLER : INST_SYNTH;
+	fprintf(w->f, "\n[instrument %02X]\n", idx);
+	for (int i = 0; i < N_INST_KEYS; i++) {
+		const inst_key_t *k = &inst_keys[i];
+		size_t off = key_offset(k, (inst_type_t)type);
+		if (off == NO_OFF)
+			continue;
+		const char *at = (const char *)in + off;
+		int iv;
+		float fv;
+		int64_t lv;
+		adsr_params_t av;
+		char nb[4];
+		switch (k->type) {
+		case V_TEXT: put_text(w, k->key, at); break;
+		case V_ENUM:
+			memcpy(&iv, at, sizeof iv);
+			if (!strcmp(k->key, "type"))
+				iv = type;
+			put_line(w, k->key, iv >= 0 && iv < k->nnames ? k->names[iv] : k->names[0]);
+			break;
+		case V_FLOAT: memcpy(&fv, at, sizeof fv); put_float(w, k->key, fv); break;
+		case V_INT: memcpy(&iv, at, sizeof iv); put_int(w, k->key, iv); break;
+		case V_FRAMES: memcpy(&lv, at, sizeof lv); put_int(w, k->key, (long long)lv); break;
+		case V_ADSR: memcpy(&av, at, sizeof av); put_adsr(w, k->key, &av); break;
+		case V_NOTE:
+			memcpy(&iv, at, sizeof iv);
+			note_name(iv >= NOTE_MIN && iv <= NOTE_MAX ? iv : NOTE_A4, nb);
+			put_line(w, k->key, nb);
+			break;
+		}
+	}
+	char sect[32];
+	snprintf(sect, sizeof sect, "instrument %02X", idx);
+	put_extras(w, s, sect);
+}
+
+static void put_cell(char *out, const cell_t *c)
+{
+	char note[4], inst[3] = "..", vol[3] = "..", fx[4] = "...";
+	note_name(c->note, note);
+	if (c->inst)
+		snprintf(inst, sizeof inst, "%02X", (unsigned)c->inst);
+	if (c->vol <= VOL_MAX)
+		snprintf(vol, sizeof vol, "%02X", (unsigned)c->vol);
+	if (c->fx && fxcmd_from_letter(c->fx) != FX_NONE)
+		snprintf(fx, sizeof fx, "%c%02X", c->fx, (unsigned)c->param);
+	memcpy(out, note, 3);
+	out[3] = ' ';
+	memcpy(out + 4, inst, 2);
+	out[6] = ' ';
+	memcpy(out + 7, vol, 2);
+	out[9] = ' ';
+	memcpy(out + 10, fx, 3);
+	out[13] = '\0';
+}
+
+static void write_pattern(writer_t *w, const song_t *s, int idx)
+{
+	const pattern_t *pat = s->pattern[idx];
+	for (int first = 0; first < s->channels; first += GROUP) {
+		int last = first + GROUP < s->channels ? first + GROUP : s->channels;
+		char sect[48];
+		if (first == 0)
+			snprintf(sect, sizeof sect, "pattern %02X", idx);
+		else
+			snprintf(sect, sizeof sect, "pattern %02X %d-%d", idx, first + 1, last);
+		fprintf(w->f, "\n[%s]\n", sect);
+		if (first == 0)
+			put_int(w, "rows", pat->rows);
+		for (int r = 0; r < pat->rows; r++) {
+			char line[GROUP * 16 + 8];
+			size_t n = (size_t)snprintf(line, sizeof line, "%02X = ", r);
+			for (int c = first; c < last; c++) {
+				if (c > first) {
+					memcpy(line + n, " | ", 3);
+					n += 3;
+				}
+				put_cell(line + n, song_cell(s, pat, r, c));
+				n += 13;
+			}
+			line[n++] = '\n';
+			fwrite(line, 1, n, w->f);
+		}
+		put_extras(w, s, sect);
+	}
+}
+
+int songfile_write(const song_t *s, FILE *f)
+{
+	writer_t w = { f, false };
+	char sect[32], b[SONG_NAME_MAX + 8];
+
+	fputs("[song]\n", f);
+	put_int(&w, "format", SONG_FORMAT);
+	put_text(&w, "title", s->title);
+	put_text(&w, "artist", s->artist);
+	put_int(&w, "bpm", s->bpm);
+	put_int(&w, "lpb", s->lpb);
+	put_int(&w, "tpl", s->tpl);
+	put_int(&w, "swing", s->swing);
+	put_int(&w, "channels", s->channels);
+	snprintf(b, sizeof b, "%02X", (unsigned)s->restart & 0xFF);
+	put_line(&w, "restart", b);
+	put_extras(&w, s, "song");
+
+	for (int c = 0; c < s->channels; c++) {
+		const channel_t *ch = &s->channel[c];
+		snprintf(sect, sizeof sect, "channel %d", c + 1);
+		fprintf(f, "\n[%s]\n", sect);
+		put_text(&w, "name", ch->name);
+		put_float(&w, "volume", ch->volume);
+		put_float(&w, "pan", (double)ch->pan * 100.0);
+		put_line(&w, "mute", ch->mute ? "yes" : "no");
+		put_line(&w, "solo", ch->solo ? "yes" : "no");
+		put_extras(&w, s, sect);
+	}
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		if (s->inst[i])
+			write_instrument(&w, s, i);
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++)
+		if (s->pattern[i])
+			write_pattern(&w, s, i);
+
+	fputs("\n[order]\n", f);
+	for (int i = 0; i < s->norders; i++) {
+		char key[4];
+		snprintf(key, sizeof key, "%02X", (unsigned)i & 0xFF);
+		snprintf(b, sizeof b, "%02X", (unsigned)s->order[i].pattern & 0xFF);
+		if (s->order[i].label[0]) {
+			size_t n = strlen(b);
+			b[n++] = ' ';
+			snprintf(b + n, sizeof b - n, "%s", s->order[i].label);
+		}
+		put_text(&w, key, b);
+	}
+	put_extras(&w, s, "order");
+
+	/* Sections this beatty does not know, in the order first seen.
+	 * Kept keys of known sections that no longer exist are dropped. */
+	for (int i = 0; i < s->nextra; i++) {
+		const char *sec = s->extra[i].section;
+		if (known_section(sec))
+			continue;
+		int j = 0;
+		while (j < i && strcmp(s->extra[j].section, sec))
+			j++;
+		if (j < i)
+			continue;
+		fprintf(f, "\n[%s]\n", sec);
+		put_extras(&w, s, sec);
+	}
+
+	if (ferror(f)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	if (w.too_long) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+char *songfile_to_string(const song_t *s)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	if (!f)
+		return NULL;
+	int r = songfile_write(s, f);
+	if (fclose(f) != 0 || r < 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ---- atomic save ----------------------------------------------------- */
+
+static void save_error(songfile_error_t *err, const char *path, const char *what, int e)
+{
+	char msg[256];
+	snprintf(msg, sizeof msg, "%s: %s", what, strerror(e));
+	set_error(err, path, 0, msg);
+}
+
+/* Opens a fresh temporary file beside path; its name goes to tmp. */
+static int open_temp(const char *path, char *tmp, size_t n)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	unsigned long seed = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16);
+	for (int tries = 0; tries < 100; tries++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		if ((size_t)snprintf(tmp, n, "%s.tmp%06lx", path, (seed >> 20) & 0xffffff) >= n) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		/* 0666 so the umask decides, as for any new file. */
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
+{
+	songfile_error_t dummy;
+	if (!err)
+		err = &dummy;
+	set_error(err, path, 0, "");
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	if (!tmp) {
+		save_error(err, path, "cannot save", ENOMEM);
+		errno = ENOMEM;
+		return -1;
+	}
+	int fd = open_temp(path, tmp, n);
+	if (fd < 0) {
+		int e = errno;
+		save_error(err, path, "cannot create a file beside it", e);
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0)
+		(void)fchmod(fd, st.st_mode & 07777);   /* a save keeps the file's mode */
+
+	int e = 0;
+	const char *what = NULL;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		e = errno;
+		what = "cannot write";
+		close(fd);
+	} else {
+		errno = 0;
+		if (songfile_write(s, f) < 0) {
+			e = errno ? errno : EIO;
+			what = e == ENAMETOOLONG ? "a sample path is too long for a song file" : "cannot write";
+		}
+		if (fflush(f) != 0 && !e) {
+			e = errno;
+			what = "cannot write";
+		}
+		if (fsync(fileno(f)) != 0 && !e) {
+			e = errno;
+			what = "cannot sync";
+		}
+		if (fclose(f) != 0 && !e) {
+			e = errno;
+			what = "cannot write";
+		}
+	}
+	if (!e && rename(tmp, path) != 0) {
+		e = errno;
+		what = "cannot replace the file";
+	}
+	if (e) {
+		unlink(tmp);
+		save_error(err, path, what, e);
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	free(tmp);
+
+	/* The rename is durable only once the folder is synced. */
+	const char *slash = strrchr(path, '/');
+	char dir[SONG_PATH_MAX * 2];
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		if (fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
+			e = errno;
+			save_error(err, path, "saved, but syncing its folder failed", e);
+		}
+		close(dfd);
+	}
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+void songfile_error_format(const songfile_error_t *err, char *buf, size_t n)
+{
+	if (err->line > 0)
+		snprintf(buf, n, "%s:%d: %s", err->file, err->line, err->msg);
+	else
+		snprintf(buf, n, "%s: %s", err->file, err->msg);
+}
