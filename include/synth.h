@@ -9,9 +9,9 @@
  * and the same inputs always give the same samples, however the caller
  * splits them into render calls.
  *
- * The oscillators are SYNTH_BLEP_HALF samples late: their band-limited
- * steps look that far ahead.  That is 0.33 ms at 48 kHz and the same for
- * every voice, so nothing drifts apart.
+ * The band-limited steps look SYNTH_BLEP_HALF samples ahead; a voice
+ * runs its oscillators that far ahead once at its start, so there is no
+ * latency: a note sounds from the sample it is triggered on.
  */
 #ifndef BEATTY_SYNTH_H
 #define BEATTY_SYNTH_H

@@ -199,6 +199,8 @@ static int cmd_render(int argc, char **argv)
 	printf("%s: %s, %d Hz, %s, peak %.1f dBFS\n", a.out, len, o.rate,
 	       o.bits == 32 ? "32-bit float" : o.bits == 24 ? "24-bit" : "16-bit",
 	       gain_to_db(res.peak));
+	printf("frames: %lld (song %lld + release tail %lld)\n", (long long)res.frames,
+	       (long long)res.song_frames, (long long)(res.frames - res.song_frames));
 	if (res.clipped)
 		printf("note: the mix clipped (%lld samples above 0 dBFS); "
 		       "turn channel volumes down\n", (long long)res.clipped);

@@ -3,7 +3,7 @@
  *
  *   osc1 --\     ring: naive waves        +-----+
  *           +--> + band-limited steps --> | SVF | --> x amp env x tremolo --> out
- *   osc2 --/     (read 16 samples late)   +-----+
+ *   osc2 --/     (written 16 samples ahead) +-----+
  *                                            ^
  *               cutoff: filter env, keytrack, LFO, automation
  *
@@ -350,6 +350,17 @@ static void control(synth_voice_t *v, const synth_params_t *p, double freq)
 		v->g = c.g;
 		v->gain = c.gain;
 		v->primed = true;
+		/* Run the oscillators SYNTH_BLEP_HALF samples ahead once, so the
+		 * ring's read-behind costs no latency: the note sounds on the
+		 * very sample it was triggered on. */
+		float w2 = clampf(p->osc_mix, 0.0f, 1.0f), w1 = 1.0f - w2;
+		for (int i = 0; i < 2; i++)
+			v->osc[i].ddt = v->osc[i].dpw = 0.0f;
+		if (w1 > 0.0f)
+			run_osc(&v->osc[0], p->osc1_wave, w1, v->ring[0], v->ring_pos, SYNTH_BLEP_HALF, &v->noise);
+		if (w2 > 0.0f)
+			run_osc(&v->osc[1], p->osc2_wave, w2, v->ring[1], v->ring_pos, SYNTH_BLEP_HALF, &v->noise);
+		v->ring_pos += SYNTH_BLEP_HALF;
 	}
 	ctl_advance(v, p);
 	ctl_compute(v, p, freq, &c);
