@@ -26,7 +26,7 @@ is "info's length equals the rendered song part" "$song" \
 "$BEATTY" render "$DEMO" -o b.wav --bits 16 >/dev/null 2>&1
 ok "two renders are byte-identical" cmp a.wav b.wav
 "$BEATTY" render "$DEMO" -o c.wav --rate 44100 --bits 32f >/dev/null 2>&1
-is "--rate and --bits 32f are honoured" "32 44100" "$(soxi -b c.wav) $(soxi -r c.wav)"
+is "--rate and --bits 32f are honoured" "32 44100" "$(soxi -b c.wav 2>/dev/null) $(soxi -r c.wav 2>/dev/null)"
 "$BEATTY" render "$DEMO" -o d.wav --no-progress >d.out 2>d.err
 is "nothing on stderr when not a terminal" "" "$(cat d.err)"
 "$BEATTY" fmt "$DEMO" >f1.bty && "$BEATTY" fmt f1.bty >f2.bty

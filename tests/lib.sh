@@ -14,11 +14,11 @@ plan() { echo "1..$1"; }
 ok() {
 	desc=$1; shift
 	tap_n=$((tap_n + 1))
-	if "$@" >"$TMP/out" 2>"$TMP/err"; then
+	if "$@" >"$TMP/ok.out" 2>"$TMP/ok.err"; then
 		echo "ok $tap_n - $desc"
 	else
 		echo "not ok $tap_n - $desc"
-		sed 's/^/# /' "$TMP/out" "$TMP/err" | head -20
+		sed 's/^/# /' "$TMP/ok.out" "$TMP/ok.err" | head -20
 		tap_fail=$((tap_fail + 1))
 	fi
 }
