@@ -47,12 +47,53 @@ void engine_start(engine_t *e, int order, int row);
  * instead of ending (live playback); off by default (render). */
 void engine_set_loop(engine_t *e, bool loop);
 
+/* Play pattern: at the end of its pattern the song stays in the same
+ * order entry (and a Bxx/Dxx still leaves it). */
+void engine_set_pattern_loop(engine_t *e, bool on);
+
+/* Stops the transport: every voice enters its release and effects ring
+ * out; rendering goes on (silence once the tails end) until
+ * engine_start().  Live notes still sound. */
+void engine_stop(engine_t *e);
+
+/* Plays note (or NOTE_OFF) on channel ch with instrument inst at volume
+ * vol (0..64, -1 for full) outside the pattern: jamming.  It sounds from
+ * the next rendered frame, sharing the channel's voice like a pattern
+ * note. */
+void engine_live_note(engine_t *e, int ch, int inst, int note, int vol);
+
 /* Fills out with frames interleaved stereo float frames.  Returns the
  * number written; fewer than asked only once the song has ended and its
  * tails have died away (the rest of out is zeroed). */
 size_t engine_render(engine_t *e, float *out, size_t frames);
 
 void engine_get_pos(const engine_t *e, engine_pos_t *pos);
+
+/* Master chain on (default) or off (`render --no-master`).  Restarts. */
+void engine_set_master(engine_t *e, bool on);
+/* Frames the master chain delays the signal; the engine swallows them at
+ * the start and flushes them at the end, so output starts on time. */
+int engine_latency(const engine_t *e);
+
+/* Stems: one per channel (after its FX and fader), then one per bus
+ * return (reverb, delay).  Summed, they are the mix that enters the
+ * master.  engine_enable_stems() allocates their latency alignment (call
+ * it off the audio thread; it restarts the engine); then
+ * engine_render_stems() fills stems[k] (interleaved stereo, frames long,
+ * NULL to skip) alongside out, all of exactly the same length. */
+int engine_stem_count(const engine_t *e);
+int engine_enable_stems(engine_t *e);
+size_t engine_render_stems(engine_t *e, float *out, float *const *stems, size_t frames);
+
+/* Levels for meters, linear, safe to read from any thread while another
+ * renders: peak (with a falling hold) and 300 ms RMS, per channel before
+ * and after its fader, and of the master output with the limiter's gain
+ * reduction in dB. */
+typedef struct engine_meter {
+	float peak, rms;
+} engine_meter_t;
+void engine_channel_meter(const engine_t *e, int ch, engine_meter_t *pre, engine_meter_t *post);
+void engine_master_meter(const engine_t *e, engine_meter_t *m, float *reduction_db);
 
 /* Frame at which the sequence ended (its last row finished), or -1 while
  * it has not. */

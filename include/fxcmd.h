@@ -25,7 +25,16 @@
 	X('C', FX_SET_VOL,      "set volume: Cxx, 00..40") \
 	X('D', FX_BREAK,        "pattern break: Dxx continues at row xx of the next order") \
 	X('E', FX_EXTENDED,     "extended: E1x/E2x fine porta, E6x loop, E9x retrigger, EAx/EBx fine volume, ECx cut, EDx delay, EEx row delay") \
-	X('F', FX_SPEED,        "set speed/tempo: F01..F1F ticks per line, F20..FF BPM, F00 stops the song")
+	X('F', FX_SPEED,        "set speed/tempo: F01..F1F ticks per line, F20..FF BPM, F00 stops the song") \
+	X('G', FX_GLIDE,        "glide: automation below moves over xx ticks instead of jumping (G00 jumps)") \
+	X('J', FX_CUTOFF,       "synth filter cutoff: 00 = 20 Hz .. FF = 20 kHz, logarithmic") \
+	X('K', FX_RESONANCE,    "synth filter resonance: 00..FF = 0..1") \
+	X('M', FX_FADER,        "channel fader: linear gain xx/C0 (C0 = 0 dB, 60 = -6 dB, 00 = silent)") \
+	X('R', FX_SEND_REVERB,  "reverb send: same scale as M, 00 = off") \
+	X('S', FX_SEND_DELAY,   "delay send: same scale as M, 00 = off") \
+	X('X', FX_MACRO_X,      "set the parameter macro_x names: 00..FF over its range") \
+	X('Y', FX_MACRO_Y,      "set the parameter macro_y names") \
+	X('Z', FX_MACRO_Z,      "set the parameter macro_z names")
 
 #define FXCMD_ENUM(c, e, d) e,
 typedef enum { FX_NONE = -1, FXCMD_LIST(FXCMD_ENUM) FX_COUNT } fxcmd_t;

@@ -14,6 +14,9 @@ typedef struct render_opts {
 	int rate;           /* Hz */
 	int bits;           /* 16, 24 or 32 (float) */
 	bool dither;        /* TPDF dither for 16/24 bit (default on) */
+	bool master;        /* run the master chain (default on; --no-master) */
+	double lufs;        /* integrated loudness target, or NAN for none */
+	const char *stems;  /* folder for one WAV per channel and bus, or NULL */
 	/* Called now and then with frames done and the expected total
 	 * (the total may grow while release tails ring). */
 	void (*progress)(void *user, int64_t done, int64_t total);
@@ -25,16 +28,31 @@ typedef struct render_result {
 	int64_t song_frames;  /* the part before the tails */
 	float peak;           /* linear peak of the float mix, before conversion */
 	int64_t clipped;      /* samples beyond full scale, before conversion */
+	double lufs;          /* integrated loudness of the result */
+	double true_peak;     /* dBTP */
+	double lra;           /* loudness range, LU */
+	double correlation;   /* stereo correlation over the whole song */
+	double gain;          /* dB the --lufs target added before the master chain */
+	int passes;           /* renders it took (more than 1 with a target) */
 } render_result_t;
 
 void render_opts_default(render_opts_t *o);
 
-/* Renders song into a WAV at path.  Returns 0, or -1 with a message. */
+/* Renders song into a WAV at path (and stems, with o->stems).  With a
+ * loudness target it renders without writing first and adjusts the gain
+ * into the master chain (whose true-peak limiter it switches on) until
+ * the integrated loudness lands on the target.  Returns 0, or -1 with a
+ * message. */
 int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
                   render_result_t *res, char *err, size_t errlen);
 
 /* Renders song into a malloc'd interleaved stereo float buffer (tests and
  * analysis).  Returns the frame count or -1; *out must be freed. */
 int64_t render_to_buffer(const song_t *song, int rate, float **out);
+
+/* Renders without writing and measures: fills res (frames, peak,
+ * loudness figures).  Returns 0 or -1 with a message. */
+int render_analyse(const song_t *song, const render_opts_t *o, render_result_t *res,
+                   char *err, size_t errlen);
 
 #endif

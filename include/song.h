@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "env.h"
+#include "fx.h"
 
 #define SONG_FORMAT          1
 #define SONG_MAX_CHANNELS    64
@@ -133,12 +134,52 @@ typedef struct instrument {
 	sampler_params_t sampler;
 } instrument_t;
 
-typedef struct channel {
+#define SONG_FX_CHAIN_MAX 8
+#define SONG_SENDS        2      /* 0: reverb bus, 1: delay bus */
+#define SONG_MACROS       3      /* automation macros X, Y, Z */
+#define SONG_SEND_OFF     (-144.0f)
+
+/* One effect unit in a chain: its type, bypass and parameter values (in
+ * the order of its fx_ops_t table). */
+typedef struct fx_unit {
+	fx_type_t type;
+	bool bypass;
+	float param[FX_MAX_PARAMS];
+	uint64_t sidechain;   /* compressor: bit c = channel c+1 keys it (pre-fader) */
+} fx_unit_t;
+
+/* An automation macro: which unit of the chain and which of its
+ * parameters the channel's Xxx / Yxx / Zxx commands move. */
+typedef struct fx_macro {
+	int unit;             /* 0-based index into the chain, -1 = unused */
+	int param;
+} fx_macro_t;
+
+typedef struct song_channel {
 	char name[SONG_NAME_MAX];
 	float volume;   /* fader, dB */
 	float pan;      /* -1 (left) .. 1 (right), constant-power */
 	bool mute, solo;
+	int nfx;
+	fx_unit_t fx[SONG_FX_CHAIN_MAX];   /* in signal order, before the fader */
+	float send[SONG_SENDS];            /* post-fader send levels, dB; SONG_SEND_OFF = none */
+	fx_macro_t macro[SONG_MACROS];
 } channel_t;
+
+/* The shared buses: a reverb and a delay, fed by the channels' sends and
+ * returned into the mix at their own fader level. */
+typedef struct bus {
+	fx_unit_t fx;
+	float volume;   /* return level, dB */
+} bus_t;
+
+/* The master chain, in this fixed order: EQ, glue compressor, true-peak
+ * limiter; each can be switched off. */
+typedef struct master {
+	bool eq_on, comp_on, limiter_on;
+	fx_unit_t eq, comp, limiter;
+	float volume;   /* dB before the chain */
+} master_t;
 
 typedef struct order {
 	int pattern;
@@ -160,6 +201,8 @@ typedef struct song {
 	int restart;                 /* order the song loops back to */
 	int channels;
 	channel_t channel[SONG_MAX_CHANNELS];
+	bus_t bus[SONG_SENDS];
+	master_t master;
 	instrument_t *inst[SONG_MAX_INSTRUMENTS + 1];   /* [0] unused */
 	pattern_t *pattern[SONG_MAX_PATTERNS];
 	int norders;
@@ -199,6 +242,11 @@ void sampler_params_default(sampler_params_t *p);
 /* Creates instrument idx (1..255) of `type` with default parameters. */
 instrument_t *song_inst_new(song_t *s, int idx, inst_type_t type);
 void song_inst_free(song_t *s, int idx);
+
+/* Sets u to a unit of type with default parameters. */
+void fx_unit_default(fx_unit_t *u, fx_type_t type);
+/* Sets the named parameter; false if the unit has no such parameter. */
+bool fx_unit_set(fx_unit_t *u, const char *param, float value);
 
 /* Remembers an unknown key for the round trip. */
 bool song_extra_add(song_t *s, const char *section, const char *key, const char *value);

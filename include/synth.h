@@ -52,9 +52,11 @@ typedef struct synth_voice {
 	env_t amp;
 	env_t fenv;
 	float cutoff_mod;          /* extra octaves from automation (engine) */
+	bool reso_set;             /* automation overrides the resonance (engine) */
+	float reso;
 } synth_voice_t;
 
-/* Starts a note on a voice, resetting everything but cutoff_mod (which
+/* Starts a note on a voice, resetting everything but cutoff_mod and reso (which
  * belongs to the engine): phases, filter and LFO start from zero.  seed
  * makes the noise reproducible; the engine derives it from the song
  * position so renders are deterministic.  A sounding voice restarted

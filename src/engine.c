@@ -23,10 +23,12 @@
  * so an offline render and live playback can run side by side.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dsp.h"
 #include "engine.h"
+#include "fx.h"
 #include "fxcmd.h"
 #include "note.h"
 #include "sampler.h"
@@ -38,6 +40,34 @@
 #define PITCH_LO        (NOTE_MIN * PITCH_PER_SEMITONE)
 #define PITCH_HI        (NOTE_MAX * PITCH_PER_SEMITONE)
 #define MAX_SONG_SECONDS (24 * 3600)
+#define QUIET           3.16e-5f /* -90 dBFS: under 16-bit dither, so over */
+#define METER_RMS_SECONDS 0.3f
+#define METER_FALL_DB_S  13.0f   /* peak hold falls this fast */
+
+/* An effect unit as the engine runs it: the song's unit gives type and
+ * bypass; param holds the live values, automation included. */
+typedef struct fx_slot {
+	const fx_ops_t *ops;
+	void *st;
+	float param[FX_MAX_PARAMS];
+} fx_slot_t;
+
+/* An automated value: jumps, or glides linearly over a number of ticks. */
+typedef struct glide {
+	bool set;        /* automation has taken over from the song's value */
+	float cur, target, step;
+	int left;
+} glide_t;
+
+/* A level published to other threads: float bits in atomics, written by
+ * the audio side, read by anyone without a lock. */
+typedef struct meter_pub {
+	_Atomic uint32_t peak, rms;
+} meter_pub_t;
+
+typedef struct meter {
+	float peak, ms;  /* audio side: held peak, mean square */
+} meter_t;
 
 typedef struct voice {
 	bool active;
@@ -73,6 +103,16 @@ typedef struct chan {
 	int loop_row, loop_count;   /* E6x */
 	voice_t *voice;
 	float gain_l, gain_r;       /* smoothed fader x pan x mute */
+	/* mixing and automation */
+	int glide_ticks;            /* Gxx */
+	glide_t fader;              /* linear gain (Mxx) */
+	glide_t send[SONG_SENDS];   /* linear gain (Rxx, Sxx) */
+	glide_t cutoff;             /* log2 Hz (Jxx) */
+	glide_t reso;               /* 0..1 (Kxx) */
+	glide_t macro[SONG_MACROS]; /* 0..1 over the parameter's range */
+	float sg[SONG_SENDS];       /* smoothed send gains */
+	fx_slot_t unit[SONG_FX_CHAIN_MAX];   /* the channel's FX chain */
+	meter_t pre, post;
 } chan_t;
 
 struct engine {
@@ -85,6 +125,8 @@ struct engine {
 	int order, row, tick;
 	int bpm, tpl;
 	bool started;               /* a tick has been set up */
+	bool stopped;               /* transport stopped: voices ring out, no rows */
+	bool loop_pattern;          /* play pattern: the order never advances */
 	bool ended, done;
 	int64_t frame, end_frame, tail_frames;
 	int64_t tick_left;
@@ -103,7 +145,42 @@ struct engine {
 
 	/* scratch, ENGINE_BLOCK frames each */
 	float *bus;                 /* channels x 2 x ENGINE_BLOCK */
+	float *raw;                 /* pre-FX copy of bus, for sidechains */
+	bool need_raw;
 	float tmp_l[ENGINE_BLOCK], tmp_r[ENGINE_BLOCK];
+	float sc_l[ENGINE_BLOCK], sc_r[ENGINE_BLOCK];
+	float send_l[SONG_SENDS][ENGINE_BLOCK], send_r[SONG_SENDS][ENGINE_BLOCK];
+	float mix_l[ENGINE_BLOCK], mix_r[ENGINE_BLOCK];
+	float scratch[2 * ENGINE_BLOCK];
+
+	/* buses and master */
+	fx_slot_t busfx[SONG_SENDS];
+	fx_slot_t mfx[3];           /* eq, comp, limiter */
+	bool master_on;
+	void *fxmem;                /* every unit's state, one allocation */
+	int latency;                /* master chain delay, compensated */
+	int64_t skip;               /* frames of latency still to swallow */
+	int64_t flush;              /* frames still to push out after the end */
+	bool flushing;
+	bool tail_fx;               /* effects may ring after the voices stop */
+	int64_t tail_window;        /* quiet frames that prove the tail is over */
+	int64_t quiet;
+
+	/* stems: channels, then bus returns; delayed to line up with the
+	 * master's latency */
+	int nstems;
+	float *stem_ring;           /* nstems x 2 x latency */
+	int ring_pos;
+	float *const *stem_out;     /* during engine_render_stems */
+	size_t stem_off;
+
+	/* meters */
+	float meter_alpha, meter_fall;
+	meter_pub_t pub_pre[SONG_MAX_CHANNELS], pub_post[SONG_MAX_CHANNELS];
+	meter_pub_t pub_master;
+	meter_t master_meter;
+	_Atomic uint32_t pub_reduction;
+	_Atomic uint32_t pub_bus_reduction;
 };
 
 /* ------------------------------------------------------------------ */
@@ -257,10 +334,16 @@ static int64_t tick_frames(engine_t *e)
 	return n;
 }
 
+typedef void (*slot_fn)(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
+static void each_slot(engine_t *e, slot_fn fn, void *arg);
+static void slot_tail(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
+
 static void song_ends(engine_t *e)
 {
 	e->ended = true;
 	e->end_frame = e->frame;
+	e->tail_window = 0;
+	each_slot(e, slot_tail, &e->tail_window);
 	for (int ch = 0; ch < e->song->channels; ch++)
 		chan_detach(&e->chan[ch], true);
 }
@@ -290,7 +373,10 @@ static bool next_row(engine_t *e)
 	} else {
 		const pattern_t *p = cur_pattern(e);
 		if (!p || row >= p->rows) {
-			order++;
+			if (!e->loop_pattern)
+				order++;
+			else
+				memset(e->visited[e->order], 0, sizeof(e->visited[0]));
 			row = 0;
 		}
 	}
@@ -373,6 +459,13 @@ static void play_cell(engine_t *e, int ch)
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
 	}
+	/* The row's volume is set before the note starts, so the note starts
+	 * at it instead of gliding down from the old volume.  (row_effect
+	 * sets Cxx again; that changes nothing.) */
+	if (cell->vol != VOL_NONE)
+		c->vol = clampi(cell->vol, 0, 64);
+	if (c->fx == FX_SET_VOL)
+		c->vol = clampi(c->param, 0, 64);
 	if (cell->note >= NOTE_MIN && cell->note <= NOTE_MAX) {
 		double pitch = cell->note * PITCH_PER_SEMITONE;
 		if (porta && c->voice) {
@@ -395,8 +488,6 @@ static void play_cell(engine_t *e, int ch)
 			voice_kill(c->voice);
 		chan_detach(c, false);
 	}
-	if (cell->vol != VOL_NONE)
-		c->vol = clampi(cell->vol, 0, 64);
 }
 
 static void row_effect(engine_t *e, int ch)
@@ -462,6 +553,10 @@ static void row_effect(engine_t *e, int ch)
 				e->loop_jump_row = c->loop_row;
 			}
 			break;
+		case 0xC:
+			if (y == 0)   /* EC0 cuts at once (later ticks: tick_effect) */
+				c->vol = 0;
+			break;
 		case 0xE:
 			if (!e->row_repeat)
 				e->row_delay = y;
@@ -486,13 +581,157 @@ static void tick_effect(engine_t *e, int ch)
 	case FX_PORTA_VOL:   tone_porta(c); vol_slide(c, c->mem_vslide); break;
 	case FX_VIBRATO_VOL: vibrato(c); vol_slide(c, c->mem_vslide); break;
 	case FX_EXTENDED:
-		if (x == 0x9 && y && e->tick % y == 0 && c->cell.note >= NOTE_MIN && c->cell.note <= NOTE_MAX)
+		/* E9x restarts the channel's note, whether or not this row
+		 * names one (as in ProTracker and FT2); not after an off or cut
+		 * on this row, nor before the channel has played a note. */
+		if (x == 0x9 && y && e->tick % y == 0 && c->pitch >= PITCH_LO &&
+		    c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
 			chan_trigger(e, ch, 0);
 		else if (x == 0xC && e->tick == y)
 			c->vol = 0;
 		break;
 	}
 	(void)x;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* automation (Gxx, Jxx, Kxx, Mxx, Rxx, Sxx, Xxx-Zxx)                   */
+
+static void glide_to(glide_t *g, float target, int ticks, float from)
+{
+	if (!g->set)
+		g->cur = from;
+	g->set = true;
+	g->target = target;
+	if (ticks > 0) {
+		g->step = (target - g->cur) / (float)ticks;
+		g->left = ticks;
+	} else {
+		g->cur = target;
+		g->left = 0;
+	}
+}
+
+static void glide_tick(glide_t *g)
+{
+	if (g->left > 0 && --g->left == 0)
+		g->cur = g->target;
+	else if (g->left > 0)
+		g->cur += g->step;
+}
+
+/* Tracker levels: xx/C0 as a linear gain, so C0 is 0 dB. */
+static float level_of(int param)
+{
+	return (float)param / 192.0f;
+}
+
+/* The value a 00..FF position gives a parameter (log where it says so,
+ * whole steps for choices). */
+static float param_at(const fx_param_desc_t *d, float pos)
+{
+	if (d->choices)
+		return floorf(pos * d->max + 0.5f);
+	if (d->log && d->min > 0.0f)
+		return d->min * powf(d->max / d->min, pos);
+	return d->min + (d->max - d->min) * pos;
+}
+
+static float param_pos(const fx_param_desc_t *d, float v)
+{
+	if (d->max <= d->min)
+		return 0.0f;
+	if (d->log && d->min > 0.0f && v > 0.0f)
+		return logf(v / d->min) / logf(d->max / d->min);
+	return (v - d->min) / (d->max - d->min);
+}
+
+static fx_slot_t *macro_slot(engine_t *e, int ch, int m, const fx_param_desc_t **desc)
+{
+	const fx_macro_t *mc = &e->song->channel[ch].macro[m];
+	if (mc->unit < 0 || mc->unit >= e->song->channel[ch].nfx)
+		return NULL;
+	fx_slot_t *slot = &e->chan[ch].unit[mc->unit];
+	if (!slot->ops || mc->param < 0 || mc->param >= slot->ops->nparams)
+		return NULL;
+	*desc = &slot->ops->params[mc->param];
+	return slot;
+}
+
+static void auto_row(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	const channel_t *sc = &e->song->channel[ch];
+	int p = c->param, t = c->glide_ticks;
+	const fx_param_desc_t *d;
+	fx_slot_t *slot;
+	switch (c->fx) {
+	case FX_GLIDE:
+		c->glide_ticks = p;
+		break;
+	case FX_CUTOFF:
+		glide_to(&c->cutoff, log2f(20.0f) + (float)p / 255.0f * log2f(1000.0f), t,
+		         c->voice && c->voice->inst->type == INST_SYNTH ?
+		         log2f(c->voice->inst->synth.cutoff) : log2f(20.0f) + log2f(1000.0f));
+		break;
+	case FX_RESONANCE:
+		glide_to(&c->reso, (float)p / 255.0f, t,
+		         c->voice && c->voice->inst->type == INST_SYNTH ? c->voice->inst->synth.resonance : 0.0f);
+		break;
+	case FX_FADER:
+		glide_to(&c->fader, level_of(p), t, db_to_gain(sc->volume));
+		break;
+	case FX_SEND_REVERB:
+	case FX_SEND_DELAY: {
+		int k = c->fx == FX_SEND_REVERB ? 0 : 1;
+		glide_to(&c->send[k], level_of(p), t, db_to_gain(sc->send[k]));
+		break;
+	}
+	case FX_MACRO_X:
+	case FX_MACRO_Y:
+	case FX_MACRO_Z: {
+		int m = c->fx - FX_MACRO_X;
+		slot = macro_slot(e, ch, m, &d);
+		if (slot)
+			glide_to(&c->macro[m], (float)p / 255.0f, t,
+			         param_pos(d, slot->param[e->song->channel[ch].macro[m].param]));
+		break;
+	}
+	}
+}
+
+/* Advances glides and hands the values to voices and units. */
+static void auto_apply(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	if (e->tick > 0) {
+		glide_tick(&c->fader);
+		glide_tick(&c->cutoff);
+		glide_tick(&c->reso);
+		for (int k = 0; k < SONG_SENDS; k++)
+			glide_tick(&c->send[k]);
+		for (int m = 0; m < SONG_MACROS; m++)
+			glide_tick(&c->macro[m]);
+	}
+	for (int m = 0; m < SONG_MACROS; m++) {
+		const fx_param_desc_t *d;
+		fx_slot_t *slot;
+		if (!c->macro[m].set || !(slot = macro_slot(e, ch, m, &d)))
+			continue;
+		float v = param_at(d, c->macro[m].cur);
+		float *pv = &slot->param[e->song->channel[ch].macro[m].param];
+		if (*pv != v) {
+			*pv = v;
+			slot->ops->set(slot->st, slot->param);
+		}
+	}
+	voice_t *v = c->voice;
+	if (v && v->inst->type == INST_SYNTH) {
+		v->u.syn.cutoff_mod = c->cutoff.set ? c->cutoff.cur - log2f(v->inst->synth.cutoff) : 0.0f;
+		v->u.syn.reso_set = c->reso.set;
+		v->u.syn.reso = c->reso.cur;
+	}
 }
 
 static void row_start(engine_t *e)
@@ -515,6 +754,7 @@ static void row_start(engine_t *e)
 		else
 			play_cell(e, ch);
 		row_effect(e, ch);
+		auto_row(e, ch);
 	}
 }
 
@@ -545,6 +785,7 @@ static void tick_start(engine_t *e)
 			tick_effect(e, ch);
 		if (c->delay_tick == e->tick)
 			play_cell(e, ch);
+		auto_apply(e, ch);
 		if (c->voice) {
 			c->voice->freq = chan_freq(c);
 			c->voice->gain_target = note_gain(c) * inst_gain(c->voice->inst);
@@ -566,10 +807,95 @@ static bool any_solo(const song_t *s)
 	return false;
 }
 
-static void render_block(engine_t *e, float *out, int n)
+static void pub_store(_Atomic uint32_t *a, float v)
+{
+	uint32_t u;
+	memcpy(&u, &v, sizeof(u));
+	atomic_store_explicit(a, u, memory_order_relaxed);
+}
+
+static float pub_load(const _Atomic uint32_t *a)
+{
+	uint32_t u = atomic_load_explicit(a, memory_order_relaxed);
+	float v;
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+/* Peak with a falling hold and a 300 ms RMS, published for the UI. */
+static void meter_run(engine_t *e, meter_t *m, meter_pub_t *pub, const float *l, const float *r, int n)
+{
+	float pk = 0.0f, ms = m->ms, a = e->meter_alpha;
+	for (int j = 0; j < n; j++) {
+		float x = fmaxf(fabsf(l[j]), fabsf(r[j]));
+		pk = fmaxf(pk, x);
+		ms += (0.5f * (l[j] * l[j] + r[j] * r[j]) - ms) * a;
+	}
+	m->peak = fmaxf(pk, m->peak * expf(e->meter_fall * (float)n));
+	m->ms = ms < 1e-20f ? 0.0f : ms;
+	pub_store(&pub->peak, m->peak);
+	pub_store(&pub->rms, sqrtf(m->ms));
+}
+
+static void run_slot(fx_slot_t *slot, float *l, float *r, int n, const fx_ctx_t *ctx)
+{
+	if (slot->ops && slot->ops->process)
+		slot->ops->process(slot->st, l, r, n, ctx);
+}
+
+/* The sum of the sidechain source channels' pre-FX, pre-fader signals. */
+static bool sidechain(engine_t *e, uint64_t mask, int n)
+{
+	if (!mask)
+		return false;
+	memset(e->sc_l, 0, sizeof(e->sc_l));
+	memset(e->sc_r, 0, sizeof(e->sc_r));
+	for (int ch = 0; ch < e->song->channels; ch++) {
+		if (!(mask & (1ull << ch)))
+			continue;
+		const float *bl = e->raw + (size_t)ch * 2 * ENGINE_BLOCK, *br = bl + ENGINE_BLOCK;
+		for (int j = 0; j < n; j++) {
+			e->sc_l[j] += bl[j];
+			e->sc_r[j] += br[j];
+		}
+	}
+	return true;
+}
+
+/* Hands a stem's block to the caller, delayed by the master's latency so
+ * every stem lines up with the master output. */
+static void stem_emit(engine_t *e, int k, const float *l, const float *r, int n, bool emit)
+{
+	float *dst = emit && e->stem_out && e->stem_out[k] ? e->stem_out[k] + 2 * e->stem_off : NULL;
+	if (e->latency == 0) {
+		for (int j = 0; dst && j < n; j++) {
+			dst[2 * j] = l[j];
+			dst[2 * j + 1] = r[j];
+		}
+		return;
+	}
+	float *ring = e->stem_ring + (size_t)k * 2 * (size_t)e->latency;
+	int pos = e->ring_pos;
+	for (int j = 0; j < n; j++) {
+		if (dst) {
+			dst[2 * j] = ring[2 * pos];
+			dst[2 * j + 1] = ring[2 * pos + 1];
+		}
+		ring[2 * pos] = l[j];
+		ring[2 * pos + 1] = r[j];
+		if (++pos == e->latency)
+			pos = 0;
+	}
+}
+
+/* Renders n frames (within one tick) into out, interleaved.  emit says
+ * whether this block reaches the caller (not while the master's latency
+ * is being swallowed). */
+static void render_block(engine_t *e, float *out, int n, bool emit)
 {
 	const song_t *s = e->song;
 	int nch = s->channels;
+	fx_ctx_t ctx = { .rate = e->rate, .bpm = e->bpm };
 	memset(e->bus, 0, (size_t)nch * 2 * ENGINE_BLOCK * sizeof(float));
 
 	for (int i = 0; i < e->nvoices; i++) {
@@ -581,10 +907,12 @@ static void render_block(engine_t *e, float *out, int n)
 		float g = v->gain, gt = v->gain_target, k = e->smooth;
 		for (int j = 0; j < n; j++) {
 			g += (gt - g) * k;
+			if (fabsf(g - gt) < 1e-6f)
+				g = gt;
 			bl[j] += e->tmp_l[j] * g;
 			br[j] += e->tmp_r[j] * g;
 		}
-		v->gain = fabsf(g - gt) < 1e-6f ? gt : g;
+		v->gain = g;
 		if (!on) {
 			v->active = false;
 			if (v->attached) {
@@ -593,28 +921,112 @@ static void render_block(engine_t *e, float *out, int n)
 			}
 		}
 	}
+	if (e->need_raw)
+		memcpy(e->raw, e->bus, (size_t)nch * 2 * ENGINE_BLOCK * sizeof(float));
 
-	memset(out, 0, (size_t)n * 2 * sizeof(float));
+	memset(e->mix_l, 0, sizeof(e->mix_l));
+	memset(e->mix_r, 0, sizeof(e->mix_r));
+	memset(e->send_l, 0, sizeof(e->send_l));
+	memset(e->send_r, 0, sizeof(e->send_r));
 	bool solo = any_solo(s);
 	for (int ch = 0; ch < nch; ch++) {
 		const channel_t *sc = &s->channel[ch];
 		chan_t *c = &e->chan[ch];
-		/* Per-channel FX will process the bus here, before the fader. */
+		float *bl = e->bus + (size_t)ch * 2 * ENGINE_BLOCK, *br = bl + ENGINE_BLOCK;
+		meter_run(e, &c->pre, &e->pub_pre[ch], bl, br, n);
+		for (int k = 0; k < sc->nfx; k++) {
+			if (sc->fx[k].bypass)
+				continue;
+			bool keyed = sc->fx[k].type == FX_COMP && sidechain(e, sc->fx[k].sidechain, n);
+			ctx.sc_l = keyed ? e->sc_l : NULL;
+			ctx.sc_r = keyed ? e->sc_r : NULL;
+			run_slot(&c->unit[k], bl, br, n, &ctx);
+		}
+		ctx.sc_l = ctx.sc_r = NULL;
 		float audible = sc->mute || (solo && !sc->solo) ? 0.0f : 1.0f;
-		float fader = db_to_gain(sc->volume) * audible, pl, pr;
+		float fader = (c->fader.set ? c->fader.cur : db_to_gain(sc->volume)) * audible, pl, pr;
 		pan_gains(c->pan, &pl, &pr);
 		float tl = fader * pl, tr = fader * pr, gl = c->gain_l, gr = c->gain_r, k = e->smooth;
-		const float *bl = e->bus + (size_t)ch * 2 * ENGINE_BLOCK, *br = bl + ENGINE_BLOCK;
 		for (int j = 0; j < n; j++) {
 			gl += (tl - gl) * k;
 			gr += (tr - gr) * k;
-			out[2 * j] += bl[j] * gl;
-			out[2 * j + 1] += br[j] * gr;
+			if (fabsf(gl - tl) < 1e-6f)
+				gl = tl;
+			if (fabsf(gr - tr) < 1e-6f)
+				gr = tr;
+			bl[j] *= gl;
+			br[j] *= gr;
+			e->mix_l[j] += bl[j];
+			e->mix_r[j] += br[j];
 		}
-		c->gain_l = fabsf(gl - tl) < 1e-6f ? tl : gl;
-		c->gain_r = fabsf(gr - tr) < 1e-6f ? tr : gr;
+		c->gain_l = gl;
+		c->gain_r = gr;
+		/* Sends are post-fader: a muted channel sends nothing. */
+		for (int b = 0; b < SONG_SENDS; b++) {
+			float st = c->send[b].set ? c->send[b].cur : db_to_gain(sc->send[b]);
+			float g = c->sg[b];
+			if (st == 0.0f && g == 0.0f)
+				continue;
+			for (int j = 0; j < n; j++) {
+				g += (st - g) * k;
+				if (fabsf(g - st) < 1e-6f)
+					g = st;
+				e->send_l[b][j] += bl[j] * g;
+				e->send_r[b][j] += br[j] * g;
+			}
+			c->sg[b] = g;
+		}
+		meter_run(e, &c->post, &e->pub_post[ch], bl, br, n);
+		if (e->nstems)
+			stem_emit(e, ch, bl, br, n, emit);
 	}
-	/* The master chain (limiter, meters) will process out here. */
+	for (int b = 0; b < SONG_SENDS; b++) {
+		float *l = e->send_l[b], *r = e->send_r[b];
+		if (s->bus[b].fx.bypass) {
+			memset(l, 0, (size_t)n * sizeof(float));
+			memset(r, 0, (size_t)n * sizeof(float));
+		} else {
+			run_slot(&e->busfx[b], l, r, n, &ctx);
+		}
+		float g = db_to_gain(s->bus[b].volume);
+		for (int j = 0; j < n; j++) {
+			l[j] *= g;
+			r[j] *= g;
+			e->mix_l[j] += l[j];
+			e->mix_r[j] += r[j];
+		}
+		if (e->nstems)
+			stem_emit(e, nch + b, l, r, n, emit);
+	}
+
+	float quiet = 0.0f;
+	for (int j = 0; j < n; j++)
+		quiet = fmaxf(quiet, fmaxf(fabsf(e->mix_l[j]), fabsf(e->mix_r[j])));
+	e->quiet = quiet < QUIET ? e->quiet + n : 0;
+
+	if (e->master_on) {
+		const master_t *m = &s->master;
+		float g = db_to_gain(m->volume);
+		if (g != 1.0f)
+			for (int j = 0; j < n; j++) {
+				e->mix_l[j] *= g;
+				e->mix_r[j] *= g;
+			}
+		bool on[3] = { m->eq_on && !m->eq.bypass, m->comp_on && !m->comp.bypass,
+		               m->limiter_on && !m->limiter.bypass };
+		for (int i = 0; i < 3; i++)
+			if (on[i])
+				run_slot(&e->mfx[i], e->mix_l, e->mix_r, n, &ctx);
+		const fx_slot_t *lim = &e->mfx[2];
+		pub_store(&e->pub_reduction, on[2] && lim->ops->reduction ? lim->ops->reduction(lim->st) : 0.0f);
+	}
+	meter_run(e, &e->master_meter, &e->pub_master, e->mix_l, e->mix_r, n);
+	if (e->nstems && e->latency)
+		e->ring_pos = (int)((e->ring_pos + n) % e->latency);
+	for (int j = 0; j < n; j++) {
+		out[2 * j] = e->mix_l[j];
+		out[2 * j + 1] = e->mix_r[j];
+	}
 }
 
 static bool voices_active(const engine_t *e)
@@ -628,6 +1040,60 @@ static bool voices_active(const engine_t *e)
 /* ------------------------------------------------------------------ */
 /* public API                                                           */
 
+/* Every unit the song uses, in a fixed order: channel chains, buses,
+ * master.  Calls fn for each with its slot and the song's unit. */
+static void each_slot(engine_t *e, slot_fn fn, void *arg)
+{
+	const song_t *s = e->song;
+	for (int ch = 0; ch < s->channels; ch++)
+		for (int k = 0; k < s->channel[ch].nfx; k++)
+			fn(e, &e->chan[ch].unit[k], &s->channel[ch].fx[k], arg);
+	for (int b = 0; b < SONG_SENDS; b++)
+		fn(e, &e->busfx[b], &s->bus[b].fx, arg);
+	fn(e, &e->mfx[0], &s->master.eq, arg);
+	fn(e, &e->mfx[1], &s->master.comp, arg);
+	fn(e, &e->mfx[2], &s->master.limiter, arg);
+}
+
+static size_t align16(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+static void slot_size(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg)
+{
+	slot->ops = fx_ops(u->type);
+	if (slot->ops && slot->ops->state_size)
+		*(size_t *)arg += align16(slot->ops->state_size(e->rate));
+}
+
+static void slot_place(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg)
+{
+	char **p = arg;
+	slot->st = *p;
+	if (slot->ops && slot->ops->state_size)
+		*p += align16(slot->ops->state_size(e->rate));
+}
+
+static void slot_init(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg)
+{
+	memcpy(slot->param, u->param, sizeof(slot->param));
+	if (slot->ops && slot->ops->init)
+		slot->ops->init(slot->st, e->rate, slot->param);
+}
+
+/* The longest any unit may stay silent while it still holds sound (a
+ * delay between echoes), in frames at the tempo the song ended on. */
+static void slot_tail(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg)
+{
+	int64_t *w = arg;
+	if (!u->bypass && slot->ops && slot->ops->gap) {
+		int64_t f = slot->ops->gap(slot->st, e->bpm);
+		if (f > *w)
+			*w = f;
+	}
+}
+
 engine_t *engine_create(const song_t *song, int rate)
 {
 	if (rate < 8000 || rate > 384000 || song->channels < 1 || song->channels > SONG_MAX_CHANNELS)
@@ -638,13 +1104,22 @@ engine_t *engine_create(const song_t *song, int rate)
 	e->song = song;
 	e->rate = rate;
 	e->smooth = 1.0f - expf(-1.0f / (SMOOTH_SECONDS * (float)rate));
+	e->meter_alpha = 1.0f - expf(-1.0f / (METER_RMS_SECONDS * (float)rate));
+	e->meter_fall = -METER_FALL_DB_S / 20.0f * logf(10.0f) / (float)rate;
+	e->master_on = true;
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;
 	e->voices = calloc((size_t)e->nvoices, sizeof(voice_t));
 	e->bus = calloc((size_t)song->channels * 2 * ENGINE_BLOCK, sizeof(float));
-	if (!e->voices || !e->bus) {
+	e->raw = calloc((size_t)song->channels * 2 * ENGINE_BLOCK, sizeof(float));
+	size_t fxbytes = 0;
+	each_slot(e, slot_size, &fxbytes);
+	e->fxmem = fxbytes ? aligned_alloc(16, fxbytes) : NULL;
+	if (!e->voices || !e->bus || !e->raw || (fxbytes && !e->fxmem)) {
 		engine_destroy(e);
 		return NULL;
 	}
+	char *p = e->fxmem;
+	each_slot(e, slot_place, &p);
 	engine_start(e, 0, 0);
 	return e;
 }
@@ -655,7 +1130,40 @@ void engine_destroy(engine_t *e)
 		return;
 	free(e->voices);
 	free(e->bus);
+	free(e->raw);
+	free(e->fxmem);
+	free(e->stem_ring);
 	free(e);
+}
+
+void engine_set_master(engine_t *e, bool on)
+{
+	e->master_on = on;
+	engine_start(e, 0, 0);
+}
+
+int engine_latency(const engine_t *e)
+{
+	return e->latency;
+}
+
+int engine_stem_count(const engine_t *e)
+{
+	return e->song->channels + SONG_SENDS;
+}
+
+int engine_enable_stems(engine_t *e)
+{
+	free(e->stem_ring);
+	e->stem_ring = NULL;
+	if (e->latency > 0) {
+		e->stem_ring = calloc((size_t)engine_stem_count(e) * 2 * (size_t)e->latency, sizeof(float));
+		if (!e->stem_ring)
+			return -1;
+	}
+	e->nstems = engine_stem_count(e);
+	engine_start(e, 0, 0);
+	return 0;
 }
 
 void engine_start(engine_t *e, int order, int row)
@@ -663,18 +1171,49 @@ void engine_start(engine_t *e, int order, int row)
 	const song_t *s = e->song;
 	memset(e->voices, 0, (size_t)e->nvoices * sizeof(voice_t));
 	memset(e->visited, 0, sizeof(e->visited));
-	memset(e->chan, 0, sizeof(e->chan));
+	for (int ch = 0; ch < SONG_MAX_CHANNELS; ch++) {
+		chan_t *c = &e->chan[ch];
+		fx_slot_t keep[SONG_FX_CHAIN_MAX];
+		memcpy(keep, c->unit, sizeof(keep));
+		memset(c, 0, sizeof(*c));
+		memcpy(c->unit, keep, sizeof(keep));
+	}
+	e->need_raw = false;
+	e->tail_fx = false;
 	for (int ch = 0; ch < s->channels; ch++) {
 		chan_t *c = &e->chan[ch];
+		const channel_t *sc = &s->channel[ch];
 		c->vol = 64;
-		c->pan = s->channel[ch].pan;
+		c->pan = sc->pan;
 		c->delay_tick = -1;
 		c->fx = FX_NONE;
-		float pl, pr, g = s->channel[ch].mute ? 0.0f : db_to_gain(s->channel[ch].volume);
+		float pl, pr, g = sc->mute ? 0.0f : db_to_gain(sc->volume);
 		pan_gains(c->pan, &pl, &pr);
 		c->gain_l = g * pl;
 		c->gain_r = g * pr;
+		for (int b = 0; b < SONG_SENDS; b++) {
+			c->sg[b] = sc->mute ? 0.0f : db_to_gain(sc->send[b]);
+			e->tail_fx |= sc->send[b] > SONG_SEND_OFF;
+		}
+		for (int k = 0; k < sc->nfx; k++) {
+			e->need_raw |= sc->fx[k].type == FX_COMP && sc->fx[k].sidechain;
+			e->tail_fx |= sc->fx[k].type == FX_DELAY || sc->fx[k].type == FX_REVERB;
+		}
 	}
+	each_slot(e, slot_init, NULL);
+	const fx_slot_t *lim = &e->mfx[2];
+	e->latency = e->master_on && s->master.limiter_on && lim->ops && lim->ops->latency ?
+	             lim->ops->latency(lim->st) : 0;
+	if (e->nstems && e->latency > 0 && !e->stem_ring)
+		e->nstems = 0;   /* engine_enable_stems sizes the ring; the latency grew since */
+	if (e->stem_ring)
+		memset(e->stem_ring, 0, (size_t)e->nstems * 2 * (size_t)e->latency * sizeof(float));
+	e->ring_pos = 0;
+	e->skip = e->latency;
+	e->flush = 0;
+	e->flushing = false;
+	e->quiet = 0;
+	memset(&e->master_meter, 0, sizeof(e->master_meter));
 	e->bpm = s->bpm;
 	e->tpl = s->tpl;
 	e->order = order >= 0 && order < s->norders ? order : 0;
@@ -682,6 +1221,7 @@ void engine_start(engine_t *e, int order, int row)
 	e->row = p && row >= 0 && row < p->rows ? row : 0;
 	e->tick = 0;
 	e->started = false;
+	e->stopped = false;
 	e->ended = e->done = !p || s->norders < 1;
 	e->frame = e->tail_frames = 0;
 	e->end_frame = e->ended ? 0 : -1;
@@ -698,36 +1238,134 @@ void engine_set_loop(engine_t *e, bool loop)
 	e->loop = loop;
 }
 
-size_t engine_render(engine_t *e, float *out, size_t frames)
+void engine_set_pattern_loop(engine_t *e, bool on)
+{
+	e->loop_pattern = on;
+}
+
+void engine_stop(engine_t *e)
+{
+	e->stopped = true;
+	for (int ch = 0; ch < e->song->channels; ch++)
+		chan_detach(&e->chan[ch], true);
+}
+
+void engine_live_note(engine_t *e, int ch, int inst, int note, int vol)
+{
+	if (ch < 0 || ch >= e->song->channels)
+		return;
+	chan_t *c = &e->chan[ch];
+	if (note == NOTE_OFF) {
+		if (c->voice)
+			voice_release(c->voice);
+		return;
+	}
+	if (note < NOTE_MIN || note > NOTE_MAX || inst < 1 || inst > SONG_MAX_INSTRUMENTS)
+		return;
+	c->inst = inst;
+	c->pitch = c->target = note * PITCH_PER_SEMITONE;
+	c->vol = vol >= 0 && vol <= 64 ? vol : 64;
+	c->arp = 0;
+	c->vib_offset = 0;
+	c->trem_offset = 0;
+	chan_trigger(e, ch, 0);
+	auto_apply(e, ch);
+}
+
+/* The tail is over once the voices have stopped and, where effects can
+ * ring on, the mix has stayed below -100 dBFS for longer than any echo
+ * can stay away; then the master's latency is flushed out. */
+static void tail_check(engine_t *e)
+{
+	if (e->flushing) {
+		if (e->flush <= 0)
+			e->done = true;
+		return;
+	}
+	bool over = !voices_active(e) && (!e->tail_fx || e->quiet > e->tail_window);
+	if (over || e->tail_frames >= (int64_t)ENGINE_MAX_TAIL * e->rate) {
+		e->flushing = true;
+		e->flush = e->latency;
+		if (e->flush <= 0)
+			e->done = true;
+	}
+}
+
+static size_t render(engine_t *e, float *out, float *const *stems, size_t frames)
 {
 	unsigned long fpmode = dsp_denormals_off();
 	size_t done = 0;
+	e->stem_out = stems;
 	while (done < frames && !e->done) {
-		if (!e->ended && e->tick_left == 0) {
+		bool seq = !e->ended && !e->stopped;
+		if (seq && e->tick_left == 0) {
 			tick_start(e);
 			continue;
 		}
 		size_t n = frames - done;
 		if (n > ENGINE_BLOCK)
 			n = ENGINE_BLOCK;
-		if (!e->ended && (int64_t)n > e->tick_left)
+		if (seq && (int64_t)n > e->tick_left)
 			n = (size_t)e->tick_left;
-		render_block(e, out + 2 * done, (int)n);
+		bool emit = e->skip == 0;
+		if (!emit && (int64_t)n > e->skip)
+			n = (size_t)e->skip;
+		e->stem_off = done;
+		render_block(e, emit ? out + 2 * done : e->scratch, (int)n, emit);
 		e->frame += (int64_t)n;
-		done += n;
-		if (!e->ended) {
+		if (emit)
+			done += n;
+		else
+			e->skip -= (int64_t)n;
+		if (e->stopped) {
+			/* Stopped live: voices and effects ring out, then silence, for
+			 * as long as the device asks. */
+		} else if (!e->ended) {
 			e->tick_left -= (int64_t)n;
 		} else {
 			e->tail_frames += (int64_t)n;
-			if (!voices_active(e) || e->tail_frames >= (int64_t)ENGINE_MAX_TAIL * e->rate)
-				e->done = true;
+			if (e->flushing)
+				e->flush -= (int64_t)n;
+			tail_check(e);
 		}
 	}
-	if (!e->done && e->ended && !voices_active(e))
-		e->done = true;
+	if (!e->done && e->ended)
+		tail_check(e);
 	memset(out + 2 * done, 0, (frames - done) * 2 * sizeof(float));
+	for (int k = 0; stems && k < e->nstems; k++)
+		if (stems[k])
+			memset(stems[k] + 2 * done, 0, (frames - done) * 2 * sizeof(float));
+	e->stem_out = NULL;
 	dsp_denormals_restore(fpmode);
 	return done;
+}
+
+size_t engine_render(engine_t *e, float *out, size_t frames)
+{
+	return render(e, out, NULL, frames);
+}
+
+size_t engine_render_stems(engine_t *e, float *out, float *const *stems, size_t frames)
+{
+	return render(e, out, stems, frames);
+}
+
+void engine_channel_meter(const engine_t *e, int ch, engine_meter_t *pre, engine_meter_t *post)
+{
+	if (ch < 0 || ch >= SONG_MAX_CHANNELS)
+		return;
+	if (pre)
+		*pre = (engine_meter_t){ pub_load(&e->pub_pre[ch].peak), pub_load(&e->pub_pre[ch].rms) };
+	if (post)
+		*post = (engine_meter_t){ pub_load(&e->pub_post[ch].peak), pub_load(&e->pub_post[ch].rms) };
+}
+
+void engine_master_meter(const engine_t *e, engine_meter_t *m, float *reduction_db)
+{
+	if (m)
+		*m = (engine_meter_t){ pub_load(&e->pub_master.peak), pub_load(&e->pub_master.rms) };
+	if (reduction_db)
+		*reduction_db = pub_load(&e->pub_reduction);
 }
 
 void engine_get_pos(const engine_t *e, engine_pos_t *pos)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "dsp.h"
 #include "engine.h"
+#include "play.h"
 #include "render.h"
 #include "songfile.h"
 
@@ -20,12 +21,21 @@ static const char usage_text[] =
 	"usage: beatty COMMAND [OPTIONS] SONG\n"
 	"\n"
 	"commands:\n"
-	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--progress|--no-progress]\n"
-	"                  render the song to a WAV file (default: SONG's name in this folder)\n"
+	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
+	"              [--stems DIR] [--no-master] [--progress|--no-progress]\n"
+	"                  render the song to a WAV file (default: SONG's name in this folder);\n"
+	"                  --lufs sets the integrated loudness (-14 streaming, -9 club),\n"
+	"                  --stems writes one WAV per channel and bus return into DIR\n"
 	"  check SONG      validate the song and its samples\n"
-	"  info SONG [--rate HZ]\n"
-	"                  print title, tempo, length, channels, patterns and instruments\n"
+	"  info SONG [--rate HZ] [--loudness]\n"
+	"                  print title, tempo, length, channels, patterns and instruments;\n"
+	"                  --loudness renders it and adds LUFS, LRA, true peak, correlation\n"
 	"  fmt SONG [-w]   print the song in canonical form (-w: rewrite the file in place)\n"
+	"  play SONG [--device D] [--period N] [--periods N] [--from ORDER] [--rate HZ]\n"
+	"                  play the song live through ALSA (default: device 'default', 48000 Hz,\n"
+	"                  3 periods of 256 frames; --from: hex order position); stops at the\n"
+	"                  end, on 'q' or on Ctrl-C\n"
+	"  devices         list the ALSA playback devices\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n"
@@ -86,15 +96,35 @@ typedef struct cli_args {
 	int bits;
 	int progress;        /* -1 auto (a terminal), 0 off, 1 on */
 	bool write;
+	double lufs;         /* NAN: none */
+	const char *stems;
+	bool no_master;
+	bool loudness;
 } cli_args_t;
 
 static int parse_args(int argc, char **argv, cli_args_t *a, const char *allowed)
 {
-	*a = (cli_args_t){ .rate = 48000, .bits = 24, .progress = -1 };
+	*a = (cli_args_t){ .rate = 48000, .bits = 24, .progress = -1, .lufs = NAN };
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
 #define TAKES(name) (!strcmp(o, name) && strstr(allowed, name))
-		if (TAKES("-o") || TAKES("--rate") || TAKES("--bits")) {
+		if (TAKES("--lufs") || TAKES("--stems")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", o);
+			const char *v = argv[++i];
+			if (!strcmp(o, "--stems")) {
+				a->stems = v;
+			} else {
+				char *end;
+				a->lufs = strtod(v, &end);
+				if (end == v || *end || !(a->lufs >= -70 && a->lufs <= 0))
+					return usage_error("bad --lufs '%s' (-70..0, e.g. -14)", v);
+			}
+		} else if (TAKES("--no-master")) {
+			a->no_master = true;
+		} else if (TAKES("--loudness")) {
+			a->loudness = true;
+		} else if (TAKES("-o") || TAKES("--rate") || TAKES("--bits")) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
 			const char *v = argv[++i];
@@ -161,10 +191,19 @@ static void default_out(const char *song, char *buf, size_t n)
 	snprintf(buf + len, n - len, ".wav");
 }
 
+static void print_loudness(const render_result_t *r)
+{
+	char lufs[32], tp[32];
+	snprintf(lufs, sizeof(lufs), isfinite(r->lufs) ? "%.1f LUFS" : "silent", r->lufs);
+	snprintf(tp, sizeof(tp), isfinite(r->true_peak) ? "%.1f dBTP" : "-inf dBTP", r->true_peak);
+	printf("loudness:    %s integrated, LRA %.1f LU, true peak %s, correlation %.2f\n",
+	       lufs, isfinite(r->lra) ? r->lra : 0.0, tp, r->correlation);
+}
+
 static int cmd_render(int argc, char **argv)
 {
 	cli_args_t a;
-	int rc = parse_args(argc, argv, &a, "-o --rate --bits --progress --no-progress");
+	int rc = parse_args(argc, argv, &a, "-o --rate --bits --lufs --stems --no-master --progress --no-progress");
 	if (rc)
 		return rc;
 	song_t s;
@@ -179,6 +218,9 @@ static int cmd_render(int argc, char **argv)
 	render_opts_default(&o);
 	o.rate = (int)a.rate;
 	o.bits = a.bits;
+	o.lufs = a.lufs;
+	o.stems = a.stems;
+	o.master = !a.no_master;
 	int last = -1;
 	if (a.progress == 1 || (a.progress == -1 && isatty(STDERR_FILENO))) {
 		o.progress = progress_bar;
@@ -189,6 +231,7 @@ static int cmd_render(int argc, char **argv)
 	rc = render_to_wav(&s, a.out, &o, &res, err, sizeof(err));
 	if (o.progress)
 		fprintf(stderr, "\n");
+	int s_channels = s.channels;
 	song_deinit(&s);
 	if (rc != 0) {
 		fprintf(stderr, "beatty: %s\n", err);
@@ -201,6 +244,13 @@ static int cmd_render(int argc, char **argv)
 	       gain_to_db(res.peak));
 	printf("frames: %lld (song %lld + release tail %lld)\n", (long long)res.frames,
 	       (long long)res.song_frames, (long long)(res.frames - res.song_frames));
+	print_loudness(&res);
+	if (!isnan(o.lufs))
+		printf("target:      %.1f LUFS, reached with %+.1f dB into the master in %d passes\n",
+		       o.lufs, res.gain, res.passes);
+	if (a.stems)
+		printf("stems:       %s/ (%d channels, reverb, delay), %lld frames each\n", a.stems,
+		       s_channels, (long long)res.frames);
 	if (res.clipped)
 		printf("note: the mix clipped (%lld samples above 0 dBFS); "
 		       "turn channel volumes down\n", (long long)res.clipped);
@@ -224,11 +274,11 @@ static int cmd_check(int argc, char **argv)
 static int cmd_info(int argc, char **argv)
 {
 	cli_args_t a;
-	int rc = parse_args(argc, argv, &a, "--rate");
+	int rc = parse_args(argc, argv, &a, "--rate --loudness");
 	if (rc)
 		return rc;
 	song_t s;
-	if (load(&s, a.song, 0) != 0)
+	if (load(&s, a.song, a.loudness ? SONGFILE_LOAD_SAMPLES : 0) != 0)
 		return EXIT_BAD_INPUT;
 	int64_t frames = engine_song_frames(&s, (int)a.rate);
 	int npat = 0, ninst = 0;
@@ -254,6 +304,19 @@ static int cmd_info(int argc, char **argv)
 		printf("  %02X %-8s %s%s%s\n", i, inst_type_names[in->type], in->name,
 		       in->type == INST_SAMPLER ? "  " : "",
 		       in->type == INST_SAMPLER ? in->sampler.path : "");
+	}
+	if (a.loudness) {
+		render_opts_t o;
+		render_opts_default(&o);
+		o.rate = (int)a.rate;
+		render_result_t res;
+		char err[512];
+		if (render_analyse(&s, &o, &res, err, sizeof(err)) != 0) {
+			fprintf(stderr, "beatty: %s\n", err);
+			song_deinit(&s);
+			return EXIT_BAD_INPUT;
+		}
+		print_loudness(&res);
 	}
 	song_deinit(&s);
 	return 0;
@@ -293,6 +356,8 @@ static const struct command {
 	{ "check", cmd_check },
 	{ "info", cmd_info },
 	{ "fmt", cmd_fmt },
+	{ "play", cmd_play },
+	{ "devices", cmd_devices },
 };
 
 int main(int argc, char **argv)

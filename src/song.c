@@ -23,9 +23,29 @@ int song_enum_lookup(const char *const *names, int n, const char *name)
 	return -1;
 }
 
+void fx_unit_default(fx_unit_t *u, fx_type_t type)
+{
+	memset(u, 0, sizeof(*u));
+	u->type = type;
+	fx_defaults(fx_ops(type), u->param);
+}
+
+bool fx_unit_set(fx_unit_t *u, const char *param, float value)
+{
+	int i = fx_param_index(fx_ops(u->type), param);
+	if (i < 0)
+		return false;
+	u->param[i] = value;
+	return true;
+}
+
 static void channel_default(channel_t *c)
 {
 	memset(c, 0, sizeof(*c));
+	for (int i = 0; i < SONG_SENDS; i++)
+		c->send[i] = SONG_SEND_OFF;
+	for (int i = 0; i < SONG_MACROS; i++)
+		c->macro[i] = (fx_macro_t){ -1, 0 };
 }
 
 void song_init(song_t *s)
@@ -37,6 +57,15 @@ void song_init(song_t *s)
 	for (int i = 0; i < SONG_MAX_CHANNELS; i++)
 		channel_default(&s->channel[i]);
 	s->channels = 4;
+	fx_unit_default(&s->bus[0].fx, FX_REVERB);
+	fx_unit_default(&s->bus[1].fx, FX_DELAY);
+	/* A bus returns its effect only: the dry signal is already in the mix. */
+	fx_unit_set(&s->bus[0].fx, "mix", 100.0f);
+	fx_unit_set(&s->bus[1].fx, "mix", 100.0f);
+	fx_unit_default(&s->master.eq, FX_EQ);
+	fx_unit_default(&s->master.comp, FX_COMP);
+	fx_unit_default(&s->master.limiter, FX_LIMITER);
+	/* Off unless the song asks: a song without a [master] section sounds as it did. */
 	song_pattern_new(s, 0, 64);
 	s->norders = 1;
 	s->order[0].pattern = 0;

@@ -13,7 +13,12 @@
  * error ends the parse.
  *
  * Instrument keys are one table that both directions walk, so the reader
- * and the writer cannot disagree about names, order or ranges.
+ * and the writer cannot disagree about names, order or ranges.  Effect
+ * units (channel chains, buses, master) are read and written from the
+ * parameter tables of fx.h the same way.  A chain unit's keys depend on
+ * its type, which may come last, so a unit section's lines are held
+ * until the section ends and then applied in file order.  Macros name a
+ * unit and a parameter; they are resolved once every chain is known.
  *
  * Runs on the UI/loader thread.  All state is in the song and a parser
  * context on the heap; nothing is shared between calls.
@@ -218,15 +223,55 @@ static void fmt_float(char *buf, size_t n, double v)
 /* ---- the parser ------------------------------------------------------ */
 
 typedef enum {
-	SECT_NONE, SECT_SONG, SECT_CHANNEL, SECT_INSTRUMENT, SECT_PATTERN, SECT_ORDER, SECT_UNKNOWN
+	SECT_NONE, SECT_SONG, SECT_CHANNEL, SECT_UNIT, SECT_MASTER, SECT_INSTRUMENT, SECT_PATTERN,
+	SECT_ORDER, SECT_UNKNOWN
 } sect_t;
 
 static const char *const song_keys[] = {
 	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart"
 };
 enum { SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART, SK_COUNT };
-static const char *const channel_keys[] = { "name", "volume", "pan", "mute", "solo" };
-enum { CK_NAME, CK_VOLUME, CK_PAN, CK_MUTE, CK_SOLO, CK_COUNT };
+static const char *const channel_keys[] = {
+	"name", "volume", "pan", "mute", "solo", "send_reverb", "send_delay",
+	"macro_x", "macro_y", "macro_z"
+};
+enum {
+	CK_NAME, CK_VOLUME, CK_PAN, CK_MUTE, CK_SOLO, CK_SEND, CK_MACRO = CK_SEND + SONG_SENDS,
+	CK_COUNT = CK_MACRO + SONG_MACROS
+};
+_Static_assert(sizeof channel_keys / sizeof channel_keys[0] == CK_COUNT, "channel keys");
+
+/* The buses in song->bus order (the send keys above follow it), and the
+ * master's units in signal order. */
+static const char *const bus_names[SONG_SENDS] = { "reverb", "delay" };
+static const fx_type_t bus_types[SONG_SENDS] = { FX_REVERB, FX_DELAY };
+#define MASTER_UNITS 3
+static const char *const master_names[MASTER_UNITS] = { "eq", "comp", "limiter" };
+static const fx_type_t master_types[MASTER_UNITS] = { FX_EQ, FX_COMP, FX_LIMITER };
+static const size_t master_unit_at[MASTER_UNITS] = {
+	offsetof(master_t, eq), offsetof(master_t, comp), offsetof(master_t, limiter)
+};
+static const size_t master_on_at[MASTER_UNITS] = {
+	offsetof(master_t, eq_on), offsetof(master_t, comp_on), offsetof(master_t, limiter_on)
+};
+enum { MK_VOLUME, MK_ON };   /* [master] keys: volume, then one switch per unit */
+
+/* Keys of a unit section besides the parameters; bit numbers for once(). */
+enum { UK_TYPE, UK_BYPASS, UK_VOLUME, UK_SIDECHAIN, UK_PARAM };
+_Static_assert(UK_PARAM + FX_MAX_PARAMS <= 64, "keys_seen is 64 bits");
+
+#define LEVEL_MIN   -96.0   /* channel, bus and master levels, sends: dB */
+#define LEVEL_MAX   12.0
+#define MACRO_NAME  48      /* longer than any parameter name */
+
+/* Where a unit section's values go. */
+typedef enum { HOME_CHAIN, HOME_BUS, HOME_MASTER } home_t;
+
+/* A line of a unit section, held until the section ends. */
+typedef struct held {
+	char *key, *value;
+	int line;
+} held_t;
 
 typedef struct parser {
 	song_t *s;
@@ -248,6 +293,12 @@ typedef struct parser {
 	int sect_line;
 	int idx;                  /* channel (0-based), instrument or pattern */
 	int first, width;         /* channels a pattern section holds (0-based first) */
+	home_t home;              /* a unit section's: */
+	fx_unit_t *unit;
+	float *unit_volume;       /* a bus's return level, else NULL */
+	int unit_type;            /* fixed, or -1 for a chain unit (its 'type' key) */
+	held_t *held;
+	int nheld, held_cap;
 	uint64_t keys_seen;
 	int key_line[64];
 	bool unknown_warned;
@@ -255,6 +306,10 @@ typedef struct parser {
 	bool seen_song, seen_format, seen_order;
 	int restart_line;
 	bool seen_channel[SONG_MAX_CHANNELS];
+	bool seen_bus[SONG_SENDS], seen_master, seen_master_unit[MASTER_UNITS];
+	int unit_line[SONG_MAX_CHANNELS][SONG_FX_CHAIN_MAX];
+	int macro_line[SONG_MAX_CHANNELS][SONG_MACROS];
+	char macro_param[SONG_MAX_CHANNELS][SONG_MACROS][MACRO_NAME];
 	bool seen_group[SONG_MAX_PATTERNS][SONG_MAX_CHANNELS / GROUP];
 
 	int rows;                 /* 0 until known */
@@ -394,6 +449,77 @@ static bool get_adsr(parser_t *p, const char *key, const char *v, adsr_params_t 
 	return true;
 }
 
+static bool get_onoff(parser_t *p, const char *key, const char *v, bool *out)
+{
+	if (!strcmp(v, "on"))
+		*out = true;
+	else if (!strcmp(v, "off"))
+		*out = false;
+	else
+		return fail(p, p->line, "%s '%.40s' is not on or off", key, v);
+	return true;
+}
+
+/* A send level: dB, or off. */
+static bool get_send(parser_t *p, const char *key, const char *v, float *out)
+{
+	if (!strcmp(v, "off")) {
+		*out = SONG_SEND_OFF;
+		return true;
+	}
+	char *end;
+	float x = strtof(v, &end);
+	if (end == v || *end || !isfinite(x) || is_space((unsigned char)*v))
+		return fail(p, p->line, "%s '%.40s' is not a number or off", key, v);
+	return get_float(p, key, v, LEVEL_MIN, LEVEL_MAX, out);
+}
+
+/* A unit parameter: a choice by name, else a number in its range. */
+static bool get_param(parser_t *p, const fx_param_desc_t *d, const char *v, float *out)
+{
+	if (d->choices) {
+		int x = 0;
+		if (!get_enum(p, d->name, v, d->choices, (int)d->max + 1, &x))
+			return false;
+		*out = (float)x;
+		return true;
+	}
+	return get_float(p, d->name, v, d->min, d->max, out);
+}
+
+/* Channels that key a compressor: "1 3 9-16", each 1..channels. */
+static bool get_sidechain(parser_t *p, const char *key, const char *v, uint64_t *out)
+{
+	char tmp[SECT_TEXT], *w[SONG_MAX_CHANNELS + 1];
+	snprintf(tmp, sizeof tmp, "%s", v);
+	int n = split_words(tmp, w, SONG_MAX_CHANNELS);
+	uint64_t mask = 0;
+	for (int i = 0; i < n; i++) {
+		if (i == SONG_MAX_CHANNELS)
+			return fail(p, p->line, "%s lists more than %d channels", key, SONG_MAX_CHANNELS);
+		char *dash = strchr(w[i], '-');
+		long long a, b;
+		if (dash)
+			*dash = '\0';
+		if (w[i][0] == '+' || !parse_decimal(w[i], &a)
+		    || (dash && (dash[1] == '+' || dash[1] == '-' || !parse_decimal(dash + 1, &b))))
+			return fail(p, p->line, "bad %s '%.40s' (channel numbers like 1 3 or 5-8)", key, v);
+		if (!dash)
+			b = a;
+		const char *bad = a < 1 || a > p->s->channels ? w[i]
+		                : b < 1 || b > p->s->channels ? dash + 1 : NULL;
+		if (bad)
+			return fail(p, p->line, "%s channel %.20s out of range (1..%d)", key, bad,
+			            p->s->channels);
+		if (b < a)
+			return fail(p, p->line, "bad %s range '%lld-%lld' (low to high)", key, a, b);
+		for (long long c = a; c <= b; c++)
+			mask |= (uint64_t)1 << (c - 1);
+	}
+	*out = mask;
+	return true;
+}
+
 /* An unknown key: kept, so a song from a newer beatty survives. */
 static bool keep(parser_t *p, const char *key, const char *value)
 {
@@ -415,14 +541,26 @@ static bool keep(parser_t *p, const char *key, const char *value)
 
 /* ---- sections -------------------------------------------------------- */
 
-static sect_t sect_kind(const char *word)
+/* What a section name's words make.  [channel N fx K] is a unit; a bus
+ * or master unit this beatty does not know is an unknown section, kept,
+ * so a newer beatty's [bus chorus] survives. */
+static sect_t sect_kind(char *const *w, int nw)
 {
 	static const struct { const char *name; sect_t kind; } kinds[] = {
 		{ "song", SECT_SONG }, { "channel", SECT_CHANNEL }, { "instrument", SECT_INSTRUMENT },
 		{ "pattern", SECT_PATTERN }, { "order", SECT_ORDER },
 	};
+	if (!strcmp(w[0], "channel"))
+		return nw == 4 && !strcmp(w[2], "fx") ? SECT_UNIT : SECT_CHANNEL;
+	if (!strcmp(w[0], "bus"))
+		return nw == 2 && song_enum_lookup(bus_names, SONG_SENDS, w[1]) >= 0
+		       ? SECT_UNIT : SECT_UNKNOWN;
+	if (!strcmp(w[0], "master"))
+		return nw == 1 ? SECT_MASTER
+		     : nw == 2 && song_enum_lookup(master_names, MASTER_UNITS, w[1]) >= 0
+		       ? SECT_UNIT : SECT_UNKNOWN;
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (!strcmp(word, kinds[i].name))
+		if (!strcmp(w[0], kinds[i].name))
 			return kinds[i].kind;
 	return SECT_UNKNOWN;
 }
@@ -431,9 +569,10 @@ static sect_t sect_kind(const char *word)
  * (rather than with the unknown sections at the end). */
 static bool known_section(const char *name)
 {
-	char tmp[SECT_TEXT], *w[1];
+	char tmp[SECT_TEXT], *w[4];
 	snprintf(tmp, sizeof tmp, "%s", name);
-	return split_words(tmp, w, 1) >= 1 && sect_kind(w[0]) != SECT_UNKNOWN;
+	int nw = split_words(tmp, w, 4);
+	return nw >= 1 && nw <= 4 && sect_kind(w, nw) != SECT_UNKNOWN;
 }
 
 static void clear_cells(parser_t *p)
@@ -464,6 +603,89 @@ static void instrument_end(parser_t *p)
 	if (in->type == INST_SAMPLER && sp->loop != LOOP_OFF && sp->loop_end <= sp->loop_start)
 		fail(p, p->loop_line[p->idx], "loop_end %lld must be after loop_start %lld",
 		     (long long)sp->loop_end, (long long)sp->loop_start);
+}
+
+static void held_clear(parser_t *p)
+{
+	for (int i = 0; i < p->nheld; i++) {
+		free(p->held[i].key);
+		free(p->held[i].value);
+	}
+	p->nheld = 0;
+}
+
+static bool hold(parser_t *p, const char *key, const char *value)
+{
+	if (p->nheld == p->held_cap) {
+		int cap = p->held_cap ? p->held_cap * 2 : 32;
+		held_t *h = realloc(p->held, (size_t)cap * sizeof *h);
+		if (!h)
+			return oom(p);
+		p->held = h;
+		p->held_cap = cap;
+	}
+	held_t *h = &p->held[p->nheld];
+	h->key = strdup(key);
+	h->value = strdup(value);
+	h->line = p->line;
+	if (!h->key || !h->value) {
+		free(h->key);
+		free(h->value);
+		return oom(p);
+	}
+	p->nheld++;
+	return true;
+}
+
+static bool unit_key(parser_t *p, fx_type_t type, const char *key, const char *v)
+{
+	const fx_ops_t *ops = fx_ops(type);
+	fx_unit_t *u = p->unit;
+	if (!strcmp(key, "type") && p->home == HOME_CHAIN)
+		return once(p, UK_TYPE, key);   /* applied before the others */
+	if (!strcmp(key, "bypass"))
+		return once(p, UK_BYPASS, key) && get_bool(p, key, v, &u->bypass);
+	if (!strcmp(key, "volume") && p->unit_volume)
+		return once(p, UK_VOLUME, key) && get_float(p, key, v, LEVEL_MIN, LEVEL_MAX, p->unit_volume);
+	if (!strcmp(key, "sidechain") && p->home == HOME_CHAIN && type == FX_COMP)
+		return once(p, UK_SIDECHAIN, key) && get_sidechain(p, key, v, &u->sidechain);
+	int i = fx_param_index(ops, key);
+	if (i < 0 || i >= FX_MAX_PARAMS)
+		return keep(p, key, v);
+	return once(p, UK_PARAM + i, key) && get_param(p, &ops->params[i], v, &u->param[i]);
+}
+
+/* Applies a unit section's lines, each with its own line number: a chain
+ * unit's type first, since the other keys depend on it. */
+static void unit_end(parser_t *p)
+{
+	int saved = p->line;
+	int type = p->unit_type;
+	if (type < 0) {
+		int t = 0;
+		while (t < p->nheld && strcmp(p->held[t].key, "type"))
+			t++;
+		if (t == p->nheld) {
+			fail(p, p->sect_line, "missing 'type' in [%s]", p->sect);
+			return;
+		}
+		type = fx_type_by_name(p->held[t].value);
+		if (type < 0) {
+			char list[160] = "";
+			size_t len = 0;
+			for (int j = 0; j < FX_TYPE_COUNT && len < sizeof list; j++)
+				len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", j ? ", " : "",
+				                        fx_ops((fx_type_t)j)->name);
+			fail(p, p->held[t].line, "unknown fx type '%.40s' (%s)", p->held[t].value, list);
+			return;
+		}
+		fx_unit_default(p->unit, (fx_type_t)type);
+	}
+	for (int i = 0; i < p->nheld && !p->failed; i++) {
+		p->line = p->held[i].line;
+		unit_key(p, (fx_type_t)type, p->held[i].key, p->held[i].value);
+	}
+	p->line = saved;
 }
 
 static void pattern_end(parser_t *p)
@@ -522,11 +744,13 @@ static void section_end(parser_t *p)
 		if (!p->seen_format)
 			fail(p, p->sect_line, "missing 'format' in [song]");
 		break;
+	case SECT_UNIT: unit_end(p); break;
 	case SECT_INSTRUMENT: instrument_end(p); break;
 	case SECT_PATTERN: pattern_end(p); break;
 	case SECT_ORDER: order_end(p); break;
 	default: break;
 	}
+	held_clear(p);
 	p->kind = SECT_NONE;
 }
 
@@ -554,6 +778,50 @@ static bool channel_group(parser_t *p, const char *t)
 	return true;
 }
 
+/* [channel N fx K], [bus NAME] or [master NAME]: where its values go. */
+static bool unit_begin(parser_t *p, char *const *w)
+{
+	song_t *s = p->s;
+	p->unit_volume = NULL;
+	if (!strcmp(w[0], "channel")) {
+		long long c, k;
+		if (!parse_decimal(w[1], &c) || w[1][0] == '+' || w[1][0] == '-' || c < 1
+		    || c > s->channels)
+			return fail(p, p->line, "bad channel number '%.20s' (1..%d)", w[1], s->channels);
+		if (!parse_decimal(w[3], &k) || w[3][0] == '+' || w[3][0] == '-' || k < 1
+		    || k > SONG_FX_CHAIN_MAX)
+			return fail(p, p->line, "bad fx unit number '%.20s' (1..%d)", w[3], SONG_FX_CHAIN_MAX);
+		p->idx = (int)c - 1;
+		if (p->unit_line[p->idx][k - 1])
+			return fail(p, p->line, "duplicate section [channel %d fx %d]", (int)c, (int)k);
+		p->unit_line[p->idx][k - 1] = p->line;
+		p->home = HOME_CHAIN;
+		p->unit = &s->channel[p->idx].fx[k - 1];
+		p->unit_type = -1;
+		snprintf(p->sect, sizeof p->sect, "channel %d fx %d", (int)c, (int)k);
+	} else if (!strcmp(w[0], "bus")) {
+		int b = song_enum_lookup(bus_names, SONG_SENDS, w[1]);
+		if (p->seen_bus[b])
+			return fail(p, p->line, "duplicate section [bus %s]", bus_names[b]);
+		p->seen_bus[b] = true;
+		p->home = HOME_BUS;
+		p->unit = &s->bus[b].fx;
+		p->unit_volume = &s->bus[b].volume;
+		p->unit_type = bus_types[b];
+		snprintf(p->sect, sizeof p->sect, "bus %s", bus_names[b]);
+	} else {
+		int m = song_enum_lookup(master_names, MASTER_UNITS, w[1]);
+		if (p->seen_master_unit[m])
+			return fail(p, p->line, "duplicate section [master %s]", master_names[m]);
+		p->seen_master_unit[m] = true;
+		p->home = HOME_MASTER;
+		p->unit = (fx_unit_t *)((char *)&s->master + master_unit_at[m]);
+		p->unit_type = master_types[m];
+		snprintf(p->sect, sizeof p->sect, "master %s", master_names[m]);
+	}
+	return true;
+}
+
 static bool section_begin(parser_t *p, const char *start, const char *end)
 {
 	song_t *s = p->s;
@@ -561,7 +829,7 @@ static bool section_begin(parser_t *p, const char *start, const char *end)
 		start++;
 	while (end > start && is_space((unsigned char)end[-1]))
 		end--;
-	char raw[SECT_TEXT], tmp[SECT_TEXT], *w[3];
+	char raw[SECT_TEXT], tmp[SECT_TEXT], *w[4];
 	size_t n = (size_t)(end - start);
 	memcpy(raw, start, n);
 	raw[n] = '\0';
@@ -571,13 +839,14 @@ static bool section_begin(parser_t *p, const char *start, const char *end)
 	if (p->failed)
 		return false;
 
-	int nw = split_words(tmp, w, 3);
+	int nw = split_words(tmp, w, 4);
 	if (!nw)
 		return fail(p, p->line, "empty section name");
-	sect_t kind = sect_kind(w[0]);
+	sect_t kind = sect_kind(w, nw);
 	if (!p->seen_song && kind != SECT_SONG)
 		return fail(p, p->line, "not a beatty song: expected [song] first");
-	int max_words = kind == SECT_PATTERN ? 3 : kind == SECT_SONG || kind == SECT_ORDER ? 1 : 2;
+	int max_words = kind == SECT_PATTERN ? 3 : kind == SECT_UNIT ? 4
+	              : kind == SECT_SONG || kind == SECT_ORDER || kind == SECT_MASTER ? 1 : 2;
 	if (kind != SECT_UNKNOWN && nw > max_words)
 		return fail(p, p->line, "bad section [%s]", raw);
 	if ((kind == SECT_CHANNEL || kind == SECT_INSTRUMENT || kind == SECT_PATTERN) && nw < 2)
@@ -613,6 +882,16 @@ static bool section_begin(parser_t *p, const char *start, const char *end)
 		snprintf(p->sect, sizeof p->sect, "channel %d", (int)c);
 		break;
 	}
+	case SECT_UNIT:
+		if (!unit_begin(p, w))
+			return false;
+		break;
+	case SECT_MASTER:
+		if (p->seen_master)
+			return fail(p, p->line, "duplicate section [master]");
+		p->seen_master = true;
+		snprintf(p->sect, sizeof p->sect, "master");
+		break;
 	case SECT_INSTRUMENT: {
 		int i;
 		if (!parse_hex2(w[1], &i) || i == 0)
@@ -725,6 +1004,36 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 	return true;
 }
 
+/* "2.cutoff": unit 2 of the chain, its parameter cutoff.  Whether they
+ * exist is known only at the end of the file (see chains_end). */
+static bool macro_key(parser_t *p, const char *key, const char *v, int m)
+{
+	fx_macro_t *mc = &p->s->channel[p->idx].macro[m];
+	if (!strcmp(v, "off")) {
+		*mc = (fx_macro_t){ -1, 0 };
+		return true;
+	}
+	const char *dot = strchr(v, '.');
+	char num[8];
+	long long u;
+	size_t n = dot ? (size_t)(dot - v) : 0;
+	if (!dot || !n || n >= sizeof num || v[0] == '+' || v[0] == '-' || !dot[1]
+	    || strlen(dot + 1) >= MACRO_NAME || strchr(dot + 1, ' ') || strchr(dot + 1, '\t'))
+		return fail(p, p->line, "bad %s '%.40s' (a unit and its parameter like 2.cutoff, or off)",
+		            key, v);
+	memcpy(num, v, n);
+	num[n] = '\0';
+	if (!parse_decimal(num, &u))
+		return fail(p, p->line, "bad %s '%.40s' (a unit and its parameter like 2.cutoff, or off)",
+		            key, v);
+	if (u < 1 || u > SONG_FX_CHAIN_MAX)
+		return fail(p, p->line, "%s unit %s out of range (1..%d)", key, num, SONG_FX_CHAIN_MAX);
+	*mc = (fx_macro_t){ (int)u - 1, -1 };
+	snprintf(p->macro_param[p->idx][m], MACRO_NAME, "%s", dot + 1);
+	p->macro_line[p->idx][m] = p->line;
+	return true;
+}
+
 static bool channel_key(parser_t *p, const char *key, const char *v)
 {
 	channel_t *ch = &p->s->channel[p->idx];
@@ -747,7 +1056,20 @@ static bool channel_key(parser_t *p, const char *key, const char *v)
 	case CK_MUTE: return get_bool(p, key, v, &ch->mute);
 	case CK_SOLO: return get_bool(p, key, v, &ch->solo);
 	}
-	return true;
+	if (k < CK_MACRO)
+		return get_send(p, key, v, &ch->send[k - CK_SEND]);
+	return macro_key(p, key, v, k - CK_MACRO);
+}
+
+static bool master_key(parser_t *p, const char *key, const char *v)
+{
+	master_t *m = &p->s->master;
+	if (!strcmp(key, "volume"))
+		return once(p, MK_VOLUME, key) && get_float(p, key, v, LEVEL_MIN, LEVEL_MAX, &m->volume);
+	int i = song_enum_lookup(master_names, MASTER_UNITS, key);
+	if (i < 0)
+		return keep(p, key, v);
+	return once(p, MK_ON + i, key) && get_onoff(p, key, v, (bool *)((char *)m + master_on_at[i]));
 }
 
 static void store(instrument_t *in, const inst_key_t *k, const void *val, size_t n)
@@ -966,6 +1288,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 	switch (p->kind) {
 	case SECT_SONG: song_key(p, key, value); break;
 	case SECT_CHANNEL: channel_key(p, key, value); break;
+	case SECT_UNIT: hold(p, key, value); break;
+	case SECT_MASTER: master_key(p, key, value); break;
 	case SECT_INSTRUMENT: instrument_key(p, key, value); break;
 	case SECT_PATTERN: pattern_key(p, key, value); break;
 	case SECT_ORDER: order_key(p, key, value); break;
@@ -1046,6 +1370,47 @@ static char *read_line(char *str, int num, void *stream)
 	return str;
 }
 
+/* Chains count up from unit 1 without gaps; then each macro must name a
+ * unit that exists and one of its parameters. */
+static void chains_end(parser_t *p)
+{
+	song_t *s = p->s;
+	for (int c = 0; c < s->channels; c++) {
+		int n = 0;
+		for (int k = 0; k < SONG_FX_CHAIN_MAX; k++)
+			if (p->unit_line[c][k])
+				n = k + 1;
+		for (int k = 0; k < n; k++)
+			if (!p->unit_line[c][k]) {
+				int j = k + 1;
+				while (!p->unit_line[c][j])
+					j++;
+				fail(p, p->unit_line[c][j], "[channel %d fx %d] without [channel %d fx %d] "
+				     "(units count up from 1)", c + 1, j + 1, c + 1, k + 1);
+				return;
+			}
+		s->channel[c].nfx = n;
+	}
+	for (int c = 0; c < s->channels; c++)
+		for (int m = 0; m < SONG_MACROS; m++) {
+			if (!p->macro_line[c][m])
+				continue;
+			fx_macro_t *mc = &s->channel[c].macro[m];
+			const char *key = channel_keys[CK_MACRO + m];
+			const char *name = p->macro_param[c][m];
+			if (mc->unit >= s->channel[c].nfx) {
+				fail(p, p->macro_line[c][m], "%s: no [channel %d fx %d]", key, c + 1, mc->unit + 1);
+				return;
+			}
+			const fx_ops_t *ops = fx_ops(s->channel[c].fx[mc->unit].type);
+			mc->param = fx_param_index(ops, name);
+			if (mc->param < 0) {
+				fail(p, p->macro_line[c][m], "%s: %s has no parameter '%s'", key, ops->name, name);
+				return;
+			}
+		}
+}
+
 static void finish(parser_t *p, int ini_result)
 {
 	song_t *s = p->s;
@@ -1061,6 +1426,9 @@ static void finish(parser_t *p, int ini_result)
 		fail(p, last, "not a beatty song: no [song] section");
 	if (!p->seen_order)
 		fail(p, last, "no [order] section");
+	if (p->failed)
+		return;
+	chains_end(p);
 	if (p->failed)
 		return;
 	for (int i = 0; i < s->norders; i++)
@@ -1169,6 +1537,8 @@ static int parse_buffer(song_t *s, const char *buf, size_t len, const char *name
 	if (!p->failed && (flags & SONGFILE_LOAD_SAMPLES))
 		load_samples(p, dir);
 
+	held_clear(p);
+	free(p->held);
 	int ret = 0;
 	if (p->failed) {
 		song_deinit(s);
@@ -1379,6 +1749,138 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 	put_extras(w, s, sect);
 }
 
+/* A send level as the reader takes it: below the range is off. */
+static void put_send(writer_t *w, const char *key, float v)
+{
+	if (!(v >= LEVEL_MIN))
+		put_line(w, key, "off");
+	else
+		put_float(w, key, v);
+}
+
+static void put_param(writer_t *w, const fx_param_desc_t *d, float v)
+{
+	if (!d->choices) {
+		put_float(w, d->name, v);
+		return;
+	}
+	float top = d->max;
+	put_line(w, d->name, d->choices[v > 0 ? (int)lrintf(v < top ? v : top) : 0]);
+}
+
+/* Channels as numbers, runs of three or more as a range: "1 3 5-8". */
+static void put_sidechain(writer_t *w, uint64_t mask, int channels)
+{
+	char b[SECT_TEXT];
+	size_t n = 0;
+	b[0] = '\0';
+	for (int c = 0; c < channels; c++) {
+		if (!(mask >> c & 1))
+			continue;
+		int e = c;
+		while (e + 1 < channels && mask >> (e + 1) & 1)
+			e++;
+		const char *sep = n ? " " : "";
+		if (e - c >= 2)
+			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d-%d", sep, c + 1, e + 1);
+		else if (e > c)
+			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d %d", sep, c + 1, e + 1);
+		else
+			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d", sep, c + 1);
+		c = e;
+	}
+	put_line(w, "sidechain", b);
+}
+
+/* bypass, then every parameter of type in table order. */
+static void put_unit(writer_t *w, const fx_unit_t *u, fx_type_t type)
+{
+	const fx_ops_t *ops = fx_ops(type);
+	put_line(w, "bypass", u->bypass ? "yes" : "no");
+	for (int i = 0; i < ops->nparams && i < FX_MAX_PARAMS; i++)
+		put_param(w, &ops->params[i], u->param[i]);
+}
+
+/* A unit section's kept keys, less any the section now writes itself: a
+ * unit whose type changed since it was read may have kept a key of its
+ * new type, and writing both would make the file unreadable. */
+static void put_unit_extras(writer_t *w, const song_t *s, const char *sect, home_t home,
+                            fx_type_t type)
+{
+	for (int i = 0; i < s->nextra; i++) {
+		const char *key = s->extra[i].key;
+		bool own = !strcmp(key, "bypass") || fx_param_index(fx_ops(type), key) >= 0
+		        || (home == HOME_CHAIN && !strcmp(key, "type"))
+		        || (home == HOME_CHAIN && type == FX_COMP && !strcmp(key, "sidechain"))
+		        || (home == HOME_BUS && !strcmp(key, "volume"));
+		if (!own && !strcmp(s->extra[i].section, sect))
+			put_line(w, key, s->extra[i].value);
+	}
+}
+
+static void write_channel(writer_t *w, const song_t *s, int c)
+{
+	const channel_t *ch = &s->channel[c];
+	char sect[48];
+	snprintf(sect, sizeof sect, "channel %d", c + 1);
+	fprintf(w->f, "\n[%s]\n", sect);
+	put_text(w, "name", ch->name);
+	put_float(w, "volume", ch->volume);
+	put_float(w, "pan", (double)ch->pan * 100.0);
+	put_line(w, "mute", ch->mute ? "yes" : "no");
+	put_line(w, "solo", ch->solo ? "yes" : "no");
+	int nfx = ch->nfx < 0 ? 0 : ch->nfx > SONG_FX_CHAIN_MAX ? SONG_FX_CHAIN_MAX : ch->nfx;
+	for (int k = 0; k < SONG_SENDS; k++)
+		put_send(w, channel_keys[CK_SEND + k], ch->send[k]);
+	for (int m = 0; m < SONG_MACROS; m++) {
+		const fx_macro_t *mc = &ch->macro[m];
+		const fx_ops_t *ops = mc->unit >= 0 && mc->unit < nfx ? fx_ops(ch->fx[mc->unit].type) : NULL;
+		char b[MACRO_NAME + 8] = "off";
+		if (ops && mc->param >= 0 && mc->param < ops->nparams)
+			snprintf(b, sizeof b, "%d.%s", mc->unit + 1, ops->params[mc->param].name);
+		put_line(w, channel_keys[CK_MACRO + m], b);
+	}
+	put_extras(w, s, sect);
+
+	for (int k = 0; k < nfx; k++) {
+		const fx_unit_t *u = &ch->fx[k];
+		fx_type_t type = fx_ops(u->type) ? u->type : FX_EQ;
+		snprintf(sect, sizeof sect, "channel %d fx %d", c + 1, k + 1);
+		fprintf(w->f, "\n[%s]\n", sect);
+		put_line(w, "type", fx_ops(type)->name);
+		put_unit(w, u, type);
+		if (type == FX_COMP)
+			put_sidechain(w, u->sidechain, s->channels);
+		put_unit_extras(w, s, sect, HOME_CHAIN, type);
+	}
+}
+
+static void write_buses_master(writer_t *w, const song_t *s)
+{
+	char sect[48];
+	for (int b = 0; b < SONG_SENDS; b++) {
+		snprintf(sect, sizeof sect, "bus %s", bus_names[b]);
+		fprintf(w->f, "\n[%s]\n", sect);
+		put_float(w, "volume", s->bus[b].volume);
+		put_unit(w, &s->bus[b].fx, bus_types[b]);
+		put_unit_extras(w, s, sect, HOME_BUS, bus_types[b]);
+	}
+	fputs("\n[master]\n", w->f);
+	put_float(w, "volume", s->master.volume);
+	for (int i = 0; i < MASTER_UNITS; i++) {
+		bool on = *(const bool *)((const char *)&s->master + master_on_at[i]);
+		put_line(w, master_names[i], on ? "on" : "off");
+	}
+	put_extras(w, s, "master");
+	for (int i = 0; i < MASTER_UNITS; i++) {
+		snprintf(sect, sizeof sect, "master %s", master_names[i]);
+		fprintf(w->f, "\n[%s]\n", sect);
+		put_unit(w, (const fx_unit_t *)((const char *)&s->master + master_unit_at[i]),
+		         master_types[i]);
+		put_unit_extras(w, s, sect, HOME_MASTER, master_types[i]);
+	}
+}
+
 static void put_cell(char *out, const cell_t *c)
 {
 	char note[4], inst[3] = "..", vol[3] = "..", fx[4] = "...";
@@ -1433,7 +1935,7 @@ static void write_pattern(writer_t *w, const song_t *s, int idx)
 int songfile_write(const song_t *s, FILE *f)
 {
 	writer_t w = { f, false };
-	char sect[32], b[SONG_NAME_MAX + 8];
+	char b[SONG_NAME_MAX + 8];
 
 	fputs("[song]\n", f);
 	put_int(&w, "format", SONG_FORMAT);
@@ -1448,17 +1950,9 @@ int songfile_write(const song_t *s, FILE *f)
 	put_line(&w, "restart", b);
 	put_extras(&w, s, "song");
 
-	for (int c = 0; c < s->channels; c++) {
-		const channel_t *ch = &s->channel[c];
-		snprintf(sect, sizeof sect, "channel %d", c + 1);
-		fprintf(f, "\n[%s]\n", sect);
-		put_text(&w, "name", ch->name);
-		put_float(&w, "volume", ch->volume);
-		put_float(&w, "pan", (double)ch->pan * 100.0);
-		put_line(&w, "mute", ch->mute ? "yes" : "no");
-		put_line(&w, "solo", ch->solo ? "yes" : "no");
-		put_extras(&w, s, sect);
-	}
+	for (int c = 0; c < s->channels; c++)
+		write_channel(&w, s, c);
+	write_buses_master(&w, s);
 	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
 		if (s->inst[i])
 			write_instrument(&w, s, i);

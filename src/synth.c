@@ -370,7 +370,7 @@ static void control(synth_voice_t *v, const synth_params_t *p, double freq)
 	}
 	v->dg = (c.g - v->g) * inv;
 	v->dgain = (c.gain - v->gain) * inv;
-	float r = 1.0f - clampf(p->resonance, 0.0f, 1.0f);
+	float r = 1.0f - clampf(v->reso_set ? v->reso : p->resonance, 0.0f, 1.0f);
 	v->k = K_MIN + (2.0f - K_MIN) * r * r;   /* Q 0.5 .. 40, most of it near the top */
 	/* A silent input lets the filter decay into denormals. */
 	if (fabsf(v->ic1eq) < 1e-20f)
@@ -413,9 +413,12 @@ static void render_block(synth_voice_t *v, const synth_params_t *p, float *out, 
 
 void synth_voice_start(synth_voice_t *v, const synth_params_t *p, float rate, uint32_t seed)
 {
-	float cutoff_mod = v->cutoff_mod;
+	float cutoff_mod = v->cutoff_mod, reso = v->reso;
+	bool reso_set = v->reso_set;
 	memset(v, 0, sizeof(*v));
 	v->cutoff_mod = cutoff_mod;
+	v->reso_set = reso_set;
+	v->reso = reso;
 	v->rate = rate;
 	v->noise = seed;
 	v->lfo_noise = seed ^ 0x5851f42du;   /* a second stream from the same seed */

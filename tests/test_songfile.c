@@ -131,6 +131,39 @@ static int count_entries(const char *dir, const char *containing)
 	return n;
 }
 
+/* A unit's parameter by name: the tables, not this test, say where. */
+static float param_of(const fx_unit_t *u, const char *name)
+{
+	int i = fx_param_index(fx_ops(u->type), name);
+	if (i < 0)
+		fail_msg("%s has no parameter '%s'", fx_ops(u->type)->name, name);
+	return u->param[i];
+}
+
+/* The index of a choice by name, as the unit stores it. */
+static float choice_of(fx_type_t type, const char *param, const char *name)
+{
+	const fx_ops_t *ops = fx_ops(type);
+	int i = fx_param_index(ops, param);
+	assert_true(i >= 0);
+	const fx_param_desc_t *d = &ops->params[i];
+	assert_non_null(d->choices);
+	for (int k = 0; k <= (int)d->max; k++)
+		if (!strcmp(d->choices[k], name))
+			return (float)k;
+	fail_msg("%s has no choice '%s'", param, name);
+	return -1;
+}
+
+static void assert_unit_equal(const fx_unit_t *a, const fx_unit_t *b)
+{
+	assert_int_equal(a->type, b->type);
+	assert_int_equal(a->bypass, b->bypass);
+	assert_true(a->sidechain == b->sidechain);
+	for (int i = 0; i < fx_ops(a->type)->nparams; i++)
+		assert_float_equal(a->param[i], b->param[i], 0);
+}
+
 /* ---- a song that uses every key, in canonical form ------------------- */
 
 #define EMPTY4 "... .. .. ... | ... .. .. ... | ... .. .. ... | ... .. .. ..."
@@ -152,6 +185,37 @@ static const char rich[] =
 	"pan = -25\n"
 	"mute = no\n"
 	"solo = yes\n"
+	"send_reverb = -12\n"
+	"send_delay = off\n"
+	"macro_x = 1.gain1\n"
+	"macro_y = 2.curve\n"
+	"macro_z = off\n"
+	"\n"
+	"[channel 1 fx 1]\n"
+	"type = eq\n"
+	"bypass = no\n"
+	"hp = 40\n"
+	"hp_slope = 24\n"
+	"lp = 16000\n"
+	"lp_slope = 12\n"
+	"low_freq = 120\n"
+	"low_gain = 3\n"
+	"high_freq = 8000\n"
+	"high_gain = -2.5\n"
+	"freq1 = 440\n"
+	"gain1 = -4\n"
+	"q1 = 1.5\n"
+	"freq2 = 2500\n"
+	"gain2 = 2\n"
+	"q2 = 0.7\n"
+	"\n"
+	"[channel 1 fx 2]\n"
+	"type = drive\n"
+	"bypass = yes\n"
+	"drive = 12\n"
+	"curve = tube\n"
+	"mix = 80\n"
+	"output = -3\n"
 	"\n"
 	"[channel 2]\n"
 	"name =\n"
@@ -159,6 +223,11 @@ static const char rich[] =
 	"pan = 0\n"
 	"mute = yes\n"
 	"solo = no\n"
+	"send_reverb = off\n"
+	"send_delay = off\n"
+	"macro_x = off\n"
+	"macro_y = off\n"
+	"macro_z = off\n"
 	"\n"
 	"[channel 3]\n"
 	"name = Bass\n"
@@ -166,6 +235,41 @@ static const char rich[] =
 	"pan = 100\n"
 	"mute = no\n"
 	"solo = no\n"
+	"send_reverb = off\n"
+	"send_delay = -6.5\n"
+	"macro_x = 1.threshold\n"
+	"macro_y = off\n"
+	"macro_z = 3.sync\n"
+	"\n"
+	"[channel 3 fx 1]\n"
+	"type = comp\n"
+	"bypass = no\n"
+	"threshold = -20\n"
+	"ratio = 4\n"
+	"knee = 6\n"
+	"attack = 5\n"
+	"release = 120\n"
+	"makeup = 2\n"
+	"mix = 100\n"
+	"sidechain = 1 2\n"
+	"\n"
+	"[channel 3 fx 2]\n"
+	"type = limiter\n"
+	"bypass = no\n"
+	"ceiling = -1\n"
+	"release = 50\n"
+	"lookahead = 1.5\n"
+	"gain = 3\n"
+	"\n"
+	"[channel 3 fx 3]\n"
+	"type = delay\n"
+	"bypass = no\n"
+	"time = 250\n"
+	"sync = 1/8.\n"
+	"feedback = 45\n"
+	"pingpong = on\n"
+	"highcut = 8000\n"
+	"mix = 25\n"
 	"\n"
 	"[channel 4]\n"
 	"name = Top line\n"
@@ -173,6 +277,93 @@ static const char rich[] =
 	"pan = -100\n"
 	"mute = no\n"
 	"solo = no\n"
+	"send_reverb = 12\n"
+	"send_delay = -96\n"
+	"macro_x = 2.ratio\n"
+	"macro_y = 1.size\n"
+	"macro_z = 2.mix\n"
+	"\n"
+	"[channel 4 fx 1]\n"
+	"type = reverb\n"
+	"bypass = no\n"
+	"size = 70\n"
+	"decay = 2.5\n"
+	"damping = 30\n"
+	"predelay = 12\n"
+	"width = 90\n"
+	"mix = 35\n"
+	"\n"
+	"[channel 4 fx 2]\n"
+	"type = comp\n"
+	"bypass = yes\n"
+	"threshold = -30\n"
+	"ratio = 10\n"
+	"knee = 0\n"
+	"attack = 1\n"
+	"release = 80\n"
+	"makeup = 0\n"
+	"mix = 50\n"
+	"sidechain = 1-3\n"
+	"\n"
+	"[bus reverb]\n"
+	"volume = -2\n"
+	"bypass = no\n"
+	"size = 80\n"
+	"decay = 3\n"
+	"damping = 50\n"
+	"predelay = 25\n"
+	"width = 100\n"
+	"mix = 100\n"
+	"\n"
+	"[bus delay]\n"
+	"volume = -4\n"
+	"bypass = yes\n"
+	"time = 375\n"
+	"sync = 1/4\n"
+	"feedback = 30\n"
+	"pingpong = off\n"
+	"highcut = 5000\n"
+	"mix = 100\n"
+	"\n"
+	"[master]\n"
+	"volume = -1\n"
+	"eq = on\n"
+	"comp = off\n"
+	"limiter = on\n"
+	"\n"
+	"[master eq]\n"
+	"bypass = no\n"
+	"hp = 30\n"
+	"hp_slope = 12\n"
+	"lp = 18000\n"
+	"lp_slope = 24\n"
+	"low_freq = 80\n"
+	"low_gain = 1.5\n"
+	"high_freq = 10000\n"
+	"high_gain = 1\n"
+	"freq1 = 300\n"
+	"gain1 = -1\n"
+	"q1 = 0.8\n"
+	"freq2 = 3000\n"
+	"gain2 = 0.5\n"
+	"q2 = 2\n"
+	"\n"
+	"[master comp]\n"
+	"bypass = yes\n"
+	"threshold = -12\n"
+	"ratio = 2\n"
+	"knee = 3\n"
+	"attack = 20\n"
+	"release = 200\n"
+	"makeup = 1\n"
+	"mix = 100\n"
+	"\n"
+	"[master limiter]\n"
+	"bypass = no\n"
+	"ceiling = -0.5\n"
+	"release = 100\n"
+	"lookahead = 5\n"
+	"gain = 1\n"
 	"\n"
 	"[instrument 01]\n"
 	"name = Saw Solo\n"
@@ -286,6 +477,150 @@ static void test_parse_rich(void **state)
 	assert_float_equal(s.channel[2].pan, 1, 1e-6);
 	assert_float_equal(s.channel[3].pan, -1, 1e-6);
 	assert_string_equal(s.channel[3].name, "Top line");
+
+	/* Sends and macros. */
+	const channel_t *ch = s.channel;
+	assert_float_equal(ch[0].send[0], -12, 1e-6);
+	assert_float_equal(ch[0].send[1], SONG_SEND_OFF, 0);
+	assert_float_equal(ch[1].send[0], SONG_SEND_OFF, 0);
+	assert_float_equal(ch[2].send[1], -6.5, 1e-6);
+	assert_float_equal(ch[3].send[0], 12, 1e-6);
+	assert_float_equal(ch[3].send[1], -96, 1e-6);
+	assert_int_equal(ch[0].macro[0].unit, 0);
+	assert_int_equal(ch[0].macro[0].param, fx_param_index(&fx_eq, "gain1"));
+	assert_int_equal(ch[0].macro[1].unit, 1);
+	assert_int_equal(ch[0].macro[1].param, fx_param_index(&fx_drive, "curve"));
+	assert_int_equal(ch[0].macro[2].unit, -1);
+	for (int m = 0; m < SONG_MACROS; m++)
+		assert_int_equal(ch[1].macro[m].unit, -1);
+	assert_int_equal(ch[2].macro[0].unit, 0);
+	assert_int_equal(ch[2].macro[0].param, fx_param_index(&fx_comp, "threshold"));
+	assert_int_equal(ch[2].macro[1].unit, -1);
+	assert_int_equal(ch[2].macro[2].unit, 2);
+	assert_int_equal(ch[2].macro[2].param, fx_param_index(&fx_delay, "sync"));
+	assert_int_equal(ch[3].macro[0].unit, 1);
+	assert_int_equal(ch[3].macro[0].param, fx_param_index(&fx_comp, "ratio"));
+	assert_int_equal(ch[3].macro[1].unit, 0);
+	assert_int_equal(ch[3].macro[1].param, fx_param_index(&fx_reverb, "size"));
+	assert_int_equal(ch[3].macro[2].param, fx_param_index(&fx_comp, "mix"));
+
+	/* The chains: every type, every parameter. */
+	assert_int_equal(ch[0].nfx, 2);
+	assert_int_equal(ch[1].nfx, 0);
+	assert_int_equal(ch[2].nfx, 3);
+	assert_int_equal(ch[3].nfx, 2);
+	const fx_unit_t *u = &ch[0].fx[0];
+	assert_int_equal(u->type, FX_EQ);
+	assert_false(u->bypass);
+	assert_float_equal(param_of(u, "hp"), 40, 1e-6);
+	assert_float_equal(param_of(u, "hp_slope"), choice_of(FX_EQ, "hp_slope", "24"), 0);
+	assert_float_equal(param_of(u, "lp"), 16000, 1e-6);
+	assert_float_equal(param_of(u, "lp_slope"), choice_of(FX_EQ, "lp_slope", "12"), 0);
+	assert_float_equal(param_of(u, "low_freq"), 120, 1e-6);
+	assert_float_equal(param_of(u, "low_gain"), 3, 1e-6);
+	assert_float_equal(param_of(u, "high_freq"), 8000, 1e-6);
+	assert_float_equal(param_of(u, "high_gain"), -2.5, 1e-6);
+	assert_float_equal(param_of(u, "freq1"), 440, 1e-6);
+	assert_float_equal(param_of(u, "gain1"), -4, 1e-6);
+	assert_float_equal(param_of(u, "q1"), 1.5, 1e-6);
+	assert_float_equal(param_of(u, "freq2"), 2500, 1e-6);
+	assert_float_equal(param_of(u, "gain2"), 2, 1e-6);
+	assert_float_equal(param_of(u, "q2"), 0.7, 1e-6);
+	assert_true(u->sidechain == 0);
+	u = &ch[0].fx[1];
+	assert_int_equal(u->type, FX_DRIVE);
+	assert_true(u->bypass);
+	assert_float_equal(param_of(u, "drive"), 12, 1e-6);
+	assert_float_equal(param_of(u, "curve"), choice_of(FX_DRIVE, "curve", "tube"), 0);
+	assert_float_equal(param_of(u, "mix"), 80, 1e-6);
+	assert_float_equal(param_of(u, "output"), -3, 1e-6);
+	u = &ch[2].fx[0];
+	assert_int_equal(u->type, FX_COMP);
+	assert_false(u->bypass);
+	assert_float_equal(param_of(u, "threshold"), -20, 1e-6);
+	assert_float_equal(param_of(u, "ratio"), 4, 1e-6);
+	assert_float_equal(param_of(u, "knee"), 6, 1e-6);
+	assert_float_equal(param_of(u, "attack"), 5, 1e-6);
+	assert_float_equal(param_of(u, "release"), 120, 1e-6);
+	assert_float_equal(param_of(u, "makeup"), 2, 1e-6);
+	assert_float_equal(param_of(u, "mix"), 100, 1e-6);
+	assert_true(u->sidechain == 0x3);
+	u = &ch[2].fx[1];
+	assert_int_equal(u->type, FX_LIMITER);
+	assert_float_equal(param_of(u, "ceiling"), -1, 1e-6);
+	assert_float_equal(param_of(u, "release"), 50, 1e-6);
+	assert_float_equal(param_of(u, "lookahead"), 1.5, 1e-6);
+	assert_float_equal(param_of(u, "gain"), 3, 1e-6);
+	u = &ch[2].fx[2];
+	assert_int_equal(u->type, FX_DELAY);
+	assert_float_equal(param_of(u, "time"), 250, 1e-6);
+	assert_float_equal(param_of(u, "sync"), choice_of(FX_DELAY, "sync", "1/8."), 0);
+	assert_float_equal(param_of(u, "feedback"), 45, 1e-6);
+	assert_float_equal(param_of(u, "pingpong"), choice_of(FX_DELAY, "pingpong", "on"), 0);
+	assert_float_equal(param_of(u, "highcut"), 8000, 1e-6);
+	assert_float_equal(param_of(u, "mix"), 25, 1e-6);
+	u = &ch[3].fx[0];
+	assert_int_equal(u->type, FX_REVERB);
+	assert_float_equal(param_of(u, "size"), 70, 1e-6);
+	assert_float_equal(param_of(u, "decay"), 2.5, 1e-6);
+	assert_float_equal(param_of(u, "damping"), 30, 1e-6);
+	assert_float_equal(param_of(u, "predelay"), 12, 1e-6);
+	assert_float_equal(param_of(u, "width"), 90, 1e-6);
+	assert_float_equal(param_of(u, "mix"), 35, 1e-6);
+	u = &ch[3].fx[1];
+	assert_int_equal(u->type, FX_COMP);
+	assert_true(u->bypass);
+	assert_float_equal(param_of(u, "threshold"), -30, 1e-6);
+	assert_float_equal(param_of(u, "ratio"), 10, 1e-6);
+	assert_float_equal(param_of(u, "knee"), 0, 1e-6);
+	assert_float_equal(param_of(u, "mix"), 50, 1e-6);
+	assert_true(u->sidechain == 0x7);
+
+	/* Buses and master. */
+	assert_float_equal(s.bus[0].volume, -2, 1e-6);
+	u = &s.bus[0].fx;
+	assert_int_equal(u->type, FX_REVERB);
+	assert_false(u->bypass);
+	assert_float_equal(param_of(u, "size"), 80, 1e-6);
+	assert_float_equal(param_of(u, "decay"), 3, 1e-6);
+	assert_float_equal(param_of(u, "damping"), 50, 1e-6);
+	assert_float_equal(param_of(u, "predelay"), 25, 1e-6);
+	assert_float_equal(param_of(u, "width"), 100, 1e-6);
+	assert_float_equal(param_of(u, "mix"), 100, 1e-6);
+	assert_float_equal(s.bus[1].volume, -4, 1e-6);
+	u = &s.bus[1].fx;
+	assert_int_equal(u->type, FX_DELAY);
+	assert_true(u->bypass);
+	assert_float_equal(param_of(u, "time"), 375, 1e-6);
+	assert_float_equal(param_of(u, "sync"), choice_of(FX_DELAY, "sync", "1/4"), 0);
+	assert_float_equal(param_of(u, "feedback"), 30, 1e-6);
+	assert_float_equal(param_of(u, "pingpong"), choice_of(FX_DELAY, "pingpong", "off"), 0);
+	assert_float_equal(param_of(u, "highcut"), 5000, 1e-6);
+	assert_float_equal(param_of(u, "mix"), 100, 1e-6);
+	const master_t *ms = &s.master;
+	assert_float_equal(ms->volume, -1, 1e-6);
+	assert_true(ms->eq_on);
+	assert_false(ms->comp_on);
+	assert_true(ms->limiter_on);
+	assert_int_equal(ms->eq.type, FX_EQ);
+	assert_false(ms->eq.bypass);
+	assert_float_equal(param_of(&ms->eq, "hp"), 30, 1e-6);
+	assert_float_equal(param_of(&ms->eq, "hp_slope"), choice_of(FX_EQ, "hp_slope", "12"), 0);
+	assert_float_equal(param_of(&ms->eq, "lp"), 18000, 1e-6);
+	assert_float_equal(param_of(&ms->eq, "lp_slope"), choice_of(FX_EQ, "lp_slope", "24"), 0);
+	assert_float_equal(param_of(&ms->eq, "low_gain"), 1.5, 1e-6);
+	assert_float_equal(param_of(&ms->eq, "q2"), 2, 1e-6);
+	assert_int_equal(ms->comp.type, FX_COMP);
+	assert_true(ms->comp.bypass);
+	assert_float_equal(param_of(&ms->comp, "threshold"), -12, 1e-6);
+	assert_float_equal(param_of(&ms->comp, "ratio"), 2, 1e-6);
+	assert_float_equal(param_of(&ms->comp, "release"), 200, 1e-6);
+	assert_int_equal(ms->limiter.type, FX_LIMITER);
+	assert_false(ms->limiter.bypass);
+	assert_float_equal(param_of(&ms->limiter, "ceiling"), -0.5, 1e-6);
+	assert_float_equal(param_of(&ms->limiter, "release"), 100, 1e-6);
+	assert_float_equal(param_of(&ms->limiter, "lookahead"), 5, 1e-6);
+	assert_float_equal(param_of(&ms->limiter, "gain"), 1, 1e-6);
 
 	const instrument_t *a = s.inst[1];
 	assert_non_null(a);
@@ -629,6 +964,60 @@ static const char with_unknown[] =
 	"x = y\n"                               /* 50 */
 	"empty =\n";
 
+/* Stands for the buses and the master with their defaults: those come
+ * from the units' tables, which this test does not repeat. */
+#define MIX_DEFAULTS "@mix@"
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* The text of section [name] (its lines after the header), or NULL. */
+static char *section_text(const char *text, const char *name)
+{
+	char head[80];
+	snprintf(head, sizeof head, "[%s]\n", name);
+	const char *at = strstr(text, head);
+	while (at && at != text && at[-1] != '\n')
+		at = strstr(at + 1, head);
+	if (!at)
+		return NULL;
+	at += strlen(head);
+	const char *end = strstr(at, "\n\n[");
+	size_t n = end ? (size_t)(end - at) + 1 : strlen(at);
+	char *out = malloc(n + 1);
+	assert_non_null(out);
+	memcpy(out, at, n);
+	out[n] = '\0';
+	return out;
+}
+
+/* want with MIX_DEFAULTS replaced by what a new song's buses and master
+ * write. */
+static char *with_mix_defaults(const char *want)
+{
+	song_t s;
+	song_init(&s);
+	char *t = songfile_to_string(&s);
+	assert_non_null(t);
+	song_deinit(&s);
+	const char *from = strstr(t, "[bus reverb]\n"), *to = strstr(t, "[pattern 00]\n");
+	const char *mark = strstr(want, MIX_DEFAULTS);
+	assert_non_null(from);
+	assert_non_null(to);
+	assert_non_null(mark);
+	size_t n1 = (size_t)(mark - want), n2 = (size_t)(to - from);
+	const char *rest = mark + strlen(MIX_DEFAULTS);
+	char *out = malloc(n1 + n2 + strlen(rest) + 1);
+	assert_non_null(out);
+	memcpy(out, want, n1);
+	memcpy(out + n1, from, n2);
+	strcpy(out + n1 + n2, rest);
+	free(t);
+	return out;
+}
+
 static const char with_unknown_canon[] =
 	"[song]\n"
 	"format = 1\n"
@@ -648,8 +1037,14 @@ static const char with_unknown_canon[] =
 	"pan = 0\n"
 	"mute = no\n"
 	"solo = no\n"
+	"send_reverb = off\n"
+	"send_delay = off\n"
+	"macro_x = off\n"
+	"macro_y = off\n"
+	"macro_z = off\n"
 	"color = red\n"
 	"\n"
+	MIX_DEFAULTS
 	"[instrument 01]\n"
 	"name = S\n"
 	"type = sampler\n"
@@ -708,7 +1103,9 @@ static void test_unknown_keys_kept(void **state)
 	assert_float_equal(s.inst[1]->synth.cutoff, 500, 1e-3);
 	char *t1 = songfile_to_string(&s);
 	assert_non_null(t1);
-	assert_text_equal(t1, with_unknown_canon);
+	char *want_text = with_mix_defaults(with_unknown_canon);
+	assert_text_equal(t1, want_text);
+	free(want_text);
 	song_deinit(&s);
 	char *t2 = fmt_text(t1);
 	assert_text_equal(t2, t1);
@@ -777,6 +1174,92 @@ static void test_errors(void **state)
 		{ HEAD "[channel 1]\nvolume = 12.5\n", "t.bty:5: volume 12.5 out of range (-96..12)" },
 		{ HEAD "[channel 1]\nvolume = nan\n", "t.bty:5: volume 'nan' is not a number" },
 		{ HEAD "[channel 1]\nmute = maybe\n", "t.bty:5: mute 'maybe' is not yes or no" },
+		/* sends and macros */
+		{ HEAD "[channel 1]\nsend_reverb = 13\n", "t.bty:5: send_reverb 13 out of range (-96..12)" },
+		{ HEAD "[channel 1]\nsend_delay = -97\n", "t.bty:5: send_delay -97 out of range (-96..12)" },
+		{ HEAD "[channel 1]\nsend_delay = loud\n", "t.bty:5: send_delay 'loud' is not a number or off" },
+		{ HEAD "[channel 1]\nsend_delay = off\nsend_delay = 0\n",
+		  "t.bty:6: duplicate key 'send_delay' in [channel 1]" },
+		{ HEAD "[channel 1]\nmacro_x = 1.gain1\n" TAIL, "t.bty:5: macro_x: no [channel 1 fx 1]" },
+		{ HEAD "[channel 1]\nmacro_y = 1.nope\n[channel 1 fx 1]\ntype = reverb\n" TAIL,
+		  "t.bty:5: macro_y: reverb has no parameter 'nope'" },
+		{ HEAD "[channel 2 fx 1]\ntype = reverb\n[channel 1]\nmacro_x = 1.size\n" TAIL,
+		  "t.bty:7: macro_x: no [channel 1 fx 1]" },
+		{ HEAD "[channel 1]\nmacro_z = cutoff\n",
+		  "t.bty:5: bad macro_z 'cutoff' (a unit and its parameter like 2.cutoff, or off)" },
+		{ HEAD "[channel 1]\nmacro_z = 1.\n",
+		  "t.bty:5: bad macro_z '1.' (a unit and its parameter like 2.cutoff, or off)" },
+		{ HEAD "[channel 1]\nmacro_z = .size\n",
+		  "t.bty:5: bad macro_z '.size' (a unit and its parameter like 2.cutoff, or off)" },
+		{ HEAD "[channel 1]\nmacro_z = -1.size\n",
+		  "t.bty:5: bad macro_z '-1.size' (a unit and its parameter like 2.cutoff, or off)" },
+		{ HEAD "[channel 1]\nmacro_z = 1.two words\n",
+		  "t.bty:5: bad macro_z '1.two words' (a unit and its parameter like 2.cutoff, or off)" },
+		{ HEAD "[channel 1]\nmacro_x = 9.size\n", "t.bty:5: macro_x unit 9 out of range (1..8)" },
+		{ HEAD "[channel 1]\nmacro_x = 0.size\n", "t.bty:5: macro_x unit 0 out of range (1..8)" },
+		/* chain units */
+		{ HEAD "[channel 1 fx 1]\ntype = chorus\n",
+		  "t.bty:5: unknown fx type 'chorus' (eq, comp, drive, delay, reverb, limiter)" },
+		{ HEAD "[channel 1 fx 1]\nbypass = no\n" TAIL, "t.bty:4: missing 'type' in [channel 1 fx 1]" },
+		{ HEAD "[channel 1 fx 1]\ntype = eq\ntype = comp\n",
+		  "t.bty:6: duplicate key 'type' in [channel 1 fx 1]" },
+		{ HEAD "[channel 1 fx 1]\ntype = reverb\nsize = 1\nsize = 2\n",
+		  "t.bty:7: duplicate key 'size' in [channel 1 fx 1]" },
+		{ HEAD "[channel 1 fx 1]\nsize = 101\ntype = reverb\n", "t.bty:5: size 101 out of range (0..100)" },
+		{ HEAD "[channel 1 fx 1]\ntype = reverb\ndecay = 0\n", "t.bty:6: decay 0 out of range (0.1..20)" },
+		{ HEAD "[channel 1 fx 1]\ntype = reverb\nbypass = on\n", "t.bty:6: bypass 'on' is not yes or no" },
+		{ HEAD "[channel 1 fx 1]\ntype = delay\nfeedback = lots\n", "t.bty:6: feedback 'lots' is not a number" },
+		{ HEAD "[channel 1 fx 1]\ntype = delay\nsync = 3\n",
+		  "t.bty:6: bad sync '3' (off, 1/1, 1/2, 1/2., 1/2t, 1/4, 1/4., 1/4t, 1/8, 1/8., 1/8t, "
+		  "1/16, 1/16., 1/16t, 1/32)" },
+		{ HEAD "[channel 1 fx 1]\ntype = delay\npingpong = yes\n", "t.bty:6: bad pingpong 'yes' (off, on)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nratio = 50\n", "t.bty:6: ratio 50 out of range (1..20)" },
+		{ HEAD "[channel 1 fx 1]\ntype = drive\ncurve = hard\n", "t.bty:6: bad curve 'hard' (soft, tube, fold)" },
+		{ HEAD "[channel 1 fx 1]\ntype = eq\ngain1 = -30\n", "t.bty:6: gain1 -30 out of range (-24..24)" },
+		{ HEAD "[channel 1 fx 1]\ntype = eq\nhp_slope = 48\n", "t.bty:6: bad hp_slope '48' (12, 24)" },
+		{ HEAD "[channel 1 fx 1]\ntype = eq\nhp_slope = 1\n", "t.bty:6: bad hp_slope '1' (12, 24)" },
+		{ HEAD "[channel 1 fx 0]\n", "t.bty:4: bad fx unit number '0' (1..8)" },
+		{ HEAD "[channel 1 fx 9]\n", "t.bty:4: bad fx unit number '9' (1..8)" },
+		{ HEAD "[channel 1 fx +1]\n", "t.bty:4: bad fx unit number '+1' (1..8)" },
+		{ HEAD "[channel 3 fx 1]\n", "t.bty:4: bad channel number '3' (1..2)" },
+		{ HEAD "[channel 1 fx]\n", "t.bty:4: bad section [channel 1 fx]" },
+		{ HEAD "[channel 1 eq 1]\n", "t.bty:4: bad section [channel 1 eq 1]" },
+		{ HEAD "[channel 1 fx 1 2]\n", "t.bty:4: bad section [channel 1 fx 1 2]" },
+		{ HEAD "[channel 1 fx 1]\ntype = eq\n[channel 1 fx 01]\n",
+		  "t.bty:6: duplicate section [channel 1 fx 1]" },
+		{ HEAD "[channel 1 fx 1]\ntype = eq\n[channel 1 fx 3]\ntype = eq\n" TAIL,
+		  "t.bty:6: [channel 1 fx 3] without [channel 1 fx 2] (units count up from 1)" },
+		{ HEAD "[channel 2 fx 2]\ntype = eq\n" TAIL,
+		  "t.bty:4: [channel 2 fx 2] without [channel 2 fx 1] (units count up from 1)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 3\n",
+		  "t.bty:6: sidechain channel 3 out of range (1..2)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 0\n",
+		  "t.bty:6: sidechain channel 0 out of range (1..2)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 1-3\n",
+		  "t.bty:6: sidechain channel 3 out of range (1..2)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 99999999999999999999\n",
+		  "t.bty:6: sidechain channel 99999999999999999999 out of range (1..2)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 2-1\n",
+		  "t.bty:6: bad sidechain range '2-1' (low to high)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 1,2\n",
+		  "t.bty:6: bad sidechain '1,2' (channel numbers like 1 3 or 5-8)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 1 -2\n",
+		  "t.bty:6: bad sidechain '1 -2' (channel numbers like 1 3 or 5-8)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 1--2\n",
+		  "t.bty:6: bad sidechain '1--2' (channel numbers like 1 3 or 5-8)" },
+		{ HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 1-\n",
+		  "t.bty:6: bad sidechain '1-' (channel numbers like 1 3 or 5-8)" },
+		/* buses and master */
+		{ HEAD "[bus reverb]\nvolume = 20\n", "t.bty:5: volume 20 out of range (-96..12)" },
+		{ HEAD "[bus reverb]\nsize = 200\n", "t.bty:5: size 200 out of range (0..100)" },
+		{ HEAD "[bus delay]\nbypass = no\nbypass = no\n", "t.bty:6: duplicate key 'bypass' in [bus delay]" },
+		{ HEAD "[bus reverb]\n[bus reverb]\n", "t.bty:5: duplicate section [bus reverb]" },
+		{ HEAD "[master]\neq = yes\n", "t.bty:5: eq 'yes' is not on or off" },
+		{ HEAD "[master]\nvolume = -100\n", "t.bty:5: volume -100 out of range (-96..12)" },
+		{ HEAD "[master]\n[master]\n", "t.bty:5: duplicate section [master]" },
+		{ HEAD "[master]\nlimiter = on\nlimiter = off\n", "t.bty:6: duplicate key 'limiter' in [master]" },
+		{ HEAD "[master limiter]\nceiling = 1\n", "t.bty:5: ceiling 1 out of range (-12..0)" },
+		{ HEAD "[master limiter]\n[master limiter]\n", "t.bty:5: duplicate section [master limiter]" },
 		{ HEAD "[instrument 00]\n", "t.bty:4: bad instrument number '00' (01..FF)" },
 		{ HEAD "[instrument 100]\n", "t.bty:4: bad instrument number '100' (01..FF)" },
 		{ HEAD "[instrument 1]\n", "t.bty:4: bad instrument number '1' (01..FF)" },
@@ -817,7 +1300,7 @@ static void test_errors(void **state)
 		{ HEAD "[pattern 00]\n00 = C-4 00 .. ...\n", "t.bty:5: bad instrument '00' (01..FF or ..)" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. 41 ...\n", "t.bty:5: volume 41 out of range (00..40)" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. 4 ...\n", "t.bty:5: bad volume '4' (00..40 or ..)" },
-		{ HEAD "[pattern 00]\n00 = C-4 .. .. X10\n", "t.bty:5: unknown effect letter 'X'" },
+		{ HEAD "[pattern 00]\n00 = C-4 .. .. W10\n", "t.bty:5: unknown effect letter 'W'" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. .. a10\n", "t.bty:5: unknown effect letter 'a'" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. .. AZZ\n", "t.bty:5: bad effect parameter 'ZZ' (two hex digits)" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. .. A1\n",
@@ -888,6 +1371,312 @@ static void test_errors(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		expect_error(cases[i].text, cases[i].want);
+}
+
+/* A song without chains, sends, buses or master (as every song before
+ * them) gets what song_init gives. */
+static void test_mix_defaults(void **state)
+{
+	(void)state;
+	song_t s, d;
+	tu_song_parse(&s, HEAD "[channel 1]\nname = x\n" TAIL);
+	song_init(&d);
+	for (int c = 0; c < SONG_MAX_CHANNELS; c++) {
+		assert_int_equal(s.channel[c].nfx, 0);
+		for (int k = 0; k < SONG_SENDS; k++)
+			assert_float_equal(s.channel[c].send[k], d.channel[c].send[k], 0);
+		for (int m = 0; m < SONG_MACROS; m++)
+			assert_int_equal(s.channel[c].macro[m].unit, -1);
+	}
+	for (int b = 0; b < SONG_SENDS; b++) {
+		assert_float_equal(s.bus[b].volume, d.bus[b].volume, 0);
+		assert_unit_equal(&s.bus[b].fx, &d.bus[b].fx);
+	}
+	assert_int_equal(s.master.eq_on, d.master.eq_on);
+	assert_int_equal(s.master.comp_on, d.master.comp_on);
+	assert_int_equal(s.master.limiter_on, d.master.limiter_on);
+	assert_float_equal(s.master.volume, d.master.volume, 0);
+	assert_unit_equal(&s.master.eq, &d.master.eq);
+	assert_unit_equal(&s.master.comp, &d.master.comp);
+	assert_unit_equal(&s.master.limiter, &d.master.limiter);
+
+	/* The canonical form still says all of it. */
+	char *t = songfile_to_string(&s);
+	assert_non_null(t);
+	static const char *const sections[] = {
+		"bus reverb", "bus delay", "master", "master eq", "master comp", "master limiter"
+	};
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+		char *body = section_text(t, sections[i]);
+		if (!body)
+			fail_msg("no [%s] in:\n%s", sections[i], t);
+		free(body);
+	}
+	assert_non_null(strstr(t, "[master]\nvolume = 0\neq = off\ncomp = off\nlimiter = off\n"));
+	assert_non_null(strstr(t, "solo = no\nsend_reverb = off\nsend_delay = off\n"
+	                          "macro_x = off\nmacro_y = off\nmacro_z = off\n"));
+	free(t);
+	song_deinit(&s);
+	song_deinit(&d);
+}
+
+/* Unit sections in any order, a chain unit's type after its parameters;
+ * unknown keys and units kept like any others. */
+static const char mixed_order[] =
+	"[song]\n"                              /* 1 */
+	"format = 1\n"
+	"channels = 2\n"
+	"[master limiter]\n"
+	"ceiling = -2\n"                        /* 5 */
+	"[channel 2 fx 2]\n"
+	"size = 60\n"
+	"type = reverb\n"
+	"sidechain = 1\n"                       /* 9: not a reverb key */
+	"[channel 2 fx 1]\n"                    /* 10 */
+	"type = comp\n"
+	"wobble = 3\n"                          /* 12 */
+	"sidechain = 2 1\n"
+	"[bus chorus]\n"
+	"rate = 2\n"                            /* 15 */
+	"[master]\n"
+	"limiter = on\n"
+	"stereo = wide\n"                       /* 18 */
+	"[bus delay]\n"
+	"type = reverb\n"                       /* 20: a bus has no type key */
+	"pingpong = on\n"
+	"[master comp]\n"
+	"sidechain = 2\n"                       /* 23: only a chain's comp has one */
+	"[channel 2]\n"
+	"macro_x = 2.size\n"
+	"macro_y = 1.sidechain\n"               /* 26: not a parameter */
+	TAIL;
+
+static void test_mix_any_order(void **state)
+{
+	(void)state;
+	song_t s;
+	songfile_error_t err;
+	warnings_t w = { 0 };
+	int r = songfile_parse(&s, mixed_order, "m.bty", ".", 0, &err, collect, &w);
+	char buf[600];
+	songfile_error_format(&err, buf, sizeof buf);
+	assert_int_equal(r, -1);
+	assert_string_equal(buf, "m.bty:26: macro_y: comp has no parameter 'sidechain'");
+
+	/* Without that line it loads. */
+	char *text = strdup(mixed_order);
+	assert_non_null(text);
+	char *bad = strstr(text, "macro_y = 1.sidechain\n");
+	memmove(bad, bad + 22, strlen(bad + 22) + 1);
+	w.n = 0;
+	assert_int_equal(songfile_parse(&s, text, "m.bty", ".", 0, &err, collect, &w), 0);
+	static const char *const want[] = {
+		"m.bty:9: unknown key 'sidechain' in [channel 2 fx 2], kept",
+		"m.bty:12: unknown key 'wobble' in [channel 2 fx 1], kept",
+		"m.bty:15: unknown section [bus chorus], kept",
+		"m.bty:18: unknown key 'stereo' in [master], kept",
+		"m.bty:20: unknown key 'type' in [bus delay], kept",
+		"m.bty:23: unknown key 'sidechain' in [master comp], kept",
+	};
+	for (int i = 0; i < w.n && i < (int)(sizeof want / sizeof want[0]); i++)
+		assert_string_equal(w.msg[i], want[i]);
+	assert_int_equal(w.n, (int)(sizeof want / sizeof want[0]));
+	const channel_t *ch = &s.channel[1];
+	assert_int_equal(ch->nfx, 2);
+	assert_int_equal(ch->fx[0].type, FX_COMP);
+	assert_true(ch->fx[0].sidechain == 0x3);
+	assert_int_equal(ch->fx[1].type, FX_REVERB);
+	assert_float_equal(param_of(&ch->fx[1], "size"), 60, 1e-6);
+	assert_int_equal(ch->macro[0].unit, 1);
+	assert_int_equal(ch->macro[0].param, fx_param_index(&fx_reverb, "size"));
+	assert_int_equal(s.channel[0].nfx, 0);
+	assert_true(s.master.limiter_on);
+	assert_float_equal(param_of(&s.master.limiter, "ceiling"), -2, 1e-6);
+	assert_float_equal(param_of(&s.bus[1].fx, "pingpong"), choice_of(FX_DELAY, "pingpong", "on"), 0);
+
+	char *t1 = songfile_to_string(&s);
+	assert_non_null(t1);
+	song_deinit(&s);
+	free(text);
+	/* Canonical order: channel, its units, buses, master, the rest; the
+	 * kept keys last in their sections. */
+	const char *order[] = {
+		"\n[channel 1]\n", "\n[channel 2]\n", "\n[channel 2 fx 1]\n", "\n[channel 2 fx 2]\n",
+		"\n[bus reverb]\n", "\n[bus delay]\n", "\n[master]\n", "\n[master eq]\n",
+		"\n[master comp]\n", "\n[master limiter]\n", "\n[pattern 00]\n", "\n[order]\n",
+		"\n[bus chorus]\nrate = 2\n",
+	};
+	const char *at = t1;
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		const char *next = strstr(at, order[i]);
+		if (!next)
+			fail_msg("'%s' missing or out of order in:\n%s", order[i], t1);
+		at = next;
+	}
+	char *body = section_text(t1, "channel 2 fx 1");
+	assert_true(starts_with(body, "type = comp\nbypass = no\n"));
+	assert_string_equal(strstr(body, "\nsidechain"), "\nsidechain = 1 2\nwobble = 3\n");
+	free(body);
+	body = section_text(t1, "channel 2 fx 2");
+	assert_true(starts_with(body, "type = reverb\nbypass = no\nsize = 60\n"));
+	size_t n = strlen(body);
+	assert_true(n > 15 && !strcmp(body + n - 15, "\nsidechain = 1\n"));
+	free(body);
+	body = section_text(t1, "master");
+	assert_string_equal(body, "volume = 0\neq = off\ncomp = off\nlimiter = on\nstereo = wide\n");
+	free(body);
+	body = section_text(t1, "bus delay");
+	assert_non_null(strstr(body, "\npingpong = on\n"));
+	n = strlen(body);
+	assert_true(n > 14 && !strcmp(body + n - 14, "type = reverb\n"));
+	free(body);
+	char *t2 = fmt_text(t1);
+	assert_text_equal(t2, t1);
+	free(t1);
+	free(t2);
+}
+
+/* Eight units fill a chain; each type can come more than once. */
+static void test_full_chain(void **state)
+{
+	(void)state;
+	song_t s;
+	song_init(&s);
+	channel_t *ch = &s.channel[0];
+	ch->nfx = SONG_FX_CHAIN_MAX;
+	for (int k = 0; k < SONG_FX_CHAIN_MAX; k++) {
+		fx_unit_default(&ch->fx[k], (fx_type_t)(k % FX_TYPE_COUNT));
+		ch->fx[k].bypass = k % 3 == 0;
+	}
+	ch->fx[1].sidechain = 0xA;   /* comp: channels 2 and 4 */
+	ch->macro[2] = (fx_macro_t){ 7, fx_param_index(fx_ops(ch->fx[7].type), "ratio") };
+	char *t1 = songfile_to_string(&s);
+	assert_non_null(t1);
+	assert_non_null(strstr(t1, "\n[channel 1 fx 8]\ntype = comp\nbypass = no\n"));
+	assert_non_null(strstr(t1, "\nmacro_z = 8.ratio\n"));
+	assert_non_null(strstr(t1, "\nsidechain = 2 4\n"));
+	song_t b;
+	tu_song_parse(&b, t1);
+	assert_int_equal(b.channel[0].nfx, SONG_FX_CHAIN_MAX);
+	for (int k = 0; k < SONG_FX_CHAIN_MAX; k++)
+		assert_unit_equal(&b.channel[0].fx[k], &ch->fx[k]);
+	assert_int_equal(b.channel[0].macro[2].unit, 7);
+	assert_int_equal(b.channel[0].macro[2].param, ch->macro[2].param);
+	char *t2 = songfile_to_string(&b);
+	assert_text_equal(t2, t1);
+	free(t1);
+	free(t2);
+	song_deinit(&s);
+	song_deinit(&b);
+}
+
+/* Sidechain lists over 64 channels stay on one readable line: runs are
+ * written as ranges. */
+static void test_sidechain_lists(void **state)
+{
+	(void)state;
+	static const struct { uint64_t mask; const char *text; } cases[] = {
+		{ ~(uint64_t)0, "1-64" },
+		{ 0x5555555555555555ull, NULL },    /* 1 3 5 ... 63: the longest */
+		{ 0xB6DB6DB6DB6DB6DBull, NULL },    /* pairs: 1 2 4 5 7 8 ... */
+		{ 0x8000000000000001ull, "1 64" },
+		{ 0x0F0ull, "5-8" },
+		{ 0x1ull, "1" },
+		{ 0, "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		song_t s;
+		song_init(&s);
+		assert_true(song_set_channels(&s, SONG_MAX_CHANNELS));
+		s.channel[63].nfx = 1;
+		fx_unit_default(&s.channel[63].fx[0], FX_COMP);
+		s.channel[63].fx[0].sidechain = cases[i].mask;
+		char *t1 = songfile_to_string(&s);
+		assert_non_null(t1);
+		char *body = section_text(t1, "channel 64 fx 1");
+		assert_non_null(body);
+		const char *line = strstr(body, "sidechain =");
+		assert_non_null(line);
+		size_t len = strcspn(line, "\n");
+		assert_true(len <= 197);
+		if (cases[i].text) {
+			char want[220];
+			snprintf(want, sizeof want, cases[i].text[0] ? "sidechain = %s\n" : "sidechain =%s\n",
+			         cases[i].text);
+			assert_string_equal(line, want);
+		}
+		free(body);
+		song_t b;
+		tu_song_parse(&b, t1);
+		assert_true(b.channel[63].fx[0].sidechain == cases[i].mask);
+		char *t2 = songfile_to_string(&b);
+		assert_text_equal(t2, t1);
+		free(t1);
+		free(t2);
+		song_deinit(&s);
+		song_deinit(&b);
+	}
+	/* Any spelling reads; the canonical one is sorted, ranges for runs. */
+	char *t = fmt_text(HEAD "[channel 1 fx 1]\ntype = comp\nsidechain = 2 1-1 2-2\n" TAIL);
+	assert_non_null(strstr(t, "\nsidechain = 1 2\n"));
+	free(t);
+	t = fmt_text("[song]\nformat = 1\nchannels = 9\n[channel 1 fx 1]\ntype = comp\n"
+	             "sidechain = 9 3 4 5 1-2\n" TAIL);
+	assert_non_null(strstr(t, "\nsidechain = 1-5 9\n"));
+	free(t);
+}
+
+/* Whatever a song holds, the writer writes what the reader takes. */
+static void test_write_mix_edges(void **state)
+{
+	(void)state;
+	song_t s;
+	song_init(&s);
+	channel_t *ch = &s.channel[0];
+	ch->send[0] = -120.0f;                  /* below the range: off */
+	ch->send[1] = -96.0f;
+	ch->nfx = 1;
+	fx_unit_default(&ch->fx[0], FX_DELAY);
+	int sync = fx_param_index(&fx_delay, "sync");
+	ch->fx[0].param[sync] = 99.0f;          /* past the last choice */
+	ch->macro[0] = (fx_macro_t){ 1, 0 };    /* a unit that is not there */
+	ch->macro[1] = (fx_macro_t){ 0, 50 };   /* a parameter that is not there */
+	ch->macro[2] = (fx_macro_t){ 0, sync };
+	s.channel[1].nfx = 1;
+	fx_unit_default(&s.channel[1].fx[0], FX_COMP);
+	s.channel[1].fx[0].sidechain = 0x31;    /* channels 1, 5, 6: only 1 exists */
+	char *t1 = songfile_to_string(&s);
+	assert_non_null(t1);
+	assert_non_null(strstr(t1, "\nsend_reverb = off\nsend_delay = -96\nmacro_x = off\n"
+	                           "macro_y = off\nmacro_z = 1.sync\n"));
+	char want[64];
+	const fx_param_desc_t *d = &fx_delay.params[sync];
+	snprintf(want, sizeof want, "\nsync = %s\n", d->choices[(int)d->max]);
+	assert_non_null(strstr(t1, want));
+	assert_non_null(strstr(t1, "\nsidechain = 1\n"));
+	char *t2 = fmt_text(t1);
+	assert_text_equal(t2, t1);
+	free(t1);
+	free(t2);
+	song_deinit(&s);
+
+	/* A unit that changed type keeps its unknown keys, but not one that
+	 * its new type writes itself. */
+	tu_song_parse(&s, HEAD "[channel 1 fx 1]\ntype = delay\nratio = 9\nsidechain = 2\nknob = 1\n" TAIL);
+	assert_int_equal(s.nextra, 3);
+	fx_unit_default(&s.channel[0].fx[0], FX_COMP);
+	t1 = songfile_to_string(&s);
+	assert_non_null(t1);
+	char *body = section_text(t1, "channel 1 fx 1");
+	assert_true(starts_with(body, "type = comp\n"));
+	assert_non_null(strstr(body, "\nsidechain =\nknob = 1\n"));
+	assert_null(strstr(body, "ratio = 9"));
+	free(body);
+	t2 = fmt_text(t1);
+	assert_text_equal(t2, t1);
+	free(t1);
+	free(t2);
+	song_deinit(&s);
 }
 
 static void test_line_length(void **state)
@@ -1282,6 +2071,11 @@ int main(void)
 		cmocka_unit_test(test_unknown_keys_kept),
 		cmocka_unit_test(test_orphan_extras_dropped),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_mix_defaults),
+		cmocka_unit_test(test_mix_any_order),
+		cmocka_unit_test(test_full_chain),
+		cmocka_unit_test(test_sidechain_lists),
+		cmocka_unit_test(test_write_mix_edges),
 		cmocka_unit_test(test_line_length),
 		cmocka_unit_test(test_write_refuses_long_line),
 		cmocka_unit_test(test_numbers),

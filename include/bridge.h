@@ -1,0 +1,124 @@
+/*
+ * bridge: the only way a UI talks to a playing engine.
+ *
+ * The bridge owns the engine and the audio side's own copy of the song
+ * (made by bridge_create); the UI keeps and edits its own song.
+ *
+ *   UI thread                                   audio thread
+ *   ---------                                   ------------
+ *   bridge_play(), bridge_set_cell(), ...  -->  bridge_fill(): applies every
+ *        (messages through a lock-free ring)        waiting message, then
+ *                                                   engine_render()
+ *   bridge_snapshot()                      <--  position, playing, meters:
+ *        (reads atomics only)                       atomics published after
+ *                                                   each period
+ *
+ * Threading: exactly one UI thread calls the sending functions,
+ * bridge_snapshot() and bridge_collect(); exactly one audio thread calls
+ * bridge_fill().  bridge_create() and bridge_destroy() run when no
+ * bridge_fill() can be running.  Nothing on the audio side blocks,
+ * allocates, does I/O or waits for the UI.
+ *
+ * Sending never blocks either: each sending function returns false when
+ * the ring is full (the audio side empties it every period; a UI that
+ * floods it can retry a moment later).  A message sent before a
+ * bridge_fill() starts takes effect in that fill's first frame.
+ */
+#ifndef BEATTY_BRIDGE_H
+#define BEATTY_BRIDGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "engine.h"
+#include "song.h"
+
+typedef struct bridge bridge_t;
+
+/* Copies song for the audio side and creates its engine at rate.  The
+ * copy owns its patterns and instruments but shares the sample data
+ * with song: song (which keeps owning it) must not free or change its
+ * samples until bridge_destroy().  The engine starts stopped (silence,
+ * song loop off).  Returns NULL on allocation failure or a bad rate. */
+bridge_t *bridge_create(const song_t *song, int rate);
+void bridge_destroy(bridge_t *b);
+
+/* The audio side: applies the waiting messages, then renders frames
+ * interleaved stereo frames into out (silence when stopped or over).
+ * Returns the frames of song rendered: all of them, or fewer once the
+ * song has ended and its tails have died away (the rest is zeroed). */
+int bridge_fill(bridge_t *b, float *out, int frames);
+
+/* ---- UI -> audio.  Each returns false if the ring was full. ------------ */
+
+/* Starts playing at order, row (a restart: voices and effects reset). */
+bool bridge_play(bridge_t *b, int order, int row);
+/* Stops the transport; notes release and effects ring out. */
+bool bridge_stop(bridge_t *b);
+/* While playing, restarts at the top of order; ignored when stopped. */
+bool bridge_jump(bridge_t *b, int order);
+/* Song loop: at the end go back to the restart order (a UI wants this;
+ * `beatty play` does not). */
+bool bridge_set_loop(bridge_t *b, bool on);
+/* Play pattern: stay in the current order entry. */
+bool bridge_set_pattern_loop(bridge_t *b, bool on);
+
+bool bridge_set_mute(bridge_t *b, int ch, bool on);
+bool bridge_set_solo(bridge_t *b, int ch, bool on);
+bool bridge_set_volume(bridge_t *b, int ch, float db);
+bool bridge_set_pan(bridge_t *b, int ch, float pan);
+
+/* Jamming: note (or NOTE_OFF) on channel ch with instrument inst at
+ * volume vol (0..64, -1 for full), through engine_live_note(). */
+bool bridge_live_note(bridge_t *b, int ch, int inst, int note, int vol);
+
+/* Writes one cell of an existing pattern of the audio copy.  Cells out
+ * of the copy's bounds are ignored: send the whole pattern with
+ * bridge_set_pattern() after creating or resizing one. */
+bool bridge_set_cell(bridge_t *b, int pattern, int row, int ch, cell_t cell);
+
+/* Replaces pattern idx of the audio copy with a copy of p (NULL deletes
+ * it), for new and resized patterns.  p must have the song's channel
+ * count.  Allocates the copy here; the pattern it replaces comes back to
+ * this thread and is freed by bridge_collect().  Returns false if the
+ * ring is full or memory ran out. */
+bool bridge_set_pattern(bridge_t *b, int idx, const pattern_t *p);
+
+/* Points order entry `order` at pattern and sets the order list's
+ * length to norders (1..SONG_MAX_ORDERS), for order list edits.  An
+ * entry pointing at a pattern the copy lacks ends the song there. */
+bool bridge_set_order(bridge_t *b, int order, int pattern, int norders);
+
+/* Song tempo: lines per beat and swing take effect from the next tick;
+ * bpm from the next bridge_play() (the engine reads it at its start). */
+bool bridge_set_tempo(bridge_t *b, int bpm, int lpb, int swing);
+
+/* Frees what the audio side has handed back (replaced patterns).  The
+ * sending functions call it too; a UI may also call it when idle. */
+void bridge_collect(bridge_t *b);
+
+/* ---- audio -> UI ------------------------------------------------------- */
+
+typedef struct bridge_snapshot {
+	bool playing;        /* the transport runs and the song has not ended */
+	bool ended;          /* the sequence is over (tails may ring on) */
+	bool done;           /* and the tails have died away */
+	int order, pattern, row, tick;
+	int bpm;
+	int64_t frame;       /* frames of sound output since the last play (or jump) */
+	uint64_t fills;      /* bridge_fill() calls so far */
+	uint64_t applied;    /* messages applied so far */
+	int channels;
+	engine_meter_t pre[SONG_MAX_CHANNELS], post[SONG_MAX_CHANNELS];
+	engine_meter_t master;
+	float reduction_db;  /* master limiter */
+} bridge_snapshot_t;
+
+/* A consistent picture of the audio side as of its last period (the
+ * meters are a few samples fresher).  UI thread; lock-free. */
+void bridge_snapshot(const bridge_t *b, bridge_snapshot_t *s);
+
+/* The number of messages sent so far (by the UI thread); once
+ * snapshot.applied reaches it, all of them have taken effect. */
+uint64_t bridge_sent(const bridge_t *b);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * fx_comp: the feed-forward compressor of channels and the master.
+ *
+ *   detector input (the signal, or the sidechain when the engine keys it)
+ *      |
+ *      v
+ *   peak: max(|l|, |r|)  (stereo-linked: both sides get the same gain)
+ *      |
+ *   level follower: rises at once, falls with release / 20
+ *      |
+ *   gain computer, dB: threshold, ratio, quadratic soft knee  -> target GR
+ *      |
+ *   GR smoother, dB: one pole, attack while GR grows, release while it falls
+ *      |
+ *   gain = makeup - GR (dB)  --> out = in * ((1 - mix) + mix * gain)
+ *
+ * The detector is a peak detector, not RMS: a sine of peak P is seen at
+ * P, so a "-10 dBFS sine" means one of peak amplitude 10^(-10/20).  The
+ * level follower only bridges the gaps between a waveform's peaks (its
+ * fall, a twentieth of the release time, is short next to the release);
+ * without it a steady tone would ask for no reduction at every zero
+ * crossing and the smoother would sag below the static curve.
+ *
+ * Static curve (Giannoulis, Massberg and Reiss, JAES 2012), with level x
+ * and overshoot o = x - threshold in dB, knee width W:
+ *   2o < -W        GR = 0
+ *   |2o| <= W      GR = (1 - 1/ratio) (o + W/2)^2 / (2W)
+ *   2o > W         GR = (1 - 1/ratio) o
+ * so at the threshold itself a knee of W takes (1 - 1/ratio) W/8 dB.
+ *
+ * Times: the GR smoother is gr += (target - gr) (1 - e^(-1/(t rate))), with
+ * t the attack while the target is above gr and the release while it is
+ * below.  After a step in level the gain reduction in dB has therefore
+ * made 1 - 1/e (63.2 %) of its change after exactly `attack` ms (the
+ * follower rises at once), and after a step down after `release` ms plus
+ * the follower's fall through the knee, a few per cent of the release.
+ *
+ * Makeup and mix glide per sample (COMP_GLIDE_S); threshold, ratio and
+ * knee move the target, which the smoother already follows smoothly.
+ * The state is plain memory (comp_t); process() never allocates.
+ */
+#include <math.h>
+#include <string.h>
+#include "dsp.h"
+#include "fx.h"
+
+#define COMP_GLIDE_S     0.005   /* makeup and mix glide, seconds */
+#define COMP_FOLLOW_DIV  20.0    /* level follower falls in release / this */
+#define DB_PER_OCTAVE    6.02059991f  /* 20 log10(2): dB = this * log2 */
+
+enum { P_THRESHOLD, P_RATIO, P_KNEE, P_ATTACK, P_RELEASE, P_MAKEUP, P_MIX, P_COUNT };
+
+static const fx_param_desc_t comp_params[P_COUNT] = {
+	[P_THRESHOLD] = { "threshold", -60.0f, 0.0f,    -18.0f, "dB", false, NULL },
+	[P_RATIO]     = { "ratio",     1.0f,   20.0f,   4.0f,   "",   true,  NULL },
+	[P_KNEE]      = { "knee",      0.0f,   24.0f,   6.0f,   "dB", false, NULL },
+	[P_ATTACK]    = { "attack",    0.1f,   200.0f,  10.0f,  "ms", true,  NULL },
+	[P_RELEASE]   = { "release",   5.0f,   2000.0f, 150.0f, "ms", true,  NULL },
+	[P_MAKEUP]    = { "makeup",    -12.0f, 24.0f,   0.0f,   "dB", false, NULL },
+	[P_MIX]       = { "mix",       0.0f,   100.0f,  100.0f, "%",  false, NULL },
+};
+
+typedef struct comp {
+	float rate;
+	/* From the parameters. */
+	float thr, knee, amount;   /* amount = 1 - 1/ratio */
+	float knee_lo;             /* linear level where reduction starts */
+	float k_att, k_rel;        /* smoother steps */
+	float follow;              /* follower's fall per sample */
+	float makeup_t, mix_t;     /* linear targets */
+	float glide;
+	/* Running. */
+	float makeup, mix;
+	float env;                 /* follower, linear */
+	float gr;                  /* gain reduction, dB, >= 0 */
+} comp_t;
+
+static float clampf(float x, float lo, float hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+static float step_for(double seconds, double rate)
+{
+	return (float)(1.0 - exp(-1.0 / (seconds * rate)));
+}
+
+static void take_params(comp_t *c, const float *p)
+{
+	float ratio = clampf(p[P_RATIO], 1.0f, 20.0f);
+	float rel = clampf(p[P_RELEASE], 5.0f, 2000.0f) * 0.001f;
+	c->thr = clampf(p[P_THRESHOLD], -60.0f, 0.0f);
+	c->knee = clampf(p[P_KNEE], 0.0f, 24.0f);
+	c->amount = 1.0f - 1.0f / ratio;
+	c->knee_lo = powf(10.0f, (c->thr - 0.5f * c->knee) / 20.0f);
+	c->k_att = step_for(clampf(p[P_ATTACK], 0.1f, 200.0f) * 0.001, c->rate);
+	c->k_rel = step_for(rel, c->rate);
+	c->follow = (float)exp(-COMP_FOLLOW_DIV / (rel * c->rate));
+	c->makeup_t = db_to_gain(clampf(p[P_MAKEUP], -12.0f, 24.0f));
+	c->mix_t = clampf(p[P_MIX], 0.0f, 100.0f) * 0.01f;
+}
+
+/* The static curve: gain reduction in dB for a level in dB. */
+static float curve(const comp_t *c, float level)
+{
+	float o = level - c->thr;
+	if (2.0f * o <= -c->knee)
+		return 0.0f;
+	if (2.0f * o < c->knee) {
+		float k = o + 0.5f * c->knee;
+		return c->amount * k * k / (2.0f * c->knee);
+	}
+	return c->amount * o;
+}
+
+static void comp_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
+{
+	comp_t *c = st;
+	const float *dl = l, *dr = r;
+	if (ctx && (ctx->sc_l || ctx->sc_r)) {
+		dl = ctx->sc_l ? ctx->sc_l : ctx->sc_r;
+		dr = ctx->sc_r ? ctx->sc_r : ctx->sc_l;
+	}
+	float env = c->env, gr = c->gr, makeup = c->makeup, mix = c->mix;
+	for (int j = 0; j < n; j++) {
+		float pk = fmaxf(fabsf(dl[j]), fabsf(dr[j]));
+		env = fmaxf(pk, env * c->follow);
+		float target = env > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(env)) : 0.0f;
+		gr += (target - gr) * (target > gr ? c->k_att : c->k_rel);
+		if (target == 0.0f && gr < 1e-6f)
+			gr = 0.0f;    /* done releasing; keeps denormals away too */
+		makeup += (c->makeup_t - makeup) * c->glide;
+		mix += (c->mix_t - mix) * c->glide;
+		/* glides end exactly, so mix 0 and makeup 0 dB become exact; per
+		 * sample, so the result does not depend on the block size */
+		if (fabsf(makeup - c->makeup_t) < 1e-6f)
+			makeup = c->makeup_t;
+		if (fabsf(mix - c->mix_t) < 1e-6f)
+			mix = c->mix_t;
+		float g = gr > 0.0f ? makeup * exp2f(-gr * (1.0f / DB_PER_OCTAVE)) : makeup;
+		float k = 1.0f - mix + mix * g;
+		l[j] *= k;
+		r[j] *= k;
+	}
+	c->makeup = makeup;
+	c->mix = mix;
+	c->env = env < 1e-12f ? 0.0f : env;
+	c->gr = gr;
+}
+
+static float comp_reduction(const void *st)
+{
+	return ((const comp_t *)st)->gr;
+}
+
+static size_t comp_state_size(int rate)
+{
+	(void)rate;
+	return sizeof(comp_t);
+}
+
+static void comp_init(void *st, int rate, const float *params)
+{
+	comp_t *c = st;
+	memset(c, 0, sizeof(*c));
+	c->rate = (float)rate;
+	c->glide = step_for(COMP_GLIDE_S, rate);
+	take_params(c, params);
+	c->makeup = c->makeup_t;
+	c->mix = c->mix_t;
+}
+
+static void comp_set(void *st, const float *params)
+{
+	take_params(st, params);
+}
+
+const fx_ops_t fx_comp = {
+	.name = "comp",
+	.nparams = P_COUNT,
+	.params = comp_params,
+	.state_size = comp_state_size,
+	.init = comp_init,
+	.set = comp_set,
+	.process = comp_process,
+	.reduction = comp_reduction,
+};

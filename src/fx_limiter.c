@@ -1,0 +1,494 @@
+/*
+ * fx_limiter: the master's true-peak look-ahead limiter.  Whatever comes
+ * in, what goes out stays under the ceiling as an independent BS.1770
+ * true-peak meter reads it: the peaks between samples included.
+ *
+ * Two stages of the same design run in series, both stereo-linked:
+ *
+ *   in x gain --> [ main stage: look-ahead as set, release as set ]
+ *             --> [ safety stage: short fixed look-ahead, fast release ]
+ *             --> out
+ *
+ * A stage looks at the signal oversampled 8x (a polyphase windowed-sinc
+ * interpolator, each gap between grid points refined by a parabola), so it
+ * sees the peaks a reconstruction filter will make between the samples.
+ * For every frame it works out the gain that would keep that frame and
+ * its neighbourhood under the target, and turns that into a smooth gain
+ * which is never above it when the frame comes out of the delay line:
+ *
+ *   needed gain r --> minimum over W frames --> release (log domain)
+ *                 --> box average over a --> box average over b --> g
+ *   with a + b - 1 = W and the audio delayed to line up: the averages
+ *   only ever mix values that are already at or below the frame's r, so
+ *   the gain is down in full by the time the peak leaves, having ramped
+ *   there along a smooth (piecewise quadratic) curve.
+ *
+ * The main stage aims a little under the ceiling.  Gain that moves fast
+ * while the signal is loud changes what lies between the samples, so the
+ * result can still poke above its aim by a hair; the safety stage measures
+ * the main stage's output the same way and takes such overs out.  Its
+ * corrections are tiny, so it adds no such error of its own that matters.
+ * A last clamp to the ceiling, sample by sample, only guards against the
+ * arithmetic: it never acts on audio that went through the stages above.
+ *
+ * Gains in the averages are fixed-point integers, so the running sums are
+ * exact and a signal that needs no limiting comes out bit for bit, only
+ * delayed.  Everything runs per frame, so the result does not depend on
+ * how the caller splits its blocks.  The look-ahead sets the delay line
+ * and with it the latency the engine compensates when playback starts, so
+ * a new look-ahead takes effect at the next init(); set() glides the input
+ * gain and the ceiling and takes the release at once.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "dsp.h"
+#include "fx.h"
+
+/* Interpolator: OS points per sample, TAPS input samples per point. */
+#define OS          8
+#define TAPS        32
+#define KAISER_BETA 8.0
+
+/* How far under the ceiling each stage aims, in dB.  The main stage leaves
+ * room for its own gain modulation; the safety stage leaves room for the
+ * way other meters' interpolators differ from ours (libebur128's, for
+ * one, reads some tones up to 0.08 dB above their true peak). */
+#define MAIN_MARGIN_DB   0.20
+#define SAFETY_MARGIN_DB 0.12
+
+#define SAFETY_MS         0.5   /* the safety stage's look-ahead */
+#define SAFETY_RELEASE_MS 20.0
+#define GLIDE_MS          20.0  /* input gain and ceiling changes */
+#define LOOKAHEAD_MAX_MS  10.0
+
+/* Gains inside the averages: 1.0 is 1 << GAIN_BITS. */
+#define GAIN_BITS 30
+#define GAIN_ONE  (1u << GAIN_BITS)
+
+/* Input beyond this (+120 dBFS) is treated as garbage: limited like
+ * anything else, just so the arithmetic stays finite. */
+#define INPUT_MAX 1e6f
+
+#define LIM_PARAMS(X) \
+	X(P_CEILING,   "ceiling",   -12.0f,    0.0f,  -1.0f, "dBTP", false) \
+	X(P_RELEASE,   "release",     1.0f, 1000.0f,  80.0f, "ms",   true)  \
+	X(P_LOOKAHEAD, "lookahead",   0.5f,   10.0f,   2.0f, "ms",   false) \
+	X(P_GAIN,      "gain",      -12.0f,   24.0f,   0.0f, "dB",   false)
+
+#define P_ENUM(e, n, lo, hi, d, u, lg) e,
+enum { LIM_PARAMS(P_ENUM) P_COUNT };
+#undef P_ENUM
+
+#define P_DESC(e, n, lo, hi, d, u, lg) \
+	[e] = { .name = n, .min = lo, .max = hi, .def = d, .unit = u, .log = lg },
+static const fx_param_desc_t lim_params[P_COUNT] = { LIM_PARAMS(P_DESC) };
+#undef P_DESC
+
+/* Where a stage's arrays sit, as byte offsets from the state's start, so
+ * the state stays one relocatable block. */
+typedef struct stage_layout {
+	size_t hist;    /* float [2][2 * TAPS]: input history, stored twice */
+	size_t dq_val;  /* uint32_t [w]: the hold's ascending minima */
+	size_t dq_at;   /* int64_t [w]: when each was pushed */
+	size_t box1;    /* uint32_t [a] */
+	size_t box2;    /* uint32_t [b] */
+	size_t ring;    /* float [delay][3]: left, right, ceiling */
+	size_t end;
+} stage_layout_t;
+
+typedef struct stage {
+	stage_layout_t at;
+	int w, a, b;          /* hold length; box lengths, a + b - 1 = w */
+	int delay;            /* frames from input to output */
+	double aim;           /* target as a fraction of the ceiling */
+	double rel;           /* release: log-gain kept per frame */
+	int hpos;             /* history write position */
+	float last[2];        /* each channel's last grid point of the frame before */
+	double m[2];          /* the two latest per-frame peaks */
+	int64_t now;          /* frames pushed */
+	int dq_head, dq_len;
+	double le;            /* release envelope, natural log of the gain */
+	uint64_t sum1, sum2;
+	int p1, p2;
+	int rpos;
+	double gain;          /* gain on the frame that left last */
+} stage_t;
+
+typedef struct lim {
+	int rate;
+	float coef[OS][TAPS];  /* phase p, tap j; phase 0 is the sample itself */
+	double gin, gin_to;    /* input gain, linear */
+	double ceil, ceil_to;  /* ceiling, linear */
+	double glide;          /* share of the distance covered per frame */
+	stage_t main, safety;
+} lim_t;
+
+/* --- layout ----------------------------------------------------------- */
+
+static size_t align_up(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+static int detect_delay(void)
+{
+	/* the point interpolated now lies TAPS / 2 frames back, and a frame's
+	 * peak also takes in the frame after it */
+	return TAPS / 2 + 1;
+}
+
+static void stage_lengths(stage_t *s, int w)
+{
+	s->w = w < 2 ? 2 : w;
+	s->a = (s->w + 1) / 2;
+	s->b = s->w + 1 - s->a;
+	s->delay = detect_delay() + s->w - 1;
+}
+
+static size_t stage_place(stage_t *s, size_t off)
+{
+	stage_layout_t *l = &s->at;
+	l->hist = off = align_up(off);
+	off += 2 * 2 * TAPS * sizeof(float);
+	l->dq_val = off = align_up(off);
+	off += (size_t)s->w * sizeof(uint32_t);
+	l->dq_at = off = align_up(off);
+	off += (size_t)s->w * sizeof(int64_t);
+	l->box1 = off = align_up(off);
+	off += (size_t)s->a * sizeof(uint32_t);
+	l->box2 = off = align_up(off);
+	off += (size_t)s->b * sizeof(uint32_t);
+	l->ring = off = align_up(off);
+	off += (size_t)s->delay * 3 * sizeof(float);
+	l->end = off;
+	return off;
+}
+
+static int ms_frames(double ms, int rate)
+{
+	return (int)lround(ms * 0.001 * rate);
+}
+
+static int safety_frames(int rate)
+{
+	return ms_frames(SAFETY_MS, rate);
+}
+
+/* Lays both stages out after the header; returns the total size. */
+static size_t lim_place(lim_t *s, int rate, int main_w)
+{
+	stage_lengths(&s->main, main_w);
+	stage_lengths(&s->safety, safety_frames(rate));
+	size_t off = stage_place(&s->main, sizeof(lim_t));
+	return stage_place(&s->safety, off);
+}
+
+static size_t lim_state_size(int rate)
+{
+	lim_t probe;
+	return lim_place(&probe, rate, ms_frames(LOOKAHEAD_MAX_MS, rate));
+}
+
+#define AT(base, off, type) ((type *)(void *)((char *)(base) + (off)))
+
+/* --- the interpolator ------------------------------------------------- */
+
+static double bessel_i0(double x)
+{
+	double sum = 1.0, term = 1.0, q = x * x / 4.0;
+	for (int k = 1; k < 64 && term > 1e-17 * sum; k++) {
+		term *= q / ((double)k * k);
+		sum += term;
+	}
+	return sum;
+}
+
+/* Windowed sinc with its zeros on the input samples, so phase 0 passes
+ * samples through untouched and the grid holds every sample exactly.
+ * Each other phase is scaled to unity gain at DC: a constant then reads
+ * as itself, not a hair above or below. */
+static void make_coefs(lim_t *s)
+{
+	double i0b = bessel_i0(KAISER_BETA);
+	for (int p = 0; p < OS; p++) {
+		double sum = 0.0, c[TAPS];
+		for (int j = 0; j < TAPS; j++) {
+			/* distance from the point to tap j's sample, in samples */
+			double t = TAPS / 2 - 1 - j + (double)p / OS;
+			double u = t / (TAPS / 2.0);
+			double win = fabs(u) < 1.0 ? bessel_i0(KAISER_BETA * sqrt(1.0 - u * u)) / i0b : 0.0;
+			double sinc = t == 0.0 ? 1.0 : sin(M_PI * t) / (M_PI * t);
+			c[j] = p == 0 ? (t == 0.0 ? 1.0 : 0.0) : sinc * win;
+			sum += c[j];
+		}
+		for (int j = 0; j < TAPS; j++)
+			s->coef[p][j] = (float)(c[j] / sum);
+	}
+}
+
+/* Highest point of |signal| in the gap from the centre sample to the one
+ * after it, from the grid points either side refined by a parabola. */
+static double gap_peak(const lim_t *s, stage_t *st, int ch, const float *win)
+{
+	float v[OS + 2];
+	v[0] = st->last[ch];
+	v[1] = win[TAPS / 2 - 1];
+	for (int p = 1; p < OS; p++) {
+		const float *c = s->coef[p];
+		float acc = 0.0f;
+		for (int j = 0; j < TAPS; j++)
+			acc += c[j] * win[j];
+		v[p + 1] = acc;
+	}
+	v[OS + 1] = win[TAPS / 2];
+	st->last[ch] = v[OS];
+	int best = 1;
+	float top = fabsf(v[1]);
+	for (int i = 2; i <= OS + 1; i++)
+		if (fabsf(v[i]) > top) {
+			top = fabsf(v[i]);
+			best = i;
+		}
+	double peak = top;
+	if (best <= OS) {
+		double a = fabsf(v[best - 1]), b = top, c = fabsf(v[best + 1]);
+		double den = a - 2.0 * b + c;
+		if (den < 0.0)
+			peak = b + (a - c) * (a - c) / (-8.0 * den);
+	}
+	return peak;
+}
+
+/* --- a stage ---------------------------------------------------------- */
+
+/* Starts from silence that came in under the given ceiling. */
+static void stage_clear(void *base, stage_t *s, float ceil)
+{
+	memset((char *)base + s->at.hist, 0, s->at.end - s->at.hist);
+	float *ring = AT(base, s->at.ring, float);
+	for (int i = 0; i < s->delay; i++)
+		ring[3 * i + 2] = ceil;
+	s->hpos = 0;
+	s->last[0] = s->last[1] = 0.0f;
+	s->m[0] = s->m[1] = 0.0;
+	s->now = 0;
+	s->dq_head = s->dq_len = 0;
+	s->le = 0.0;
+	uint32_t *b1 = AT(base, s->at.box1, uint32_t), *b2 = AT(base, s->at.box2, uint32_t);
+	for (int i = 0; i < s->a; i++)
+		b1[i] = GAIN_ONE;
+	for (int i = 0; i < s->b; i++)
+		b2[i] = GAIN_ONE;
+	s->sum1 = (uint64_t)s->a * GAIN_ONE;
+	s->sum2 = (uint64_t)s->b * GAIN_ONE;
+	s->p1 = s->p2 = 0;
+	s->rpos = 0;
+	s->gain = 1.0;
+}
+
+static void stage_release(stage_t *s, double ms, int rate)
+{
+	s->rel = exp(-1000.0 / (ms * rate));
+}
+
+/* The hold: the smallest needed gain of the last w frames. */
+static uint32_t hold(void *base, stage_t *s, uint32_t q)
+{
+	uint32_t *val = AT(base, s->at.dq_val, uint32_t);
+	int64_t *at = AT(base, s->at.dq_at, int64_t);
+	int w = s->w;
+	/* drop the minimum that has left the window */
+	if (s->dq_len && at[s->dq_head] <= s->now - w) {
+		s->dq_head = (s->dq_head + 1) % w;
+		s->dq_len--;
+	}
+	/* larger values behind the new one can never be the minimum again */
+	while (s->dq_len && val[(s->dq_head + s->dq_len - 1) % w] >= q)
+		s->dq_len--;
+	int i = (s->dq_head + s->dq_len) % w;
+	val[i] = q;
+	at[i] = s->now;
+	s->dq_len++;
+	return val[s->dq_head];
+}
+
+/* The release: free to fall at once, rises toward the hold with the
+ * release time constant in dB, never above the hold. */
+static uint32_t release(stage_t *s, uint32_t h)
+{
+	if (h == GAIN_ONE && s->le == 0.0)
+		return h;
+	double lh = h ? log((double)h / GAIN_ONE) : -700.0;
+	if (lh <= s->le)
+		s->le = lh;
+	else
+		s->le = lh + (s->le - lh) * s->rel;
+	if (s->le > -1e-10 && h == GAIN_ONE) {
+		s->le = 0.0;
+		return h;
+	}
+	double g = floor(exp(s->le) * GAIN_ONE);
+	return g < (double)h ? (uint32_t)g : h;
+}
+
+static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t in)
+{
+	*sum += in;
+	*sum -= ring[*pos];
+	ring[*pos] = in;
+	if (++*pos == len)
+		*pos = 0;
+	return (uint32_t)(*sum / (uint64_t)len);
+}
+
+/* Takes one frame in (with the ceiling in force for it) and hands out the
+ * frame `delay` frames older, limited, with its ceiling. */
+static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *r, float *c)
+{
+	/* the interpolator: each history is stored twice so the last TAPS
+	 * samples are always contiguous */
+	float *hist = AT(base, st->at.hist, float);
+	float in[2] = { *l, *r };
+	double peak = 0.0;
+	for (int ch = 0; ch < 2; ch++) {
+		float *h = hist + ch * 2 * TAPS;
+		h[st->hpos] = h[st->hpos + TAPS] = in[ch];
+		double p = gap_peak(s, st, ch, h + st->hpos + 1);
+		if (p > peak)
+			peak = p;
+	}
+	if (++st->hpos == TAPS)
+		st->hpos = 0;
+
+	/* the frame whose gap both neighbouring gaps now have a peak for */
+	double around = fmax(fmax(st->m[0], st->m[1]), peak);
+	st->m[0] = st->m[1];
+	st->m[1] = peak;
+
+	float *ring = AT(base, st->at.ring, float);
+	/* the ceiling that frame came in with: slot rpos holds the oldest
+	 * frame, the one before it the newest */
+	int back = st->rpos - detect_delay();
+	if (back < 0)
+		back += st->delay;
+	double ceil_k = ring[3 * back + 2];
+	double lim = st->aim * ceil_k;
+	uint32_t q = GAIN_ONE;
+	if (around > lim)
+		q = (uint32_t)floor(lim / around * GAIN_ONE);
+
+	uint32_t h = hold(base, st, q);
+	st->now++;
+	uint32_t e = release(st, h);
+	uint32_t u = box(AT(base, st->at.box1, uint32_t), st->a, &st->p1, &st->sum1, e);
+	uint32_t g = box(AT(base, st->at.box2, uint32_t), st->b, &st->p2, &st->sum2, u);
+
+	float *slot = ring + 3 * st->rpos;
+	float ol = slot[0], or = slot[1], oc = slot[2];
+	slot[0] = *l;
+	slot[1] = *r;
+	slot[2] = *c;
+	if (++st->rpos == st->delay)
+		st->rpos = 0;
+	if (g == GAIN_ONE) {
+		st->gain = 1.0;
+	} else {
+		st->gain = (double)g / GAIN_ONE;
+		ol = (float)(ol * st->gain);
+		or = (float)(or * st->gain);
+	}
+	*l = ol;
+	*r = or;
+	*c = oc;
+}
+
+/* --- the unit --------------------------------------------------------- */
+
+static void take_params(lim_t *s, const float *p)
+{
+	s->ceil_to = pow(10.0, p[P_CEILING] / 20.0);
+	s->gin_to = pow(10.0, p[P_GAIN] / 20.0);
+	stage_release(&s->main, p[P_RELEASE], s->rate);
+}
+
+static void lim_init(void *st, int rate, const float *p)
+{
+	lim_t *s = st;
+	memset(s, 0, sizeof(*s));
+	s->rate = rate;
+	make_coefs(s);
+	float la = fminf(fmaxf(p[P_LOOKAHEAD], lim_params[P_LOOKAHEAD].min), LOOKAHEAD_MAX_MS);
+	lim_place(s, rate, ms_frames(la, rate));
+	s->main.aim = pow(10.0, -MAIN_MARGIN_DB / 20.0);
+	s->safety.aim = pow(10.0, -SAFETY_MARGIN_DB / 20.0);
+	stage_release(&s->safety, SAFETY_RELEASE_MS, rate);
+	take_params(s, p);
+	s->gin = s->gin_to;
+	s->ceil = s->ceil_to;
+	stage_clear(s, &s->main, (float)s->ceil);
+	stage_clear(s, &s->safety, (float)s->ceil);
+	s->glide = 1.0 - exp(-1000.0 / (GLIDE_MS * rate));
+}
+
+static void lim_set(void *st, const float *p)
+{
+	take_params(st, p);
+}
+
+/* One step of a glide; lands exactly, so a settled value is the target
+ * bit for bit. */
+static double glide(double cur, double to, double k)
+{
+	double next = cur + (to - cur) * k;
+	return fabs(to - next) <= 1e-7 * fabs(to) ? to : next;
+}
+
+static void lim_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
+{
+	lim_t *s = st;
+	(void)ctx;
+	for (int i = 0; i < n; i++) {
+		if (s->gin != s->gin_to)
+			s->gin = glide(s->gin, s->gin_to, s->glide);
+		if (s->ceil != s->ceil_to)
+			s->ceil = glide(s->ceil, s->ceil_to, s->glide);
+		float x[2] = { l[i], r[i] };
+		for (int ch = 0; ch < 2; ch++) {
+			float v = s->gin == 1.0 ? x[ch] : (float)(x[ch] * s->gin);
+			if (!(fabsf(v) <= INPUT_MAX))   /* also NaN */
+				v = isnan(v) ? 0.0f : copysignf(INPUT_MAX, v);
+			x[ch] = v;
+		}
+		float c = (float)s->ceil;
+		stage_run(s, s, &s->main, &x[0], &x[1], &c);
+		stage_run(s, s, &s->safety, &x[0], &x[1], &c);
+		l[i] = fminf(fmaxf(x[0], -c), c);
+		r[i] = fminf(fmaxf(x[1], -c), c);
+	}
+}
+
+static float lim_reduction(const void *st)
+{
+	const lim_t *s = st;
+	double g = s->main.gain * s->safety.gain;
+	return g >= 1.0 ? 0.0f : (float)(-20.0 * log10(g));
+}
+
+static int lim_latency(const void *st)
+{
+	const lim_t *s = st;
+	return s->main.delay + s->safety.delay;
+}
+
+const fx_ops_t fx_limiter = {
+	.name = "limiter",
+	.nparams = P_COUNT,
+	.params = lim_params,
+	.state_size = lim_state_size,
+	.init = lim_init,
+	.set = lim_set,
+	.process = lim_process,
+	.reduction = lim_reduction,
+	.latency = lim_latency,
+};

@@ -1,0 +1,860 @@
+/*
+ * test_effects: every pattern effect command, measured on the engine's
+ * output.  Each test writes a small song, renders it and checks the
+ * frequency, level, timing or length the command must produce, with the
+ * expected values worked out from the command's definition (docs/format.md),
+ * not taken from a previous run.
+ *
+ * Most songs run at 60 BPM, 1 line per beat and 3 ticks per line at
+ * 48 kHz: 16000-frame ticks, long enough to measure a pitch or a level
+ * inside each one, well clear of the 2 ms gain smoothing at its start.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dsp.h"
+#include "engine.h"
+#include "note.h"
+#include "testutil.h"
+
+#define RATE 48000
+#define TICK 16000                  /* 48000 * 60 / (60 * 1 * 3) */
+#define ROW  (3 * TICK)
+
+/* Where a tick is measured: past the gain smoothing, before the next
+ * tick.  12000 frames hold exactly 110 periods of A-4. */
+#define WIN_SKIP 2000
+#define WIN_LEN  12000
+
+#define HEAD(bpm, lpb, tpl, ch) \
+	"[song]\nformat = 1\nbpm = " #bpm "\nlpb = " #lpb "\ntpl = " #tpl \
+	"\nchannels = " #ch "\n\n"
+#define SINE(amp) "[instrument 01]\ntype = synth\nosc1 = sine\namp = " amp "\n\n"
+#define ORDER0 "[order]\n00 = 00\n"
+
+#define STD HEAD(60, 1, 3, 1) SINE("0 0 1 0.01")
+
+/* ------------------------------------------------------------------ */
+/* rendering and measuring                                              */
+
+typedef struct take {
+	float *buf;        /* interleaved stereo, as rendered */
+	float *l, *r;      /* its two sides */
+	int64_t n;         /* frames */
+} take_t;
+
+static void take_song(take_t *t, const song_t *s)
+{
+	t->n = tu_render(s, RATE, &t->buf);
+	t->l = tu_channel(t->buf, (size_t)t->n, 0);
+	t->r = tu_channel(t->buf, (size_t)t->n, 1);
+}
+
+static void take_text(take_t *t, const char *text)
+{
+	song_t s;
+	tu_song_parse(&s, text);
+	take_song(t, &s);
+	song_deinit(&s);
+}
+
+static void take_free(take_t *t)
+{
+	free(t->buf);
+	free(t->l);
+	free(t->r);
+}
+
+static const float *span(const take_t *t, const float *side, int64_t from, size_t n)
+{
+	if (from < 0 || from + (int64_t)n > t->n)
+		fail_msg("frames %lld..%lld are past the render (%lld frames)",
+		         (long long)from, (long long)(from + (int64_t)n), (long long)t->n);
+	return side + from;
+}
+
+static double hz_at(const take_t *t, int64_t from, size_t n)
+{
+	return tu_peak_hz(span(t, t->l, from, n), n, RATE);
+}
+
+static double rms_at(const take_t *t, const float *side, int64_t from, size_t n)
+{
+	return tu_rms(span(t, side, from, n), n);
+}
+
+static double peak_at(const take_t *t, int64_t from, size_t n)
+{
+	return tu_peak(span(t, t->l, from, n), n);
+}
+
+/* First frame of tick k of a song with `tick`-frame ticks. */
+static int64_t tick_at(int k, int64_t tick)
+{
+	return (int64_t)k * tick;
+}
+
+static double tick_hz(const take_t *t, int k)
+{
+	return hz_at(t, tick_at(k, TICK) + WIN_SKIP, WIN_LEN);
+}
+
+static double tick_rms(const take_t *t, int k)
+{
+	return rms_at(t, t->l, tick_at(k, TICK) + WIN_SKIP, WIN_LEN);
+}
+
+/* Frequency of A-4 moved by `units` 1/64 semitones. */
+static double a4_hz(double units)
+{
+	return 440.0 * pow(2.0, units / (12.0 * PITCH_PER_SEMITONE));
+}
+
+/* RMS of a full-scale sine at volume vol (of 64), through the centre
+ * pan (cos(pi/4) a side). */
+static double sine_rms(double vol)
+{
+	return vol / 64.0 * cos(M_PI / 4) / sqrt(2.0);
+}
+
+static void expect_hz(double got, double want, const char *what, int i)
+{
+	if (!(fabs(got - want) <= 1.0))
+		fail_msg("%s %d: %.2f Hz, expected %.2f Hz", what, i, got, want);
+}
+
+/* Within 0.5 dB, or silent (below -80 dB) when want is zero. */
+static void expect_level(double got, double want, const char *what, int i)
+{
+	if (want <= 0.0) {
+		if (!(got < 1e-4))
+			fail_msg("%s %d: level %.6f, expected silence", what, i, got);
+		return;
+	}
+	double db = 20.0 * log10(got / want);
+	if (!(fabs(db) <= 0.5))
+		fail_msg("%s %d: level %.5f, expected %.5f (%+.2f dB)", what, i, got, want, db);
+}
+
+static void expect_frames(int64_t got, int64_t want, const char *what)
+{
+	if (got != want)
+		fail_msg("%s: %lld frames, expected %lld", what, (long long)got, (long long)want);
+}
+
+/* Runs the engine over `frames` frames and returns where it is. */
+static engine_pos_t pos_after(const song_t *s, int rate, bool loop, size_t frames)
+{
+	engine_t *e = engine_create(s, rate);
+	assert_non_null(e);
+	engine_set_loop(e, loop);
+	float *buf = malloc(4096 * 2 * sizeof(float));
+	assert_non_null(buf);
+	while (frames > 0) {
+		size_t n = frames < 4096 ? frames : 4096;
+		assert_int_equal(engine_render(e, buf, n), n);
+		frames -= n;
+	}
+	engine_pos_t pos;
+	engine_get_pos(e, &pos);
+	free(buf);
+	engine_destroy(e);
+	return pos;
+}
+
+static int64_t text_frames(const char *text, int rate)
+{
+	song_t s;
+	tu_song_parse(&s, text);
+	int64_t n = engine_song_frames(&s, rate);
+	song_deinit(&s);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* pitch                                                                */
+
+static void test_arpeggio(void **state)
+{
+	(void)state;
+	/* 30 BPM, 6 ticks a line: still 16000-frame ticks, and two turns of
+	 * the note, +x, +y cycle in each row. */
+	take_t t;
+	take_text(&t, HEAD(30, 1, 6, 1) SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 3\n"
+		"00 = A-4 01 .. 047\n"
+		"01 = ... .. .. 0C3\n"
+		"02 = ... .. .. ...\n" ORDER0);
+	const int steps[3][2] = { { 4, 7 }, { 12, 3 }, { 0, 0 } };
+	for (int row = 0; row < 3; row++)
+		for (int k = 0; k < 6; k++) {
+			int semi = k % 3 == 0 ? 0 : steps[row][k % 3 - 1];
+			expect_hz(tick_hz(&t, row * 6 + k), a4_hz(semi * 64.0), "arpeggio tick", row * 6 + k);
+		}
+	take_free(&t);
+}
+
+static void test_porta_up_down(void **state)
+{
+	(void)state;
+	/* 110 raises a semitone (16/16) on ticks 1 and 2; 100 does it again;
+	 * 208 lowers half a semitone a tick; 200 again; 100 still means 10
+	 * (each command remembers its own).  Tick 0 never moves. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 5\n"
+		"00 = A-4 01 .. 110\n"
+		"01 = ... .. .. 100\n"
+		"02 = ... .. .. 208\n"
+		"03 = ... .. .. 200\n"
+		"04 = ... .. .. 100\n" ORDER0);
+	const int step[5] = { 16, 16, -8, -8, 16 };     /* 1/16 semitones a tick */
+	double units = 0;
+	for (int row = 0; row < 5; row++)
+		for (int k = 0; k < 3; k++) {
+			if (k > 0)
+				units += step[row] * 4.0;
+			expect_hz(tick_hz(&t, row * 3 + k), a4_hz(units), "porta tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_tone_porta(void **state)
+{
+	(void)state;
+	/* 328 glides towards C-5 (+192 units) at 40/16 semitone = 160 units a
+	 * tick: A-4, +160, then exactly C-5, not past it.  300 keeps the speed
+	 * and the goal; then back down to A-4 (+32, then 0). */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) SINE("0.05 0 1 0.01")
+		"[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = C-5 .. .. 328\n"
+		"02 = ... .. .. 300\n"
+		"03 = A-4 .. .. 300\n" ORDER0);
+	const double step = 0x28 * 4.0, c5 = 3 * 64.0;
+	double units = 0, target = 0;
+	for (int row = 0; row < 4; row++) {
+		if (row == 1)
+			target = c5;
+		if (row == 3)
+			target = 0;
+		for (int k = 0; k < 3; k++) {
+			if (row > 0 && k > 0)
+				units = units < target ? fmin(units + step, target) : fmax(units - step, target);
+			expect_hz(tick_hz(&t, row * 3 + k), a4_hz(units), "tone porta tick", row * 3 + k);
+		}
+	}
+	/* The note is not restarted: no new 50 ms attack at row 1 or row 3,
+	 * the level stays full across the row start. */
+	for (int row = 1; row <= 3; row += 2) {
+		expect_level(rms_at(&t, t.l, (int64_t)row * ROW - 1200, 1200), sine_rms(64), "before row", row);
+		expect_level(rms_at(&t, t.l, (int64_t)row * ROW, 1200), sine_rms(64), "row start", row);
+	}
+	take_free(&t);
+}
+
+static void test_tone_porta_volume_slide(void **state)
+{
+	(void)state;
+	/* 308 heads for C-5 at 32 units a tick; 504 carries on gliding while
+	 * the volume falls 4 a tick. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = C-5 .. .. 308\n"
+		"02 = ... .. .. 504\n"
+		"03 = ... .. .. 504\n" ORDER0);
+	double units = 0;
+	int vol = 64;
+	for (int row = 0; row < 4; row++)
+		for (int k = 0; k < 3; k++) {
+			if (row > 0 && k > 0)
+				units = fmin(units + 0x08 * 4.0, 192.0);
+			if (row >= 2 && k > 0)
+				vol -= 4;
+			int i = row * 3 + k;
+			expect_hz(tick_hz(&t, i), a4_hz(units), "5xy pitch tick", i);
+			expect_level(tick_rms(&t, i), sine_rms(vol), "5xy level tick", i);
+		}
+	take_free(&t);
+}
+
+/* Offset (in pitch units, or volume steps) an LFO effect gives on each
+ * tick: tick 0 keeps the last one; later ticks take depth * scale *
+ * sin(position) and then move the position on by speed (64 a cycle). */
+typedef struct lfo_row {
+	int speed, depth;   /* after parameter memory; 0 = no effect */
+} lfo_row_t;
+
+static void lfo_model(const lfo_row_t *rows, int nrows, double scale, bool round_steps,
+                      double *out)
+{
+	int pos = 0;
+	double off = 0;
+	for (int row = 0; row < nrows; row++) {
+		if (!rows[row].depth)
+			off = 0;
+		for (int k = 0; k < 3; k++) {
+			if (k > 0 && rows[row].depth) {
+				off = sin(2.0 * M_PI * pos / 64.0) * rows[row].depth * scale;
+				if (round_steps)
+					off = (double)lrint(off);
+				pos = (pos + rows[row].speed) & 63;
+			}
+			out[row * 3 + k] = off;
+		}
+	}
+}
+
+static void test_vibrato(void **state)
+{
+	(void)state;
+	/* 488: speed 8 (an eighth of a cycle a tick), depth 8/8 = 1 semitone;
+	 * 400 keeps both; 404 keeps the speed and halves the depth; a row
+	 * without the command goes back to the plain note. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. 488\n"
+		"01 = ... .. .. 400\n"
+		"02 = ... .. .. 404\n"
+		"03 = ... .. .. ...\n" ORDER0);
+	const lfo_row_t rows[4] = { { 8, 8 }, { 8, 8 }, { 8, 4 }, { 0, 0 } };
+	double units[12];
+	/* depth y/8 semitone = y * 8 units at the peak */
+	lfo_model(rows, 4, 8.0, false, units);
+	for (int i = 0; i < 12; i++)
+		expect_hz(tick_hz(&t, i), a4_hz(units[i]), "vibrato tick", i);
+	/* The model must reach the peak and a trough, or it proves little. */
+	assert_true(units[4] > 63.9 && units[8] < -22.0);
+	take_free(&t);
+}
+
+static void test_vibrato_volume_slide(void **state)
+{
+	(void)state;
+	/* 604 continues the 488 vibrato and slides the volume down 4 a tick. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 3\n"
+		"00 = A-4 01 .. 488\n"
+		"01 = ... .. .. 604\n"
+		"02 = ... .. .. 604\n" ORDER0);
+	const lfo_row_t rows[3] = { { 8, 8 }, { 8, 8 }, { 8, 8 } };
+	double units[9];
+	lfo_model(rows, 3, 8.0, false, units);
+	int vol = 64;
+	for (int i = 0; i < 9; i++) {
+		if (i >= 3 && i % 3 > 0)
+			vol -= 4;
+		expect_hz(tick_hz(&t, i), a4_hz(units[i]), "6xy pitch tick", i);
+		expect_level(tick_rms(&t, i), sine_rms(vol), "6xy level tick", i);
+	}
+	take_free(&t);
+}
+
+static void test_fine_porta(void **state)
+{
+	(void)state;
+	/* E1F raises 15/16 semitone (60 units) once, on tick 0: the pitch is
+	 * then steady through the row.  E10, E20 reuse their own last values. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 6\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = ... .. .. E1F\n"
+		"02 = ... .. .. E10\n"
+		"03 = ... .. .. E28\n"
+		"04 = ... .. .. E20\n"
+		"05 = ... .. .. E10\n" ORDER0);
+	const double move[6] = { 0, 60, 60, -32, -32, 60 };
+	double units = 0;
+	for (int row = 0; row < 6; row++) {
+		units += move[row];
+		for (int k = 0; k < 3; k += 2)
+			expect_hz(tick_hz(&t, row * 3 + k), a4_hz(units), "fine porta tick", row * 3 + k);
+	}
+	take_free(&t);
+}
+
+/* ------------------------------------------------------------------ */
+/* volume and panning                                                   */
+
+static void test_volume_slide(void **state)
+{
+	(void)state;
+	/* Per tick after the first: A04 down 4, A00 the same again, A20 up 2,
+	 * A0F down 15, stopping at 0; with both digits set the slide goes up
+	 * (as in FT2), A35 +3. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 6\n"
+		"00 = A-4 01 .. A04\n"
+		"01 = ... .. .. A00\n"
+		"02 = ... .. .. A20\n"
+		"03 = ... .. .. A0F\n"
+		"04 = ... .. .. A0F\n"
+		"05 = ... .. .. A35\n" ORDER0);
+	const int slide[6] = { -4, -4, 2, -15, -15, 3 };
+	int vol = 64;
+	for (int row = 0; row < 6; row++)
+		for (int k = 0; k < 3; k++) {
+			if (k > 0)
+				vol = vol + slide[row] < 0 ? 0 : vol + slide[row];
+			expect_level(tick_rms(&t, row * 3 + k), sine_rms(vol), "volume slide tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_set_volume(void **state)
+{
+	(void)state;
+	/* Cxx and the volume column both set the volume; an instrument
+	 * number alone restores its full volume without a new note. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. C20\n"
+		"01 = ... .. 10 ...\n"
+		"02 = ... .. .. C30\n"
+		"03 = ... 01 .. ...\n" ORDER0);
+	const int vol[4] = { 0x20, 0x10, 0x30, 0x40 };
+	for (int row = 0; row < 4; row++)
+		for (int k = 0; k < 3; k += 2)
+			expect_level(tick_rms(&t, row * 3 + k), sine_rms(vol[row]), "set volume tick", row * 3 + k);
+	take_free(&t);
+}
+
+static void test_note_volume_from_first_sample(void **state)
+{
+	(void)state;
+	/* A note played with a volume starts at that volume: its first
+	 * periods are no louder than the rest of it. */
+	const char *cells[] = { "A-4 01 08 ...", "A-4 01 .. C08" };
+	for (int i = 0; i < 2; i++) {
+		char text[1024];
+		snprintf(text, sizeof(text), STD "[pattern 00]\nrows = 1\n00 = %s\n" ORDER0, cells[i]);
+		take_t t;
+		take_text(&t, text);
+		double steady = peak_at(&t, 4800, 4800);
+		expect_level(steady, 8.0 / 64.0 * cos(M_PI / 4), "steady peak, case", i);
+		double first = peak_at(&t, 0, 480);
+		if (!(first <= steady * 1.02))
+			fail_msg("case %d: first 10 ms peak %.4f above the steady %.4f", i, first, steady);
+		take_free(&t);
+	}
+}
+
+static void test_fine_volume(void **state)
+{
+	(void)state;
+	/* EA8 +8 once, EA0 +8 again, EB4 -4, EB0 -4 again, EA0 still +8:
+	 * steady within each row. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 6\n"
+		"00 = A-4 01 20 ...\n"
+		"01 = ... .. .. EA8\n"
+		"02 = ... .. .. EA0\n"
+		"03 = ... .. .. EB4\n"
+		"04 = ... .. .. EB0\n"
+		"05 = ... .. .. EA0\n" ORDER0);
+	const int vol[6] = { 32, 40, 48, 44, 40, 48 };
+	for (int row = 0; row < 6; row++)
+		for (int k = 0; k < 3; k += 2)
+			expect_level(tick_rms(&t, row * 3 + k), sine_rms(vol[row]), "fine volume tick", row * 3 + k);
+	take_free(&t);
+}
+
+static void test_tremolo(void **state)
+{
+	(void)state;
+	/* From volume 32: 784 is speed 8, depth 4 * 4 = 16 steps; 700 keeps
+	 * both; 702 keeps the speed with 8 steps; then the plain volume. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 20 784\n"
+		"01 = ... .. .. 700\n"
+		"02 = ... .. .. 702\n"
+		"03 = ... .. .. ...\n" ORDER0);
+	const lfo_row_t rows[4] = { { 8, 4 }, { 8, 4 }, { 8, 2 }, { 0, 0 } };
+	double steps[12];
+	lfo_model(rows, 4, 4.0, true, steps);
+	for (int i = 0; i < 12; i++)
+		expect_level(tick_rms(&t, i), sine_rms(32 + steps[i]), "tremolo tick", i);
+	assert_true(steps[4] == 16 && steps[8] < 0);
+	take_free(&t);
+}
+
+static void test_pan(void **state)
+{
+	(void)state;
+	/* 00 hard left, 80 centre, FF hard right, 40 half left (pan -0.5);
+	 * the pan stays when the next row has no command.  Constant power:
+	 * the sides take cos and sin of (pan + 1) * pi / 4. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 5\n"
+		"00 = A-4 01 .. 800\n"
+		"01 = ... .. .. 880\n"
+		"02 = ... .. .. 8FF\n"
+		"03 = ... .. .. 840\n"
+		"04 = ... .. .. ...\n" ORDER0);
+	const double pan[5] = { -1.0, 0.0, 1.0, -0.5, -0.5 };
+	for (int row = 0; row < 5; row++) {
+		double th = (pan[row] + 1.0) * M_PI / 4;
+		int64_t at = (int64_t)row * ROW + 4800;
+		double l = rms_at(&t, t.l, at, 36000), r = rms_at(&t, t.r, at, 36000);
+		if (!(fabs(l - cos(th) / sqrt(2.0)) < 0.003 && fabs(r - sin(th) / sqrt(2.0)) < 0.003))
+			fail_msg("pan row %d: L %.4f R %.4f, expected %.4f %.4f", row, l, r,
+			         cos(th) / sqrt(2.0), sin(th) / sqrt(2.0));
+	}
+	take_free(&t);
+}
+
+/* ------------------------------------------------------------------ */
+/* sample offset                                                        */
+
+#define RAMP_FRAMES 65536
+
+static void test_sample_offset(void **state)
+{
+	(void)state;
+	/* A sample holding a slow ramp (frame i = i / 65536) played at its
+	 * own rate: what comes out names the frame being played.  910 starts
+	 * at frame 0x10 * 256, 900 remembers it, 920 starts at 0x20 * 256, no
+	 * command at 0. */
+	song_t s;
+	tu_song_parse(&s, STD "[pattern 00]\nrows = 4\n"
+		"00 = C-4 02 .. 910\n"
+		"01 = C-4 02 .. 900\n"
+		"02 = C-4 02 .. 920\n"
+		"03 = C-4 02 .. ...\n" ORDER0);
+	instrument_t *in = song_inst_new(&s, 2, INST_SAMPLER);
+	assert_non_null(in);
+	in->sampler.root = NOTE_MIN + 4 * 12;     /* C-4 */
+	/* No release: a restarted note leaves nothing behind to overlap. */
+	in->sampler.amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.0f };
+	sample_t *smp = &in->sampler.sample;
+	smp->data = malloc(RAMP_FRAMES * sizeof(float));
+	assert_non_null(smp->data);
+	for (int i = 0; i < RAMP_FRAMES; i++)
+		smp->data[i] = (float)i / RAMP_FRAMES;
+	smp->channels = 1;
+	smp->frames = RAMP_FRAMES;
+	smp->rate = RATE;
+
+	take_t t;
+	take_song(&t, &s);
+	const int offset[4] = { 0x10 * 256, 0x10 * 256, 0x20 * 256, 0 };
+	for (int row = 0; row < 4; row++) {
+		/* Past the start's declick ramp (1.5 ms) and the attack. */
+		for (int k = 200; k < 20000; k += 100) {
+			double want = (double)(offset[row] + k) / RAMP_FRAMES * cos(M_PI / 4);
+			double got = t.l[(int64_t)row * ROW + k];
+			if (!(fabs(got - want) < 1e-4))
+				fail_msg("offset row %d, frame %d: %.6f, expected %.6f (sample frame %.1f)",
+				         row, k, got, want, got / cos(M_PI / 4) * RAMP_FRAMES);
+		}
+	}
+	take_free(&t);
+	song_deinit(&s);
+}
+
+/* ------------------------------------------------------------------ */
+/* notes in time                                                        */
+
+static void test_note_delay(void **state)
+{
+	(void)state;
+	/* ED2 starts the note on tick 2, at frame 32000 exactly: the output
+	 * is the undelayed note moved by that many frames, silence before. */
+	take_t a, b;
+	take_text(&a, STD "[pattern 00]\nrows = 2\n00 = A-4 01 .. ...\n" ORDER0);
+	take_text(&b, STD "[pattern 00]\nrows = 2\n00 = A-4 01 .. ED2\n" ORDER0);
+	const int64_t at = 2 * TICK;
+	assert_true(b.n > at + 2000);
+	for (int64_t i = 0; i < at; i++)
+		if (b.l[i] != 0.0f)
+			fail_msg("sound at frame %lld before the delayed note", (long long)i);
+	for (int64_t i = 0; i < 2000; i++)
+		if (!(fabsf(a.l[i] - b.l[at + i]) <= 1e-6f))
+			fail_msg("delayed note differs at frame %lld", (long long)(at + i));
+	int differs = 0;   /* one frame off would not match */
+	for (int64_t i = 0; i < 2000; i++)
+		differs += fabsf(a.l[i] - b.l[at + 1 + i]) > 1e-6f;
+	assert_true(differs > 1800);
+	take_free(&a);
+	take_free(&b);
+
+	/* The note sounding before goes on until the delayed one starts. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 2\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = E-5 01 .. ED1\n" ORDER0);
+	const double e5 = a4_hz(7 * 64.0);
+	for (int k = 3; k < 6; k++) {
+		const float *w = span(&t, t.l, tick_at(k, TICK) + WIN_SKIP, WIN_LEN);
+		double ga = tu_goertzel(w, WIN_LEN, RATE, 440.0), ge = tu_goertzel(w, WIN_LEN, RATE, e5);
+		bool e5_on = k >= 4;
+		if (!(e5_on ? ge > 0.5 && ga < 0.01 : ga > 0.5 && ge < 0.01))
+			fail_msg("delay tick %d: A-4 %.3f, E-5 %.3f", k, ga, ge);
+	}
+	take_free(&t);
+}
+
+static void test_note_cut_tick(void **state)
+{
+	(void)state;
+	/* EC2 silences the note at tick 2; EC0 at once, even after a volume
+	 * column; a volume afterwards brings the same note back (a cut is
+	 * volume 0, the voice goes on). */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 3\n"
+		"00 = A-4 01 .. EC2\n"
+		"01 = ... .. 40 EC0\n"
+		"02 = ... .. 40 ...\n" ORDER0);
+	const double want[9] = { 1, 1, 0, 0, 0, 0, 1, 1, 1 };
+	for (int i = 0; i < 9; i++)
+		expect_level(tick_rms(&t, i), want[i] * sine_rms(64), "cut tick", i);
+	/* Silent (-80 dB: nine 2 ms smoothing time constants) from 20 ms
+	 * after the cut tick starts. */
+	const int64_t cut = 2 * TICK + RATE / 50;
+	expect_level(rms_at(&t, t.l, cut, (size_t)(3 * TICK - cut)), 0.0, "after the cut, frame", (int)cut);
+	take_free(&t);
+}
+
+/* A 50 ms blip: each start of the note is a burst that dies well within
+ * a tick, so starts can be counted. */
+#define BLIP HEAD(30, 1, 6, 1) SINE("0 0.05 0 0")
+#define BLIP_LEN 2400
+
+static void expect_blip(const take_t *t, int64_t at, bool on, const char *what, int i)
+{
+	const float *w = span(t, t->l, at, BLIP_LEN);
+	if (on) {
+		for (int j = 0; j < BLIP_LEN; j++)
+			if (!(fabsf(w[j] - t->l[j]) <= 1e-5f))
+				fail_msg("%s %d: not a fresh start of the note (frame %d: %.6f vs %.6f)",
+				         what, i, j, w[j], t->l[j]);
+	} else if (!(tu_peak(w, BLIP_LEN) < 1e-5)) {
+		fail_msg("%s %d: sound where no note starts", what, i);
+	}
+}
+
+static void test_retrigger(void **state)
+{
+	(void)state;
+	/* 6 ticks a line.  E92 on the note's row restarts it on ticks 2 and 4;
+	 * E93 on a row without a note restarts the sounding note on tick 3. */
+	take_t t;
+	take_text(&t, BLIP "[pattern 00]\nrows = 2\n"
+		"00 = A-4 01 .. E92\n"
+		"01 = ... .. .. E93\n" ORDER0);
+	/* the first blip: starts at once and dies within a tick */
+	assert_true(tu_peak(t.l, BLIP_LEN) > 0.3);
+	for (int k = 1; k < 12; k++) {
+		bool on = k == 2 || k == 4 || k == 9;
+		expect_blip(&t, tick_at(k, TICK), on, "retrigger tick", k);
+	}
+	take_free(&t);
+}
+
+static void test_row_delay(void **state)
+{
+	(void)state;
+	/* EE2 makes row 0 last three rows' time without playing its note
+	 * again; row 1's note comes three rows in. */
+	const char *text = BLIP "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. EE2\n"
+		"01 = A-4 01 .. ...\n" ORDER0;
+	const int64_t row = 6 * TICK;
+	expect_frames(text_frames(text, RATE), 6 * row, "EE2 song");
+	take_t t;
+	take_text(&t, text);
+	for (int r = 0; r < 6; r++)
+		expect_blip(&t, r * row, r == 0 || r == 3, "row delay, row time", r);
+	take_free(&t);
+
+	song_t s;
+	tu_song_parse(&s, text);
+	engine_pos_t pos = pos_after(&s, RATE, false, (size_t)(2 * row + row / 2));
+	assert_int_equal(pos.row, 0);
+	pos = pos_after(&s, RATE, false, (size_t)(3 * row + row / 2));
+	assert_int_equal(pos.row, 1);
+	song_deinit(&s);
+}
+
+static void test_note_off_and_cut(void **state)
+{
+	(void)state;
+	/* === starts the 0.1 s release (80 dB, exponential: the level is
+	 * 10^(-40 t) t seconds in), ^^^ silences within 3 ms despite a long
+	 * release. */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) SINE("0 0 1 0.1")
+		"[pattern 00]\nrows = 2\n00 = A-4 01 .. ...\n01 = === .. .. ...\n" ORDER0);
+	const double full = cos(M_PI / 4);
+	assert_true(fabs(peak_at(&t, ROW - 2400, 2400) - full) < 0.01);
+	double t0 = 0.020, t1 = 0.025;
+	double p = peak_at(&t, ROW + (int64_t)(t0 * RATE), (size_t)((t1 - t0) * RATE));
+	double hi = full * pow(10.0, -40.0 * t0) * 1.12, lo = full * pow(10.0, -40.0 * t1) * 0.89;
+	if (!(p > lo && p < hi))
+		fail_msg("release 20..25 ms in: peak %.4f, expected %.4f..%.4f", p, lo, hi);
+	assert_true(peak_at(&t, ROW + RATE / 10 + 480, 2400) < 1e-6);
+	take_free(&t);
+
+	take_text(&t, HEAD(60, 1, 3, 1) SINE("0 0 1 0.5")
+		"[pattern 00]\nrows = 2\n00 = A-4 01 .. ...\n01 = ^^^ .. .. ...\n" ORDER0);
+	assert_true(fabs(peak_at(&t, ROW - 2400, 2400) - full) < 0.01);
+	assert_true(peak_at(&t, ROW + RATE * 5 / 1000, 4800) < 1e-6);
+	take_free(&t);
+}
+
+/* ------------------------------------------------------------------ */
+/* song flow                                                            */
+
+/* 120 BPM, 4 lines a beat, 6 ticks: 6000 frames a row at 48 kHz. */
+#define FLOW HEAD(120, 4, 6, 1) SINE("0 0 1 0.01")
+#define FROW 6000
+
+static void test_position_jump(void **state)
+{
+	(void)state;
+	/* B02 on row 1 skips order 01 (the only E-5): 2 + 4 rows. */
+	const char *fwd = FLOW
+		"[pattern 00]\nrows = 4\n00 = A-4 01 .. ...\n01 = ... .. .. B02\n"
+		"[pattern 01]\nrows = 4\n00 = E-5 01 .. ...\n"
+		"[pattern 02]\nrows = 4\n"
+		"[order]\n00 = 00\n01 = 01\n02 = 02\n";
+	expect_frames(text_frames(fwd, RATE), 6 * FROW, "B02 song");
+	take_t t;
+	take_text(&t, fwd);
+	/* (A-4 leaks about 0.001 into the E-5 bin; 4 rows of E-5 would
+	 * give about 0.47.) */
+	assert_true(tu_goertzel(t.l, 6 * FROW, RATE, a4_hz(7 * 64.0)) < 0.01);
+	assert_true(tu_goertzel(t.l, 6 * FROW, RATE, 440.0) > 0.5);
+	take_free(&t);
+
+	/* B00 on row 2 of order 01 goes back to what already played: the
+	 * song ends there (4 + 3 rows) instead of running forever... */
+	const char *back = FLOW
+		"[pattern 00]\nrows = 4\n00 = A-4 01 .. ...\n"
+		"[pattern 01]\nrows = 4\n02 = ... .. .. B00\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	expect_frames(text_frames(back, RATE), 7 * FROW, "B00 song");
+	/* ...unless it loops: 16 rows in, it is on its third pass, row 2 of
+	 * order 00 (passes are 7 rows long). */
+	song_t s;
+	tu_song_parse(&s, back);
+	engine_pos_t pos = pos_after(&s, RATE, true, 16 * FROW + FROW / 2);
+	assert_false(pos.ended);
+	assert_int_equal(pos.order, 0);
+	assert_int_equal(pos.row, 2);
+	song_deinit(&s);
+}
+
+static void test_pattern_break(void **state)
+{
+	(void)state;
+	/* D02 on row 1: on to row 2 of order 01, so 2 + 2 rows. */
+	expect_frames(text_frames(FLOW
+		"[pattern 00]\nrows = 4\n00 = A-4 01 .. ...\n01 = ... .. .. D02\n"
+		"[pattern 01]\nrows = 4\n"
+		"[order]\n00 = 00\n01 = 01\n", RATE), 4 * FROW, "D02 song");
+	/* The row is hex: D10 is row 16 of 32, so 1 + 16 rows. */
+	const char *hex = FLOW
+		"[pattern 00]\nrows = 4\n00 = A-4 01 .. D10\n"
+		"[pattern 01]\nrows = 32\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	expect_frames(text_frames(hex, RATE), 17 * FROW, "D10 song");
+	song_t s;
+	tu_song_parse(&s, hex);
+	engine_pos_t pos = pos_after(&s, RATE, false, FROW + FROW / 2);
+	assert_int_equal(pos.order, 1);
+	assert_int_equal(pos.row, 0x10);
+	song_deinit(&s);
+
+	/* Bxx and Dxx on one row: order B, row D. */
+	const char *both = HEAD(120, 4, 6, 2) SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 4\n01 = ... .. .. B02 | ... .. .. D03\n"
+		"[pattern 01]\nrows = 4\n"
+		"[pattern 02]\nrows = 4\n"
+		"[order]\n00 = 00\n01 = 01\n02 = 02\n";
+	expect_frames(text_frames(both, RATE), 3 * FROW, "B02 + D03 song");
+	tu_song_parse(&s, both);
+	pos = pos_after(&s, RATE, false, 2 * FROW + FROW / 2);
+	assert_int_equal(pos.order, 2);
+	assert_int_equal(pos.row, 3);
+	song_deinit(&s);
+}
+
+static void test_pattern_loop(void **state)
+{
+	(void)state;
+	/* E60 on row 2, E62 on row 4: rows 2-4 play three times, 8 + 6 rows. */
+	const char *text = FLOW "[pattern 00]\nrows = 8\n"
+		"00 = A-4 01 .. ...\n02 = ... .. .. E60\n04 = ... .. .. E62\n" ORDER0;
+	expect_frames(text_frames(text, RATE), 14 * FROW, "E60/E62 song");
+	/* The sixth row played is row 2 again. */
+	song_t s;
+	tu_song_parse(&s, text);
+	engine_pos_t pos = pos_after(&s, RATE, false, 5 * FROW + FROW / 2);
+	assert_int_equal(pos.row, 2);
+	song_deinit(&s);
+
+	/* Without E60 the loop starts at row 0: E61 on row 3 gives 8 + 4. */
+	expect_frames(text_frames(FLOW "[pattern 00]\nrows = 8\n03 = ... .. .. E61\n" ORDER0, RATE),
+	              12 * FROW, "E61 song");
+}
+
+static void test_speed_and_tempo(void **state)
+{
+	(void)state;
+	/* F06 on row 0: 6 ticks of 8000 frames a line (the line still lasts
+	 * 60 / (bpm * lpb) s), so A08 on row 1 steps down 8 every 8000. */
+	const char *tpl6 = STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. F06\n01 = ... .. .. A08\n" ORDER0;
+	expect_frames(text_frames(tpl6, RATE), 4 * ROW, "F06 song");
+	take_t t;
+	take_text(&t, tpl6);
+	const int tick6 = RATE * 60 / (60 * 1 * 6);
+	for (int k = 0; k < 6; k++)
+		expect_level(rms_at(&t, t.l, ROW + (int64_t)k * tick6 + 1500, 6000), sine_rms(64 - 8 * k),
+		             "F06 tick", k);
+	take_free(&t);
+
+	/* F78 (120 BPM) from row 2: 2 rows of 1 s, 2 of 0.5 s. */
+	expect_frames(text_frames(STD "[pattern 00]\nrows = 4\n00 = A-4 01 .. ...\n02 = ... .. .. F78\n"
+		ORDER0, RATE), 2 * ROW + 2 * (RATE * 60 / 120), "F78 song");
+	/* Set on row 0 it applies to row 0 too. */
+	expect_frames(text_frames(STD "[pattern 00]\nrows = 4\n00 = A-4 01 .. F78\n" ORDER0, RATE),
+	              4 * (RATE * 60 / 120), "F78 on row 0");
+	/* F00 ends the song after its row, orders left or not. */
+	expect_frames(text_frames(STD "[pattern 00]\nrows = 4\n01 = ... .. .. F00\n"
+		"[order]\n00 = 00\n01 = 00\n", RATE), 2 * ROW, "F00 song");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arpeggio),
+		cmocka_unit_test(test_porta_up_down),
+		cmocka_unit_test(test_tone_porta),
+		cmocka_unit_test(test_tone_porta_volume_slide),
+		cmocka_unit_test(test_vibrato),
+		cmocka_unit_test(test_vibrato_volume_slide),
+		cmocka_unit_test(test_fine_porta),
+		cmocka_unit_test(test_volume_slide),
+		cmocka_unit_test(test_set_volume),
+		cmocka_unit_test(test_note_volume_from_first_sample),
+		cmocka_unit_test(test_fine_volume),
+		cmocka_unit_test(test_tremolo),
+		cmocka_unit_test(test_pan),
+		cmocka_unit_test(test_sample_offset),
+		cmocka_unit_test(test_note_delay),
+		cmocka_unit_test(test_note_cut_tick),
+		cmocka_unit_test(test_retrigger),
+		cmocka_unit_test(test_row_delay),
+		cmocka_unit_test(test_note_off_and_cut),
+		cmocka_unit_test(test_position_jump),
+		cmocka_unit_test(test_pattern_break),
+		cmocka_unit_test(test_pattern_loop),
+		cmocka_unit_test(test_speed_and_tempo),
+	};
+	return TU_RUN(tests);
+}
