@@ -248,6 +248,12 @@ void fx_unit_default(fx_unit_t *u, fx_type_t type);
 /* Sets the named parameter; false if the unit has no such parameter. */
 bool fx_unit_set(fx_unit_t *u, const char *param, float value);
 
+/* Makes dst a deep copy of src: patterns, instruments, their sample
+ * data and the round-trip extras, so the copy lives on after src is
+ * freed (a background render works on one).  Returns 0, or -1 on
+ * allocation failure with dst left empty (deinitialised). */
+int song_copy(song_t *dst, const song_t *src);
+
 /* Remembers an unknown key for the round trip. */
 bool song_extra_add(song_t *s, const char *section, const char *key, const char *value);
 

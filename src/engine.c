@@ -41,6 +41,7 @@
 #define PITCH_HI        (NOTE_MAX * PITCH_PER_SEMITONE)
 #define MAX_SONG_SECONDS (24 * 3600)
 #define QUIET           3.16e-5f /* -90 dBFS: under 16-bit dither, so over */
+#define TAIL_MIN_MS     10
 #define METER_RMS_SECONDS 0.3f
 #define METER_FALL_DB_S  13.0f   /* peak hold falls this fast */
 
@@ -162,7 +163,6 @@ struct engine {
 	int64_t skip;               /* frames of latency still to swallow */
 	int64_t flush;              /* frames still to push out after the end */
 	bool flushing;
-	bool tail_fx;               /* effects may ring after the voices stop */
 	int64_t tail_window;        /* quiet frames that prove the tail is over */
 	int64_t quiet;
 
@@ -334,8 +334,6 @@ static int64_t tick_frames(engine_t *e)
 	return n;
 }
 
-typedef void (*slot_fn)(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
-static void each_slot(engine_t *e, slot_fn fn, void *arg);
 static void slot_tail(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
 
 static void song_ends(engine_t *e)
@@ -343,7 +341,18 @@ static void song_ends(engine_t *e)
 	e->ended = true;
 	e->end_frame = e->frame;
 	e->tail_window = 0;
-	each_slot(e, slot_tail, &e->tail_window);
+	const song_t *s = e->song;
+	for (int ch = 0; ch < s->channels; ch++)
+		for (int k = 0; k < s->channel[ch].nfx; k++)
+			slot_tail(e, &e->chan[ch].unit[k], &s->channel[ch].fx[k], &e->tail_window);
+	/* a bus counts only if something is sent to it */
+	for (int b = 0; b < SONG_SENDS; b++)
+		for (int ch = 0; ch < s->channels; ch++)
+			if (s->channel[ch].send[b] > SONG_SEND_OFF ||
+			    (e->chan[ch].send[b].set && e->chan[ch].send[b].cur > 0.0f)) {
+				slot_tail(e, &e->busfx[b], &s->bus[b].fx, &e->tail_window);
+				break;
+			}
 	for (int ch = 0; ch < e->song->channels; ch++)
 		chan_detach(&e->chan[ch], true);
 }
@@ -999,10 +1008,12 @@ static void render_block(engine_t *e, float *out, int n, bool emit)
 			stem_emit(e, nch + b, l, r, n, emit);
 	}
 
-	float quiet = 0.0f;
+	/* Counted frame by frame, so where a tail ends does not depend on
+	 * how the caller splits its requests. */
+	int64_t quiet = e->quiet;
 	for (int j = 0; j < n; j++)
-		quiet = fmaxf(quiet, fmaxf(fabsf(e->mix_l[j]), fabsf(e->mix_r[j])));
-	e->quiet = quiet < QUIET ? e->quiet + n : 0;
+		quiet = fmaxf(fabsf(e->mix_l[j]), fabsf(e->mix_r[j])) < QUIET ? quiet + 1 : 0;
+	e->quiet = quiet;
 
 	if (e->master_on) {
 		const master_t *m = &s->master;
@@ -1029,19 +1040,12 @@ static void render_block(engine_t *e, float *out, int n, bool emit)
 	}
 }
 
-static bool voices_active(const engine_t *e)
-{
-	for (int i = 0; i < e->nvoices; i++)
-		if (e->voices[i].active)
-			return true;
-	return false;
-}
-
 /* ------------------------------------------------------------------ */
 /* public API                                                           */
 
 /* Every unit the song uses, in a fixed order: channel chains, buses,
  * master.  Calls fn for each with its slot and the song's unit. */
+typedef void (*slot_fn)(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
 static void each_slot(engine_t *e, slot_fn fn, void *arg)
 {
 	const song_t *s = e->song;
@@ -1179,7 +1183,6 @@ void engine_start(engine_t *e, int order, int row)
 		memcpy(c->unit, keep, sizeof(keep));
 	}
 	e->need_raw = false;
-	e->tail_fx = false;
 	for (int ch = 0; ch < s->channels; ch++) {
 		chan_t *c = &e->chan[ch];
 		const channel_t *sc = &s->channel[ch];
@@ -1193,11 +1196,9 @@ void engine_start(engine_t *e, int order, int row)
 		c->gain_r = g * pr;
 		for (int b = 0; b < SONG_SENDS; b++) {
 			c->sg[b] = sc->mute ? 0.0f : db_to_gain(sc->send[b]);
-			e->tail_fx |= sc->send[b] > SONG_SEND_OFF;
 		}
 		for (int k = 0; k < sc->nfx; k++) {
 			e->need_raw |= sc->fx[k].type == FX_COMP && sc->fx[k].sidechain;
-			e->tail_fx |= sc->fx[k].type == FX_DELAY || sc->fx[k].type == FX_REVERB;
 		}
 	}
 	each_slot(e, slot_init, NULL);
@@ -1272,23 +1273,32 @@ void engine_live_note(engine_t *e, int ch, int inst, int note, int vol)
 	auto_apply(e, ch);
 }
 
-/* The tail is over once the voices have stopped and, where effects can
- * ring on, the mix has stayed below -100 dBFS for longer than any echo
- * can stay away; then the master's latency is flushed out. */
-static void tail_check(engine_t *e)
+/* After the last row the song is over once the mix has stayed under
+ * -90 dBFS for longer than any echo can stay away (at least TAIL_MIN_MS,
+ * which no audible tone spends near a zero crossing); then the master's
+ * latency is flushed out.  The end lands on an exact frame, whatever the
+ * block sizes: returns how many frames of the block just rendered lie
+ * past it. */
+static int64_t tail_check(engine_t *e)
 {
-	if (e->flushing) {
-		if (e->flush <= 0)
-			e->done = true;
-		return;
-	}
-	bool over = !voices_active(e) && (!e->tail_fx || e->quiet > e->tail_window);
-	if (over || e->tail_frames >= (int64_t)ENGINE_MAX_TAIL * e->rate) {
+	if (!e->flushing) {
+		int64_t window = e->tail_window > (int64_t)e->rate * TAIL_MIN_MS / 1000 ?
+		                 e->tail_window : (int64_t)e->rate * TAIL_MIN_MS / 1000;
+		int64_t past = e->quiet > window ? e->quiet - window - 1 : -1;
+		if (past > e->tail_frames)
+			past = e->tail_frames;   /* never before the last row ends */
+		int64_t cap = (int64_t)ENGINE_MAX_TAIL * e->rate;
+		if (e->tail_frames >= cap && e->tail_frames - cap > past)
+			past = e->tail_frames - cap;
+		if (past < 0)
+			return 0;
 		e->flushing = true;
-		e->flush = e->latency;
-		if (e->flush <= 0)
-			e->done = true;
+		e->flush = e->latency - past;
 	}
+	if (e->flush > 0)
+		return 0;
+	e->done = true;
+	return -e->flush;
 }
 
 static size_t render(engine_t *e, float *out, float *const *stems, size_t frames)
@@ -1326,11 +1336,11 @@ static size_t render(engine_t *e, float *out, float *const *stems, size_t frames
 			e->tail_frames += (int64_t)n;
 			if (e->flushing)
 				e->flush -= (int64_t)n;
-			tail_check(e);
+			int64_t past = tail_check(e);
+			if (emit)
+				done -= (size_t)past;
 		}
 	}
-	if (!e->done && e->ended)
-		tail_check(e);
 	memset(out + 2 * done, 0, (frames - done) * 2 * sizeof(float));
 	for (int k = 0; stems && k < e->nstems; k++)
 		if (stems[k])

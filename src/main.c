@@ -25,7 +25,7 @@ static const char usage_text[] =
 	"              [--stems DIR] [--no-master] [--progress|--no-progress]\n"
 	"                  render the song to a WAV file (default: SONG's name in this folder);\n"
 	"                  --lufs sets the integrated loudness (-14 streaming, -9 club),\n"
-	"                  --stems writes one WAV per channel and bus return into DIR\n"
+	"                  --stems writes one WAV per channel, bus return and the master into DIR\n"
 	"  check SONG      validate the song and its samples\n"
 	"  info SONG [--rate HZ] [--loudness]\n"
 	"                  print title, tempo, length, channels, patterns and instruments;\n"
@@ -249,7 +249,7 @@ static int cmd_render(int argc, char **argv)
 		printf("target:      %.1f LUFS, reached with %+.1f dB into the master in %d passes\n",
 		       o.lufs, res.gain, res.passes);
 	if (a.stems)
-		printf("stems:       %s/ (%d channels, reverb, delay), %lld frames each\n", a.stems,
+		printf("stems:       %s/ (%d channels, reverb, delay, master), %lld frames each\n", a.stems,
 		       s_channels, (long long)res.frames);
 	if (res.clipped)
 		printf("note: the mix clipped (%lld samples above 0 dBFS); "

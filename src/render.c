@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sndfile.h>
 #include "dsp.h"
 #include "engine.h"
@@ -18,7 +19,7 @@
 
 #define CHUNK 4096
 #define LUFS_TOLERANCE 0.1   /* LU: close enough to stop adjusting */
-#define LUFS_MAX_PASSES 6
+#define LUFS_MAX_PASSES 8
 
 void render_opts_default(render_opts_t *o)
 {
@@ -31,7 +32,9 @@ typedef struct wav_out {
 	int bits;
 	bool dither;
 	uint32_t rng;
+	int fd;              /* the temporary file, renamed to path when done */
 	char path[1024];
+	char tmp[1040];
 } wav_out_t;
 
 /* Quantises to `bits` with triangular (TPDF) dither of +-1 LSB, the
@@ -64,9 +67,22 @@ static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, char
 	w->bits = o->bits;
 	w->dither = o->dither;
 	w->rng = 0x5eed1234u;   /* fixed: the same song gives the same bytes */
-	w->sf = sf_open(path, SFM_WRITE, &info);
+	/* Written beside the target and renamed over it when complete, so a
+	 * failed or interrupted render never leaves half a file by that name
+	 * (nor destroys the previous render). */
+	snprintf(w->tmp, sizeof(w->tmp), "%s.XXXXXX", path);
+	w->fd = mkstemp(w->tmp);
+	if (w->fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fchmod(w->fd, 0644);   /* mkstemp makes it private; a render is not */
+	w->sf = sf_open_fd(w->fd, SFM_WRITE, &info, 0);
 	if (!w->sf) {
 		snprintf(err, errlen, "%s: %s", path, sf_strerror(NULL));
+		close(w->fd);
+		unlink(w->tmp);
+		w->fd = -1;
 		return -1;
 	}
 	return 0;
@@ -89,14 +105,26 @@ static int wav_write(wav_out_t *w, const float *buf, size_t n, int32_t *ibuf, ch
 	return 0;
 }
 
-static int wav_close(wav_out_t *w, char *err, size_t errlen)
+/* Finishes the file: on success (ok) makes it durable and puts it in
+ * place; otherwise removes it. */
+static int wav_close(wav_out_t *w, bool ok, char *err, size_t errlen)
 {
 	if (!w->sf)
 		return 0;
 	int rc = sf_close(w->sf);
 	w->sf = NULL;
-	if (rc != 0) {
-		snprintf(err, errlen, "%s: could not finish the file", w->path);
+	if (ok && rc == 0 && fsync(w->fd) == 0 && close(w->fd) == 0) {
+		w->fd = -1;
+		if (rename(w->tmp, w->path) == 0)
+			return 0;
+	} else if (w->fd >= 0) {
+		close(w->fd);
+	}
+	w->fd = -1;
+	unlink(w->tmp);
+	if (ok) {
+		snprintf(err, errlen, "%s: could not finish the file: %s", w->path,
+		         rc ? sf_error_number(rc) : strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -140,7 +168,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 	int32_t *ibuf = malloc(CHUNK * 2 * sizeof(int32_t));
 	int nstems = 0;
 	float **stems = NULL;
-	wav_out_t master = { 0 }, *stem_out = NULL;
+	wav_out_t master = { 0 }, mstem = { 0 }, *stem_out = NULL;
 	if (!e || !meter || !buf || !ibuf || expect < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -177,6 +205,11 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 			if (wav_open(&stem_out[k], file, o, err, errlen) != 0)
 				goto out;
 		}
+		/* the master beside them, so the folder is a complete delivery */
+		char file[1200];
+		snprintf(file, sizeof(file), "%s/master.wav", o->stems);
+		if (wav_open(&mstem, file, o, err, errlen) != 0)
+			goto out;
 	}
 	if (path && wav_open(&master, path, o, err, errlen) != 0)
 		goto out;
@@ -191,6 +224,8 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 		for (int k = 0; k < nstems; k++)
 			if (wav_write(&stem_out[k], stems[k], n, ibuf, err, errlen) != 0)
 				goto out;
+		if (nstems && wav_write(&mstem, buf, n, ibuf, err, errlen) != 0)
+			goto out;
 		res->frames += (int64_t)n;
 		if (o->progress)
 			o->progress(o->user, res->frames, res->frames > expect ? res->frames : expect);
@@ -207,10 +242,12 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 	res->passes = 1;
 	rc = 0;
 out:
-	if (wav_close(&master, err, errlen) != 0)
+	if (wav_close(&master, rc == 0, err, errlen) != 0)
+		rc = -1;
+	if (wav_close(&mstem, rc == 0, err, errlen) != 0)
 		rc = -1;
 	for (int k = 0; stem_out && k < nstems; k++)
-		if (wav_close(&stem_out[k], err, errlen) != 0)
+		if (wav_close(&stem_out[k], rc == 0, err, errlen) != 0)
 			rc = -1;
 	for (int k = 0; stems && k < nstems; k++)
 		free(stems[k]);
@@ -250,7 +287,7 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 	tmp.master.limiter_on = true;
 	render_opts_t quiet = *o;
 	quiet.progress = NULL;
-	double gain = 0;
+	double gain = 0, last_gain = 0, last_lufs = 0;
 	int passes = 0;
 	for (;;) {
 		tmp.master.volume = song->master.volume + (float)gain;
@@ -264,7 +301,19 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		double miss = o->lufs - res->lufs;
 		if (fabs(miss) <= LUFS_TOLERANCE || passes >= LUFS_MAX_PASSES)
 			break;
-		gain += miss;
+		/* Once the limiter bites, a dB of gain buys less than a dB of
+		 * loudness: step by the slope the last two passes measured
+		 * (a secant step), kept sane so one odd pass cannot throw it. */
+		double step = miss;
+		if (passes >= 2 && fabs(gain - last_gain) > 1e-3) {
+			double slope = (res->lufs - last_lufs) / (gain - last_gain);
+			slope = slope < 0.1 ? 0.1 : slope > 1.5 ? 1.5 : slope;
+			step = miss / slope;
+		}
+		step = step > 24.0 ? 24.0 : step < -24.0 ? -24.0 : step;
+		last_gain = gain;
+		last_lufs = res->lufs;
+		gain += step;
 	}
 	tmp.master.volume = song->master.volume + (float)gain;
 	int rc = render_pass(&tmp, path, o, res, err, errlen);
