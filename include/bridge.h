@@ -88,9 +88,14 @@ bool bridge_set_pattern(bridge_t *b, int idx, const pattern_t *p);
  * entry pointing at a pattern the copy lacks ends the song there. */
 bool bridge_set_order(bridge_t *b, int order, int pattern, int norders);
 
-/* Song tempo: lines per beat and swing take effect from the next tick;
- * bpm from the next bridge_play() (the engine reads it at its start). */
+/* Song tempo: bpm, lines per beat and swing take effect from the next
+ * tick, also while playing. */
 bool bridge_set_tempo(bridge_t *b, int bpm, int lpb, int swing);
+
+/* Song speed (ticks per line, SONG_TPL_MIN..MAX): like bpm, the engine
+ * reads it at the next bridge_play() (an Fxx in the pattern still
+ * changes it while playing). */
+bool bridge_set_speed(bridge_t *b, int tpl);
 
 /* Frees what the audio side has handed back (replaced patterns).  The
  * sending functions call it too; a UI may also call it when idle. */

@@ -50,6 +50,9 @@ void engine_set_loop(engine_t *e, bool loop);
 /* Play pattern: at the end of its pattern the song stays in the same
  * order entry (and a Bxx/Dxx still leaves it). */
 void engine_set_pattern_loop(engine_t *e, bool on);
+/* Sets the tempo from the next tick on (the song's own Fxx may change it
+ * again later). */
+void engine_set_bpm(engine_t *e, int bpm);
 
 /* Stops the transport: every voice enters its release and effects ring
  * out; rendering goes on (silence once the tails end) until

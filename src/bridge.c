@@ -47,7 +47,7 @@
 typedef enum {
 	MSG_PLAY, MSG_STOP, MSG_JUMP, MSG_LOOP, MSG_PATTERN_LOOP,
 	MSG_MUTE, MSG_SOLO, MSG_VOLUME, MSG_PAN, MSG_NOTE,
-	MSG_CELL, MSG_PATTERN, MSG_ORDER, MSG_TEMPO,
+	MSG_CELL, MSG_PATTERN, MSG_ORDER, MSG_TEMPO, MSG_SPEED,
 } msg_type_t;
 
 /* One message; which fields mean what depends on the type (see the
@@ -291,9 +291,16 @@ static void apply(bridge_t *b, msg_t *m)
 		s->norders = m->c;
 		break;
 	case MSG_TEMPO:
+		/* a new song tempo is heard from the next tick, as in any
+		 * tracker; an unchanged one leaves an Fxx tempo alone */
+		if (m->a != s->bpm)
+			engine_set_bpm(b->engine, m->a);
 		s->bpm = m->a;
 		s->lpb = m->b;
 		s->swing = m->c;
+		break;
+	case MSG_SPEED:
+		s->tpl = m->a;
 		break;
 	}
 }
@@ -442,6 +449,13 @@ bool bridge_set_tempo(bridge_t *b, int bpm, int lpb, int swing)
 	    swing < 0 || swing > SONG_SWING_MAX)
 		return false;
 	return push_msg(b, &(msg_t){ .type = MSG_TEMPO, .a = bpm, .b = lpb, .c = swing });
+}
+
+bool bridge_set_speed(bridge_t *b, int tpl)
+{
+	if (tpl < SONG_TPL_MIN || tpl > SONG_TPL_MAX)
+		return false;
+	return push_msg(b, &(msg_t){ .type = MSG_SPEED, .a = tpl });
 }
 
 void bridge_collect(bridge_t *b)

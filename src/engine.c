@@ -1244,6 +1244,12 @@ void engine_set_pattern_loop(engine_t *e, bool on)
 	e->loop_pattern = on;
 }
 
+void engine_set_bpm(engine_t *e, int bpm)
+{
+	if (bpm >= SONG_BPM_MIN && bpm <= SONG_BPM_MAX)
+		e->bpm = bpm;
+}
+
 void engine_stop(engine_t *e)
 {
 	e->stopped = true;

@@ -384,6 +384,44 @@ static void test_snapshot_follows_the_song(void **state)
 	song_deinit(&s);
 }
 
+/* A tempo change sent while playing is heard from the next tick: rows
+ * of 6000 frames at 120 BPM become rows of 3000 at 240. */
+static void test_tempo_change_while_playing(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s, small_song);
+	bridge_t *b = bridge_create(&s, RATE);
+	assert_non_null(b);
+	assert_true(bridge_play(b, 0, 0));
+	enum { STEP = 100 };
+	float buf[STEP * 2];
+	int64_t row_start[32];
+	for (int i = 0; i < 32; i++)
+		row_start[i] = -1;
+	bridge_snapshot_t snap;
+	int64_t frames = 0;
+	bool sent = false;
+	while (frames < RATE * 4) {
+		if (!sent && frames >= 3 * 6000 + 1000) {
+			assert_true(bridge_set_tempo(b, 240, s.lpb, s.swing));
+			sent = true;
+		}
+		bridge_fill(b, buf, STEP);
+		frames += STEP;
+		bridge_snapshot(b, &snap);
+		if (snap.row >= 0 && snap.row < 32 && row_start[snap.row] < 0)
+			row_start[snap.row] = frames;   /* within a period of it */
+	}
+	print_message("# rows 0-2: %lld frames; rows 6-10: %lld frames\n",
+	              (long long)(row_start[2] - row_start[0]), (long long)(row_start[10] - row_start[6]));
+	assert_true(llabs(row_start[2] - row_start[0] - 2 * 6000) <= STEP);
+	assert_true(llabs(row_start[10] - row_start[6] - 4 * 3000) <= STEP);
+	assert_int_equal(snap.bpm, 240);
+	bridge_destroy(b);
+	song_deinit(&s);
+}
+
 /* A full ring refuses, and the refusal loses nothing that was accepted. */
 static void test_full_ring_refuses(void **state)
 {
@@ -528,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_cell_edit_heard_on_its_row),
 		cmocka_unit_test(test_copy_is_independent),
 		cmocka_unit_test(test_snapshot_follows_the_song),
+		cmocka_unit_test(test_tempo_change_while_playing),
 		cmocka_unit_test(test_full_ring_refuses),
 		cmocka_unit_test(test_edits_while_the_audio_thread_runs),
 	};
