@@ -12,6 +12,7 @@
 #include <sndfile.h>
 #include "dsp.h"
 #include "engine.h"
+#include "fx.h"
 #include "note.h"
 #include "render.h"
 #include "testutil.h"
@@ -271,6 +272,92 @@ static void test_macro_automation(void **state)
 	song_deinit(&s);
 }
 
+/* Sxx opens the delay send mid-song: the delay return is silent before
+ * and carries sound after. */
+static void test_delay_send_automation(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s,
+		"[song]\nformat = 1\nbpm = 60\nlpb = 1\nchannels = 1\n"
+		"[instrument 01]\ntype = synth\nosc1 = saw\namp = 0 0 1 0.01\n"
+		"[pattern 00]\nrows = 3\n00 = A-3 01 .. ...\n01 = ... .. .. SC0\n02 = === .. .. ...\n[order]\n00 = 00\n");
+	float *out, **stems;
+	int ns;
+	int64_t n = render_stems(&s, false, &out, &stems, &ns);
+	assert_true(n > 3 * RATE);
+	const float *dly = stems[2];
+	assert_true(tu_peak(dly, 2 * RATE - 1000) == 0.0);
+	assert_true(tu_rms(dly + 2 * (RATE + RATE / 2), RATE / 2) > 1e-3);
+	free_stems(out, stems, ns);
+	song_deinit(&s);
+}
+
+/* Kxx sets a synth's filter resonance: KFF rings at the cutoff, so the
+ * saw's harmonic nearest it stands well above where K00 left it. */
+static void test_resonance_automation(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s,
+		"[song]\nformat = 1\nbpm = 60\nlpb = 1\nchannels = 1\n"
+		"[instrument 01]\ntype = synth\nosc1 = saw\nfilter = lowpass\ncutoff = 880\namp = 0 0 1 0.01\n"
+		"[pattern 00]\nrows = 2\n00 = A-2 01 .. K00\n01 = ... .. .. KF0\n[order]\n00 = 00\n");
+	float *buf;
+	int64_t n = tu_render(&s, RATE, &buf);
+	assert_true(n >= 2 * RATE);
+	float *l = tu_channel(buf, (size_t)n, 0);
+	double h8 = note_to_hz(NOTE_A4 - 24) * 8;   /* 880 Hz, at the cutoff */
+	double flat = tu_goertzel(l + RATE / 4, RATE / 2, RATE, h8);
+	double ringing = tu_goertzel(l + RATE + RATE / 4, RATE / 2, RATE, h8);
+	print_message("# harmonic at the cutoff: K00 %.1f dB, KF0 %.1f dB\n",
+	              20 * log10(flat), 20 * log10(ringing));
+	assert_true(20 * log10(ringing / flat) > 6.0);
+	free(l);
+	free(buf);
+	song_deinit(&s);
+}
+
+/* X, Y and Z each move the parameter their own macro names, over that
+ * parameter's range as the unit's table gives it: two EQ bands on the
+ * tone and a compressor's makeup, one after the other. */
+static void test_three_macros(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s,
+		"[song]\nformat = 1\nbpm = 60\nlpb = 1\nchannels = 1\n"
+		"[channel 1]\nmacro_x = 1.gain1\nmacro_y = 1.gain2\nmacro_z = 2.makeup\n"
+		"[channel 1 fx 1]\ntype = eq\nfreq1 = 440\ngain1 = 0\nq1 = 1\nfreq2 = 440\ngain2 = 0\nq2 = 1\n"
+		"[channel 1 fx 2]\ntype = comp\nthreshold = 0\nratio = 1\nmakeup = 0\n"
+		"[instrument 01]\ntype = synth\nosc1 = sine\nvolume = -40\namp = 0 0 1 0.01\n"
+		"[pattern 00]\nrows = 4\n00 = A-4 01 .. ...\n01 = ... .. .. X9F\n02 = ... .. .. Y9F\n"
+		"03 = ... .. .. Z80\n[order]\n00 = 00\n");
+	float *buf;
+	int64_t n = tu_render(&s, RATE, &buf);
+	assert_true(n >= 4 * RATE);
+	float *l = tu_channel(buf, (size_t)n, 0);
+	double lv[4];
+	for (int r = 0; r < 4; r++)
+		lv[r] = 20 * log10(tu_rms(l + (size_t)r * RATE + RATE / 4, RATE / 2));
+	const fx_param_desc_t *g1 = &fx_eq.params[fx_param_index(&fx_eq, "gain1")];
+	const fx_param_desc_t *g2 = &fx_eq.params[fx_param_index(&fx_eq, "gain2")];
+	const fx_param_desc_t *mk = &fx_comp.params[fx_param_index(&fx_comp, "makeup")];
+	double want[3] = {
+		g1->min + (g1->max - g1->min) * 0x9F / 255.0,
+		g2->min + (g2->max - g2->min) * 0x9F / 255.0,
+		mk->min + (mk->max - mk->min) * 0x80 / 255.0,
+	};
+	/* each step adds its parameter's new value over the old (0 dB) */
+	for (int r = 1; r < 4; r++) {
+		print_message("# row %d: %+.2f dB, expected %+.2f dB\n", r, lv[r] - lv[r - 1], want[r - 1]);
+		assert_true(fabs(lv[r] - lv[r - 1] - want[r - 1]) < 0.5);
+	}
+	free(l);
+	free(buf);
+	song_deinit(&s);
+}
+
 /* Meters, read as another thread would: pre-fader at the voice's level,
  * post-fader after -6 dB and the centre pan. */
 static void test_meters(void **state)
@@ -438,6 +525,9 @@ int main(void)
 		cmocka_unit_test(test_send_automation),
 		cmocka_unit_test(test_cutoff_automation),
 		cmocka_unit_test(test_macro_automation),
+		cmocka_unit_test(test_delay_send_automation),
+		cmocka_unit_test(test_resonance_automation),
+		cmocka_unit_test(test_three_macros),
 		cmocka_unit_test(test_meters),
 		cmocka_unit_test(test_lufs_target),
 		cmocka_unit_test(test_tail_follows_echoes),
