@@ -256,3 +256,52 @@ bool song_extra_add(song_t *s, const char *section, const char *key, const char 
 	s->nextra++;
 	return true;
 }
+
+int song_copy(song_t *dst, const song_t *src)
+{
+	*dst = *src;
+	dst->extra = NULL;
+	dst->nextra = 0;
+	memset(dst->pattern, 0, sizeof(dst->pattern));
+	memset(dst->inst, 0, sizeof(dst->inst));
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++) {
+		const pattern_t *p = src->pattern[i];
+		if (!p)
+			continue;
+		pattern_t *d = calloc(1, sizeof(*d));
+		size_t n = (size_t)p->rows * (size_t)src->channels;
+		if (!d || !(d->cells = malloc(n * sizeof(cell_t)))) {
+			free(d);
+			goto fail;
+		}
+		d->rows = p->rows;
+		memcpy(d->cells, p->cells, n * sizeof(cell_t));
+		dst->pattern[i] = d;
+	}
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		const instrument_t *in = src->inst[i];
+		if (!in)
+			continue;
+		instrument_t *d = malloc(sizeof(*d));
+		if (!d)
+			goto fail;
+		*d = *in;
+		const sample_t *sm = &in->sampler.sample;
+		if (sm->data) {
+			size_t n = (size_t)sm->frames * (size_t)sm->channels;
+			if (!(d->sampler.sample.data = malloc(n * sizeof(float)))) {
+				free(d);
+				goto fail;
+			}
+			memcpy(d->sampler.sample.data, sm->data, n * sizeof(float));
+		}
+		dst->inst[i] = d;
+	}
+	for (int i = 0; i < src->nextra; i++)
+		if (!song_extra_add(dst, src->extra[i].section, src->extra[i].key, src->extra[i].value))
+			goto fail;
+	return 0;
+fail:
+	song_deinit(dst);
+	return -1;
+}

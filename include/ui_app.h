@@ -1,0 +1,177 @@
+/*
+ * ui_app: the state of the tracker screen, shared by its pages.
+ *
+ * One ui_app_t lives on the UI thread for the whole session.  It owns
+ * the song being edited, its undo history and clipboard, the cursor,
+ * and the handles on sound: the bridge (the only way to the playing
+ * engine) and the ALSA sink that pulls from it.  Pages (ui_pattern.c,
+ * ui_order.c, ui_song.c, ui_help.c) draw from it and run commands on
+ * it through the small ops table below; ui.c owns the loop, the
+ * terminal, files and prompts.
+ *
+ * Every change to the song goes through app_edit_begin()/_end(), which
+ * records undo state, marks the song modified and queues what changed
+ * for the audio side; nothing here ever blocks on audio.
+ */
+#ifndef BEATTY_UI_APP_H
+#define BEATTY_UI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "alsa_out.h"
+#include "bridge.h"
+#include "edit.h"
+#include "song.h"
+#include "ui_keys.h"
+#include "undo.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+#define UI_PATH_MAX 1024
+
+/* Sub-columns of a channel under the cursor. */
+enum {
+	COL_NOTE, COL_INST_HI, COL_INST_LO, COL_VOL_HI, COL_VOL_LO,
+	COL_FX, COL_PARAM_HI, COL_PARAM_LO, COL_COUNT
+};
+
+typedef enum { PAGE_PATTERN, PAGE_ORDER, PAGE_SONG, PAGE_HELP, PAGE_COUNT } ui_page_id_t;
+
+typedef struct ui_app ui_app_t;
+
+/* A page: draw fills the screen between the header lines and the
+ * status line; cmd runs a command of its context (false: not handled);
+ * key sees raw keys first (text fields, hex digits; false: not taken). */
+typedef struct ui_page_ops {
+	const char *name;
+	ui_ctx_t ctx;
+	void (*draw)(ui_app_t *app, int top, int height);
+	bool (*cmd)(ui_app_t *app, ui_cmd_t cmd, int arg);
+	bool (*key)(ui_app_t *app, int key);
+} ui_page_ops_t;
+
+extern const ui_page_ops_t ui_page_pattern, ui_page_order, ui_page_song, ui_page_help;
+
+/* A one-line text prompt in the status line; done gets the text (NULL
+ * when cancelled). */
+typedef void (*ui_prompt_fn)(ui_app_t *app, const char *text);
+/* A yes/no/cancel question; answer gets 'y', 'n' or 'c'. */
+typedef void (*ui_ask_fn)(ui_app_t *app, int answer);
+
+struct ui_render;
+
+typedef struct ui_prompt {
+	bool on;
+	char label[128];
+	char buf[UI_PATH_MAX];
+	int len, pos;
+	ui_prompt_fn done;
+} ui_prompt_t;
+
+struct ui_app {
+	/* the song */
+	song_t song;
+	char path[UI_PATH_MAX];      /* "" for a new song not saved yet */
+	undo_t *undo;
+	bool touched;                /* changed outside undo (mute, solo) since the save */
+	edit_clip_t clip;
+
+	/* sound */
+	alsa_out_opts_t aopts;
+	char device[256];
+	bool no_audio;
+	alsa_out_t *out;
+	bridge_t *bridge;
+	char audio_msg[600];         /* why there is no sound, or "" */
+	bridge_snapshot_t snap;
+	alsa_out_stats_t stats;
+	bool playing_pattern;
+	bool dirty_pat[SONG_MAX_PATTERNS];   /* to send to the audio side */
+	bool dirty_order, dirty_tempo;
+	int jam_ch;                  /* channel of the last jammed note, -1 none */
+	struct timespec jam_at;
+
+	/* the cursor and editing state */
+	int order, row, ch, col;
+	int first_ch;                /* first channel shown */
+	int octave, step, inst;
+	bool edit, follow;
+	bool sel;                    /* a block is marked */
+	int sel_row, sel_ch;         /* its anchor; the cursor is the other corner */
+	int sel_all;                 /* ^A presses in a row */
+	bool sel_held;               /* the last command marked: Shift+move extends */
+
+	/* pages */
+	ui_page_id_t page, help_from;
+	int help_top;
+	int order_cur, order_top;
+	int song_cur;
+
+	/* status line, prompts */
+	char msg[1400];
+	bool msg_err;
+	ui_prompt_t prompt;
+	struct {
+		bool on;
+		char question[1400];
+		ui_ask_fn answer;
+	} ask;
+	ui_cmd_t pending;            /* what to do after "save changes?" */
+
+	/* terminal */
+	int rows, cols;
+	bool ascii, color;
+	bool quit;
+	bool redraw;                 /* something changed: draw the screen */
+	struct timespec autosave_at;
+	uint64_t autosave_gen, gen;  /* gen counts edits; autosave remembers the last saved */
+
+	struct ui_render *render;
+};
+
+/* ---- ui.c services for the pages --------------------------------------- */
+
+/* Copies src into dst (n bytes), cutting it short if it must. */
+void app_copy(char *dst, size_t n, const char *src);
+
+/* Status-line message (printf-style); err shows it as an error. */
+void app_msg(ui_app_t *app, bool err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void app_prompt(ui_app_t *app, const char *label, const char *initial, ui_prompt_fn done);
+void app_ask(ui_app_t *app, const char *question, ui_ask_fn answer);
+
+/* The pattern number at the cursor's order position (-1 if none). */
+int app_pattern(const ui_app_t *app);
+const pattern_t *app_pat(const ui_app_t *app);
+
+/* Edits: begin saves the undo state of pattern pat (-1: none) and, with
+ * meta, of the order list and settings; end with ok = false drops the
+ * step (the edit was refused) and reports code. */
+void app_edit_begin(ui_app_t *app, const char *what, int pat, bool meta);
+void app_edit_also(ui_app_t *app, int pat);      /* one more pattern in the step */
+void app_edit_end(ui_app_t *app, int code);
+bool app_modified(const ui_app_t *app);
+
+/* Jamming: sounds note on the cursor's channel and instrument. */
+void app_jam(ui_app_t *app, int note);
+/* Transport. */
+void app_play(ui_app_t *app, int order, int row, bool pattern_loop);
+void app_stop(ui_app_t *app);
+bool app_is_playing(const ui_app_t *app);
+void app_set_mute(ui_app_t *app, int ch, bool mute, bool solo_cmd);
+
+/* Drawing helpers: the box-drawing bar or '|' in ASCII mode. */
+void app_vbar(ui_app_t *app, int y, int x, int attr);
+/* Colour pair attributes (0 without colour). */
+enum { PAIR_TITLE = 1, PAIR_ROWNUM, PAIR_BEAT, PAIR_BAR, PAIR_NOTE, PAIR_INST, PAIR_VOL,
+       PAIR_FX, PAIR_CURSOR, PAIR_PLAYHEAD, PAIR_SEL, PAIR_HEADER, PAIR_ERROR, PAIR_MUTED,
+       PAIR_COUNT };
+int app_color(const ui_app_t *app, int pair);
+/* curses' attributes as the int attrset() takes, for mixing with pairs. */
+#define AT_NORMAL    ((int)A_NORMAL)
+#define AT_BOLD      ((int)A_BOLD)
+#define AT_REVERSE   ((int)A_REVERSE)
+#define AT_UNDERLINE ((int)A_UNDERLINE)
+
+#endif

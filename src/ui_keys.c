@@ -1,0 +1,273 @@
+/*
+ * ui_keys: the key table and its lookups (see ui_keys.h).
+ *
+ * The defaults follow FastTracker 2 and Impulse/Schism Tracker where a
+ * terminal allows: the two-row QWERTY piano, F-keys for pages and
+ * transport, F9/F10 mute and solo, Shift+arrows to mark a block.  Alt
+ * combinations are avoided (over SSH they arrive as Esc + key and are
+ * ambiguous); Ctrl letters take the file and block commands.
+ */
+#include <curses.h>
+#include <string.h>
+#include <term.h>
+#include "ui_keys.h"
+
+#define UI_CMD_NAME(e, n) n,
+const char *const ui_cmd_names[CMD_COUNT] = { UI_CMD_LIST(UI_CMD_NAME) };
+#undef UI_CMD_NAME
+#define UI_CTX_NAME(e, n) n,
+const char *const ui_ctx_names[CTX_COUNT] = { UI_CTX_LIST(UI_CTX_NAME) };
+#undef UI_CTX_NAME
+
+/* Piano keys: the argument is semitones above C of the base octave. */
+#define NOTE_KEY(k, semi, text) { CTX_PATTERN, k, CMD_NOTE, semi, "note " text }
+
+static const ui_binding_t table[] = {
+	/* everywhere */
+	{ CTX_GLOBAL, "KEY_F(1)", CMD_HELP, 0, "help: this page (any key leaves it)" },
+	{ CTX_GLOBAL, "KEY_F(2)", CMD_PAGE_PATTERN, 0, "pattern editor" },
+	{ CTX_GLOBAL, "KEY_F(3)", CMD_PAGE_ORDER, 0, "order list" },
+	{ CTX_GLOBAL, "KEY_F(11)", CMD_PAGE_ORDER, 0, "order list" },
+	{ CTX_GLOBAL, "KEY_F(4)", CMD_PAGE_SONG, 0, "song settings" },
+	{ CTX_GLOBAL, "KEY_F(12)", CMD_PAGE_SONG, 0, "song settings" },
+	{ CTX_GLOBAL, "KEY_F(5)", CMD_PLAY_SONG, 0, "play the song from the current order position" },
+	{ CTX_GLOBAL, "KEY_F(6)", CMD_PLAY_PATTERN, 0, "play the current pattern, looping" },
+	{ CTX_GLOBAL, "KEY_F(7)", CMD_PLAY_CURSOR, 0, "play the song from the cursor row" },
+	{ CTX_GLOBAL, "KEY_F(8)", CMD_STOP, 0, "stop" },
+	{ CTX_GLOBAL, "^F", CMD_FOLLOW, 0, "follow the playhead on/off" },
+	{ CTX_GLOBAL, "^S", CMD_SAVE, 0, "save" },
+	{ CTX_GLOBAL, "^W", CMD_SAVE_AS, 0, "save as (asks for a file name)" },
+	{ CTX_GLOBAL, "^O", CMD_OPEN, 0, "open a song" },
+	{ CTX_GLOBAL, "^N", CMD_NEW, 0, "new song" },
+	{ CTX_GLOBAL, "^R", CMD_RENDER, 0, "render to WAV in the background (file name and render options)" },
+	{ CTX_GLOBAL, "^Q", CMD_QUIT, 0, "quit (asks about unsaved changes)" },
+	{ CTX_GLOBAL, "^L", CMD_REDRAW, 0, "redraw the screen" },
+	{ CTX_GLOBAL, "^Z", CMD_UNDO, 0, "undo" },
+	{ CTX_GLOBAL, "^Y", CMD_REDO, 0, "redo" },
+
+	/* pattern editor: moving */
+	{ CTX_PATTERN, "KEY_UP", CMD_UP, 0, "cursor up" },
+	{ CTX_PATTERN, "KEY_DOWN", CMD_DOWN, 0, "cursor down" },
+	{ CTX_PATTERN, "KEY_LEFT", CMD_LEFT, 0, "cursor to the previous column" },
+	{ CTX_PATTERN, "KEY_RIGHT", CMD_RIGHT, 0, "cursor to the next column" },
+	{ CTX_PATTERN, "KEY_PPAGE", CMD_PAGE_UP, 0, "up one bar" },
+	{ CTX_PATTERN, "KEY_NPAGE", CMD_PAGE_DOWN, 0, "down one bar" },
+	{ CTX_PATTERN, "KEY_HOME", CMD_TOP, 0, "first row" },
+	{ CTX_PATTERN, "KEY_END", CMD_BOTTOM, 0, "last row" },
+	{ CTX_PATTERN, "kUP5", CMD_BEAT_UP, 0, "to the previous beat" },
+	{ CTX_PATTERN, "kDN5", CMD_BEAT_DOWN, 0, "to the next beat" },
+	{ CTX_PATTERN, "^G", CMD_GOTO_ROW, 0, "go to a row (hex) or beat (b4 = beat 4)" },
+	{ CTX_PATTERN, "^I", CMD_NEXT_CH, 0, "next channel (Tab)" },
+	{ CTX_PATTERN, "KEY_BTAB", CMD_PREV_CH, 0, "previous channel" },
+	{ CTX_PATTERN, "(", CMD_PREV_ORDER, 0, "previous order position" },
+	{ CTX_PATTERN, ")", CMD_NEXT_ORDER, 0, "next order position" },
+
+	/* pattern editor: entering */
+	NOTE_KEY("z", 0, "C"), NOTE_KEY("s", 1, "C#"), NOTE_KEY("x", 2, "D"),
+	NOTE_KEY("d", 3, "D#"), NOTE_KEY("c", 4, "E"), NOTE_KEY("v", 5, "F"),
+	NOTE_KEY("g", 6, "F#"), NOTE_KEY("b", 7, "G"), NOTE_KEY("h", 8, "G#"),
+	NOTE_KEY("n", 9, "A"), NOTE_KEY("j", 10, "A#"), NOTE_KEY("m", 11, "B"),
+	NOTE_KEY("q", 12, "C, octave +1"), NOTE_KEY("2", 13, "C#, octave +1"),
+	NOTE_KEY("w", 14, "D, octave +1"), NOTE_KEY("3", 15, "D#, octave +1"),
+	NOTE_KEY("e", 16, "E, octave +1"), NOTE_KEY("r", 17, "F, octave +1"),
+	NOTE_KEY("5", 18, "F#, octave +1"), NOTE_KEY("t", 19, "G, octave +1"),
+	NOTE_KEY("6", 20, "G#, octave +1"), NOTE_KEY("y", 21, "A, octave +1"),
+	NOTE_KEY("7", 22, "A#, octave +1"), NOTE_KEY("u", 23, "B, octave +1"),
+	NOTE_KEY("i", 24, "C, octave +2"), NOTE_KEY("9", 25, "C#, octave +2"),
+	NOTE_KEY("o", 26, "D, octave +2"), NOTE_KEY("0", 27, "D#, octave +2"),
+	NOTE_KEY("p", 28, "E, octave +2"),
+	{ CTX_PATTERN, "1", CMD_NOTE_OFF, 0, "note off (===)" },
+	{ CTX_PATTERN, "`", CMD_NOTE_CUT, 0, "note cut (^^^)" },
+	{ CTX_PATTERN, "/", CMD_OCTAVE_DOWN, 0, "base octave down" },
+	{ CTX_PATTERN, "*", CMD_OCTAVE_UP, 0, "base octave up" },
+	{ CTX_PATTERN, "[", CMD_STEP_DOWN, 0, "edit step down" },
+	{ CTX_PATTERN, "]", CMD_STEP_UP, 0, "edit step up" },
+	{ CTX_PATTERN, "<", CMD_INST_PREV, 0, "previous instrument" },
+	{ CTX_PATTERN, ">", CMD_INST_NEXT, 0, "next instrument" },
+	{ CTX_PATTERN, " ", CMD_EDIT_MODE, 0, "edit (record) mode on/off; off, keys only play" },
+	{ CTX_PATTERN, "KEY_DC", CMD_CLEAR, 0, "clear the field under the cursor, or the block" },
+	{ CTX_PATTERN, ".", CMD_CLEAR_STAY, 0, "clear the field under the cursor and step" },
+	{ CTX_PATTERN, "KEY_IC", CMD_INSERT_ROW, 0, "insert a row in this channel" },
+	{ CTX_PATTERN, "KEY_BACKSPACE", CMD_DELETE_ROW, 0, "delete the row in this channel" },
+	{ CTX_PATTERN, "^?", CMD_DELETE_ROW, 0, "delete the row in this channel" },
+	{ CTX_PATTERN, "KEY_SIC", CMD_INSERT_ROW_ALL, 0, "insert a row in all channels" },
+	{ CTX_PATTERN, "KEY_SDC", CMD_DELETE_ROW_ALL, 0, "delete the row in all channels" },
+	{ CTX_PATTERN, "KEY_F(9)", CMD_MUTE, 0, "mute the channel on/off" },
+	{ CTX_PATTERN, "KEY_F(10)", CMD_SOLO, 0, "solo the channel on/off" },
+
+	/* pattern editor: blocks */
+	{ CTX_PATTERN, "KEY_SR", CMD_SEL_UP, 0, "mark block upwards" },
+	{ CTX_PATTERN, "KEY_SF", CMD_SEL_DOWN, 0, "mark block downwards" },
+	{ CTX_PATTERN, "KEY_SLEFT", CMD_SEL_LEFT, 0, "mark block to the left (by channel)" },
+	{ CTX_PATTERN, "KEY_SRIGHT", CMD_SEL_RIGHT, 0, "mark block to the right (by channel)" },
+	{ CTX_PATTERN, "KEY_SPREVIOUS", CMD_SEL_PAGE_UP, 0, "mark block up one bar" },
+	{ CTX_PATTERN, "KEY_SNEXT", CMD_SEL_PAGE_DOWN, 0, "mark block down one bar" },
+	{ CTX_PATTERN, "^A", CMD_SEL_ALL, 0, "mark the channel; again: the whole pattern" },
+	{ CTX_PATTERN, "^U", CMD_SEL_NONE, 0, "unmark the block" },
+	{ CTX_PATTERN, "^C", CMD_COPY, 0, "copy the block (or the cell)" },
+	{ CTX_PATTERN, "^X", CMD_CUT, 0, "cut the block (or the cell)" },
+	{ CTX_PATTERN, "^V", CMD_PASTE, 0, "paste at the cursor" },
+	{ CTX_PATTERN, "^P", CMD_MIX_PASTE, 0, "mix-paste: fill only empty fields" },
+	{ CTX_PATTERN, "+", CMD_TRANSPOSE, 1, "transpose the block (or note) up a semitone" },
+	{ CTX_PATTERN, "-", CMD_TRANSPOSE, -1, "transpose the block (or note) down a semitone" },
+	{ CTX_PATTERN, "}", CMD_TRANSPOSE, 12, "transpose the block (or note) up an octave" },
+	{ CTX_PATTERN, "{", CMD_TRANSPOSE, -12, "transpose the block (or note) down an octave" },
+	{ CTX_PATTERN, "^K", CMD_INTERPOLATE, 0, "interpolate volume/effect over the block (column under the cursor)" },
+	{ CTX_PATTERN, "^E", CMD_SET_INST, 0, "set the current instrument on the block's notes" },
+
+	/* order list */
+	{ CTX_ORDER, "KEY_UP", CMD_UP, 0, "previous position" },
+	{ CTX_ORDER, "KEY_DOWN", CMD_DOWN, 0, "next position" },
+	{ CTX_ORDER, "KEY_HOME", CMD_TOP, 0, "first position" },
+	{ CTX_ORDER, "KEY_END", CMD_BOTTOM, 0, "last position" },
+	{ CTX_ORDER, "KEY_PPAGE", CMD_PAGE_UP, 0, "up a page" },
+	{ CTX_ORDER, "KEY_NPAGE", CMD_PAGE_DOWN, 0, "down a page" },
+	{ CTX_ORDER, "KEY_IC", CMD_ORDER_INSERT, 0, "insert a position playing the same pattern" },
+	{ CTX_ORDER, "i", CMD_ORDER_INSERT, 0, "insert a position playing the same pattern" },
+	{ CTX_ORDER, "KEY_DC", CMD_ORDER_DELETE, 0, "delete the position" },
+	{ CTX_ORDER, "x", CMD_ORDER_DELETE, 0, "delete the position" },
+	{ CTX_ORDER, "d", CMD_ORDER_DUPLICATE, 0, "duplicate the position (same pattern, same label)" },
+	{ CTX_ORDER, "c", CMD_ORDER_CLONE, 0, "clone: copy its pattern to a new pattern number" },
+	{ CTX_ORDER, "n", CMD_ORDER_NEW, 0, "insert a new empty pattern after the position" },
+	{ CTX_ORDER, "KEY_SR", CMD_ORDER_MOVE, -1, "move the position up" },
+	{ CTX_ORDER, "KEY_SF", CMD_ORDER_MOVE, 1, "move the position down" },
+	{ CTX_ORDER, "u", CMD_ORDER_MOVE, -1, "move the position up" },
+	{ CTX_ORDER, "m", CMD_ORDER_MOVE, 1, "move the position down" },
+	{ CTX_ORDER, "+", CMD_ORDER_PATTERN, 1, "play the next pattern number here" },
+	{ CTX_ORDER, "-", CMD_ORDER_PATTERN, -1, "play the previous pattern number here" },
+	{ CTX_ORDER, "p", CMD_ORDER_SET, 0, "choose the pattern (hex number) here" },
+	{ CTX_ORDER, "l", CMD_ORDER_LABEL, 0, "section label (intro, verse, chorus...)" },
+	{ CTX_ORDER, "r", CMD_ORDER_LENGTH, 0, "pattern length in rows" },
+	{ CTX_ORDER, "s", CMD_ORDER_RESTART, 0, "make this the restart position" },
+	{ CTX_ORDER, "^J", CMD_ORDER_EDIT, 0, "edit this position's pattern (Enter)" },
+	{ CTX_ORDER, "^M", CMD_ORDER_EDIT, 0, "edit this position's pattern (Enter)" },
+	{ CTX_ORDER, "KEY_ENTER", CMD_ORDER_EDIT, 0, "edit this position's pattern" },
+
+	/* song settings */
+	{ CTX_SONG, "KEY_UP", CMD_UP, 0, "previous setting" },
+	{ CTX_SONG, "KEY_DOWN", CMD_DOWN, 0, "next setting" },
+	{ CTX_SONG, "^J", CMD_FIELD_EDIT, 0, "change the setting (Enter)" },
+	{ CTX_SONG, "^M", CMD_FIELD_EDIT, 0, "change the setting (Enter)" },
+	{ CTX_SONG, "KEY_ENTER", CMD_FIELD_EDIT, 0, "change the setting" },
+	{ CTX_SONG, "+", CMD_FIELD_ADJUST, 1, "increase the setting" },
+	{ CTX_SONG, "-", CMD_FIELD_ADJUST, -1, "decrease the setting" },
+	{ CTX_SONG, "KEY_RIGHT", CMD_FIELD_ADJUST, 1, "increase the setting" },
+	{ CTX_SONG, "KEY_LEFT", CMD_FIELD_ADJUST, -1, "decrease the setting" },
+
+	/* help */
+	{ CTX_HELP, "KEY_UP", CMD_UP, 0, "scroll up" },
+	{ CTX_HELP, "KEY_DOWN", CMD_DOWN, 0, "scroll down" },
+	{ CTX_HELP, "KEY_PPAGE", CMD_PAGE_UP, 0, "page up" },
+	{ CTX_HELP, "KEY_NPAGE", CMD_PAGE_DOWN, 0, "page down" },
+	{ CTX_HELP, "KEY_HOME", CMD_TOP, 0, "top" },
+	{ CTX_HELP, "KEY_END", CMD_BOTTOM, 0, "bottom" },
+	{ CTX_HELP, "^[", CMD_BACK, 0, "back to the page you came from (Esc, q, F1)" },
+	{ CTX_HELP, "q", CMD_BACK, 0, "back to the page you came from" },
+	{ CTX_HELP, "KEY_F(1)", CMD_BACK, 0, "back to the page you came from" },
+};
+
+#define NKEYS ((int)(sizeof(table) / sizeof(table[0])))
+static int codes[NKEYS];   /* resolved codes; -1: this terminal lacks the key */
+
+const ui_binding_t *ui_keys_table(int *n)
+{
+	*n = NKEYS;
+	return table;
+}
+
+/* keyname() is the inverse we need; scanning every code once is cheap. */
+static int resolve_one(const char *name)
+{
+	if (name[0] == 'k' && name[1] && strncmp(name, "KEY_", 4)) {
+		/* An extended key: its terminfo string, then ncurses' code for it. */
+		char *seq = tigetstr(name);
+		if (!seq || seq == (char *)-1)
+			return -1;
+		int code = key_defined(seq);
+		return code > 0 ? code : -1;
+	}
+	for (int c = 0; c <= KEY_MAX; c++) {
+		const char *k = keyname(c);
+		if (k && !strcmp(k, name))
+			return c;
+	}
+	return -1;
+}
+
+int ui_keys_resolve(void)
+{
+	int missing = 0;
+	for (int i = 0; i < NKEYS; i++) {
+		codes[i] = resolve_one(table[i].key);
+		missing += codes[i] < 0;
+	}
+	return missing;
+}
+
+ui_cmd_t ui_keys_lookup(ui_ctx_t ctx, int code, int *arg)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		ui_ctx_t want = pass == 0 ? ctx : CTX_GLOBAL;
+		if (pass == 1 && ctx == CTX_GLOBAL)
+			break;
+		for (int i = 0; i < NKEYS; i++) {
+			if (table[i].ctx == want && codes[i] == code && code >= 0) {
+				*arg = table[i].arg;
+				return table[i].cmd;
+			}
+		}
+	}
+	*arg = 0;
+	return CMD_NONE;
+}
+
+void ui_key_label(const char *name, char *buf, size_t n)
+{
+	static const struct { const char *name, *label; } named[] = {
+		{ "KEY_UP", "Up" }, { "KEY_DOWN", "Down" }, { "KEY_LEFT", "Left" },
+		{ "KEY_RIGHT", "Right" }, { "KEY_PPAGE", "PgUp" }, { "KEY_NPAGE", "PgDn" },
+		{ "KEY_HOME", "Home" }, { "KEY_END", "End" }, { "KEY_IC", "Insert" },
+		{ "KEY_DC", "Delete" }, { "KEY_BACKSPACE", "Backspace" }, { "^?", "Backspace" },
+		{ "KEY_SIC", "Shift-Insert" }, { "KEY_SDC", "Shift-Delete" },
+		{ "KEY_SR", "Shift-Up" }, { "KEY_SF", "Shift-Down" }, { "KEY_SLEFT", "Shift-Left" },
+		{ "KEY_SRIGHT", "Shift-Right" }, { "KEY_SPREVIOUS", "Shift-PgUp" },
+		{ "KEY_SNEXT", "Shift-PgDn" }, { "KEY_BTAB", "Shift-Tab" }, { "^I", "Tab" },
+		{ "kUP5", "Ctrl-Up" }, { "kDN5", "Ctrl-Down" }, { "^J", "Enter" }, { "^M", "Enter" },
+		{ "KEY_ENTER", "Enter" }, { "^[", "Esc" }, { " ", "Space" },
+	};
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		if (!strcmp(name, named[i].name)) {
+			snprintf(buf, n, "%s", named[i].label);
+			return;
+		}
+	}
+	int f;
+	if (sscanf(name, "KEY_F(%d)", &f) == 1)
+		snprintf(buf, n, "F%d", f);
+	else if (name[0] == '^' && name[1] && !name[2])
+		snprintf(buf, n, "Ctrl-%c", name[1]);
+	else
+		snprintf(buf, n, "%s", name);
+}
+
+void ui_keys_hint(ui_ctx_t ctx, ui_cmd_t cmd, int arg, char *buf, size_t n)
+{
+	buf[0] = 0;
+	for (int i = 0; i < NKEYS; i++) {
+		if ((table[i].ctx == ctx || table[i].ctx == CTX_GLOBAL) && table[i].cmd == cmd &&
+		    (arg < 0 || table[i].arg == arg)) {
+			ui_key_label(table[i].key, buf, n);
+			return;
+		}
+	}
+}
+
+void ui_keys_print(FILE *f)
+{
+	for (int i = 0; i < NKEYS; i++) {
+		char label[32];
+		ui_key_label(table[i].key, label, sizeof(label));
+		fprintf(f, "%s\t%s\t%s\t%s\t%s\n", ui_ctx_names[table[i].ctx], table[i].key, label,
+		        ui_cmd_names[table[i].cmd], table[i].help);
+	}
+}
