@@ -12,6 +12,11 @@
  * A stage looks at the signal oversampled 8x (a polyphase windowed-sinc
  * interpolator, each gap between grid points refined by a parabola), so it
  * sees the peaks a reconstruction filter will make between the samples.
+ * Near Nyquist, though, what lies between the samples depends on the
+ * filter that reconstructs it, and the short 4x filters BS.1770 meters use
+ * read broadband material up to a dB away from a long one, either way.  So
+ * each gap is also read the way such a meter reads it (libebur128's
+ * 49-tap, 4x Hann-windowed sinc), and the higher reading counts.
  * For every frame it works out the gain that would keep that frame and
  * its neighbourhood under the target, and turns that into a smooth gain
  * which is never above it when the frame comes out of the delay line:
@@ -50,10 +55,17 @@
 #define TAPS        32
 #define KAISER_BETA 8.0
 
+/* The meters' interpolator: MOS points per sample from a prototype of
+ * MTAPS_ALL taps, so MTAPS input samples per point. */
+#define MOS         4
+#define MTAPS_ALL   49
+#define MTAPS       12
+
 /* How far under the ceiling each stage aims, in dB.  The main stage leaves
  * room for its own gain modulation; the safety stage leaves room for the
- * way other meters' interpolators differ from ours (libebur128's, for
- * one, reads some tones up to 0.08 dB above their true peak). */
+ * way meters other than the two readings above differ from both (ffmpeg
+ * resamples to 192 kHz with a filter of its own) and for what its own
+ * corrections change between the samples. */
 #define MAIN_MARGIN_DB   0.20
 #define SAFETY_MARGIN_DB 0.12
 
@@ -118,6 +130,7 @@ typedef struct stage {
 typedef struct lim {
 	int rate;
 	float coef[OS][TAPS];  /* phase p, tap j; phase 0 is the sample itself */
+	float mcoef[MOS][MTAPS];  /* the meters' phases 1..MOS-1, tap k */
 	double gin, gin_to;    /* input gain, linear */
 	double ceil, ceil_to;  /* ceiling, linear */
 	double glide;          /* share of the distance covered per frame */
@@ -225,6 +238,17 @@ static void make_coefs(lim_t *s)
 		for (int j = 0; j < TAPS; j++)
 			s->coef[p][j] = (float)(c[j] / sum);
 	}
+	/* The meters' filter as libebur128 builds it: prototype tap j sits
+	 * m = j - 24 quarter samples from the point, sinc(m / 4) under a Hann
+	 * window, not normalised.  Phase f takes taps j = 4k + f. */
+	memset(s->mcoef, 0, sizeof(s->mcoef));
+	for (int f = 1; f < MOS; f++)
+		for (int k = 0; k < MTAPS && MOS * k + f < MTAPS_ALL; k++) {
+			int j = MOS * k + f;
+			double m = j - (MTAPS_ALL - 1) / 2.0, x = M_PI * m / MOS;
+			double win = 0.5 * (1.0 - cos(2.0 * M_PI * j / (MTAPS_ALL - 1)));
+			s->mcoef[f][k] = (float)(sin(x) / x * win);
+		}
 }
 
 /* Highest point of |signal| in the gap from the centre sample to the one
@@ -250,12 +274,31 @@ static double gap_peak(const lim_t *s, stage_t *st, int ch, const float *win)
 			top = fabsf(v[i]);
 			best = i;
 		}
+	/* Refine only a local maximum of the grid: then the parabola's vertex
+	 * lies within half a grid step of it and rises by at most a quarter
+	 * of the drop on either side.  (At best == 1 the point before it,
+	 * v[0], belongs to the previous gap and may be higher: on a slope a
+	 * parabola through three nearly collinear points extrapolates to an
+	 * arbitrarily high vertex, which read a plain sine as tens of dB too
+	 * loud.  A peak there was refined in the previous gap already.) */
 	double peak = top;
 	if (best <= OS) {
 		double a = fabsf(v[best - 1]), b = top, c = fabsf(v[best + 1]);
 		double den = a - 2.0 * b + c;
-		if (den < 0.0)
+		if (a <= b && den < 0.0)
 			peak = b + (a - c) * (a - c) / (-8.0 * den);
+	}
+	/* The meters' reading of the same gap: point f lies f / MOS past the
+	 * centre sample, tap k reads the sample (24 - 4k - f) / 4 after the
+	 * point, win[TAPS / 2 + 5 - k]. */
+	const float *x = win + TAPS / 2 + (MTAPS_ALL - 1) / (2 * MOS) - 1;
+	for (int f = 1; f < MOS; f++) {
+		const float *c = s->mcoef[f];
+		float acc = 0.0f;
+		for (int k = 0; k < MTAPS; k++)
+			acc += c[k] * x[-k];
+		if (fabsf(acc) > peak)
+			peak = fabsf(acc);
 	}
 	return peak;
 }
