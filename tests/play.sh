@@ -169,8 +169,11 @@ ok "it played the song to its end (${len:-?})" grep -q "^played ${len:-none} " "
 took=$((t1 - t0))
 echo "# JACK dummy backend: song ${expect_ms} ms, wall clock ${took} ms"
 sed 's/^/# /' "$TMP/err"
-ok "wall clock ${took} ms is the song's ${expect_ms} ms within 15%" \
-	awk -v t="$took" -v e="$expect_ms" 'BEGIN { exit !(e > 0 && t > 0.85 * e && t < 1.15 * e) }'
+# Paced, not timed: an unpaced device would take a few milliseconds, so
+# the lower bound is the proof; the upper one only catches a hang (a
+# loaded machine may start the program late, never play it faster).
+ok "wall clock ${took} ms is no shorter than the song's ${expect_ms} ms (less 5%), and not hung" \
+	awk -v t="$took" -v e="$expect_ms" 'BEGIN { exit !(e > 0 && t > 0.95 * e && t < 2 * e + 2000) }'
 
 t0=$(now_ms)
 is "play with a 300 ms stall in the callback exits 0" 0 \
@@ -185,7 +188,7 @@ ok "playback went on to the end after it" grep -q "^played ${len:-none} " "$TMP/
 ok "the worst callback load shows the stall (over 100% of a period)" \
 	grep -Eq "worst ([1-9][0-9][0-9]|[0-9]{4,})\.[0-9]%" "$TMP/err"
 ok "and it took the song plus the stall (${took} ms)" \
-	awk -v t="$took" -v e="$expect_ms" 'BEGIN { exit !(t > e + 250 && t < 1.15 * e + 300) }'
+	awk -v t="$took" -v e="$expect_ms" 'BEGIN { exit !(t > e + 250 && t < 2 * e + 2000) }'
 
 # SIGTERM mid-song: joins, closes, says where it stopped, 128 + 15.
 "$BEATTY" play --device bt_jack "$DEMO" </dev/null >"$TMP/term.out" 2>"$TMP/term.err" &
