@@ -175,7 +175,7 @@ struct engine {
 	size_t stem_off;
 
 	/* meters */
-	float meter_alpha, meter_fall;
+	float meter_rms, meter_fall;   /* log of what stays per frame */
 	meter_pub_t pub_pre[SONG_MAX_CHANNELS], pub_post[SONG_MAX_CHANNELS];
 	meter_pub_t pub_master;
 	meter_t master_meter;
@@ -831,15 +831,21 @@ static float pub_load(const _Atomic uint32_t *a)
 	return v;
 }
 
-/* Peak with a falling hold and a 300 ms RMS, published for the UI. */
+/* Peak with a falling hold and a 300 ms RMS, published for the UI.  The
+ * RMS integrates per block (the block's mean square into the running
+ * one), which reads the same to the eye and keeps the loop free of a
+ * serial dependency: 17 of these run per block on an 8-channel song. */
 static void meter_run(engine_t *e, meter_t *m, meter_pub_t *pub, const float *l, const float *r, int n)
 {
-	float pk = 0.0f, ms = m->ms, a = e->meter_alpha;
+	float pk = 0.0f, sq = 0.0f;
 	for (int j = 0; j < n; j++) {
-		float x = fmaxf(fabsf(l[j]), fabsf(r[j]));
-		pk = fmaxf(pk, x);
-		ms += (0.5f * (l[j] * l[j] + r[j] * r[j]) - ms) * a;
+		float al = l[j] < 0.0f ? -l[j] : l[j], ar = r[j] < 0.0f ? -r[j] : r[j];
+		float x = al > ar ? al : ar;
+		pk = x > pk ? x : pk;
+		sq += l[j] * l[j] + r[j] * r[j];
 	}
+	float keep = expf(e->meter_rms * (float)n);
+	float ms = m->ms * keep + (1.0f - keep) * (0.5f * sq / (float)n);
 	m->peak = fmaxf(pk, m->peak * expf(e->meter_fall * (float)n));
 	m->ms = ms < 1e-20f ? 0.0f : ms;
 	pub_store(&pub->peak, m->peak);
@@ -1108,7 +1114,7 @@ engine_t *engine_create(const song_t *song, int rate)
 	e->song = song;
 	e->rate = rate;
 	e->smooth = 1.0f - expf(-1.0f / (SMOOTH_SECONDS * (float)rate));
-	e->meter_alpha = 1.0f - expf(-1.0f / (METER_RMS_SECONDS * (float)rate));
+	e->meter_rms = -1.0f / (METER_RMS_SECONDS * (float)rate);
 	e->meter_fall = -METER_FALL_DB_S / 20.0f * logf(10.0f) / (float)rate;
 	e->master_on = true;
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;

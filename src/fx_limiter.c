@@ -129,8 +129,11 @@ typedef struct stage {
 
 typedef struct lim {
 	int rate;
-	float coef[OS][TAPS];  /* phase p, tap j; phase 0 is the sample itself */
-	float mcoef[MOS][MTAPS];  /* the meters' phases 1..MOS-1, tap k */
+	/* Tap-major, so one pass over the history feeds every phase at once
+	 * (independent sums the compiler turns into vector lanes; each sum
+	 * still adds its taps in order, so the result is the same bits). */
+	float coef[TAPS][OS];     /* tap j, phase p; phase 0 is the sample itself */
+	float mcoef[MTAPS][MOS];  /* the meters' taps k, phases 1..MOS-1 (0 unused) */
 	double gin, gin_to;    /* input gain, linear */
 	double ceil, ceil_to;  /* ceiling, linear */
 	double glide;          /* share of the distance covered per frame */
@@ -236,7 +239,7 @@ static void make_coefs(lim_t *s)
 			sum += c[j];
 		}
 		for (int j = 0; j < TAPS; j++)
-			s->coef[p][j] = (float)(c[j] / sum);
+			s->coef[j][p] = (float)(c[j] / sum);
 	}
 	/* The meters' filter as libebur128 builds it: prototype tap j sits
 	 * m = j - 24 quarter samples from the point, sinc(m / 4) under a Hann
@@ -247,7 +250,7 @@ static void make_coefs(lim_t *s)
 			int j = MOS * k + f;
 			double m = j - (MTAPS_ALL - 1) / 2.0, x = M_PI * m / MOS;
 			double win = 0.5 * (1.0 - cos(2.0 * M_PI * j / (MTAPS_ALL - 1)));
-			s->mcoef[f][k] = (float)(sin(x) / x * win);
+			s->mcoef[k][f] = (float)(sin(x) / x * win);
 		}
 }
 
@@ -258,13 +261,15 @@ static double gap_peak(const lim_t *s, stage_t *st, int ch, const float *win)
 	float v[OS + 2];
 	v[0] = st->last[ch];
 	v[1] = win[TAPS / 2 - 1];
-	for (int p = 1; p < OS; p++) {
-		const float *c = s->coef[p];
-		float acc = 0.0f;
-		for (int j = 0; j < TAPS; j++)
-			acc += c[j] * win[j];
-		v[p + 1] = acc;
+	float acc[OS] = { 0.0f };
+	for (int j = 0; j < TAPS; j++) {
+		const float *c = s->coef[j];
+		float w = win[j];
+		for (int p = 0; p < OS; p++)
+			acc[p] += c[p] * w;
 	}
+	for (int p = 1; p < OS; p++)
+		v[p + 1] = acc[p];
 	v[OS + 1] = win[TAPS / 2];
 	st->last[ch] = v[OS];
 	int best = 1;
@@ -292,14 +297,16 @@ static double gap_peak(const lim_t *s, stage_t *st, int ch, const float *win)
 	 * centre sample, tap k reads the sample (24 - 4k - f) / 4 after the
 	 * point, win[TAPS / 2 + 5 - k]. */
 	const float *x = win + TAPS / 2 + (MTAPS_ALL - 1) / (2 * MOS) - 1;
-	for (int f = 1; f < MOS; f++) {
-		const float *c = s->mcoef[f];
-		float acc = 0.0f;
-		for (int k = 0; k < MTAPS; k++)
-			acc += c[k] * x[-k];
-		if (fabsf(acc) > peak)
-			peak = fabsf(acc);
+	float macc[MOS] = { 0.0f };
+	for (int k = 0; k < MTAPS; k++) {
+		const float *c = s->mcoef[k];
+		float w = x[-k];
+		for (int f = 0; f < MOS; f++)
+			macc[f] += c[f] * w;
 	}
+	for (int f = 1; f < MOS; f++)
+		if (fabsf(macc[f]) > peak)
+			peak = fabsf(macc[f]);
 	return peak;
 }
 
