@@ -13,12 +13,18 @@
 #include "play.h"
 #include "render.h"
 #include "songfile.h"
+#include "ui.h"
 
 #define EXIT_BAD_INPUT 1
 #define EXIT_USAGE     2
 
 static const char usage_text[] =
-	"usage: beatty COMMAND [OPTIONS] SONG\n"
+	"usage: beatty [SONG] [--device D] [--period N] [--periods N] [--rate HZ] [--no-audio]\n"
+	"       beatty COMMAND [OPTIONS] SONG\n"
+	"\n"
+	"  beatty SONG     open the song in the tracker screen (a new song if it does not\n"
+	"                  exist; plain 'beatty' starts an untitled one); F1 there lists the\n"
+	"                  keys; sound as in 'play', and without a device it edits silently\n"
 	"\n"
 	"commands:\n"
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
@@ -36,6 +42,7 @@ static const char usage_text[] =
 	"                  3 periods of 256 frames; --from: hex order position); stops at the\n"
 	"                  end, on 'q' or on Ctrl-C\n"
 	"  devices         list the ALSA playback devices\n"
+	"  keys            list the tracker screen's key bindings (context, key, command, help)\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n"
@@ -358,13 +365,26 @@ static const struct command {
 	{ "fmt", cmd_fmt },
 	{ "play", cmd_play },
 	{ "devices", cmd_devices },
+	{ "keys", ui_keys_main },
 };
+
+/* `beatty SONG`: an option, an existing file or a .bty name opens the
+ * tracker screen; anything else is a mistyped command. */
+static bool is_ui_arg(const char *a)
+{
+	size_t n = strlen(a);
+	return a[0] == '-' || access(a, F_OK) == 0 || (n > 4 && !strcmp(a + n - 4, ".bty"));
+}
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
+		/* Without a terminal there is no screen to open: say how to use it. */
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+		return ui_main(0, argv + 1);
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
@@ -377,5 +397,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 2, argv + 2);
+	if (is_ui_arg(argv[1]))
+		return ui_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", argv[1]);
 }

@@ -402,6 +402,7 @@ static void reset_view(ui_app_t *app)
 	app->sel = false;
 	app->order_cur = app->order_top = 0;
 	app->song_cur = 0;
+	app->page = PAGE_PATTERN;
 	app->gen = app->autosave_gen = 0;
 	first_instrument(app);
 	app->redraw = true;

@@ -9,10 +9,10 @@
 # need a paced device: a JACK server with its dummy backend behind
 # ALSA's jack plugin (as tests/play.sh); without jackd they are skipped.
 . "$SRCDIR/tests/lib.sh"
-plan 62
+plan 74
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 62
+	skip_n "tmux is not installed" 74
 	exit 0
 fi
 
@@ -68,6 +68,11 @@ start() {
 	cols=$1 rows=$2 term=$3
 	shift 3
 	tm kill-server 2>/dev/null
+	# The last beatty may still be saving its recovery copy: let it end.
+	if [ -s "$W/pid" ]; then
+		n=50
+		while [ $n -gt 0 ] && kill -0 "$(cat "$W/pid")" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
+	fi
 	if [ -z "${KEEP:-}" ]; then
 		rm -rf "$W"
 		mkdir -p "$W"
@@ -249,6 +254,39 @@ wait_file "$W/status" 10
 is "SIGTERM ends it with 128 + 15" 143 "$(cat "$W/status" 2>/dev/null)"
 ok "and saves the recovery copy" grep -q "^00 = C-4 01" "$W/demo.bty.autosave"
 
+# --- new, open, song settings ---------------------------------------------------
+start 80 24 tmux-256color demo.bty --no-audio
+keys F4
+ok "F4 shows the song settings" wait_for "BPM +120"
+keys Down Down + + Enter
+wait_for "BPM: 122"
+keys C-u 1 3 5 Enter
+ok "BPM changed with + and typed in" wait_for "BPM +135"
+keys C-z
+ok "and undone" wait_for "BPM +122"
+keys C-n
+ok "^N with unsaved changes asks" wait_for "has unsaved changes"
+keys n
+ok "n: a new, untitled song with one empty pattern" wait_for "untitled.bty .*Pattern"
+ok "its order list has one position" grep -q "Ord 00/00" "$TMP/screen"
+keys C-o
+wait_for "open: "
+keys C-u d e m o . b t y Enter
+ok "^O opens a song by name" wait_for "opened demo.bty"
+ok "as it is on disk" grep -q "Ord 00/05 intro" "$TMP/screen"
+keys C-o
+wait_for "open: "
+keys C-u n o p e . b t y Enter
+ok "a song that cannot be opened is an error in the status line, not a crash" \
+	wait_for "nope.bty: No such file"
+
+# A crash it can catch still gives the terminal back.
+start 80 24 tmux-256color demo.bty --no-audio
+kill -SEGV "$(cat "$W/pid")"
+wait_file "$W/status" 10
+is "SIGSEGV: the signal still ends it (128 + 11)" 139 "$(cat "$W/status" 2>/dev/null)"
+ok "and the terminal settings are restored first" cmp "$W/tty.before" "$W/tty.after"
+
 # --- terminals: ASCII fallback, no colour -------------------------------------
 for term in vt100 linux; do
 	start 80 24 "$term" demo.bty --no-audio
@@ -270,11 +308,11 @@ ok "and editing works" wait_for "^00 .C-4 01"
 
 # --- playing through a paced device ----------------------------------------------
 if ! alsa_test_conf; then
-	skip_n "$alsa_why" 8
+	skip_n "$alsa_why" 9
 	exit 0
 fi
 if ! jack_start; then
-	skip_n "$jack_why" 8
+	skip_n "$jack_why" 9
 	exit 0
 fi
 # The pane must see the test's ALSA configuration and JACK server.
@@ -291,8 +329,19 @@ ok "the grid follows it, marked at the playing row" grep -Eq "^[1-3][0-9A-F]>" "
 ok "the pattern loops (back to the top of order 00)" wait_for "PATTERN +Ord 00 Pat 00 Row 0[0-9A-F]" 15
 keys F8
 ok "F8 stops" wait_for "STOP "
-# Jam a few notes, then render from the screen: the file must be the
-# offline render of the song on disk (jams never reach it).
+# Record: edit mode while playing puts the note on the row that plays.
+keys Tab Tab Tab Tab Tab Tab Tab Space F6
+wait_for "PATTERN +Ord 00 Pat 00 Row [1-3]"
+keys p F8
+wait_for "STOP "
+keys C-s
+wait_for "saved demo.bty"
+ok "a note typed in edit mode while playing lands in the playing pattern" \
+	sh -c "sed -n '/^\[pattern 00\]/,/^\[pattern 01\]/p' '$W/demo.bty' | grep -q 'E-6 01 .. ...\$'"
+# Jam a few notes (edit mode off: they only sound), then render from the
+# screen: the file must be the offline render of the song on disk.
+keys Space
+wait_gone "EDIT"
 keys z x c v
 keys C-r
 wait_for "render to"
