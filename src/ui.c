@@ -1182,8 +1182,7 @@ int ui_main(int argc, char **argv)
 	struct sigaction old_quit[NQUIT], old_crash[NCRASH];
 	got_signal = 0;
 	install_signals(old_quit, old_crash);
-	int missing = ui_keys_resolve();
-	(void)missing;
+	ui_keys_resolve();   /* keys this terminal lacks stay unbound */
 	audio_open(app);
 	if (song_path && access(song_path, F_OK) != 0)
 		app_msg(app, false, "new song: ^S saves it as %s", song_path);
@@ -1234,11 +1233,9 @@ int ui_main(int argc, char **argv)
 		recovery_path(app, rp, sizeof(rp));
 		fprintf(stderr, "beatty: stopped by signal %d; unsaved changes are in %s\n", sig, rp);
 	} else if (!sig) {
-		/* A clean quit: the user saved or chose to drop the changes. */
+		/* A clean quit: the user saved, or chose to drop the changes. */
 		char rp[UI_PATH_MAX + 16];
 		recovery_path(app, rp, sizeof(rp));
-		if (!app_modified(app) || app->gen == 0)
-			(void)0;
 		unlink(rp);
 	}
 	song_deinit(&app->song);

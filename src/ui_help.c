@@ -49,12 +49,10 @@ static bool help_line(int i, char *buf, size_t n, bool *title)
 
 static int help_lines(void)
 {
-	char b[8];
+	char b[256];
 	bool t;
 	int n = 0;
-	char big[256];
-	(void)b;
-	while (help_line(n, big, sizeof(big), &t))
+	while (help_line(n, b, sizeof(b), &t))
 		n++;
 	return n;
 }

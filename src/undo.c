@@ -181,18 +181,16 @@ static void meta_swap(undo_meta_t *m, song_t *s)
 	t.restart = s->restart;
 	t.norders = s->norders;
 	memcpy(t.order, s->order, sizeof(t.order));
-	if (m) {
-		memcpy(s->title, m->title, sizeof(s->title));
-		memcpy(s->artist, m->artist, sizeof(s->artist));
-		s->bpm = m->bpm;
-		s->lpb = m->lpb;
-		s->tpl = m->tpl;
-		s->swing = m->swing;
-		s->restart = m->restart;
-		s->norders = m->norders;
-		memcpy(s->order, m->order, sizeof(s->order));
-		*m = t;
-	}
+	memcpy(s->title, m->title, sizeof(s->title));
+	memcpy(s->artist, m->artist, sizeof(s->artist));
+	s->bpm = m->bpm;
+	s->lpb = m->lpb;
+	s->tpl = m->tpl;
+	s->swing = m->swing;
+	s->restart = m->restart;
+	s->norders = m->norders;
+	memcpy(s->order, m->order, sizeof(s->order));
+	*m = t;
 }
 
 int undo_save_meta(undo_t *u, const song_t *s)

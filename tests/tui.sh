@@ -90,7 +90,8 @@ sleep 600
 EOF
 	tm new-session -d -s bt -x "$cols" -y "$rows" \
 		"env TERM=$term LC_ALL=$UTF8 sh '$W/run.sh' $*"
-	wait_for "First Light|beatty" 10
+	# The status line is drawn last: once it shows, so does the rest.
+	wait_for "^(F1: help   Space: edit mode|a recovery copy)" 15
 }
 
 # The demo with the edits the key script below makes: pattern 04 added,
