@@ -29,6 +29,23 @@ UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
 size_of() { wc -c <"$1" | tr -d ' '; }
 now_ms() { date +%s%3N; }
 
+# Quits the way a user does, and waits for the program to be gone: killing
+# the tmux server alone leaves script(1), and beatty under it, running.
+quit_beatty() {
+	tmux -L "$SOCK" send-keys -t b: C-q
+	n=0
+	while tmux -L "$SOCK" has-session -t b 2>/dev/null; do
+		n=$((n + 1))
+		if [ $n -gt 50 ]; then
+			pid=$(tmux -L "$SOCK" display-message -p -t b: '#{pane_pid}' 2>/dev/null)
+			[ -n "$pid" ] && pkill -TERM -P "$pid" 2>/dev/null
+			[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.1
+	done
+}
+
 measure() { # COLS ROWS
 	tmux -L "$SOCK" kill-server 2>/dev/null
 	rm -f "$TMP/typescript"
@@ -50,6 +67,7 @@ measure() { # COLS ROWS
 	sleep "$SECONDS_MEASURED"
 	b1=$(size_of "$TMP/typescript"); t1=$(now_ms)
 	tmux -L "$SOCK" send-keys -t b: F8
+	quit_beatty
 	awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v s="${1}x$2" 'BEGIN {
 		printf "tracker screen %s, demo playing with follow on: %.0f bytes/s to the terminal (%.1f KB/s)\n", s, b * 1000 / t, b / t
 	}'
