@@ -779,6 +779,19 @@ static void tick_start(engine_t *e)
 			return;
 		}
 	}
+	if (!e->started) {
+		/* The song may have changed since engine_start() checked the
+		 * position (a live edit applied right after the play command):
+		 * an order now past the list or without its pattern ends the
+		 * song, a row past a shortened pattern starts it from the top. */
+		const pattern_t *pat = cur_pattern(e);
+		if (!pat) {
+			song_ends(e);
+			return;
+		}
+		if (e->row >= pat->rows)
+			e->row = 0;
+	}
 	e->started = true;
 	if (e->tick == 0 && !e->row_repeat) {
 		row_start(e);

@@ -93,6 +93,9 @@ typedef struct delay {
 	int cap;                  /* frames in each line */
 	int xfade_len, ramp_len;  /* frames */
 	int w;                    /* write position, shared by both lines */
+	int written;              /* frames written since init, up to cap: older
+	                           * slots hold a previous run's audio and read
+	                           * as silence, so init need not clear 9 MB */
 	int tap;                  /* delay of the read head, frames */
 	int next;                 /* the head faded to while fading */
 	int xf_pos;               /* frames into the crossfade */
@@ -168,7 +171,10 @@ static int target_frames(const delay_t *d, double bpm)
 static void delay_init(void *st, int rate, const float *params)
 {
 	delay_t *d = st;
-	memset(d, 0, delay_state_size(rate));
+	/* The header only: the lines are as long as the slowest tempo's
+	 * longest note and clearing them on every play would cost the audio
+	 * thread milliseconds; `written` keeps what they hold unheard. */
+	memset(d, 0, sizeof(*d));
 	d->rate = rate;
 	d->cap = line_cap(rate);
 	d->xfade_len = (int)lround(XFADE_MS * 0.001 * rate);
@@ -202,7 +208,7 @@ static void delay_process(void *st, float *l, float *r, int n, const fx_ctx_t *c
 	float fb = d->cur[G_FB], pp = d->cur[G_PP], cut = d->cur[G_CUT];
 	float dry = d->cur[G_DRY], wet = d->cur[G_WET];
 	float zl = d->zl, zr = d->zr;
-	int w = d->w, left = d->left;
+	int w = d->w, left = d->left, written = d->written;
 	/* Mix 0 leaves the block untouched, bit for bit. */
 	bool touch = left > 0 || wet != 0.0f;
 
@@ -215,14 +221,23 @@ static void delay_process(void *st, float *l, float *r, int n, const fx_ctx_t *c
 		int ri = w - d->tap;
 		if (ri < 0)
 			ri += cap;
-		float yl = ll[ri], yr = lr[ri];
+		float yl = 0.0f, yr = 0.0f;
+		if (d->tap <= written) {
+			yl = ll[ri];
+			yr = lr[ri];
+		}
 		if (d->fading) {
 			int rj = w - d->next;
 			if (rj < 0)
 				rj += cap;
 			float a = (float)d->xf_pos * inv_xf;
-			yl += (ll[rj] - yl) * a;
-			yr += (lr[rj] - yr) * a;
+			float nl = 0.0f, nr = 0.0f;
+			if (d->next <= written) {
+				nl = ll[rj];
+				nr = lr[rj];
+			}
+			yl += (nl - yl) * a;
+			yr += (nr - yr) * a;
 			if (++d->xf_pos == d->xfade_len) {
 				d->tap = d->next;
 				d->fading = false;
@@ -258,6 +273,8 @@ static void delay_process(void *st, float *l, float *r, int n, const fx_ctx_t *c
 		lr[w] = flush(lo);
 		if (++w == cap)
 			w = 0;
+		if (written < cap)
+			written++;
 		if (touch) {
 			l[i] = dry * xl + wet * yl;
 			r[i] = dry * xr + wet * yr;
@@ -272,6 +289,7 @@ static void delay_process(void *st, float *l, float *r, int n, const fx_ctx_t *c
 	d->zl = flush(zl);
 	d->zr = flush(zr);
 	d->w = w;
+	d->written = written;
 }
 
 static int delay_gap(const void *st, double bpm)

@@ -422,6 +422,50 @@ static void test_tempo_change_while_playing(void **state)
 	song_deinit(&s);
 }
 
+/* A play command and, behind it in the same period, an edit that takes
+ * its position away: the pattern deleted, shortened under the start row,
+ * or the order entry pointed at a pattern that does not exist.  The
+ * audio side must neither crash nor read past the pattern (ASan watches
+ * this test): the song ends, or starts from the top of what is left. */
+static void test_play_then_structural_edit(void **state)
+{
+	(void)state;
+	for (int kind = 0; kind < 3; kind++) {
+		song_t s;
+		tu_song_parse(&s, small_song);
+		bridge_t *b = bridge_create(&s, RATE);
+		assert_non_null(b);
+		assert_true(bridge_play(b, 0, 20));
+		song_t edited;
+		tu_song_parse(&edited, small_song);
+		if (kind == 0) {
+			assert_true(bridge_set_pattern(b, 0, NULL));
+		} else if (kind == 1) {
+			assert_true(song_pattern_resize(&edited, 0, 16));
+			assert_true(bridge_set_pattern(b, 0, edited.pattern[0]));
+		} else {
+			assert_true(bridge_set_order(b, 0, 7, 1));
+		}
+		float buf[PERIOD * 2];
+		bridge_snapshot_t snap;
+		int fills = 0;
+		do {
+			bridge_fill(b, buf, PERIOD);
+			bridge_snapshot(b, &snap);
+		} while (!snap.done && ++fills < 2000);
+		print_message("# edit %d: %s after %d periods, at row %d\n", kind,
+		              snap.done ? "over" : "still playing", fills, snap.row);
+		assert_true(snap.done);
+		if (kind == 1)   /* started over at the top: the 16 rows played */
+			assert_true(fills * PERIOD >= 15 * 6000);
+		else             /* nothing to play: over at once */
+			assert_true(fills * PERIOD < RATE);
+		bridge_destroy(b);
+		song_deinit(&edited);
+		song_deinit(&s);
+	}
+}
+
 /* A full ring refuses, and the refusal loses nothing that was accepted. */
 static void test_full_ring_refuses(void **state)
 {
@@ -567,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_copy_is_independent),
 		cmocka_unit_test(test_snapshot_follows_the_song),
 		cmocka_unit_test(test_tempo_change_while_playing),
+		cmocka_unit_test(test_play_then_structural_edit),
 		cmocka_unit_test(test_full_ring_refuses),
 		cmocka_unit_test(test_edits_while_the_audio_thread_runs),
 	};
