@@ -25,6 +25,9 @@
 #include <time.h>
 #include "alsa_out.h"
 
+/* The counters shared with the UI must never fall back to a lock. */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free here");
+
 #define RT_PRIORITY      70   /* above most desktop audio, below the kernel's IRQ threads */
 #define MEDIAN_WINDOW    32   /* periods per median of the load */
 #define STALL_AFTER_S    1    /* the test stall falls this far into playback */
@@ -422,7 +425,29 @@ static int write_period(alsa_out_t *a)
 		}
 		if (w == -EINTR)
 			continue;
-		if (w == -EPIPE || w == -ESTRPIPE) {
+		if (w == -ESTRPIPE) {
+			/* Suspended (power management).  snd_pcm_recover() would
+			 * sleep in one-second steps until the device resumes, deaf to
+			 * a stop; wait here in WAIT_MS steps instead. */
+			atomic_fetch_add_explicit(&a->xruns, 1, memory_order_relaxed);
+			int rc;
+			while ((rc = snd_pcm_resume(a->pcm)) == -EAGAIN) {
+				if (!atomic_load_explicit(&a->run, memory_order_acquire))
+					return 1;
+				if ((waited += WAIT_MS) >= DEAD_AFTER_MS) {
+					lose(a, LOST_STALLED, -EIO);
+					return -1;
+				}
+				sleep_ms(WAIT_MS);
+			}
+			if (rc < 0)
+				rc = snd_pcm_prepare(a->pcm);
+			if (rc == 0)
+				continue;
+			lose(a, LOST_RECOVER, rc);
+			return -1;
+		}
+		if (w == -EPIPE) {
 			atomic_fetch_add_explicit(&a->xruns, 1, memory_order_relaxed);
 			/* silent: recovering must not print from this thread */
 			int rc = snd_pcm_recover(a->pcm, (int)w, 1);
@@ -447,6 +472,8 @@ static void drain(alsa_out_t *a)
 	for (int waited = 0; rc == -EAGAIN && waited < limit; waited += 5) {
 		if (snd_pcm_state(a->pcm) != SND_PCM_STATE_DRAINING)
 			return;
+		if (!atomic_load_explicit(&a->run, memory_order_acquire))
+			break;   /* stopped while draining: drop the rest at once */
 		sleep_ms(5);
 	}
 	if (rc != 0)
