@@ -37,7 +37,8 @@ typedef struct bridge bridge_t;
 /* Copies song for the audio side and creates its engine at rate.  The
  * copy owns its patterns and instruments but shares the sample data
  * with song: song (which keeps owning it) must not free or change its
- * samples until bridge_destroy().  The engine starts stopped (silence,
+ * samples until bridge_destroy(), or until bridge_sample_busy() says the
+ * audio side has let go of them after a bridge_set_inst().  The engine starts stopped (silence,
  * song loop off).  Returns NULL on allocation failure or a bad rate. */
 bridge_t *bridge_create(const song_t *song, int rate);
 void bridge_destroy(bridge_t *b);
@@ -83,6 +84,19 @@ bool bridge_set_cell(bridge_t *b, int pattern, int row, int ch, cell_t cell);
  * ring is full or memory ran out. */
 bool bridge_set_pattern(bridge_t *b, int idx, const pattern_t *p);
 
+/* Replaces instrument idx (1..255) of the audio copy with a copy of in
+ * (NULL deletes it).  The copy borrows in's sample data like the rest of
+ * the audio copy: keep that data alive while bridge_sample_busy() says
+ * so.  Voices of the old instrument go on with the new parameters when
+ * type and sample are the same; otherwise they stop at once.  Returns
+ * false if the ring is full or memory ran out. */
+bool bridge_set_inst(bridge_t *b, int idx, const instrument_t *in);
+/* Whether the audio side may still read this sample data: an instrument
+ * slot holds it as of the messages sent, or a replacement has not been
+ * applied and handed back yet (bridge_collect() learns that).  Once
+ * false, the UI may free the data if its own song no longer uses it. */
+bool bridge_sample_busy(const bridge_t *b, const float *data);
+
 /* Points order entry `order` at pattern and sets the order list's
  * length to norders (1..SONG_MAX_ORDERS), for order list edits.  An
  * entry pointing at a pattern the copy lacks ends the song there. */
@@ -96,6 +110,41 @@ bool bridge_set_tempo(bridge_t *b, int bpm, int lpb, int swing);
  * reads it at the next bridge_play() (an Fxx in the pattern still
  * changes it while playing). */
 bool bridge_set_speed(bridge_t *b, int tpl);
+
+/* ---- mixing: heard from the next period (units glide to new values) --- */
+
+/* Channel ch's post-fader send to bus (0 reverb, 1 delay), dB;
+ * SONG_SEND_OFF for none. */
+bool bridge_set_send(bridge_t *b, int ch, int bus, float db);
+/* A bus's return level, dB. */
+bool bridge_set_bus_volume(bridge_t *b, int bus, float db);
+/* The master's level before its chain (dB) and its units' switches. */
+bool bridge_set_master(bridge_t *b, float volume_db, bool eq_on, bool comp_on, bool limiter_on);
+/* One parameter (its index in the unit's fx_ops_t table) of the unit
+ * at ch, k: a channel's chain (ch >= 0), ENGINE_FX_BUS or
+ * ENGINE_FX_MASTER as engine_fx_param() names them. */
+bool bridge_set_fx_param(bridge_t *b, int ch, int k, int param, float value);
+bool bridge_set_fx_bypass(bridge_t *b, int ch, int k, bool bypass);
+/* A compressor's sidechain sources (bit c: channel c+1) in ch's chain. */
+bool bridge_set_sidechain(bridge_t *b, int ch, int k, uint64_t mask);
+/* Replaces channel ch's chain (units, bypass, sidechains, macros) with
+ * c's.  Unit k continues the audio side's unit from[k] of the chain it
+ * has now (same type: it keeps its state, a reverb its tail), or is new
+ * when from[k] < 0: its state is allocated and initialised here, and
+ * what the swap frees comes back to bridge_collect().  Returns false if
+ * the ring is full or memory ran out (nothing changed). */
+bool bridge_set_chain(bridge_t *b, int ch, const channel_t *c, const int *from);
+
+/* The master tap: with it on, the audio side copies every period it
+ * renders into a ring of chunks for the UI (loudness, spectrum).  When
+ * the UI falls behind, the ring fills and periods are dropped (counted),
+ * never waited for.  bridge_tap_read() takes the oldest chunk into out
+ * (room for BRIDGE_TAP_CHUNK interleaved stereo frames) and returns its
+ * frames, 0 when there is none. */
+#define BRIDGE_TAP_CHUNK 256
+bool bridge_tap(bridge_t *b, bool on);
+int bridge_tap_read(bridge_t *b, float *out);
+uint64_t bridge_tap_dropped(const bridge_t *b);
 
 /* Frees what the audio side has handed back (replaced patterns).  The
  * sending functions call it too; a UI may also call it when idle. */

@@ -65,6 +65,11 @@ void engine_stop(engine_t *e);
  * note. */
 void engine_live_note(engine_t *e, int ch, int inst, int note, int vol);
 
+/* Silences at once every voice playing instrument in (no fade: the
+ * caller is about to free or rewrite it, so nothing may read it again).
+ * For replacing an instrument of a song while the engine renders it. */
+void engine_forget_inst(engine_t *e, const instrument_t *in);
+
 /* Fills out with frames interleaved stereo float frames.  Returns the
  * number written; fewer than asked only once the song has ended and its
  * tails have died away (the rest of out is zeroed). */
@@ -97,6 +102,36 @@ typedef struct engine_meter {
 } engine_meter_t;
 void engine_channel_meter(const engine_t *e, int ch, engine_meter_t *pre, engine_meter_t *post);
 void engine_master_meter(const engine_t *e, engine_meter_t *m, float *reduction_db);
+
+/* ---- live mixing: called between renders (the bridge does) ---------- */
+
+/* Where a unit sits: a channel's chain (ch >= 0, k its index), a bus
+ * (ENGINE_FX_BUS, k the bus) or the master (ENGINE_FX_MASTER, k = 0 EQ,
+ * 1 compressor, 2 limiter). */
+#define ENGINE_FX_BUS      (-1)
+#define ENGINE_FX_MASTER   (-2)
+#define ENGINE_FX_DEAD_MAX (2 * SONG_FX_CHAIN_MAX)
+
+/* Sets one live parameter of a unit; the unit glides to it.  The caller
+ * changes the song's value too (the engine reads type and bypass there). */
+void engine_fx_param(engine_t *e, int ch, int k, int param, float value);
+
+/* A unit's state for engine_fx_chain(), made off the audio thread: sized
+ * for rate and initialised with params.  NULL on allocation failure. */
+void *engine_fx_state_new(fx_type_t type, int rate, const float *params);
+void engine_fx_state_free(void *st);
+
+/* Channel ch's chain in the song has changed (units added, removed or
+ * moved): unit k of the new chain continues the state of unit from[k]
+ * of the old one (same type; it glides to its new parameters), or, with
+ * from[k] < 0, takes fresh[k] (from engine_fx_state_new()).  States that
+ * leave the chain and were made that way land in dead[] (room for
+ * ENGINE_FX_DEAD_MAX, NULL-padded) for the caller to free off the audio
+ * thread.  Allocates nothing; safe on the audio thread. */
+void engine_fx_chain(engine_t *e, int ch, const int *from, void *const *fresh, void **dead);
+
+/* The song's sidechain routing changed: re-derives what depends on it. */
+void engine_mix_changed(engine_t *e);
 
 /* Frame at which the sequence ended (its last row finished), or -1 while
  * it has not. */

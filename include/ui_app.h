@@ -23,6 +23,7 @@
 #include "bridge.h"
 #include "edit.h"
 #include "song.h"
+#include "theme.h"
 #include "ui_keys.h"
 #include "undo.h"
 
@@ -36,7 +37,10 @@ enum {
 	COL_FX, COL_PARAM_HI, COL_PARAM_LO, COL_COUNT
 };
 
-typedef enum { PAGE_PATTERN, PAGE_ORDER, PAGE_SONG, PAGE_HELP, PAGE_COUNT } ui_page_id_t;
+typedef enum { PAGE_PATTERN, PAGE_ORDER, PAGE_SONG, PAGE_HELP,
+               PAGE_INST,
+               PAGE_MIXER, PAGE_MASTER,
+               PAGE_COUNT } ui_page_id_t;
 
 typedef struct ui_app ui_app_t;
 
@@ -52,6 +56,8 @@ typedef struct ui_page_ops {
 } ui_page_ops_t;
 
 extern const ui_page_ops_t ui_page_pattern, ui_page_order, ui_page_song, ui_page_help;
+extern const ui_page_ops_t ui_page_inst;
+extern const ui_page_ops_t ui_page_mixer, ui_page_master;
 
 /* A one-line text prompt in the status line; done gets the text (NULL
  * when cancelled). */
@@ -89,6 +95,7 @@ struct ui_app {
 	bool playing_pattern;
 	bool dirty_pat[SONG_MAX_PATTERNS];   /* to send to the audio side */
 	bool dirty_order, dirty_tempo;
+	bool dirty_inst[SONG_MAX_INSTRUMENTS + 1];
 	int jam_ch;                  /* channel of the last jammed note, -1 none */
 	struct timespec jam_at;
 
@@ -126,8 +133,14 @@ struct ui_app {
 	bool redraw;                 /* something changed: draw the screen */
 	struct timespec autosave_at;
 	uint64_t autosave_gen, gen;  /* gen counts edits; autosave remembers the last saved */
+	int autosave_s;              /* seconds between recovery copies, 0 never (config.ini) */
+	char theme[UI_PATH_MAX];     /* theme name or path (--theme, config.ini) */
+	int pair_attr[THEME_ROLE_COUNT + 1];   /* app_color(): the theme as applied */
+	struct keymap *keymap;       /* keys.ini over the built-in table, or NULL */
 
 	struct ui_render *render;
+	struct ui_inst *instui;      /* the instruments page (ui_inst.c) */
+	struct ui_mix *mix;          /* the mixer and master pages (ui_mix.c) */
 };
 
 /* ---- ui.c services for the pages --------------------------------------- */
@@ -163,10 +176,14 @@ void app_set_mute(ui_app_t *app, int ch, bool mute, bool solo_cmd);
 
 /* Drawing helpers: the box-drawing bar or '|' in ASCII mode. */
 void app_vbar(ui_app_t *app, int y, int x, int attr);
-/* Colour pair attributes (0 without colour). */
-enum { PAIR_TITLE = 1, PAIR_ROWNUM, PAIR_BEAT, PAIR_BAR, PAIR_NOTE, PAIR_INST, PAIR_VOL,
-       PAIR_FX, PAIR_CURSOR, PAIR_PLAYHEAD, PAIR_SEL, PAIR_HEADER, PAIR_ERROR, PAIR_MUTED,
-       PAIR_COUNT };
+/* Styles: one per theme role (theme.h), PAIR_x being role THEME_x's
+ * colour pair: PAIR_TITLE, PAIR_CURSOR, PAIR_METER_CLIP, PAIR_WAVEFORM...
+ * app_color() gives what to pass to attrset(): the pair and the theme's
+ * attributes, or the monochrome theme's attributes alone on a terminal
+ * without colour (app->color false). */
+#define UI_PAIR_ENUM(id, name, def, mono, what) PAIR_##id = THEME_##id + 1,
+enum { THEME_ROLE_LIST(UI_PAIR_ENUM) PAIR_COUNT = THEME_ROLE_COUNT + 1 };
+#undef UI_PAIR_ENUM
 int app_color(const ui_app_t *app, int pair);
 /* curses' attributes as the int attrset() takes, for mixing with pairs. */
 #define AT_NORMAL    ((int)A_NORMAL)

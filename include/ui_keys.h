@@ -15,6 +15,7 @@
 #ifndef BEATTY_UI_KEYS_H
 #define BEATTY_UI_KEYS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* X(enum, name) */
@@ -53,6 +54,16 @@
 	X(CMD_ORDER_LABEL, "order-label") X(CMD_ORDER_LENGTH, "pattern-length") \
 	X(CMD_ORDER_RESTART, "order-restart") X(CMD_ORDER_EDIT, "order-edit") \
 	X(CMD_FIELD_EDIT, "field-edit") X(CMD_FIELD_ADJUST, "field-adjust") \
+	X(CMD_PAGE_INST, "page-instruments") X(CMD_INST_NEW, "instrument-new") \
+	X(CMD_INST_CLONE, "instrument-clone") X(CMD_INST_DELETE, "instrument-delete") \
+	X(CMD_INST_RENAME, "instrument-rename") X(CMD_INST_LOAD, "instrument-load-sample") \
+	X(CMD_INST_PRESET, "instrument-preset") X(CMD_BROWSE_OPEN, "browse-open") \
+	X(CMD_BROWSE_PARENT, "browse-parent") X(CMD_BROWSE_PREVIEW, "browse-preview") \
+	X(CMD_PAGE_MIXER, "page-mixer") X(CMD_PAGE_MASTER, "page-master") \
+	X(CMD_MIX_DEFAULT, "mix-default") X(CMD_FX_ADD, "fx-add") X(CMD_FX_REMOVE, "fx-remove") \
+	X(CMD_FX_MOVE, "fx-move") X(CMD_FX_BYPASS, "fx-bypass") X(CMD_SIDECHAIN, "sidechain") \
+	X(CMD_AB, "ab-compare") X(CMD_AB_KEEP, "ab-keep") X(CMD_AB_MATCH, "ab-level-match") \
+	X(CMD_METER_RESET, "meter-reset") X(CMD_TARGET, "loudness-target") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,
@@ -64,7 +75,9 @@ extern const char *const ui_cmd_names[CMD_COUNT];
 /* Where a binding works; CTX_GLOBAL is every page's fallback. */
 #define UI_CTX_LIST(X) \
 	X(CTX_GLOBAL, "global") X(CTX_PATTERN, "pattern") X(CTX_ORDER, "order") \
-	X(CTX_SONG, "song") X(CTX_HELP, "help")
+	X(CTX_SONG, "song") X(CTX_HELP, "help") \
+	X(CTX_INST, "instruments") X(CTX_BROWSE, "browser") \
+	X(CTX_MIXER, "mixer") X(CTX_MASTER, "master")
 #define UI_CTX_ENUM(e, n) e,
 typedef enum { UI_CTX_LIST(UI_CTX_ENUM) CTX_COUNT } ui_ctx_t;
 #undef UI_CTX_ENUM
@@ -81,6 +94,17 @@ typedef struct ui_binding {
 
 /* The table, in the order the help page lists it. */
 const ui_binding_t *ui_keys_table(int *n);
+
+/* The most bindings a table may have (keys.ini can add some). */
+#define UI_KEYS_MAX 1024
+/* The built-in table, whatever is in use. */
+const ui_binding_t *ui_keys_defaults(int *n);
+/* Uses t (n rows, kept by the caller while in use; NULL: the built-in
+ * table) from now on; call ui_keys_resolve() after. */
+void ui_keys_use(const ui_binding_t *t, int n);
+/* Whether curses has a key of this name ("x", "^S", "KEY_F(5)"; extended
+ * names like "kUP5" are taken on trust).  Needs no terminal. */
+bool ui_key_known(const char *name);
 
 /* Resolves every key name to its code for this terminal.  Returns the
  * number of names this terminal has no key for (their bindings are

@@ -3,9 +3,9 @@
  *
  * A step is one user action (a typed note, a paste, an order move).
  * Before changing the song the caller saves what it is about to touch:
- * whole patterns (undo_save_pattern) and/or the song's arrangement and
- * settings (undo_save_meta: title, artist, tempo, speed, swing, restart,
- * the order list with its labels).  Undoing swaps the saved state with
+ * whole patterns (undo_save_pattern), instruments (undo_save_inst) and/or
+ * the song's arrangement and settings (undo_save_meta: title, artist,
+ * tempo, speed, swing, restart, the order list with its labels).  Undoing swaps the saved state with
  * the song's, so the step then holds what redo swaps back: no second
  * copy is ever made.
  *
@@ -33,6 +33,8 @@ typedef struct undo undo_t;
 typedef struct undo_touched {
 	bool meta;
 	bool pattern[SONG_MAX_PATTERNS];
+	bool inst[SONG_MAX_INSTRUMENTS + 1];
+	bool mixer;
 } undo_touched_t;
 
 undo_t *undo_create(size_t max_bytes, int max_steps);
@@ -48,6 +50,17 @@ void undo_begin(undo_t *u, const char *what);
  * memory (the step is then marked broken and undo_end drops it). */
 int undo_save_pattern(undo_t *u, const song_t *s, int idx);
 int undo_save_meta(undo_t *u, const song_t *s);
+/* Saves the mixer: every channel's fader, pan, sends, FX chain and
+ * macros (not its name, mute or solo), the buses and the master. */
+int undo_save_mixer(undo_t *u, const song_t *s);
+/* Saves instrument idx (1..255) as it is now, or its absence.  The saved
+ * copy shares the instrument's sample data and never frees it: whoever
+ * replaces or drops a sample the history may bring back keeps it alive
+ * while undo_uses_sample() says so (samplekeep.h does this). */
+int undo_save_inst(undo_t *u, const song_t *s, int idx);
+/* Whether any saved instrument (in any step, or the open one) points at
+ * the sample data. */
+bool undo_uses_sample(const undo_t *u, const float *data);
 /* Closes the step: it becomes the newest, and whatever could be redone
  * is forgotten.  An empty step is dropped. */
 void undo_end(undo_t *u);

@@ -20,10 +20,10 @@
  * engine's meters are atomics of its own.  The audio side never reads
  * anything of the UI's.
  *
- * Memory: messages carry values, except a whole new pattern, which the
- * UI allocates and the audio side swaps in.  The pattern it replaces is
- * handed back through a second ring (audio -> UI) and freed on the UI
- * thread.  The UI counts what it has sent and not yet collected and
+ * Memory: messages carry values, except a whole new pattern or
+ * instrument, which the UI allocates and the audio side swaps in.  What
+ * it replaces is handed back through a second ring (audio -> UI) and
+ * freed on the UI thread.  The UI counts what it has sent and not yet collected and
  * never lets that exceed the return ring, so the audio side's push back
  * cannot fail.
  *
@@ -34,6 +34,7 @@
  * The round-trip extras (unknown keys) are not copied: nothing plays
  * them.
  */
+#include <math.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -48,6 +49,9 @@ typedef enum {
 	MSG_PLAY, MSG_STOP, MSG_JUMP, MSG_LOOP, MSG_PATTERN_LOOP,
 	MSG_MUTE, MSG_SOLO, MSG_VOLUME, MSG_PAN, MSG_NOTE,
 	MSG_CELL, MSG_PATTERN, MSG_ORDER, MSG_TEMPO, MSG_SPEED,
+	MSG_SEND, MSG_BUS_VOLUME, MSG_MASTER, MSG_FX_PARAM, MSG_FX_BYPASS, MSG_SIDECHAIN,
+	MSG_CHAIN, MSG_TAP,
+	MSG_INST,
 } msg_type_t;
 
 /* One message; which fields mean what depends on the type (see the
@@ -58,11 +62,48 @@ typedef struct msg {
 	float f;
 	cell_t cell;
 	pattern_t *pat;
+	uint64_t mask;              /* MSG_SIDECHAIN */
+	struct chain_swap *chain;   /* MSG_CHAIN */
+	instrument_t *inst;
 } msg_t;
+
+/* A channel's new FX chain, made on the UI thread: the units, states
+ * for the units that are new, and (filled in by the audio side) the
+ * states that left; it all comes back through fxtrash to be freed. */
+typedef struct chain_swap {
+	int ch, nfx;
+	fx_unit_t fx[SONG_FX_CHAIN_MAX];
+	fx_macro_t macro[SONG_MACROS];
+	int from[SONG_FX_CHAIN_MAX];
+	void *fresh[SONG_FX_CHAIN_MAX];
+	void *dead[ENGINE_FX_DEAD_MAX];
+} chain_swap_t;
+
+/* The master tap: the output in chunks, audio -> UI. */
+typedef struct tap_chunk {
+	int n;
+	float f[2 * BRIDGE_TAP_CHUNK];
+} tap_chunk_t;
+
+#define TAP_CHUNKS   64     /* 16384 frames: a third of a second at 48 kHz */
+#define FXTRASH_MSGS 64
+
+/* What the audio side hands back to be freed on the UI thread. */
+typedef enum {
+	TRASH_NONE,        /* nothing (a slot that was empty): keeps the count exact */
+	TRASH_PATTERN,     /* a replaced pattern */
+	TRASH_INST_COPY,   /* an instrument message copied in place: the struct only */
+	TRASH_INST_OLD,    /* a replaced instrument: no voice reads it or its sample now */
+} trash_kind_t;
+
+typedef struct trash {
+	int kind;
+	void *p;
+} trash_t;
 
 struct bridge {
 	spscq_t cmd;                /* UI -> audio */
-	spscq_t trash;              /* audio -> UI: pattern_t * to free */
+	spscq_t trash;              /* audio -> UI: trash_t, what to free */
 
 	/* fixed at creation */
 	engine_t *engine;
@@ -71,6 +112,12 @@ struct bridge {
 	/* UI thread only */
 	uint64_t sent;
 	int trash_pending;          /* patterns sent whose swap has not come back */
+	/* The sample data the audio copy may read: what each instrument
+	 * slot holds as of the last message sent, and data of replaced
+	 * instruments whose swap has not come back yet. */
+	const float *inst_data[SONG_MAX_INSTRUMENTS + 1];
+	const float *inflight[TRASH_MSGS];
+	int ninflight;
 
 	/* audio thread only (and create/destroy) */
 	song_t song;
@@ -84,6 +131,13 @@ struct bridge {
 	atomic_bool pub_playing, pub_ended, pub_done;
 	_Atomic int64_t pub_frame;
 	_Atomic uint64_t pub_fills, pub_applied;
+
+	/* live mixing: chain swaps coming back, the master tap */
+	spscq_t fxtrash;            /* audio -> UI: chain_swap_t * to free */
+	spscq_t tap;                /* audio -> UI: tap_chunk_t */
+	int fx_pending;             /* UI: chain swaps not come back yet */
+	bool tap_on;                /* audio side */
+	_Atomic uint64_t tap_dropped;   /* frames the full tap ring lost */
 };
 
 /* ------------------------------------------------------------------ */
@@ -153,6 +207,9 @@ fail:
 }
 
 static void publish(bridge_t *b);
+static void chain_free(chain_swap_t *c);
+static void apply_mix(bridge_t *b, const msg_t *m);
+static void tap_push(bridge_t *b, const float *out, int frames);
 
 /* ------------------------------------------------------------------ */
 /* create, destroy                                                      */
@@ -166,8 +223,13 @@ bridge_t *bridge_create(const song_t *song, int rate)
 		return NULL;
 	memset(b, 0, sizeof(*b));
 	bool cmd_ok = spscq_init(&b->cmd, sizeof(msg_t), QUEUE_MSGS) == 0;
-	bool trash_ok = spscq_init(&b->trash, sizeof(pattern_t *), TRASH_MSGS) == 0;
-	if (!cmd_ok || !trash_ok || song_clone(&b->song, song) != 0) {
+	bool trash_ok = spscq_init(&b->trash, sizeof(trash_t), TRASH_MSGS) == 0;
+	bool mix_ok = spscq_init(&b->fxtrash, sizeof(chain_swap_t *), FXTRASH_MSGS) == 0 &&
+	              spscq_init(&b->tap, sizeof(tap_chunk_t), TAP_CHUNKS) == 0;
+	atomic_init(&b->tap_dropped, 0);
+	if (!cmd_ok || !trash_ok || !mix_ok || song_clone(&b->song, song) != 0) {
+		spscq_deinit(&b->fxtrash);
+		spscq_deinit(&b->tap);
 		spscq_deinit(&b->cmd);
 		spscq_deinit(&b->trash);
 		free(b);
@@ -175,9 +237,13 @@ bridge_t *bridge_create(const song_t *song, int rate)
 	}
 	b->rate = rate;
 	b->channels = song->channels;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		b->inst_data[i] = song->inst[i] ? song->inst[i]->sampler.sample.data : NULL;
 	b->engine = engine_create(&b->song, rate);
 	if (!b->engine) {
 		song_clone_free(&b->song);
+		spscq_deinit(&b->fxtrash);
+		spscq_deinit(&b->tap);
 		spscq_deinit(&b->cmd);
 		spscq_deinit(&b->trash);
 		free(b);
@@ -210,7 +276,13 @@ void bridge_destroy(bridge_t *b)
 	while (spscq_pop(&b->cmd, &m))
 		if (m.type == MSG_PATTERN)
 			pattern_free(m.pat);
+		else if (m.type == MSG_CHAIN)
+			chain_free(m.chain);
+		else if (m.type == MSG_INST)
+			free(m.inst);   /* the struct; its sample data is the UI's */
 	bridge_collect(b);
+	spscq_deinit(&b->fxtrash);
+	spscq_deinit(&b->tap);
 	engine_destroy(b->engine);
 	song_clone_free(&b->song);
 	spscq_deinit(&b->cmd);
@@ -283,7 +355,29 @@ static void apply(bridge_t *b, msg_t *m)
 		 * (always an entry, even NULL, so the UI's count stays exact). */
 		pattern_t *old = s->pattern[m->a];
 		s->pattern[m->a] = m->pat;
-		spscq_push(&b->trash, &old);
+		spscq_push(&b->trash, &(trash_t){ TRASH_PATTERN, old });
+		break;
+	}
+	case MSG_INST: {
+		/* Voices point at their instrument.  The same kind of voice on
+		 * the same sample: copy over it in place, and sounding notes
+		 * hear the change.  Otherwise a voice's state would no longer
+		 * fit (a sampler position past a shorter sample, a synth's state
+		 * read as a sampler's): silence the old one's voices first. */
+		instrument_t *old = s->inst[m->a], *in = m->inst;
+		trash_t t = { TRASH_NONE, NULL };
+		if (old && in && old->type == in->type &&
+		    old->sampler.sample.data == in->sampler.sample.data) {
+			*old = *in;
+			t = (trash_t){ TRASH_INST_COPY, in };
+		} else {
+			if (old) {
+				engine_forget_inst(e, old);
+				t = (trash_t){ TRASH_INST_OLD, old };
+			}
+			s->inst[m->a] = in;
+		}
+		spscq_push(&b->trash, &t);
 		break;
 	}
 	case MSG_ORDER:
@@ -301,6 +395,10 @@ static void apply(bridge_t *b, msg_t *m)
 		break;
 	case MSG_SPEED:
 		s->tpl = m->a;
+		break;
+	case MSG_SEND: case MSG_BUS_VOLUME: case MSG_MASTER: case MSG_FX_PARAM:
+	case MSG_FX_BYPASS: case MSG_SIDECHAIN: case MSG_CHAIN: case MSG_TAP:
+		apply_mix(b, m);
 		break;
 	}
 }
@@ -341,6 +439,8 @@ int bridge_fill(bridge_t *b, float *out, int frames)
 		b->applied++;
 	}
 	size_t n = engine_render(b->engine, out, (size_t)frames);
+	if (b->tap_on)
+		tap_push(b, out, frames);
 	b->frames += (int64_t)n;
 	b->fills++;
 	publish(b);
@@ -435,6 +535,44 @@ bool bridge_set_pattern(bridge_t *b, int idx, const pattern_t *p)
 	return true;
 }
 
+bool bridge_set_inst(bridge_t *b, int idx, const instrument_t *in)
+{
+	if (idx < 1 || idx > SONG_MAX_INSTRUMENTS)
+		return false;
+	bridge_collect(b);
+	if (b->trash_pending >= (int)spscq_capacity(&b->trash))
+		return false;
+	instrument_t *copy = NULL;
+	if (in) {
+		if (!(copy = malloc(sizeof(*copy))))
+			return false;
+		*copy = *in;
+	}
+	if (!push_msg(b, &(msg_t){ .type = MSG_INST, .a = idx, .inst = copy })) {
+		free(copy);
+		return false;
+	}
+	b->trash_pending++;
+	const float *old = b->inst_data[idx];
+	b->inst_data[idx] = in ? in->sampler.sample.data : NULL;
+	if (old && old != b->inst_data[idx])
+		b->inflight[b->ninflight++] = old;   /* trash_pending bounds it */
+	return true;
+}
+
+bool bridge_sample_busy(const bridge_t *b, const float *data)
+{
+	if (!data)
+		return false;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		if (b->inst_data[i] == data)
+			return true;
+	for (int i = 0; i < b->ninflight; i++)
+		if (b->inflight[i] == data)
+			return true;
+	return false;
+}
+
 bool bridge_set_order(bridge_t *b, int order, int pattern, int norders)
 {
 	if (order < 0 || order >= SONG_MAX_ORDERS || pattern < 0 || pattern >= SONG_MAX_PATTERNS ||
@@ -458,12 +596,41 @@ bool bridge_set_speed(bridge_t *b, int tpl)
 	return push_msg(b, &(msg_t){ .type = MSG_SPEED, .a = tpl });
 }
 
+/* A replaced instrument came back: its sample is no longer in flight. */
+static void inflight_done(bridge_t *b, const float *data)
+{
+	for (int i = 0; i < b->ninflight; i++) {
+		if (b->inflight[i] == data) {
+			b->inflight[i] = b->inflight[--b->ninflight];
+			return;
+		}
+	}
+}
+
 void bridge_collect(bridge_t *b)
 {
-	pattern_t *p;
-	while (spscq_pop(&b->trash, &p)) {
-		pattern_free(p);
+	trash_t t;
+	while (spscq_pop(&b->trash, &t)) {
+		switch ((trash_kind_t)t.kind) {
+		case TRASH_PATTERN:
+			pattern_free(t.p);
+			break;
+		case TRASH_INST_OLD:
+			inflight_done(b, ((instrument_t *)t.p)->sampler.sample.data);
+			free(t.p);
+			break;
+		case TRASH_INST_COPY:
+			free(t.p);
+			break;
+		case TRASH_NONE:
+			break;
+		}
 		b->trash_pending--;
+	}
+	chain_swap_t *c;
+	while (spscq_pop(&b->fxtrash, &c)) {
+		chain_free(c);
+		b->fx_pending--;
 	}
 }
 
@@ -504,4 +671,197 @@ void bridge_snapshot(const bridge_t *b, bridge_snapshot_t *s)
 uint64_t bridge_sent(const bridge_t *b)
 {
 	return b->sent;
+}
+
+/* ------------------------------------------------------------------ */
+/* live mixing                                                          */
+
+static void chain_free(chain_swap_t *c)
+{
+	if (!c)
+		return;
+	for (int k = 0; k < SONG_FX_CHAIN_MAX; k++)
+		engine_fx_state_free(c->fresh[k]);
+	for (int k = 0; k < ENGINE_FX_DEAD_MAX; k++)
+		engine_fx_state_free(c->dead[k]);
+	free(c);
+}
+
+static fx_unit_t *mix_unit(bridge_t *b, int ch, int k)
+{
+	song_t *s = &b->song;
+	if (ch >= 0)
+		return channel_ok(b, ch) && k >= 0 && k < s->channel[ch].nfx ? &s->channel[ch].fx[k] : NULL;
+	if (ch == ENGINE_FX_BUS)
+		return k >= 0 && k < SONG_SENDS ? &s->bus[k].fx : NULL;
+	if (ch == ENGINE_FX_MASTER) {
+		fx_unit_t *m[3] = { &s->master.eq, &s->master.comp, &s->master.limiter };
+		return k >= 0 && k < 3 ? m[k] : NULL;
+	}
+	return NULL;
+}
+
+static void apply_mix(bridge_t *b, const msg_t *m)
+{
+	song_t *s = &b->song;
+	fx_unit_t *u;
+	switch ((msg_type_t)m->type) {
+	case MSG_SEND:
+		if (channel_ok(b, m->a) && m->b >= 0 && m->b < SONG_SENDS)
+			s->channel[m->a].send[m->b] = m->f;
+		break;
+	case MSG_BUS_VOLUME:
+		if (m->a >= 0 && m->a < SONG_SENDS)
+			s->bus[m->a].volume = m->f;
+		break;
+	case MSG_MASTER:
+		s->master.volume = m->f;
+		s->master.eq_on = m->a & 1;
+		s->master.comp_on = (m->a >> 1) & 1;
+		s->master.limiter_on = (m->a >> 2) & 1;
+		break;
+	case MSG_FX_PARAM:
+		if ((u = mix_unit(b, m->a, m->b)) && m->c >= 0 && m->c < FX_MAX_PARAMS) {
+			u->param[m->c] = m->f;
+			engine_fx_param(b->engine, m->a, m->b, m->c, m->f);
+		}
+		break;
+	case MSG_FX_BYPASS:
+		if ((u = mix_unit(b, m->a, m->b)))
+			u->bypass = m->c != 0;
+		break;
+	case MSG_SIDECHAIN:
+		if ((u = mix_unit(b, m->a, m->b)) && m->a >= 0) {
+			u->sidechain = m->mask;
+			engine_mix_changed(b->engine);
+		}
+		break;
+	case MSG_CHAIN: {
+		/* The song copy first: the engine reads the new chain from it. */
+		chain_swap_t *c = m->chain;
+		channel_t *ch = &s->channel[c->ch];
+		ch->nfx = c->nfx;
+		memcpy(ch->fx, c->fx, sizeof(ch->fx));
+		memcpy(ch->macro, c->macro, sizeof(ch->macro));
+		engine_fx_chain(b->engine, c->ch, c->from, c->fresh, c->dead);
+		/* The engine owns the fresh states now; what left is in dead. */
+		memset(c->fresh, 0, sizeof(c->fresh));
+		spscq_push(&b->fxtrash, &c);
+		break;
+	}
+	case MSG_TAP:
+		b->tap_on = m->a != 0;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Copies the period into the tap ring in whole chunks; a full ring
+ * loses the rest of the period (counted), never waits. */
+static void tap_push(bridge_t *b, const float *out, int frames)
+{
+	tap_chunk_t c;
+	for (int done = 0; done < frames; done += c.n) {
+		c.n = frames - done < BRIDGE_TAP_CHUNK ? frames - done : BRIDGE_TAP_CHUNK;
+		memcpy(c.f, out + 2 * done, (size_t)c.n * 2 * sizeof(float));
+		if (!spscq_push(&b->tap, &c)) {
+			atomic_fetch_add_explicit(&b->tap_dropped, (uint64_t)(frames - done),
+			                          memory_order_relaxed);
+			return;
+		}
+	}
+}
+
+static bool level_ok(float db)
+{
+	return db >= -144.0f && db <= 24.0f;
+}
+
+bool bridge_set_send(bridge_t *b, int ch, int bus, float db)
+{
+	if (!(db >= SONG_SEND_OFF && db <= 24.0f) || bus < 0 || bus >= SONG_SENDS)
+		return false;
+	return push_msg(b, &(msg_t){ .type = MSG_SEND, .a = ch, .b = bus, .f = db });
+}
+
+bool bridge_set_bus_volume(bridge_t *b, int bus, float db)
+{
+	if (!level_ok(db))
+		return false;
+	return push_msg(b, &(msg_t){ .type = MSG_BUS_VOLUME, .a = bus, .f = db });
+}
+
+bool bridge_set_master(bridge_t *b, float volume_db, bool eq_on, bool comp_on, bool limiter_on)
+{
+	if (!level_ok(volume_db))
+		return false;
+	int on = (eq_on ? 1 : 0) | (comp_on ? 2 : 0) | (limiter_on ? 4 : 0);
+	return push_msg(b, &(msg_t){ .type = MSG_MASTER, .a = on, .f = volume_db });
+}
+
+bool bridge_set_fx_param(bridge_t *b, int ch, int k, int param, float value)
+{
+	if (!isfinite(value) || param < 0 || param >= FX_MAX_PARAMS)
+		return false;
+	return push_msg(b, &(msg_t){ .type = MSG_FX_PARAM, .a = ch, .b = k, .c = param, .f = value });
+}
+
+bool bridge_set_fx_bypass(bridge_t *b, int ch, int k, bool bypass)
+{
+	return push_msg(b, &(msg_t){ .type = MSG_FX_BYPASS, .a = ch, .b = k, .c = bypass });
+}
+
+bool bridge_set_sidechain(bridge_t *b, int ch, int k, uint64_t mask)
+{
+	return push_msg(b, &(msg_t){ .type = MSG_SIDECHAIN, .a = ch, .b = k, .mask = mask });
+}
+
+bool bridge_set_chain(bridge_t *b, int ch, const channel_t *c, const int *from)
+{
+	if (ch < 0 || ch >= b->channels || c->nfx < 0 || c->nfx > SONG_FX_CHAIN_MAX)
+		return false;
+	bridge_collect(b);
+	if (b->fx_pending >= (int)spscq_capacity(&b->fxtrash))
+		return false;
+	chain_swap_t *sw = calloc(1, sizeof(*sw));
+	if (!sw)
+		return false;
+	sw->ch = ch;
+	sw->nfx = c->nfx;
+	memcpy(sw->fx, c->fx, sizeof(sw->fx));
+	memcpy(sw->macro, c->macro, sizeof(sw->macro));
+	for (int k = 0; k < SONG_FX_CHAIN_MAX; k++) {
+		sw->from[k] = k < c->nfx ? from[k] : -1;
+		if (k < c->nfx && from[k] < 0 &&
+		    !(sw->fresh[k] = engine_fx_state_new(c->fx[k].type, b->rate, c->fx[k].param))) {
+			chain_free(sw);
+			return false;
+		}
+	}
+	if (!push_msg(b, &(msg_t){ .type = MSG_CHAIN, .chain = sw })) {
+		chain_free(sw);
+		return false;
+	}
+	b->fx_pending++;
+	return true;
+}
+
+bool bridge_tap(bridge_t *b, bool on)
+{
+	return push_msg(b, &(msg_t){ .type = MSG_TAP, .a = on });
+}
+
+int bridge_tap_read(bridge_t *b, float *out)
+{
+	tap_chunk_t c;
+	if (!spscq_pop(&b->tap, &c))
+		return 0;
+	memcpy(out, c.f, (size_t)c.n * 2 * sizeof(float));
+	return c.n;
+}
+
+uint64_t bridge_tap_dropped(const bridge_t *b)
+{
+	return atomic_load_explicit(&b->tap_dropped, memory_order_relaxed);
 }

@@ -51,6 +51,7 @@ typedef struct fx_slot {
 	const fx_ops_t *ops;
 	void *st;
 	float param[FX_MAX_PARAMS];
+	bool own;                   /* st is its own allocation (a live chain change) */
 } fx_slot_t;
 
 /* An automated value: jumps, or glides linearly over a number of ticks. */
@@ -1151,6 +1152,10 @@ void engine_destroy(engine_t *e)
 {
 	if (!e)
 		return;
+	for (int ch = 0; ch < SONG_MAX_CHANNELS; ch++)
+		for (int k = 0; k < SONG_FX_CHAIN_MAX; k++)
+			if (e->chan[ch].unit[k].own)
+				engine_fx_state_free(e->chan[ch].unit[k].st);
 	free(e->voices);
 	free(e->bus);
 	free(e->raw);
@@ -1298,6 +1303,19 @@ void engine_live_note(engine_t *e, int ch, int inst, int note, int vol)
 	auto_apply(e, ch);
 }
 
+void engine_forget_inst(engine_t *e, const instrument_t *in)
+{
+	for (int i = 0; i < e->nvoices; i++) {
+		voice_t *v = &e->voices[i];
+		if (!v->active || v->inst != in)
+			continue;
+		if (v->attached && e->chan[v->channel].voice == v)
+			e->chan[v->channel].voice = NULL;
+		v->active = false;
+		v->attached = false;
+	}
+}
+
 /* After the last row the song is over once the mix has stayed under
  * -90 dBFS for longer than any echo can stay away (at least TAIL_MIN_MS,
  * which no audible tone spends near a zero crossing); then the master's
@@ -1441,4 +1459,109 @@ int64_t engine_song_frames(const song_t *song, int rate)
 	int64_t n = e->end_frame;
 	engine_destroy(e);
 	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* live mixing                                                          */
+
+/* Why chain changes work this way: every unit's state is allocated at
+ * engine_create, sized from the song, and the audio thread must never
+ * allocate.  A unit added while playing therefore gets its state made
+ * (and initialised) by the caller on its own thread; engine_fx_chain()
+ * only moves pointers.  Units that stay keep their state, so a reverb
+ * moved up the chain keeps its tail.  States that came that way are
+ * marked own and handed back when they leave the chain; those inside
+ * the creation block (fxmem) simply stop being used. */
+
+static fx_slot_t *live_slot(engine_t *e, int ch, int k)
+{
+	const song_t *s = e->song;
+	if (ch >= 0)
+		return ch < s->channels && k >= 0 && k < s->channel[ch].nfx ? &e->chan[ch].unit[k] : NULL;
+	if (ch == ENGINE_FX_BUS)
+		return k >= 0 && k < SONG_SENDS ? &e->busfx[k] : NULL;
+	if (ch == ENGINE_FX_MASTER)
+		return k >= 0 && k < 3 ? &e->mfx[k] : NULL;
+	return NULL;
+}
+
+void engine_fx_param(engine_t *e, int ch, int k, int param, float value)
+{
+	fx_slot_t *slot = live_slot(e, ch, k);
+	if (!slot || !slot->ops || param < 0 || param >= slot->ops->nparams || !isfinite(value))
+		return;
+	slot->param[param] = value;
+	if (slot->ops->set)
+		slot->ops->set(slot->st, slot->param);
+}
+
+void *engine_fx_state_new(fx_type_t type, int rate, const float *params)
+{
+	const fx_ops_t *ops = fx_ops(type);
+	if (!ops || rate < 8000 || rate > 384000)
+		return NULL;
+	size_t n = ops->state_size ? align16(ops->state_size(rate)) : 16;
+	void *st = aligned_alloc(16, n ? n : 16);
+	if (st && ops->init)
+		ops->init(st, rate, params);
+	return st;
+}
+
+void engine_fx_state_free(void *st)
+{
+	free(st);
+}
+
+void engine_fx_chain(engine_t *e, int ch, const int *from, void *const *fresh, void **dead)
+{
+	for (int k = 0; k < ENGINE_FX_DEAD_MAX; k++)
+		dead[k] = NULL;
+	const song_t *s = e->song;
+	if (ch < 0 || ch >= s->channels)
+		return;
+	const channel_t *sc = &s->channel[ch];
+	fx_slot_t *old = e->chan[ch].unit, next[SONG_FX_CHAIN_MAX];
+	bool used[SONG_FX_CHAIN_MAX] = { false };
+	memset(next, 0, sizeof(next));
+	int ndead = 0;
+	for (int k = 0; k < sc->nfx && k < SONG_FX_CHAIN_MAX; k++) {
+		const fx_ops_t *ops = fx_ops(sc->fx[k].type);
+		int f = from[k];
+		fx_slot_t *n = &next[k];
+		if (f >= 0 && f < SONG_FX_CHAIN_MAX && !used[f] && old[f].st && old[f].ops == ops) {
+			used[f] = true;
+			*n = old[f];
+			memcpy(n->param, sc->fx[k].param, sizeof(n->param));
+			if (ops->set)
+				ops->set(n->st, n->param);
+		} else if (fresh[k]) {
+			n->ops = ops;
+			n->st = fresh[k];
+			n->own = true;
+			memcpy(n->param, sc->fx[k].param, sizeof(n->param));
+		}
+		/* else: no state; the unit stays silent-through (run_slot skips it) */
+	}
+	for (int k = 0; k < SONG_FX_CHAIN_MAX; k++) {
+		if (!used[k] && old[k].own)
+			dead[ndead++] = old[k].st;
+		/* a fresh state the chain did not take goes back too */
+		bool taken = false;
+		for (int j = 0; j < SONG_FX_CHAIN_MAX && fresh[k]; j++)
+			taken |= next[j].st == fresh[k];
+		if (fresh[k] && !taken)
+			dead[ndead++] = fresh[k];
+	}
+	memcpy(old, next, sizeof(next));
+	engine_mix_changed(e);
+}
+
+void engine_mix_changed(engine_t *e)
+{
+	const song_t *s = e->song;
+	bool raw = false;
+	for (int ch = 0; ch < s->channels; ch++)
+		for (int k = 0; k < s->channel[ch].nfx; k++)
+			raw |= s->channel[ch].fx[k].type == FX_COMP && s->channel[ch].fx[k].sidechain;
+	e->need_raw = raw;
 }

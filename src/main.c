@@ -14,18 +14,21 @@
 #include "render.h"
 #include "songfile.h"
 #include "ui.h"
+#include "ui_prefs.h"
 
 #define EXIT_BAD_INPUT 1
 #define EXIT_USAGE     2
 
 static const char usage_text[] =
 	"usage: beatty [SONG] [--device D] [--period N] [--periods N] [--rate HZ] [--no-audio]\n"
+	"              [--theme NAME|FILE]\n"
 	"       beatty COMMAND [OPTIONS] SONG\n"
 	"\n"
 	"  beatty SONG     open the song in the tracker screen (a new song if it does not\n"
 	"                  exist; plain 'beatty' starts an untitled one); F1 there lists the\n"
 	"                  keys; sound as in 'play', and without a device it edits silently;\n"
 	"                  on SIGTERM/SIGHUP and every minute unsaved work goes to SONG.autosave\n"
+	"                  (autosave = SECONDS in config.ini; 0 never)\n"
 	"\n"
 	"commands:\n"
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
@@ -44,6 +47,12 @@ static const char usage_text[] =
 	"                  end, on 'q' or on Ctrl-C\n"
 	"  devices         list the ALSA playback devices\n"
 	"  keys            list the tracker screen's key bindings (context, key, command, help)\n"
+	"\n"
+	"  --dump-config   print the default settings as a starting config.ini\n"
+	"  --dump-keys     print the default key bindings as a starting keys.ini\n"
+	"                  (both in ~/.config/beatty, or $XDG_CONFIG_HOME/beatty; problems in\n"
+	"                  your own files go to stderr); --theme: default, light,\n"
+	"                  high-contrast, mono or a theme file\n"
 	"\n"
 	"  -h, --help      this help\n"
 	"  -V, --version   the version\n"
@@ -391,6 +400,10 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--dump-config"))
+		return ui_dump_config_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "--dump-keys"))
+		return ui_dump_keys_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
 		printf("beatty %s\n", PACKAGE_VERSION);
 		return 0;

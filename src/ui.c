@@ -41,6 +41,9 @@
 #include "songfile.h"
 #include "ui.h"
 #include "ui_app.h"
+#include "ui_inst.h"
+#include "ui_mix.h"
+#include "ui_prefs.h"
 #include "ui_render.h"
 
 #define EXIT_BAD_INPUT 1
@@ -48,7 +51,6 @@
 #define LOOP_MS        20      /* key wait: the playhead is at most this late */
 #define STATS_MS       500     /* CPU load and xruns refresh */
 #define JAM_RELEASE_MS 600     /* a jammed note is released after this (stopped) */
-#define AUTOSAVE_S     60
 #define UNDO_BYTES     ((size_t)64 << 20)
 #define UNDO_STEPS     100000
 
@@ -180,6 +182,9 @@ static void mark_touched(ui_app_t *app, const undo_touched_t *t)
 	if (t->meta) {
 		app->dirty_order = app->dirty_tempo = true;
 	}
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		if (t->inst[i])
+			app->dirty_inst[i] = true;
 }
 
 void app_edit_end(ui_app_t *app, int code)
@@ -272,7 +277,7 @@ void app_set_mute(ui_app_t *app, int ch, bool on, bool solo_cmd)
 
 int app_color(const ui_app_t *app, int pair)
 {
-	return app->color ? COLOR_PAIR(pair) : 0;
+	return pair >= 0 && pair < PAIR_COUNT ? app->pair_attr[pair] : 0;
 }
 
 void app_vbar(ui_app_t *app, int y, int x, int attr)
@@ -341,6 +346,7 @@ static void audio_open(ui_app_t *app)
  * stays marked and goes next time. */
 static void audio_sync(ui_app_t *app)
 {
+	ui_inst_sync(app);   /* instruments, and the samples they let go of */
 	bridge_t *b = app->bridge;
 	if (!b) {
 		memset(app->dirty_pat, 0, sizeof(app->dirty_pat));
@@ -403,6 +409,8 @@ static void reset_view(ui_app_t *app)
 	app->order_cur = app->order_top = 0;
 	app->song_cur = 0;
 	app->page = PAGE_PATTERN;
+	ui_inst_reset(app);   /* the sound of the old song is gone: its samples may go */
+	ui_mix_reset(app);    /* a new song: A/B ends, meters and sync start over */
 	app->gen = app->autosave_gen = 0;
 	first_instrument(app);
 	app->redraw = true;
@@ -658,6 +666,8 @@ static void check_render(ui_app_t *app, bool wait)
 static const ui_page_ops_t *const pages[PAGE_COUNT] = {
 	[PAGE_PATTERN] = &ui_page_pattern, [PAGE_ORDER] = &ui_page_order,
 	[PAGE_SONG] = &ui_page_song, [PAGE_HELP] = &ui_page_help,
+	[PAGE_INST] = &ui_page_inst,
+	[PAGE_MIXER] = &ui_page_mixer, [PAGE_MASTER] = &ui_page_master,
 };
 
 static void fill_line(ui_app_t *app, int y, int attr)
@@ -670,7 +680,7 @@ static void fill_line(ui_app_t *app, int y, int attr)
 
 static void draw_title(ui_app_t *app)
 {
-	int attr = app->color ? app_color(app, PAIR_TITLE) : AT_REVERSE;
+	int attr = app_color(app, PAIR_TITLE);
 	fill_line(app, 0, attr);
 	char t[1400];
 	snprintf(t, sizeof(t), " beatty  %s%s  %s", display_name(app), app_modified(app) ? " [+]" : "",
@@ -698,7 +708,7 @@ static void draw_info(ui_app_t *app)
 	mvaddnstr(1, 0, b, app->cols - 12);
 	int x = app->cols - 12;
 	if (app->edit) {
-		attrset(app->color ? app_color(app, PAIR_ERROR) | AT_BOLD : AT_REVERSE);
+		attrset(app_color(app, PAIR_EDIT));
 		mvaddstr(1, x, "EDIT");
 		attrset(AT_NORMAL);
 	}
@@ -714,7 +724,7 @@ static void draw_transport(ui_app_t *app)
 	const bridge_snapshot_t *s = &app->snap;
 	if (!app->bridge) {
 		snprintf(b, sizeof(b), " no sound: %s", app->audio_msg);
-		attrset(app->color ? app_color(app, PAIR_ERROR) : AT_BOLD);
+		attrset(app_color(app, PAIR_ERROR));
 	} else {
 		int rate = alsa_out_rate(app->out);
 		int64_t f = s->frame > 0 ? s->frame : 0;
@@ -751,7 +761,7 @@ static void draw_status(ui_app_t *app)
 	move(y, 0);
 	clrtoeol();
 	if (app->prompt.on) {
-		attrset(AT_BOLD);
+		attrset(app_color(app, PAIR_PROMPT));
 		mvaddnstr(y, 0, app->prompt.label, app->cols - 10);
 		attrset(AT_NORMAL);
 		int x = getcurx(stdscr);
@@ -762,13 +772,13 @@ static void draw_status(ui_app_t *app)
 		return;
 	}
 	if (app->ask.on) {
-		attrset(AT_BOLD);
+		attrset(app_color(app, PAIR_PROMPT));
 		mvaddnstr(y, 0, app->ask.question, app->cols - 1);
 		attrset(AT_NORMAL);
 		return;
 	}
 	if (app->msg[0]) {
-		attrset(app->msg_err ? (app->color ? app_color(app, PAIR_ERROR) | AT_BOLD : AT_BOLD) : AT_NORMAL);
+		attrset(app->msg_err ? app_color(app, PAIR_ERROR) | AT_BOLD : app_color(app, PAIR_STATUS));
 		mvaddnstr(y, 0, app->msg, app->cols - 1);
 		attrset(AT_NORMAL);
 	}
@@ -890,6 +900,9 @@ static bool global_cmd(ui_app_t *app, ui_cmd_t cmd)
 		app->order_cur = app->order;
 		return true;
 	case CMD_PAGE_SONG: app->page = PAGE_SONG; return true;
+	case CMD_PAGE_INST: app->page = PAGE_INST; return true;
+	case CMD_PAGE_MIXER: app->page = PAGE_MIXER; return true;
+	case CMD_PAGE_MASTER: app->page = PAGE_MASTER; return true;
 	case CMD_PLAY_SONG: app_play(app, app->order, 0, false); return true;
 	case CMD_PLAY_PATTERN: app_play(app, app->order, 0, true); return true;
 	case CMD_PLAY_CURSOR: app_play(app, app->order, app->row, false); return true;
@@ -982,28 +995,6 @@ static void poll_audio(ui_app_t *app, struct timespec *stats_at)
 	}
 }
 
-static void setup_colors(ui_app_t *app)
-{
-	if (!app->color)
-		return;
-	start_color();
-	use_default_colors();
-	init_pair(PAIR_TITLE, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_ROWNUM, COLOR_YELLOW, -1);
-	init_pair(PAIR_BEAT, COLOR_WHITE, COLOR_BLUE);
-	init_pair(PAIR_BAR, COLOR_YELLOW, COLOR_BLUE);
-	init_pair(PAIR_NOTE, COLOR_WHITE, -1);
-	init_pair(PAIR_INST, COLOR_CYAN, -1);
-	init_pair(PAIR_VOL, COLOR_GREEN, -1);
-	init_pair(PAIR_FX, COLOR_MAGENTA, -1);
-	init_pair(PAIR_CURSOR, COLOR_BLACK, COLOR_WHITE);
-	init_pair(PAIR_PLAYHEAD, COLOR_BLACK, COLOR_YELLOW);
-	init_pair(PAIR_SEL, COLOR_WHITE, COLOR_MAGENTA);
-	init_pair(PAIR_HEADER, COLOR_CYAN, -1);
-	init_pair(PAIR_ERROR, COLOR_RED, -1);
-	init_pair(PAIR_MUTED, COLOR_RED, -1);
-}
-
 /* Plain ASCII for terminals whose fonts or protocol lack the glyphs. */
 static bool want_ascii(void)
 {
@@ -1031,7 +1022,6 @@ static int term_start(ui_app_t *app)
 	timeout(LOOP_MS);
 	app->ascii = want_ascii();
 	app->color = has_colors() && !getenv("NO_COLOR") && strncmp(getenv("TERM"), "vt", 2);
-	setup_colors(app);
 	curs_set(0);
 	restore_len = 0;
 	add_restore("sgr0");
@@ -1085,8 +1075,7 @@ static bool parse_long(const char *s, long lo, long hi, long *out)
 
 static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song)
 {
-	alsa_out_opts_default(&app->aopts);
-	snprintf(app->device, sizeof(app->device), "%s", app->aopts.device);
+	/* The defaults come from config.ini (ui_prefs_config()). */
 	*song = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
@@ -1095,7 +1084,7 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 			continue;
 		}
 		bool valued = !strcmp(o, "--device") || !strcmp(o, "--period") ||
-		              !strcmp(o, "--periods") || !strcmp(o, "--rate");
+		              !strcmp(o, "--periods") || !strcmp(o, "--rate") || !strcmp(o, "--theme");
 		if (valued) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -1105,6 +1094,10 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 				if (!*v)
 					return usage_error("%s", "--device needs a name");
 				snprintf(app->device, sizeof(app->device), "%s", v);
+			} else if (!strcmp(o, "--theme")) {
+				if (!*v)
+					return usage_error("%s", "--theme needs a name or a file");
+				snprintf(app->theme, sizeof(app->theme), "%s", v);
 			} else if (!strcmp(o, "--period")) {
 				if (!parse_long(v, 16, 8192, &n))
 					return usage_error("bad --period '%s' (16..8192 frames)", v);
@@ -1142,6 +1135,9 @@ int ui_main(int argc, char **argv)
 	static ui_app_t app_store;   /* large (a song): not on the stack */
 	ui_app_t *app = &app_store;
 	memset(app, 0, sizeof(*app));
+	cfg_msgs_t prefs_msgs;   /* about config.ini, keys.ini, the theme */
+	cfg_msgs_init(&prefs_msgs);
+	ui_prefs_config(app, &prefs_msgs);   /* the command line goes over it */
 	const char *song_path;
 	int rc = parse_ui_args(argc, argv, app, &song_path);
 	if (rc)
@@ -1168,8 +1164,6 @@ int ui_main(int argc, char **argv)
 	}
 	if (song_path)
 		snprintf(app->path, sizeof(app->path), "%s", song_path);
-	app->octave = 4;
-	app->step = 1;
 	app->follow = true;
 	app->jam_ch = -1;
 	reset_view(app);
@@ -1179,6 +1173,7 @@ int ui_main(int argc, char **argv)
 		undo_destroy(app->undo);
 		return EXIT_BAD_INPUT;
 	}
+	ui_prefs_start(app, &prefs_msgs);   /* keys.ini and the theme */
 	struct sigaction old_quit[NQUIT], old_crash[NCRASH];
 	got_signal = 0;
 	install_signals(old_quit, old_crash);
@@ -1190,6 +1185,11 @@ int ui_main(int argc, char **argv)
 		app_msg(app, true, "%s", load_warning);
 	else
 		app_msg(app, false, "%s", "F1: help   Space: edit mode   F5/F6/F8: play/pattern/stop   ^Q: quit");
+	if (cfg_msgs_count(&prefs_msgs)) {
+		char m[sizeof(app->msg)];
+		ui_prefs_message(&prefs_msgs, m, sizeof(m));
+		app_msg(app, true, "%s", m);
+	}
 	check_recovery(app);
 	stamp(&app->autosave_at);
 	struct timespec stats_at;
@@ -1211,10 +1211,12 @@ int ui_main(int argc, char **argv)
 		}
 		poll_audio(app, &stats_at);
 		audio_sync(app);
+		ui_mix_poll(app);   /* mixer changes to the audio side; master meters */
 		if (app->render)
 			app->redraw = true;
 		check_render(app, false);
-		if (app->gen != app->autosave_gen && ms_since(&app->autosave_at) >= AUTOSAVE_S * 1000)
+		if (app->autosave_s > 0 && app->gen != app->autosave_gen &&
+		    ms_since(&app->autosave_at) >= (int64_t)app->autosave_s * 1000)
 			autosave(app);
 	}
 
@@ -1238,8 +1240,11 @@ int ui_main(int argc, char **argv)
 		recovery_path(app, rp, sizeof(rp));
 		unlink(rp);
 	}
+	ui_inst_deinit(app);
+	ui_prefs_end(app);
 	song_deinit(&app->song);
 	undo_destroy(app->undo);
 	edit_clip_deinit(&app->clip);
+	ui_mix_free(app);
 	return sig ? 128 + sig : 0;
 }

@@ -30,6 +30,9 @@ static const ui_binding_t table[] = {
 	{ CTX_GLOBAL, "KEY_F(11)", CMD_PAGE_ORDER, 0, "order list" },
 	{ CTX_GLOBAL, "KEY_F(4)", CMD_PAGE_SONG, 0, "song settings" },
 	{ CTX_GLOBAL, "KEY_F(12)", CMD_PAGE_SONG, 0, "song settings" },
+	{ CTX_GLOBAL, "^T", CMD_PAGE_INST, 0, "instruments: list, sample browser, synth editor" },
+	{ CTX_GLOBAL, "^B", CMD_PAGE_MIXER, 0, "mixer: channel strips, meters, FX chains, A/B" },
+	{ CTX_GLOBAL, "^]", CMD_PAGE_MASTER, 0, "master: limiter, compressor, EQ, loudness, spectrum" },
 	{ CTX_GLOBAL, "KEY_F(5)", CMD_PLAY_SONG, 0, "play the song from the current order position" },
 	{ CTX_GLOBAL, "KEY_F(6)", CMD_PLAY_PATTERN, 0, "play the current pattern, looping" },
 	{ CTX_GLOBAL, "KEY_F(7)", CMD_PLAY_CURSOR, 0, "play the song from the cursor row" },
@@ -154,6 +157,103 @@ static const ui_binding_t table[] = {
 	{ CTX_SONG, "KEY_RIGHT", CMD_FIELD_ADJUST, 1, "increase the setting" },
 	{ CTX_SONG, "KEY_LEFT", CMD_FIELD_ADJUST, -1, "decrease the setting" },
 
+	/* instruments; the piano keys jam the instrument, as in the pattern editor */
+	{ CTX_INST, "KEY_UP", CMD_UP, 0, "previous parameter" },
+	{ CTX_INST, "KEY_DOWN", CMD_DOWN, 0, "next parameter" },
+	{ CTX_INST, "KEY_PPAGE", CMD_PAGE_UP, 0, "up a page of parameters" },
+	{ CTX_INST, "KEY_NPAGE", CMD_PAGE_DOWN, 0, "down a page of parameters" },
+	{ CTX_INST, "KEY_HOME", CMD_TOP, 0, "first parameter" },
+	{ CTX_INST, "KEY_END", CMD_BOTTOM, 0, "last parameter" },
+	{ CTX_INST, "KEY_RIGHT", CMD_FIELD_ADJUST, 1, "increase the parameter (fine)" },
+	{ CTX_INST, "KEY_LEFT", CMD_FIELD_ADJUST, -1, "decrease the parameter (fine)" },
+	{ CTX_INST, "KEY_SRIGHT", CMD_FIELD_ADJUST, 10, "increase the parameter (coarse)" },
+	{ CTX_INST, "KEY_SLEFT", CMD_FIELD_ADJUST, -10, "decrease the parameter (coarse)" },
+	{ CTX_INST, "^J", CMD_FIELD_EDIT, 0, "type a value for the parameter (Enter)" },
+	{ CTX_INST, "^M", CMD_FIELD_EDIT, 0, "type a value for the parameter (Enter)" },
+	{ CTX_INST, "KEY_ENTER", CMD_FIELD_EDIT, 0, "type a value for the parameter" },
+	{ CTX_INST, "<", CMD_INST_PREV, 0, "previous instrument" },
+	{ CTX_INST, ">", CMD_INST_NEXT, 0, "next instrument" },
+	{ CTX_INST, "KEY_IC", CMD_INST_NEW, 0, "new synth instrument in the first free slot" },
+	{ CTX_INST, "^D", CMD_INST_CLONE, 0, "clone the instrument into the first free slot" },
+	{ CTX_INST, "KEY_DC", CMD_INST_DELETE, 0, "delete the instrument (asks when notes use it)" },
+	{ CTX_INST, "^E", CMD_INST_RENAME, 0, "rename the instrument" },
+	{ CTX_INST, "^B", CMD_INST_LOAD, 0, "load a sample: the file browser" },
+	{ CTX_INST, "^P", CMD_INST_PRESET, 0, "load a factory preset (kick, snare, hat, sub bass, pluck, pad, lead)" },
+	{ CTX_INST, "/", CMD_OCTAVE_DOWN, 0, "base octave down" },
+	{ CTX_INST, "*", CMD_OCTAVE_UP, 0, "base octave up" },
+
+	/* sample browser */
+	{ CTX_BROWSE, "KEY_UP", CMD_UP, 0, "previous entry" },
+	{ CTX_BROWSE, "KEY_DOWN", CMD_DOWN, 0, "next entry" },
+	{ CTX_BROWSE, "KEY_PPAGE", CMD_PAGE_UP, 0, "up a page" },
+	{ CTX_BROWSE, "KEY_NPAGE", CMD_PAGE_DOWN, 0, "down a page" },
+	{ CTX_BROWSE, "KEY_HOME", CMD_TOP, 0, "first entry" },
+	{ CTX_BROWSE, "KEY_END", CMD_BOTTOM, 0, "last entry" },
+	{ CTX_BROWSE, "^J", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument (Enter)" },
+	{ CTX_BROWSE, "^M", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument (Enter)" },
+	{ CTX_BROWSE, "KEY_ENTER", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument" },
+	{ CTX_BROWSE, "KEY_BACKSPACE", CMD_BROWSE_PARENT, 0, "the parent folder" },
+	{ CTX_BROWSE, "^?", CMD_BROWSE_PARENT, 0, "the parent folder" },
+	{ CTX_BROWSE, "KEY_LEFT", CMD_BROWSE_PARENT, 0, "the parent folder" },
+	{ CTX_BROWSE, " ", CMD_BROWSE_PREVIEW, 0, "preview: play the file" },
+	{ CTX_BROWSE, "KEY_RIGHT", CMD_BROWSE_PREVIEW, 0, "preview: play the file" },
+	{ CTX_BROWSE, "^[", CMD_BACK, 0, "close the browser (Esc)" },
+
+	/* mixer */
+	{ CTX_MIXER, "KEY_UP", CMD_UP, 0, "previous field (fader, pan, mute, solo, sends, chain, parameters)" },
+	{ CTX_MIXER, "KEY_DOWN", CMD_DOWN, 0, "next field" },
+	{ CTX_MIXER, "KEY_LEFT", CMD_LEFT, 0, "previous channel; in the chain, the previous unit; in parameters, the column to the left" },
+	{ CTX_MIXER, "KEY_RIGHT", CMD_RIGHT, 0, "next channel; in the chain, the next unit; in parameters, the column to the right" },
+	{ CTX_MIXER, "^I", CMD_NEXT_CH, 0, "next channel (Tab)" },
+	{ CTX_MIXER, "KEY_BTAB", CMD_PREV_CH, 0, "previous channel" },
+	{ CTX_MIXER, "+", CMD_FIELD_ADJUST, 1, "raise the value a fine step" },
+	{ CTX_MIXER, "=", CMD_FIELD_ADJUST, 1, "raise the value a fine step" },
+	{ CTX_MIXER, "-", CMD_FIELD_ADJUST, -1, "lower the value a fine step" },
+	{ CTX_MIXER, "KEY_PPAGE", CMD_FIELD_ADJUST, 10, "raise the value a coarse step" },
+	{ CTX_MIXER, "KEY_NPAGE", CMD_FIELD_ADJUST, -10, "lower the value a coarse step" },
+	{ CTX_MIXER, "^J", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
+	{ CTX_MIXER, "^M", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
+	{ CTX_MIXER, "KEY_ENTER", CMD_FIELD_EDIT, 0, "type a value" },
+	{ CTX_MIXER, "0", CMD_MIX_DEFAULT, 0, "back to the default value (0 dB, centre, off...)" },
+	{ CTX_MIXER, "m", CMD_MUTE, 0, "mute the channel on/off" },
+	{ CTX_MIXER, "KEY_F(9)", CMD_MUTE, 0, "mute the channel on/off" },
+	{ CTX_MIXER, "s", CMD_SOLO, 0, "solo the channel on/off" },
+	{ CTX_MIXER, "KEY_F(10)", CMD_SOLO, 0, "solo the channel on/off" },
+	{ CTX_MIXER, "a", CMD_FX_ADD, 0, "add an FX unit after the chosen one (asks which kind)" },
+	{ CTX_MIXER, "x", CMD_FX_REMOVE, 0, "remove the chosen FX unit" },
+	{ CTX_MIXER, "KEY_DC", CMD_FX_REMOVE, 0, "remove the chosen FX unit" },
+	{ CTX_MIXER, "<", CMD_FX_MOVE, -1, "move the chosen unit earlier in the chain" },
+	{ CTX_MIXER, ">", CMD_FX_MOVE, 1, "move the chosen unit later in the chain" },
+	{ CTX_MIXER, "b", CMD_FX_BYPASS, 0, "bypass the chosen unit on/off" },
+	{ CTX_MIXER, "c", CMD_SIDECHAIN, 0, "sidechain sources of the chosen compressor (channels: 2 5-8)" },
+	{ CTX_MIXER, "A", CMD_AB, 0, "A/B: start (B is a copy to edit), then flip between A and B" },
+	{ CTX_MIXER, "K", CMD_AB_KEEP, 0, "A/B: keep the mix heard, drop the other" },
+	{ CTX_MIXER, "L", CMD_AB_MATCH, 0, "A/B: level matching on/off" },
+	{ CTX_MIXER, "r", CMD_METER_RESET, 0, "reset clip lights and peak holds" },
+	{ CTX_MIXER, "M", CMD_PAGE_MASTER, 0, "the master page" },
+
+	/* master */
+	{ CTX_MASTER, "KEY_UP", CMD_UP, 0, "previous setting" },
+	{ CTX_MASTER, "KEY_DOWN", CMD_DOWN, 0, "next setting" },
+	{ CTX_MASTER, "+", CMD_FIELD_ADJUST, 1, "raise the setting a fine step" },
+	{ CTX_MASTER, "=", CMD_FIELD_ADJUST, 1, "raise the setting a fine step" },
+	{ CTX_MASTER, "-", CMD_FIELD_ADJUST, -1, "lower the setting a fine step" },
+	{ CTX_MASTER, "KEY_RIGHT", CMD_FIELD_ADJUST, 1, "raise the setting a fine step" },
+	{ CTX_MASTER, "KEY_LEFT", CMD_FIELD_ADJUST, -1, "lower the setting a fine step" },
+	{ CTX_MASTER, "KEY_PPAGE", CMD_FIELD_ADJUST, 10, "raise the setting a coarse step" },
+	{ CTX_MASTER, "KEY_NPAGE", CMD_FIELD_ADJUST, -10, "lower the setting a coarse step" },
+	{ CTX_MASTER, "^J", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
+	{ CTX_MASTER, "^M", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
+	{ CTX_MASTER, "KEY_ENTER", CMD_FIELD_EDIT, 0, "type a value" },
+	{ CTX_MASTER, "0", CMD_MIX_DEFAULT, 0, "back to the default value" },
+	{ CTX_MASTER, "t", CMD_TARGET, 0, "loudness target: streaming -14, club -9, custom (T sets it)" },
+	{ CTX_MASTER, "T", CMD_TARGET, 1, "set the custom loudness target" },
+	{ CTX_MASTER, "r", CMD_METER_RESET, 0, "reset the integrated loudness, range and true peak" },
+	{ CTX_MASTER, "A", CMD_AB, 0, "A/B: start, then flip between A and B" },
+	{ CTX_MASTER, "K", CMD_AB_KEEP, 0, "A/B: keep the mix heard, drop the other" },
+	{ CTX_MASTER, "L", CMD_AB_MATCH, 0, "A/B: level matching on/off" },
+	{ CTX_MASTER, "M", CMD_PAGE_MIXER, 0, "the mixer page" },
+
 	/* help */
 	{ CTX_HELP, "KEY_UP", CMD_UP, 0, "scroll up" },
 	{ CTX_HELP, "KEY_DOWN", CMD_DOWN, 0, "scroll down" },
@@ -167,12 +267,30 @@ static const ui_binding_t table[] = {
 };
 
 #define NKEYS ((int)(sizeof(table) / sizeof(table[0])))
-static int codes[NKEYS];   /* resolved codes; -1: this terminal lacks the key */
+_Static_assert(NKEYS <= UI_KEYS_MAX, "UI_KEYS_MAX too small for the key table");
+/* The table in use: the built-in one or a keymap (keys.ini) over it. */
+static const ui_binding_t *active = table;
+static int nactive = NKEYS;
+static int codes[UI_KEYS_MAX];   /* resolved codes; -1: this terminal lacks the key */
 
 const ui_binding_t *ui_keys_table(int *n)
 {
+	*n = nactive;
+	return active;
+}
+
+const ui_binding_t *ui_keys_defaults(int *n)
+{
 	*n = NKEYS;
 	return table;
+}
+
+void ui_keys_use(const ui_binding_t *t, int n)
+{
+	active = t ? t : table;
+	nactive = t ? (n < UI_KEYS_MAX ? n : UI_KEYS_MAX) : NKEYS;
+	for (int i = 0; i < nactive; i++)
+		codes[i] = -1;
 }
 
 /* keyname() is the inverse we need; scanning every code once is cheap. */
@@ -194,11 +312,30 @@ static int resolve_one(const char *name)
 	return -1;
 }
 
+bool ui_key_known(const char *name)
+{
+	if (!name[0])
+		return false;
+	/* Extended keys exist per terminal: any terminfo-style name will do. */
+	if (name[0] == 'k' && name[1] >= 'A' && name[1] <= 'Z') {
+		for (const char *p = name + 1; *p; p++)
+			if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+				return false;
+		return true;
+	}
+	for (int c = 0; c <= KEY_MAX; c++) {
+		const char *k = keyname(c);
+		if (k && !strcmp(k, name))
+			return true;
+	}
+	return false;
+}
+
 int ui_keys_resolve(void)
 {
 	int missing = 0;
-	for (int i = 0; i < NKEYS; i++) {
-		codes[i] = resolve_one(table[i].key);
+	for (int i = 0; i < nactive; i++) {
+		codes[i] = resolve_one(active[i].key);
 		missing += codes[i] < 0;
 	}
 	return missing;
@@ -210,10 +347,10 @@ ui_cmd_t ui_keys_lookup(ui_ctx_t ctx, int code, int *arg)
 		ui_ctx_t want = pass == 0 ? ctx : CTX_GLOBAL;
 		if (pass == 1 && ctx == CTX_GLOBAL)
 			break;
-		for (int i = 0; i < NKEYS; i++) {
-			if (table[i].ctx == want && codes[i] == code && code >= 0) {
-				*arg = table[i].arg;
-				return table[i].cmd;
+		for (int i = 0; i < nactive; i++) {
+			if (active[i].ctx == want && codes[i] == code && code >= 0) {
+				*arg = active[i].arg;
+				return active[i].cmd;
 			}
 		}
 	}
@@ -253,10 +390,10 @@ void ui_key_label(const char *name, char *buf, size_t n)
 void ui_keys_hint(ui_ctx_t ctx, ui_cmd_t cmd, int arg, char *buf, size_t n)
 {
 	buf[0] = 0;
-	for (int i = 0; i < NKEYS; i++) {
-		if ((table[i].ctx == ctx || table[i].ctx == CTX_GLOBAL) && table[i].cmd == cmd &&
-		    (arg < 0 || table[i].arg == arg)) {
-			ui_key_label(table[i].key, buf, n);
+	for (int i = 0; i < nactive; i++) {
+		if ((active[i].ctx == ctx || active[i].ctx == CTX_GLOBAL) && active[i].cmd == cmd &&
+		    (arg < 0 || active[i].arg == arg)) {
+			ui_key_label(active[i].key, buf, n);
 			return;
 		}
 	}
@@ -264,10 +401,10 @@ void ui_keys_hint(ui_ctx_t ctx, ui_cmd_t cmd, int arg, char *buf, size_t n)
 
 void ui_keys_print(FILE *f)
 {
-	for (int i = 0; i < NKEYS; i++) {
+	for (int i = 0; i < nactive; i++) {
 		char label[32];
-		ui_key_label(table[i].key, label, sizeof(label));
-		fprintf(f, "%s\t%s\t%s\t%s\t%s\n", ui_ctx_names[table[i].ctx], table[i].key, label,
-		        ui_cmd_names[table[i].cmd], table[i].help);
+		ui_key_label(active[i].key, label, sizeof(label));
+		fprintf(f, "%s\t%s\t%s\t%s\t%s\n", ui_ctx_names[active[i].ctx], active[i].key, label,
+		        ui_cmd_names[active[i].cmd], active[i].help);
 	}
 }

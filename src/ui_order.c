@@ -32,7 +32,7 @@ static void draw_order(ui_app_t *app, int top, int height)
 		snprintf(b, sizeof(b), "%c %02X   %02X   %3d  %s%s", playing && app->snap.order == o ? '>' : ' ',
 		         o, s->order[o].pattern, p ? p->rows : 0, s->order[o].label,
 		         o == s->restart ? "  (restart)" : "");
-		attrset(o == app->order_cur ? AT_REVERSE : AT_NORMAL);
+		attrset(o == app->order_cur ? app_color(app, PAIR_LIST_CURSOR) : AT_NORMAL);
 		mvaddnstr(y, 0, b, app->cols);
 		attrset(AT_NORMAL);
 	}

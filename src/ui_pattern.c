@@ -127,13 +127,13 @@ static void draw_grid(ui_app_t *app, int top, int height)
 		bool cur = r == app->row, play = show_play && r == app->snap.row;
 		int base = AT_NORMAL;
 		if (cur)
-			base = app->color ? app_color(app, PAIR_CURSOR) : AT_BOLD;
+			base = app_color(app, PAIR_CURSOR);
 		else if (play)
-			base = app->color ? app_color(app, PAIR_PLAYHEAD) : AT_BOLD;
+			base = app_color(app, PAIR_PLAYHEAD);
 		else if (r % bar == 0)
-			base = app->color ? app_color(app, PAIR_BAR) : AT_NORMAL;
+			base = app_color(app, PAIR_BAR);
 		else if (r % lpb == 0)
-			base = app->color ? app_color(app, PAIR_BEAT) : AT_NORMAL;
+			base = app_color(app, PAIR_BEAT);
 		char num[16];
 		snprintf(num, sizeof(num), "%02X%c", r, play ? '>' : ' ');
 		int numattr = base;
@@ -151,7 +151,7 @@ static void draw_grid(ui_app_t *app, int top, int height)
 			bool sel = in_sel(app, r, ch);
 			int attr = base;
 			if (sel)
-				attr = app->color ? app_color(app, PAIR_SEL) : AT_UNDERLINE | (base & AT_BOLD);
+				attr = app_color(app, PAIR_SEL) | (app->color ? 0 : base & AT_BOLD);
 			attrset(attr);
 			mvaddstr(y, x + 1, b);
 			if (cur && ch == app->ch) {

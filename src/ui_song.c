@@ -49,7 +49,7 @@ static void draw_song(ui_app_t *app, int top, int height)
 			snprintf(b, sizeof(b), " %-16s %d", f->label, *num(&app->song, f));
 		else
 			snprintf(b, sizeof(b), " %-16s %s", f->label, text(&app->song, f));
-		attrset(i == app->song_cur ? AT_REVERSE : AT_NORMAL);
+		attrset(i == app->song_cur ? app_color(app, PAIR_LIST_CURSOR) : AT_NORMAL);
 		mvaddnstr(top + 2 + i, 0, b, app->cols);
 		attrset(AT_NORMAL);
 		if (f->help[0] && 40 + (int)strlen(f->help) < app->cols)

@@ -8,7 +8,8 @@
  *                          ^cur=3        s3, s4: undone, redoable
  *
  * Each step is a short list of items; an item holds the other version
- * of one pattern (a pattern_t *, NULL for "did not exist") or of the
+ * of one pattern (a pattern_t *, NULL for "did not exist"), of one
+ * instrument (its struct; the sample data stays shared) or of the
  * song's meta fields.  Undo and redo both swap item and song, so after
  * an undo the item holds the state redo needs.  Every state the song
  * passes through is named by the serial of the step that made it, so
@@ -25,10 +26,17 @@ typedef struct undo_meta {
 	order_t order[SONG_MAX_ORDERS];
 } undo_meta_t;
 
+#define ITEM_META (-1)
+#define ITEM_INST (-2)
+#define ITEM_MIXER (-3)
+
 typedef struct undo_item {
-	int pattern;            /* pattern number, or -1 for the meta item */
+	int pattern;            /* pattern number, ITEM_META or ITEM_INST */
 	pattern_t *pat;         /* the other version (NULL: absent) */
+	int inst;               /* ITEM_INST: the instrument number */
+	instrument_t *ins;      /* its other version (NULL: absent); never owns sample data */
 	undo_meta_t *meta;
+	struct undo_mixer *mixer;   /* ITEM_MIXER */
 	size_t bytes;
 } undo_item_t;
 
@@ -58,7 +66,9 @@ static void item_free(undo_item_t *it)
 		free(it->pat->cells);
 		free(it->pat);
 	}
+	free(it->ins);   /* the struct only: its sample data is the song's or the caller's */
 	free(it->meta);
+	free(it->mixer);
 }
 
 static void step_free(undo_step_t *st)
@@ -126,6 +136,60 @@ static bool has_item(const undo_step_t *st, int pattern)
 	for (int i = 0; i < st->nitems; i++)
 		if (st->items[i].pattern == pattern)
 			return true;
+	return false;
+}
+
+static bool has_inst(const undo_step_t *st, int idx)
+{
+	for (int i = 0; i < st->nitems; i++)
+		if (st->items[i].pattern == ITEM_INST && st->items[i].inst == idx)
+			return true;
+	return false;
+}
+
+int undo_save_inst(undo_t *u, const song_t *s, int idx)
+{
+	if (!u->open || u->broken || idx < 1 || idx > SONG_MAX_INSTRUMENTS)
+		return u->open && !u->broken ? -1 : 0;
+	if (has_inst(&u->pending, idx))
+		return 0;
+	instrument_t *copy = NULL;
+	if (s->inst[idx]) {
+		if (!(copy = malloc(sizeof(*copy)))) {
+			u->broken = true;
+			return -1;
+		}
+		*copy = *s->inst[idx];   /* shares the sample data: see undo.h */
+	}
+	undo_item_t *it = add_item(u);
+	if (!it) {
+		free(copy);
+		u->broken = true;
+		return -1;
+	}
+	it->pattern = ITEM_INST;
+	it->inst = idx;
+	it->ins = copy;
+	it->bytes = sizeof(undo_item_t) + (copy ? sizeof(*copy) : 0);
+	u->pending.bytes += it->bytes;
+	return 0;
+}
+
+bool undo_uses_sample(const undo_t *u, const float *data)
+{
+	if (!data)
+		return false;
+	const undo_step_t *pend = u->open ? &u->pending : NULL;
+	for (int k = -1; k < u->n; k++) {
+		const undo_step_t *st = k < 0 ? pend : &u->steps[k];
+		if (!st)
+			continue;
+		for (int i = 0; i < st->nitems; i++) {
+			const instrument_t *in = st->items[i].ins;
+			if (in && in->sampler.sample.data == data)
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -197,7 +261,7 @@ int undo_save_meta(undo_t *u, const song_t *s)
 {
 	if (!u->open || u->broken)
 		return u->open ? -1 : 0;
-	if (has_item(&u->pending, -1))
+	if (has_item(&u->pending, ITEM_META))
 		return 0;
 	undo_meta_t *m = malloc(sizeof(*m));
 	undo_item_t *it = m ? add_item(u) : NULL;
@@ -215,7 +279,7 @@ int undo_save_meta(undo_t *u, const song_t *s)
 	m->restart = s->restart;
 	m->norders = s->norders;
 	memcpy(m->order, s->order, sizeof(m->order));
-	it->pattern = -1;
+	it->pattern = ITEM_META;
 	it->meta = m;
 	it->bytes = sizeof(undo_item_t) + sizeof(*m);
 	u->pending.bytes += it->bytes;
@@ -276,14 +340,78 @@ void undo_end(undo_t *u)
 		drop_oldest(u);
 }
 
+/* The mixer: channel strips (but for their names and mute/solo, which
+ * are not undo steps), the buses and the master.  Only the song's
+ * channels are kept, so a step costs a few kB. */
+typedef struct undo_mixer {
+	int channels;
+	bus_t bus[SONG_SENDS];
+	master_t master;
+	channel_t channel[];
+} undo_mixer_t;
+
+static void mixer_swap(undo_mixer_t *m, song_t *s)
+{
+	for (int ch = 0; ch < m->channels && ch < s->channels; ch++) {
+		channel_t t = s->channel[ch], *saved = &m->channel[ch];
+		memcpy(saved->name, t.name, sizeof(saved->name));
+		saved->mute = t.mute;
+		saved->solo = t.solo;
+		s->channel[ch] = *saved;
+		*saved = t;
+	}
+	bus_t b[SONG_SENDS];
+	memcpy(b, s->bus, sizeof(b));
+	memcpy(s->bus, m->bus, sizeof(b));
+	memcpy(m->bus, b, sizeof(b));
+	master_t ms = s->master;
+	s->master = m->master;
+	m->master = ms;
+}
+
+int undo_save_mixer(undo_t *u, const song_t *s)
+{
+	if (!u->open || u->broken)
+		return u->open ? -1 : 0;
+	if (has_item(&u->pending, ITEM_MIXER))
+		return 0;
+	size_t bytes = sizeof(undo_mixer_t) + (size_t)s->channels * sizeof(channel_t);
+	undo_mixer_t *m = malloc(bytes);
+	undo_item_t *it = m ? add_item(u) : NULL;
+	if (!it) {
+		free(m);
+		u->broken = true;
+		return -1;
+	}
+	m->channels = s->channels;
+	memcpy(m->channel, s->channel, (size_t)s->channels * sizeof(channel_t));
+	memcpy(m->bus, s->bus, sizeof(m->bus));
+	m->master = s->master;
+	it->pattern = ITEM_MIXER;
+	it->mixer = m;
+	it->bytes = sizeof(undo_item_t) + bytes;
+	u->pending.bytes += it->bytes;
+	return 0;
+}
+
 static void swap_step(undo_step_t *st, song_t *s, undo_touched_t *t, bool backwards)
 {
 	for (int k = 0; k < st->nitems; k++) {
 		undo_item_t *it = &st->items[backwards ? st->nitems - 1 - k : k];
-		if (it->pattern < 0) {
+		if (it->pattern == ITEM_MIXER) {
+			mixer_swap(it->mixer, s);
+			if (t)
+				t->mixer = true;
+		} else if (it->pattern == ITEM_META) {
 			meta_swap(it->meta, s);
 			if (t)
 				t->meta = true;
+		} else if (it->pattern == ITEM_INST) {
+			instrument_t *in = s->inst[it->inst];
+			s->inst[it->inst] = it->ins;
+			it->ins = in;
+			if (t)
+				t->inst[it->inst] = true;
 		} else {
 			pattern_t *p = s->pattern[it->pattern];
 			s->pattern[it->pattern] = it->pat;

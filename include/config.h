@@ -1,0 +1,42 @@
+/*
+ * config: the user's settings, $XDG_CONFIG_HOME/beatty/config.ini
+ * (~/.config/beatty/config.ini when XDG_CONFIG_HOME is not set).
+ *
+ *   [audio]  device, period, periods, rate
+ *   [ui]     theme, octave, step, autosave
+ *
+ * Every setting has a default (config_default()), which a missing file
+ * or a bad line leaves in place; a bad line gives a message with file,
+ * line and the default kept.  Command-line options are applied over
+ * the result by the caller.  Pure C; any thread.
+ */
+#ifndef BEATTY_CONFIG_H
+#define BEATTY_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "cfgfile.h"
+
+#define CONFIG_AUTOSAVE_MAX 86400
+
+typedef struct beatty_config {
+	char device[256];
+	int period, periods, rate;     /* frames, count, Hz */
+	char theme[1024];              /* a theme name or a path */
+	int octave, step;              /* the pattern editor's base octave and edit step */
+	int autosave;                  /* seconds between recovery copies; 0: never */
+} beatty_config_t;
+
+void config_default(beatty_config_t *c);
+
+/* Parses text over c; bad lines are reported in msgs and change nothing. */
+void config_parse(beatty_config_t *c, const char *text, size_t len, const char *name,
+                  cfg_msgs_t *msgs);
+/* Reads path over c.  A missing file is no error (1: defaults kept);
+ * -1 when it cannot be read (said in msgs); 0 read. */
+int config_load(beatty_config_t *c, const char *path, cfg_msgs_t *msgs);
+
+/* Writes c as a commented config.ini that config_parse() reads back. */
+void config_write(const beatty_config_t *c, FILE *f);
+
+#endif

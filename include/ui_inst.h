@@ -1,0 +1,65 @@
+/*
+ * ui_inst: the instruments page and its sample browser.
+ *
+ * The page lists the song's instruments and edits the current one
+ * (app->inst, shared with the pattern editor): every synth or sampler
+ * parameter from the instparam table, a waveform of the sample with its
+ * loop, factory presets, and the piano keys jam it.  Edits are undoable
+ * steps like any other; ui.c sends the changed instruments to the audio
+ * side through ui_inst_sync(), which also frees the samples nobody can
+ * play any more (samplekeep.h).
+ *
+ * The browser (ui_browse.c) lists a folder's audio files; a preview
+ * loads the file on this thread into an instrument slot the song does
+ * not use, sends that to the audio side and jams it.  UI thread only.
+ */
+#ifndef BEATTY_UI_INST_H
+#define BEATTY_UI_INST_H
+
+#include "filelist.h"
+#include "samplekeep.h"
+#include "ui_app.h"
+
+typedef struct ui_inst {
+	samplekeep_t keep;
+	int param, param_top;        /* cursor and scroll of the parameter list */
+	int del_idx;                 /* the instrument a delete question is about */
+
+	/* the preview: an instrument the song does not have */
+	int pv_slot;                 /* 0: none sent */
+	instrument_t pv;
+	char pv_name[256];
+
+	/* the browser */
+	bool browsing;
+	filelist_t files;
+	int cur, top;
+} ui_inst_t;
+
+/* The page's state (created on first use; NULL only if memory ran out). */
+ui_inst_t *ui_inst_state(ui_app_t *app);
+
+/* Sends changed instruments to the audio side and frees the samples no
+ * longer used; ui.c calls it every turn of its loop. */
+void ui_inst_sync(ui_app_t *app);
+/* A new song (the audio side is closed): forgets the preview and frees
+ * the samples the old song let go of. */
+void ui_inst_reset(ui_app_t *app);
+void ui_inst_deinit(ui_app_t *app);
+
+/* The browser (ui_browse.c). */
+void ui_browse_open(ui_app_t *app);
+void ui_browse_close(ui_app_t *app);
+void ui_browse_draw(ui_app_t *app, int top, int height);
+/* Every key while the browser is open; false: not taken (a global one). */
+bool ui_browse_key(ui_app_t *app, int key);
+
+/* Plays the audio file at path through the preview slot. */
+void ui_inst_preview(ui_app_t *app, const char *path);
+/* Stops the preview and gives its slot back. */
+void ui_inst_preview_stop(ui_app_t *app);
+/* Loads the file at path into the current instrument (an undoable step;
+ * a missing instrument is created). */
+void ui_inst_load_sample(ui_app_t *app, const char *path);
+
+#endif
