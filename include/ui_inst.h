@@ -20,6 +20,17 @@
 #include "samplekeep.h"
 #include "ui_app.h"
 
+#define WAVE_MAX 512   /* the widest waveform, in dot columns */
+
+/* The waveform last drawn, per dot column: redrawn from here until the
+ * sample or the width changes. */
+typedef struct ui_wave {
+	const float *data;
+	int cols;
+	float lo[WAVE_MAX], hi[WAVE_MAX];
+	float peak;
+} ui_wave_t;
+
 typedef struct ui_inst {
 	samplekeep_t keep;
 	int param, param_top;        /* cursor and scroll of the parameter list */
@@ -34,6 +45,8 @@ typedef struct ui_inst {
 	bool browsing;
 	filelist_t files;
 	int cur, top;
+
+	ui_wave_t wave;
 } ui_inst_t;
 
 /* The page's state (created on first use; NULL only if memory ran out). */

@@ -24,18 +24,7 @@
 #include "ui_inst.h"
 
 #define LIST_W   22        /* the instrument list's width */
-#define WAVE_MAX 512       /* widest waveform, in dot columns */
 #define PREVIEW_NOTE (NOTE_MIN + 48)   /* C-4: a preview's root, its own rate */
-
-/* The waveform of the sample last drawn, per dot column. */
-typedef struct wave_cache {
-	const float *data;
-	int cols;
-	float lo[WAVE_MAX], hi[WAVE_MAX];
-	float peak;
-} wave_cache_t;
-
-static wave_cache_t wave;   /* drawing cache only: one screen per process */
 
 ui_inst_t *ui_inst_state(ui_app_t *app)
 {
@@ -100,7 +89,7 @@ void ui_inst_reset(ui_app_t *app)
 	samplekeep_reset(&u->keep, &app->song);
 	u->browsing = false;
 	u->param = u->param_top = 0;
-	wave.data = NULL;
+	u->wave.data = NULL;
 }
 
 void ui_inst_deinit(ui_app_t *app)
@@ -479,13 +468,13 @@ static void draw_list(ui_app_t *app, int top, int height)
 		app_vbar(app, y, LIST_W, AT_NORMAL);
 }
 
-static void wave_compute(const sample_t *s, int cols)
+static void wave_compute(ui_wave_t *w, const sample_t *s, int cols)
 {
-	if (wave.data == s->data && wave.cols == cols)
+	if (w->data == s->data && w->cols == cols)
 		return;
-	wave.data = s->data;
-	wave.cols = cols;
-	wave.peak = 0;
+	w->data = s->data;
+	w->cols = cols;
+	w->peak = 0;
 	for (int c = 0; c < cols; c++) {
 		int64_t a = s->frames * c / cols, b = s->frames * (c + 1) / cols;
 		if (b <= a)
@@ -502,9 +491,9 @@ static void wave_compute(const sample_t *s, int cols)
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
-		wave.lo[c] = lo;
-		wave.hi[c] = hi;
-		wave.peak = fmaxf(wave.peak, fmaxf(hi, -lo));
+		w->lo[c] = lo;
+		w->hi[c] = hi;
+		w->peak = fmaxf(w->peak, fmaxf(hi, -lo));
 	}
 }
 
@@ -520,20 +509,21 @@ static void draw_wave(ui_app_t *app, const sampler_params_t *sp, int y, int x, i
 {
 	const sample_t *s = &sp->sample;
 	if (!s->data || s->frames < 1 || w < 4 || h < 1) {
-		mvaddstr(y, x, app->ascii ? "(no sample)" : "(no sample)");
+		mvaddstr(y, x, "(no sample)");
 		return;
 	}
 	int per = app->ascii ? 1 : 2;   /* dot columns per character */
 	int cols = w * per > WAVE_MAX ? WAVE_MAX / per * per : w * per;
 	w = cols / per;
-	wave_compute(s, cols);
+	ui_wave_t *wv = &app->instui->wave;
+	wave_compute(wv, s, cols);
 	int dots = app->ascii ? h : h * 4;
 	attrset(app_color(app, PAIR_WAVEFORM));
 	for (int row = 0; row < h; row++) {
 		move(y + row, x);
 		for (int cx = 0; cx < w; cx++) {
 			if (app->ascii) {
-				int top = dot_row(wave.hi[cx], wave.peak, dots), bot = dot_row(wave.lo[cx], wave.peak, dots);
+				int top = dot_row(wv->hi[cx], wv->peak, dots), bot = dot_row(wv->lo[cx], wv->peak, dots);
 				addch(row >= top && row <= bot ? '#' : row == dots / 2 ? '-' : ' ');
 				continue;
 			}
@@ -542,7 +532,7 @@ static void draw_wave(ui_app_t *app, const sampler_params_t *sp, int y, int x, i
 			int bits = 0;
 			for (int k = 0; k < 2; k++) {
 				int c = cx * 2 + k;
-				int top = dot_row(wave.hi[c], wave.peak, dots), bot = dot_row(wave.lo[c], wave.peak, dots);
+				int top = dot_row(wv->hi[c], wv->peak, dots), bot = dot_row(wv->lo[c], wv->peak, dots);
 				for (int d = 0; d < 4; d++) {
 					int r = row * 4 + d;
 					if (r >= top && r <= bot)
@@ -607,9 +597,9 @@ static void draw_inst(ui_app_t *app, int top, int height)
 	         in ? inst_type_names[in->type] : "", app->octave);
 	mvaddnstr(top, x, b, w);
 	attrset(AT_NORMAL);
-	mvaddnstr(top + height - 1, x, "^B sample ^P preset Ins new ^D clone Del delete ^E name", w);
+	mvaddnstr(top + height - 1, x, "^G sample ^P preset Ins new ^D clone Del delete ^E name", w);
 	if (!in) {
-		mvaddnstr(top + 2, x, "Empty.  Ins: a new synth   ^B: load a sample   ^P: a preset", w);
+		mvaddnstr(top + 2, x, "Empty.  Ins: a new synth   ^G: get a sample   ^P: a preset", w);
 		return;
 	}
 	if (in->type == INST_SYNTH) {
@@ -621,7 +611,7 @@ static void draw_inst(ui_app_t *app, int top, int height)
 		snprintf(b, sizeof(b), "file %s  %d Hz %s %lld frames", sp->path, sp->sample.rate,
 		         sp->sample.channels == 1 ? "mono" : "stereo", (long long)sp->sample.frames);
 	else
-		snprintf(b, sizeof(b), "file %s", sp->path[0] ? sp->path : "(none: ^B loads one)");
+		snprintf(b, sizeof(b), "file %s", sp->path[0] ? sp->path : "(none: ^G gets one)");
 	mvaddnstr(top + 1, x, b, w);
 	int n;
 	instparam_list(INST_SAMPLER, &n);

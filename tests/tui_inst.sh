@@ -10,7 +10,7 @@
 # jammed note measurably darker.  Without jackd those checks are skipped
 # and the rest runs with --no-audio.
 . "$SRCDIR/tests/lib.sh"
-N=31
+N=32
 plan $N
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -111,8 +111,8 @@ fi
 start tmux-256color $AUDIO song.bty
 keys C-t
 ok "^T opens the instruments page" wait_for "^ Instruments +. 01 Synth +synth"
-keys C-b
-ok "^B opens the browser in the song's folder" wait_for "Load a sample into 01: .*/w$"
+keys C-g
+ok "^G opens the browser in the song's folder" wait_for "Load a sample into 01: .*/w$"
 ok "it lists the samples folder" wait_for "^ samples/"
 keys Enter
 ok "Enter goes into the folder: folders first, then the audio files, sorted" \
@@ -196,6 +196,7 @@ keys C-z
 ok "^Z brings it back, sample and all" wait_for "file samples/kick.wav +44100 Hz"
 quit
 is "beatty quit cleanly" 0 "$(cat "$W/status" 2>/dev/null)"
+ok "and said nothing on stderr (no sanitizer report either)" test ! -s "$W/stderr"
 
 # --- 4: ASCII waveform on a vt100 -------------------------------------------
 start vt100 --no-audio song.bty
