@@ -470,7 +470,14 @@ static void replace_song(ui_app_t *app, song_t *fresh, const char *path)
 static bool save_to(ui_app_t *app, const char *path)
 {
 	songfile_error_t e;
+	/* Saved into another folder, the song's sample paths are rewritten
+	 * to still reach the same files (a new song's are relative to the
+	 * folder beatty started in). */
+	const char *from = app->path[0] ? app->path : "./untitled.bty";
+	bool moved = strcmp(path, app->path) && songfile_rebase(&app->song, from, path) > 0;
 	if (songfile_save(&app->song, path, &e) != 0) {
+		if (moved)   /* not saved there: the paths go back to this folder */
+			songfile_rebase(&app->song, path, from);
 		char buf[600];
 		songfile_error_format(&e, buf, sizeof(buf));
 		app_msg(app, true, "not saved: %s", buf);

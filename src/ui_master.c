@@ -113,7 +113,7 @@ static void draw_spectrum(ui_app_t *app, ui_mix_t *m, int top, int x, int h)
 	/* -60..0 dB over the height */
 	for (int k = 0; k < SPECTRUM_BANDS && x + k < app->cols; k++) {
 		float f = (m->spec_db[k] + 60.0f) / 60.0f;
-		int units = f <= 0.0f ? 0 : f >= 1.0f ? h * 8 : (int)(f * (float)h * 8.0f);
+		int units = !(f > 0.0f) ? 0 : f >= 1.0f ? h * 8 : (int)(f * (float)h * 8.0f);   /* NaN: 0 */
 		for (int r = 0; r < h; r++) {
 			int u = units - r * 8;
 			u = u < 0 ? 0 : u > 8 ? 8 : u;

@@ -35,6 +35,8 @@ ui_mix_t *ui_mix_get(ui_app_t *app)
 			app->mix->custom_target = -16.0f;
 			app->mix->reading.momentary = app->mix->reading.shortterm = -HUGE_VAL;
 			app->mix->reading.integrated = app->mix->reading.true_peak = -HUGE_VAL;
+			for (int k = 0; k < SPECTRUM_BANDS; k++)
+				app->mix->spec_db[k] = -HUGE_VALF;   /* nothing heard yet */
 		}
 	}
 	return app->mix;

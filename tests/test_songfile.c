@@ -2058,6 +2058,62 @@ static void test_mutations(void **state)
 	free(buf);
 }
 
+/* Saved into another folder, a song's relative sample paths are rewritten
+ * to reach the same files; absolute ones stay, and a song that stays in
+ * its folder is left alone. */
+static void test_rebase_sample_paths(void **state)
+{
+	(void)state;
+	char top[] = "/tmp/beatty-rebase-XXXXXX";
+	assert_non_null(mkdtemp(top));
+	char a[128], b[128], c[128], d[128];
+	snprintf(a, sizeof(a), "%s/x", top);
+	snprintf(b, sizeof(b), "%s/x/sub", top);
+	snprintf(c, sizeof(c), "%s/y", top);
+	snprintf(d, sizeof(d), "%s/y/deep", top);
+	assert_int_equal(mkdir(a, 0700), 0);
+	assert_int_equal(mkdir(b, 0700), 0);
+	assert_int_equal(mkdir(c, 0700), 0);
+	assert_int_equal(mkdir(d, 0700), 0);
+	song_t s;
+	tu_song_parse(&s,
+		"[song]\nformat = 1\nchannels = 1\n"
+		"[instrument 01]\ntype = sampler\nfile = samples/kick.wav\n"
+		"[instrument 02]\ntype = sampler\nfile = ../shared/snare.wav\n"
+		"[instrument 03]\ntype = sampler\nfile = /opt/hat.wav\n"
+		"[pattern 00]\nrows = 1\n[order]\n00 = 00\n");
+	char from[160], to[160];
+	snprintf(from, sizeof(from), "%s/a.bty", a);
+	snprintf(to, sizeof(to), "%s/a2.bty", a);
+	assert_int_equal(songfile_rebase(&s, from, to), 0);   /* same folder */
+	snprintf(to, sizeof(to), "%s/b.bty", b);
+	assert_int_equal(songfile_rebase(&s, from, to), 2);
+	assert_string_equal(s.inst[1]->sampler.path, "../samples/kick.wav");
+	assert_string_equal(s.inst[2]->sampler.path, "../../shared/snare.wav");
+	assert_string_equal(s.inst[3]->sampler.path, "/opt/hat.wav");
+	/* and on to a sibling tree, then back where it started */
+	snprintf(from, sizeof(from), "%s", to);
+	snprintf(to, sizeof(to), "%s/c.bty", d);
+	assert_int_equal(songfile_rebase(&s, from, to), 1);   /* the snare is as far */
+	assert_string_equal(s.inst[1]->sampler.path, "../../x/samples/kick.wav");
+	assert_string_equal(s.inst[2]->sampler.path, "../../shared/snare.wav");
+	snprintf(from, sizeof(from), "%s", to);
+	snprintf(to, sizeof(to), "%s/a.bty", a);
+	assert_int_equal(songfile_rebase(&s, from, to), 2);
+	assert_string_equal(s.inst[1]->sampler.path, "samples/kick.wav");
+	assert_string_equal(s.inst[2]->sampler.path, "../shared/snare.wav");
+	/* a folder that does not exist: nothing is touched */
+	snprintf(to, sizeof(to), "%s/nowhere/z.bty", top);
+	assert_int_equal(songfile_rebase(&s, from, to), 0);
+	assert_string_equal(s.inst[1]->sampler.path, "samples/kick.wav");
+	song_deinit(&s);
+	rmdir(d);
+	rmdir(c);
+	rmdir(b);
+	rmdir(a);
+	rmdir(top);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -2083,6 +2139,7 @@ int main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_samples),
 		cmocka_unit_test(test_save_atomic),
+		cmocka_unit_test(test_rebase_sample_paths),
 		cmocka_unit_test(test_mutations),
 	};
 	return TU_RUN(t);

@@ -9,7 +9,7 @@
 # need a paced device: a JACK server with its dummy backend behind
 # ALSA's jack plugin (as tests/play.sh); without jackd they are skipped.
 . "$SRCDIR/tests/lib.sh"
-plan 74
+plan 77
 
 if ! command -v tmux >/dev/null 2>&1; then
 	skip_n "tmux is not installed" 74
@@ -280,6 +280,14 @@ wait_for "open: "
 keys C-u n o p e . b t y Enter
 ok "a song that cannot be opened is an error in the status line, not a crash" \
 	wait_for "nope.bty: No such file"
+mkdir -p "$W/sub"
+keys C-w
+wait_for "save as: "
+keys C-u s u b / c o p y . b t y Enter
+ok "^W saves the song under another name, in another folder" wait_for "saved sub/copy.bty"
+ok "its sample paths still reach the samples from there" \
+	grep -q "^file = \.\./samples/kick\.wav$" "$W/sub/copy.bty"
+is "and the copy passes beatty check" 0 "$(exits "$BEATTY" check "$W/sub/copy.bty")"
 
 # A crash it can catch still gives the terminal back.
 start 80 24 tmux-256color demo.bty --no-audio
