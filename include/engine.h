@@ -62,7 +62,10 @@ void engine_stop(engine_t *e);
 /* Plays note (or NOTE_OFF) on channel ch with instrument inst at volume
  * vol (0..64, -1 for full) outside the pattern: jamming.  It sounds from
  * the next rendered frame, sharing the channel's voice like a pattern
- * note. */
+ * note.  What the channel remembers for the song (instrument, volume,
+ * pitch) stays as the song left it, and the sequencer leaves the jammed
+ * voice alone until a row's note replaces it; a NOTE_OFF releases only
+ * a jammed note. */
 void engine_live_note(engine_t *e, int ch, int inst, int note, int vol);
 
 /* Silences at once every voice playing instrument in (no fade: the

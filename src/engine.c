@@ -74,6 +74,7 @@ typedef struct meter {
 typedef struct voice {
 	bool active;
 	bool attached;              /* still its channel's current voice */
+	bool live;                  /* a jammed note: the sequencer leaves it alone */
 	int channel;
 	const instrument_t *inst;
 	uint64_t serial;            /* start order, for stealing the oldest */
@@ -277,6 +278,7 @@ static void chan_trigger(engine_t *e, int ch, int64_t offset)
 		v->active = false;
 	v->active = true;
 	v->attached = true;
+	v->live = false;
 	v->channel = ch;
 	v->inst = in;
 	v->serial = ++e->serial;
@@ -478,7 +480,7 @@ static void play_cell(engine_t *e, int ch)
 		c->vol = clampi(c->param, 0, 64);
 	if (cell->note >= NOTE_MIN && cell->note <= NOTE_MAX) {
 		double pitch = cell->note * PITCH_PER_SEMITONE;
-		if (porta && c->voice) {
+		if (porta && c->voice && !c->voice->live) {
 			c->target = pitch;
 		} else {
 			c->pitch = c->target = pitch;
@@ -809,7 +811,7 @@ static void tick_start(engine_t *e)
 		if (c->delay_tick == e->tick)
 			play_cell(e, ch);
 		auto_apply(e, ch);
-		if (c->voice) {
+		if (c->voice && !c->voice->live) {
 			c->voice->freq = chan_freq(c);
 			c->voice->gain_target = note_gain(c) * inst_gain(c->voice->inst);
 		}
@@ -1287,12 +1289,19 @@ void engine_live_note(engine_t *e, int ch, int inst, int note, int vol)
 		return;
 	chan_t *c = &e->chan[ch];
 	if (note == NOTE_OFF) {
-		if (c->voice)
+		/* Only a jammed note: the song's own note plays on. */
+		if (c->voice && c->voice->live)
 			voice_release(c->voice);
 		return;
 	}
 	if (note < NOTE_MIN || note > NOTE_MAX || inst < 1 || inst > SONG_MAX_INSTRUMENTS)
 		return;
+	/* The voice starts from these values; then the channel gets back
+	 * what the song left in it (instrument, volume, pitch), so a row's
+	 * note without an instrument or volume plays as the song has it,
+	 * whatever was jammed or previewed on the channel before. */
+	int inst0 = c->inst, vol0 = c->vol, arp0 = c->arp, trem0 = c->trem_offset;
+	double pitch0 = c->pitch, target0 = c->target, vib0 = c->vib_offset;
 	c->inst = inst;
 	c->pitch = c->target = note * PITCH_PER_SEMITONE;
 	c->vol = vol >= 0 && vol <= 64 ? vol : 64;
@@ -1300,6 +1309,15 @@ void engine_live_note(engine_t *e, int ch, int inst, int note, int vol)
 	c->vib_offset = 0;
 	c->trem_offset = 0;
 	chan_trigger(e, ch, 0);
+	if (c->voice)
+		c->voice->live = true;
+	c->inst = inst0;
+	c->pitch = pitch0;
+	c->target = target0;
+	c->vol = vol0;
+	c->arp = arp0;
+	c->vib_offset = vib0;
+	c->trem_offset = trem0;
 	auto_apply(e, ch);
 }
 

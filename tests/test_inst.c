@@ -11,6 +11,9 @@
  * - Instrument edits through the bridge: a change of a sounding synth is
  *   heard at once (its spectrum moves); a replaced sample stays alive
  *   until the audio side has let go of it, and undo brings it back.
+ * - A jammed note or a sample preview on a channel leaves the song's
+ *   memory of it alone: a later bare note (no instrument, no volume)
+ *   sounds at row 0's level and pitch, the preview slot deleted or not.
  */
 #include <math.h>
 #include <stdio.h>
@@ -412,6 +415,128 @@ static void replaced_sample_busy_until_handed_back(void **state)
 	song_deinit(&s);
 }
 
+/* Jamming and previews leave the song's channel memory alone.  Row 0
+ * plays C-4 with instrument 01 at half volume, row 2 releases it, row 4
+ * has a bare C-4 (no instrument, no volume): it must sound like row 0
+ * whatever was played live on the channel in between. */
+static const char bare_note[] =
+	"[song]\nformat = 1\nbpm = 120\nlpb = 4\ntpl = 6\nchannels = 1\n\n"
+	"[instrument 01]\ntype = synth\nosc1 = sine\namp = 0.002 0 1 0.02\n\n"
+	"[instrument 02]\ntype = synth\nosc1 = sine\nvolume = -30\namp = 0.002 0 1 0.02\n\n"
+	"[pattern 00]\nrows = 8\n00 = C-4 01 20 ...\n02 = === .. .. ...\n"
+	"04 = C-4 .. .. ...\n\n"
+	"[order]\n00 = 00\n";
+
+#define ROW 6000   /* frames: 120 bpm, 4 lines a beat, at RATE */
+
+/* The left channel of rows 0..7, with `live` called at row 2.5 and a
+ * note off sent at row 3.5 (both on channel 1). */
+static float *play_with_jam(song_t *s, void (*live)(bridge_t *, void *), void *arg)
+{
+	bridge_t *b = bridge_create(s, RATE);
+	assert_non_null(b);
+	float *out = buf(2 * 8 * ROW);
+	assert_true(bridge_play(b, 0, 0));
+	fill(b, out, ROW * 5 / 2);
+	live(b, arg);
+	fill(b, out + 2 * (ROW * 5 / 2), ROW);
+	assert_true(bridge_live_note(b, 0, 2, NOTE_OFF, -1));
+	fill(b, out + 2 * (ROW * 7 / 2), ROW * 9 / 2);
+	bridge_collect(b);
+	bridge_destroy(b);
+	float *l = tu_channel(out, 8 * ROW, 0);
+	free(out);
+	return l;
+}
+
+/* Row 4's bare note against row 0's: level (dB apart) and pitch. */
+static void assert_row4_as_row0(const float *l)
+{
+	double r0 = tu_rms(l + 1000, ROW - 2000), r4 = tu_rms(l + 4 * ROW + 1000, ROW - 2000);
+	double f0 = tu_peak_hz(l + 1000, ROW - 2000, RATE);
+	double f4 = tu_peak_hz(l + 4 * ROW + 1000, ROW - 2000, RATE);
+	double db = r0 > 0 && r4 > 0 ? 20 * log10(r4 / r0) : -999;
+	print_message("# row 0: %.4f rms %.1f Hz; row 4: %.4f rms %.1f Hz (%+.2f dB)\n", r0, f0, r4,
+	              f4, db);
+	assert_true(r0 > 0.05);
+	assert_true(fabs(db) < 0.5);
+	assert_true(fabs(f4 / f0 - 1) < 0.005);
+}
+
+static void jam_inst2(bridge_t *b, void *arg)
+{
+	(void)arg;
+	assert_true(bridge_live_note(b, 0, 2, NOTE_MIN + 55, -1));   /* G-4, full volume */
+}
+
+static void jam_keeps_song_instrument_and_volume(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s, bare_note);
+	float *l = play_with_jam(&s, jam_inst2, NULL);
+	/* the jam sounded (instrument 02 at G-4) */
+	double fj = tu_peak_hz(l + 3 * ROW - 2000, 3000, RATE);
+	print_message("# jam: %.4f rms %.1f Hz\n", tu_rms(l + 3 * ROW - 2000, 3000), fj);
+	assert_true(tu_rms(l + 3 * ROW - 2000, 3000) > 0.001);
+	assert_true(fj > 380 && fj < 400);
+	assert_row4_as_row0(l);
+	free(l);
+	song_deinit(&s);
+}
+
+/* What the sample browser does: a temporary instrument in a free slot,
+ * played on the cursor's channel, then deleted. */
+static void preview_slot(bridge_t *b, void *arg)
+{
+	instrument_t *t = arg;
+	assert_true(bridge_set_inst(b, 2, t));
+	assert_true(bridge_live_note(b, 0, 2, NOTE_MIN + 48, -1));
+}
+
+static void preview_leaves_song_instrument(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s, bare_note);
+	song_inst_free(&s, 2);   /* slot 02 is free for the preview */
+	enum { LEN = 48000 };
+	float *d = buf(LEN);
+	for (int i = 0; i < LEN; i++)
+		d[i] = (float)sin(2 * M_PI * 1000.0 * i / RATE) * 0.5f;
+	instrument_t t;
+	memset(&t, 0, sizeof(t));
+	t.type = INST_SAMPLER;
+	synth_params_default(&t.synth);
+	sampler_params_default(&t.sampler);
+	t.sampler.root = NOTE_MIN + 48;
+	t.sampler.sample = (sample_t){ d, 1, LEN, RATE };
+
+	bridge_t *b = bridge_create(&s, RATE);
+	assert_non_null(b);
+	float *out = buf(2 * 8 * ROW);
+	assert_true(bridge_play(b, 0, 0));
+	fill(b, out, ROW * 5 / 2);
+	preview_slot(b, &t);
+	fill(b, out + 2 * (ROW * 5 / 2), ROW);
+	/* the preview stops: note off, the slot deleted */
+	assert_true(bridge_live_note(b, 0, 2, NOTE_OFF, -1));
+	assert_true(bridge_set_inst(b, 2, NULL));
+	fill(b, out + 2 * (ROW * 7 / 2), ROW * 9 / 2);
+	bridge_collect(b);
+	assert_false(bridge_sample_busy(b, d));
+	bridge_destroy(b);
+	float *l = tu_channel(out, 8 * ROW, 0);
+	double fp = tu_peak_hz(l + 3 * ROW - 2000, 3000, RATE);
+	print_message("# preview: %.4f rms %.1f Hz\n", tu_rms(l + 3 * ROW - 2000, 3000), fp);
+	assert_true(fabs(fp - 1000) < 10);   /* the preview sounded */
+	assert_row4_as_row0(l);
+	free(l);
+	free(out);
+	free(d);
+	song_deinit(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +548,8 @@ int main(void)
 		cmocka_unit_test(replaced_sample_kept_while_undo_needs_it),
 		cmocka_unit_test(synth_edit_heard_at_once),
 		cmocka_unit_test(replaced_sample_busy_until_handed_back),
+		cmocka_unit_test(jam_keeps_song_instrument_and_volume),
+		cmocka_unit_test(preview_leaves_song_instrument),
 	};
 	return TU_RUN(tests);
 }
