@@ -16,6 +16,7 @@
 #ifndef BEATTY_UI_PREFS_H
 #define BEATTY_UI_PREFS_H
 
+#include <stdio.h>
 #include "cfgfile.h"
 #include "ui_app.h"
 
@@ -35,6 +36,11 @@ void ui_prefs_message(const cfg_msgs_t *msgs, char *buf, size_t n);
 
 /* The theme folders after the user's, ':'-separated, into buf. */
 void ui_prefs_theme_dirs(char *buf, size_t n);
+
+/* `beatty keys`: the bindings the screen uses (keys.ini over the
+ * built-in table) on out, keys.ini's problems on stderr with file and
+ * line.  Returns 0, or 1 when out could not be written. */
+int ui_prefs_print_keys(FILE *out);
 
 /* `beatty --dump-config`, `beatty --dump-keys`: the defaults on stdout
  * as a starting file; problems in the user's file on stderr. */

@@ -1133,8 +1133,7 @@ int ui_keys_main(int argc, char **argv)
 {
 	if (argc > 0)
 		return usage_error("keys takes no arguments ('%s')", argv[0]);
-	ui_keys_print(stdout);
-	return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+	return ui_prefs_print_keys(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
 int ui_main(int argc, char **argv)

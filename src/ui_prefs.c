@@ -142,6 +142,28 @@ int ui_dump_config_main(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+int ui_prefs_print_keys(FILE *out)
+{
+	keymap_t *km = keymap_create();
+	if (!km) {
+		fprintf(stderr, "beatty: out of memory\n");
+		return 1;
+	}
+	/* The screen's table: the user's keys.ini over the defaults, with
+	 * its problems named by the file's full path. */
+	cfg_msgs_t msgs;
+	cfg_msgs_init(&msgs);
+	char path[UI_PATH_MAX];
+	if (cfgfile_path("keys.ini", path, sizeof(path)) == 0)
+		keymap_load(km, path, &msgs);
+	ui_keys_use(km->b, km->n);
+	ui_keys_print(out);
+	ui_keys_use(NULL, 0);
+	keymap_destroy(km);
+	cfg_msgs_print(&msgs, stderr);
+	return fflush(out) == 0 ? 0 : 1;
+}
+
 int ui_dump_keys_main(int argc, char **argv)
 {
 	int rc = no_args(argc, argv, "--dump-keys");

@@ -2,7 +2,8 @@
 # Themes, config.ini and keys.ini, on the real program.
 #
 # --dump-config and --dump-keys read back as they were written, and a
-# bad line in the user's file is named with file and line on stderr.
+# bad line in the user's file is named with file and line on stderr;
+# `beatty keys` lists the bindings as keys.ini makes them.
 # In a real terminal (tmux, detached, private socket): every shipped
 # theme draws the screen, and the title bar's colour codes (capture-pane
 # -e keeps the SGR sequences) differ from theme to theme, on 256- and
@@ -11,7 +12,7 @@
 # rebound in keys.ini plays the song (through a JACK-paced device; the
 # playing checks are skipped without jackd).
 . "$SRCDIR/tests/lib.sh"
-plan 33
+plan 36
 
 CFG="$TMP/cfg"
 mkdir -p "$CFG/beatty/themes"
@@ -46,6 +47,17 @@ is "--dump-config names bad config.ini lines and a missing theme on stderr" \
 	"beatty: $CFG/beatty/config.ini:2: bad period '3' (16..8192); keeping the default (256)
 beatty: theme: no theme 'nosuch' (looked for nosuch.ini in the themes folders); keeping the default theme" \
 	"$(cat "$TMP/dump.err")"
+# beatty keys lists the table the screen uses: keys.ini over the defaults.
+printf '[global]\nplay-song = KEY_F(9)\nnone = KEY_F(5)\n[pattern]\nplya = x\n' \
+	>"$CFG/beatty/keys.ini"
+XDG_CONFIG_HOME="$CFG" "$BEATTY" keys >"$TMP/keys.txt" 2>"$TMP/keys.err"
+TAB=$(printf '\t')
+ok "beatty keys shows a binding keys.ini adds" \
+	grep -q "^global${TAB}KEY_F(9)${TAB}F9${TAB}play-song${TAB}" "$TMP/keys.txt"
+ok "and not the key keys.ini unbinds" sh -c "! grep -q '^global${TAB}KEY_F(5)${TAB}' '$TMP/keys.txt'"
+is "and names a bad keys.ini line on stderr with file and line" \
+	"beatty: $CFG/beatty/keys.ini:5: unknown command 'plya'; keeping the default" \
+	"$(cat "$TMP/keys.err")"
 rm -f "$CFG/beatty/config.ini" "$CFG/beatty/keys.ini"
 
 # --- the screen --------------------------------------------------------------------
