@@ -53,7 +53,7 @@ typedef struct ui_mix {
 	struct timespec hold_at[SONG_MAX_CHANNELS + 1];
 	bool clip[SONG_MAX_CHANNELS + 1];
 
-	/* mixer page cursor */
+	/* mixer page cursor; ch counts the strips: channels, then buses */
 	int ch, first, row, unit, param;
 	/* master page cursor */
 	int mrow, mtop;

@@ -2,7 +2,9 @@
  * ui_mixer: the mixer page.  One strip per channel (as many as the
  * width allows, scrolling sideways with the cursor): its name, a clip
  * light and peak hold, a post-fader meter (RMS and peak), fader, pan,
- * mute, solo and the two sends; the master's meter at the right.
+ * mute, solo and the two sends; then a strip per bus (its return
+ * level; its one unit is edited below like a chain's); the master's
+ * meter at the right.
  * Under the strips, the FX chain of the chosen channel and every
  * parameter of the chosen unit, laid out from the unit's parameter
  * table (fx.h), so a new unit or parameter needs no change here.
@@ -28,19 +30,46 @@ static const char *const field_names[MIX_ROWS] = {
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static channel_t *cur_channel(ui_app_t *app, ui_mix_t *m)
+/* The strips: one per channel, then the buses in song->bus order. */
+static const char *const bus_label[SONG_SENDS] = { "Rev", "Dly" };
+static const char *const bus_name[SONG_SENDS] = { "reverb", "delay" };
+
+static int nstrips(const ui_app_t *app)
 {
-	if (m->ch >= app->song.channels)
-		m->ch = app->song.channels - 1;
-	if (m->ch < 0)
-		m->ch = 0;
-	return &app->song.channel[m->ch];
+	return app->song.channels + SONG_SENDS;
 }
 
-/* The unit under the cursor, or NULL when the chain is empty. */
+/* The channel under the cursor, or NULL on a bus strip. */
+static channel_t *cur_channel(ui_app_t *app, ui_mix_t *m)
+{
+	if (m->ch >= nstrips(app))
+		m->ch = nstrips(app) - 1;
+	if (m->ch < 0)
+		m->ch = 0;
+	return m->ch < app->song.channels ? &app->song.channel[m->ch] : NULL;
+}
+
+/* The bus under the cursor, or -1 on a channel strip. */
+static int cur_bus(ui_app_t *app, ui_mix_t *m)
+{
+	return cur_channel(app, m) ? -1 : m->ch - app->song.channels;
+}
+
+/* Rows a bus strip has: its return level, then its unit. */
+static bool bus_row(int row)
+{
+	return row == MIX_FADER || row >= MIX_CHAIN;
+}
+
+/* The unit under the cursor, or NULL when the chain is empty; a bus's
+ * own unit on a bus strip. */
 static fx_unit_t *cur_unit(ui_app_t *app, ui_mix_t *m)
 {
 	channel_t *c = cur_channel(app, m);
+	if (!c) {
+		m->unit = 0;
+		return &app->song.bus[cur_bus(app, m)].fx;
+	}
 	if (m->unit >= c->nfx)
 		m->unit = c->nfx - 1;
 	if (m->unit < 0)
@@ -223,6 +252,28 @@ static void draw_strip(ui_app_t *app, ui_mix_t *m, int ch, int top, int x, int m
 		app_vbar(app, r, x + STRIP_W - 1, app_color(app, PAIR_DISABLED));
 }
 
+/* A bus: its name and return level (its meter is in the master's). */
+static void draw_bus_strip(ui_app_t *app, ui_mix_t *m, int bus, int top, int x, int mh)
+{
+	const bus_t *bs = &app->song.bus[bus];
+	int idx = app->song.channels + bus;
+	char b[32];
+	attrset(app_color(app, PAIR_HEADER) | AT_BOLD | (idx == m->ch ? AT_UNDERLINE : 0));
+	mvaddstr(top, x, bus_label[bus]);
+	attrset(AT_NORMAL);
+	int y = top + 2 + mh;
+	attrset(app_color(app, PAIR_DISABLED));
+	mvaddnstr(y - 1, x, bs->fx.bypass ? "(off)" : bus_name[bus], STRIP_W - 2);
+	attrset(AT_NORMAL);
+	snprintf(b, sizeof(b), "%+.1f", (double)bs->volume);
+	field(app, m, idx, MIX_FADER, y, x, b, AT_BOLD);
+	attrset(app_color(app, PAIR_DISABLED));
+	mvaddstr(y + 1, x, "return");
+	attrset(AT_NORMAL);
+	for (int r = top; r < y + 6; r++)
+		app_vbar(app, r, x + STRIP_W - 1, app_color(app, PAIR_DISABLED));
+}
+
 static void draw_master_strip(ui_app_t *app, ui_mix_t *m, int top, int x, int mh)
 {
 	attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
@@ -246,21 +297,26 @@ static void draw_chain(ui_app_t *app, ui_mix_t *m, int y, int height)
 {
 	channel_t *c = cur_channel(app, m);
 	fx_unit_t *u = cur_unit(app, m);
+	const fx_unit_t *units = c ? c->fx : u;
+	int nfx = c ? c->nfx : 1;
 	char b[128];
-	snprintf(b, sizeof(b), " FX %d %.12s:", m->ch + 1, c->name);
+	if (c)
+		snprintf(b, sizeof(b), " FX %d %.12s:", m->ch + 1, c->name);
+	else
+		snprintf(b, sizeof(b), " FX %s bus:", bus_label[cur_bus(app, m)]);
 	attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
 	mvaddnstr(y, 0, b, app->cols);
 	attrset(AT_NORMAL);
 	int x = (int)strlen(b) + 1;
-	if (!c->nfx) {
+	if (!nfx) {
 		attrset(m->row == MIX_CHAIN ? app_color(app, PAIR_CURSOR) : app_color(app, PAIR_DISABLED));
 		mvaddstr(y, x, "(no units: a adds one)");
 		attrset(AT_NORMAL);
 	}
-	for (int k = 0; k < c->nfx && x < app->cols - 12; k++) {
-		const fx_ops_t *ops = fx_ops(c->fx[k].type);
-		snprintf(b, sizeof(b), "%d:%s%s", k + 1, ops ? ops->name : "?", c->fx[k].bypass ? "(off)" : "");
-		int attr = c->fx[k].bypass ? app_color(app, PAIR_DISABLED) : AT_NORMAL;
+	for (int k = 0; k < nfx && x < app->cols - 12; k++) {
+		const fx_ops_t *ops = fx_ops(units[k].type);
+		snprintf(b, sizeof(b), "%d:%s%s", k + 1, ops ? ops->name : "?", units[k].bypass ? "(off)" : "");
+		int attr = units[k].bypass ? app_color(app, PAIR_DISABLED) : AT_NORMAL;
 		if (k == m->unit)
 			attr = m->row == MIX_CHAIN ? app_color(app, PAIR_CURSOR) : attr | AT_UNDERLINE;
 		attrset(attr);
@@ -301,6 +357,7 @@ static void draw_mixer(ui_app_t *app, int top, int height)
 		return;
 	song_t *s = &app->song;
 	cur_channel(app, m);
+	int ns = nstrips(app);
 	int nvis = (app->cols - (STRIP_W - 1)) / STRIP_W;   /* the master strip needs 8 */
 	if (nvis < 1)
 		nvis = 1;
@@ -308,14 +365,18 @@ static void draw_mixer(ui_app_t *app, int top, int height)
 		m->first = m->ch;
 	if (m->ch >= m->first + nvis)
 		m->first = m->ch - nvis + 1;
-	if (m->first > s->channels - nvis)
-		m->first = s->channels - nvis > 0 ? s->channels - nvis : 0;
+	if (m->first > ns - nvis)
+		m->first = ns - nvis > 0 ? ns - nvis : 0;
 
 	/* header: which strips, A/B */
 	char b[256];
-	int last = m->first + nvis < s->channels ? m->first + nvis : s->channels;
-	snprintf(b, sizeof(b), " Mixer  channels %d-%d of %d%s", m->first + 1, last, s->channels,
-	         s->channels > nvis ? " (Left/Right scroll)" : "");
+	int last = m->first + nvis < ns ? m->first + nvis : ns;
+	if (m->first < s->channels)
+		snprintf(b, sizeof(b), " Mixer  channels %d-%d of %d%s%s", m->first + 1,
+		         last < s->channels ? last : s->channels, s->channels,
+		         last > s->channels ? ", buses" : "", ns > nvis ? " (Left/Right scroll)" : "");
+	else
+		snprintf(b, sizeof(b), " Mixer  buses (Left/Right scroll)");
 	attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
 	mvaddnstr(top, 0, b, app->cols);
 	attrset(AT_NORMAL);
@@ -338,8 +399,13 @@ static void draw_mixer(ui_app_t *app, int top, int height)
 		mh = 16;
 	if (mh < 2)
 		mh = 2;
-	for (int i = 0; i < nvis && m->first + i < s->channels; i++)
-		draw_strip(app, m, m->first + i, top + 1, i * STRIP_W, mh);
+	for (int i = 0; i < nvis && m->first + i < ns; i++) {
+		int k = m->first + i;
+		if (k < s->channels)
+			draw_strip(app, m, k, top + 1, i * STRIP_W, mh);
+		else
+			draw_bus_strip(app, m, k - s->channels, top + 1, i * STRIP_W, mh);
+	}
 	draw_master_strip(app, m, top + 1, nvis * STRIP_W, mh);
 	int y = top + 1 + 2 + mh + 6;
 	int prow = top + height - 1 - y - 1;
@@ -364,6 +430,18 @@ static void adjust_strip(ui_app_t *app, ui_mix_t *m, int arg)
 	channel_t *c = cur_channel(app, m);
 	int dir = arg > 0 ? 1 : -1;
 	bool coarse = abs(arg) >= 10;
+	if (!c) {
+		bus_t *bs = &app->song.bus[cur_bus(app, m)];
+		float v = bs->volume + (float)dir * (coarse ? 3.0f : 0.5f);
+		v = roundf(v * 2.0f) / 2.0f;
+		v = v < -96.0f ? -96.0f : v > 12.0f ? 12.0f : v;
+		if (m->row != MIX_FADER || v == bs->volume)
+			return;
+		ui_mix_edit_begin(app, "bus level");
+		bs->volume = v;
+		ui_mix_edit_end(app);
+		return;
+	}
 	switch (m->row) {
 	case MIX_FADER: {
 		float v = c->volume + (float)dir * (coarse ? 3.0f : 0.5f);
@@ -433,6 +511,18 @@ static void strip_typed(ui_app_t *app, const char *t)
 	bool off = !strcmp(t, "off");
 	if (!off && (end == t || !isfinite(v))) {
 		app_msg(app, true, "%s: '%s' is not a number", field_names[m->row], t);
+		return;
+	}
+	if (!c) {
+		if (m->row != MIX_FADER)
+			return;
+		if (off || v < -96.0f || v > 12.0f) {
+			app_msg(app, true, "bus level: %s dB is not -96..12", t);
+			return;
+		}
+		ui_mix_edit_begin(app, "bus level");
+		app->song.bus[cur_bus(app, m)].volume = v;
+		ui_mix_edit_end(app);
 		return;
 	}
 	switch (m->row) {
@@ -514,6 +604,8 @@ static void add_typed(ui_app_t *app, const char *t)
 		return;
 	}
 	channel_t *c = cur_channel(app, m);
+	if (!c)
+		return;
 	if (c->nfx >= SONG_FX_CHAIN_MAX) {
 		app_msg(app, true, "the chain is full (%d units)", SONG_FX_CHAIN_MAX);
 		return;
@@ -535,7 +627,7 @@ static void add_typed(ui_app_t *app, const char *t)
 static void remove_unit(ui_app_t *app, ui_mix_t *m)
 {
 	channel_t *c = cur_channel(app, m);
-	if (!cur_unit(app, m))
+	if (!c || !cur_unit(app, m))
 		return;
 	int at = m->unit;
 	ui_mix_edit_begin(app, "remove FX unit");
@@ -558,7 +650,7 @@ static void move_unit(ui_app_t *app, ui_mix_t *m, int dir)
 {
 	channel_t *c = cur_channel(app, m);
 	int a = m->unit, b = a + dir;
-	if (!cur_unit(app, m) || b < 0 || b >= c->nfx)
+	if (!c || !cur_unit(app, m) || b < 0 || b >= c->nfx)
 		return;
 	ui_mix_edit_begin(app, "move FX unit");
 	fx_unit_t t = c->fx[a];
@@ -574,6 +666,17 @@ static void to_default(ui_app_t *app, ui_mix_t *m)
 {
 	channel_t *c = cur_channel(app, m);
 	fx_unit_t *u = cur_unit(app, m);
+	if (!c && m->row == MIX_FADER) {
+		bus_t *bs = &app->song.bus[cur_bus(app, m)];
+		if (bs->volume != 0.0f) {
+			ui_mix_edit_begin(app, "bus level");
+			bs->volume = 0.0f;
+			ui_mix_edit_end(app);
+		}
+		return;
+	}
+	if (!c && m->row != MIX_PARAM)
+		return;
 	switch (m->row) {
 	case MIX_FADER: if (c->volume != 0.0f) { ui_mix_edit_begin(app, "fader"); c->volume = 0.0f; ui_mix_edit_end(app); } break;
 	case MIX_PAN: if (c->pan != 0.0f) { ui_mix_edit_begin(app, "pan"); c->pan = 0.0f; ui_mix_edit_end(app); } break;
@@ -602,12 +705,15 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	channel_t *c = cur_channel(app, m);
 	fx_unit_t *u = cur_unit(app, m);
 	int n = u ? unit_entries(u) : 0, pr = param_rows(app);
+	int nfx = c ? c->nfx : 1;
 	switch (cmd) {
 	case CMD_UP:
 		if (m->row == MIX_PARAM && m->param > 0)
 			m->param--;
 		else if (m->row > 0)
 			m->row--;
+		if (!c && !bus_row(m->row))
+			m->row = MIX_FADER;
 		break;
 	case CMD_DOWN:
 		if (m->row == MIX_PARAM) {
@@ -615,6 +721,8 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 				m->param++;
 		} else if (m->row < MIX_CHAIN || (m->row == MIX_CHAIN && u)) {
 			m->row++;
+			if (!c && !bus_row(m->row))
+				m->row = MIX_CHAIN;
 			if (m->row == MIX_PARAM)
 				m->param = 0;
 		}
@@ -623,25 +731,29 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	case CMD_RIGHT: {
 		int d = cmd == CMD_LEFT ? -1 : 1;
 		if (m->row == MIX_CHAIN) {
-			if (m->unit + d >= 0 && m->unit + d < c->nfx)
+			if (m->unit + d >= 0 && m->unit + d < nfx)
 				m->unit += d;
 		} else if (m->row == MIX_PARAM) {
 			if (m->param + d * pr >= 0 && m->param + d * pr < n)
 				m->param += d * pr;
-		} else if (m->ch + d >= 0 && m->ch + d < app->song.channels) {
+		} else if (m->ch + d >= 0 && m->ch + d < nstrips(app)) {
 			m->ch += d;
 			m->unit = 0;
+			if (!cur_channel(app, m) && !bus_row(m->row))
+				m->row = MIX_FADER;
 		}
 		break;
 	}
 	case CMD_NEXT_CH:
 	case CMD_PREV_CH: {
 		int d = cmd == CMD_PREV_CH ? -1 : 1;
-		if (m->ch + d >= 0 && m->ch + d < app->song.channels) {
+		if (m->ch + d >= 0 && m->ch + d < nstrips(app)) {
 			m->ch += d;
 			m->unit = 0;
 			if (m->row >= MIX_CHAIN)
 				m->row = MIX_CHAIN;
+			if (!cur_channel(app, m) && !bus_row(m->row))
+				m->row = MIX_FADER;
 		}
 		break;
 	}
@@ -655,7 +767,15 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		break;
 	case CMD_FIELD_EDIT: {
 		char cur[64], label[96];
-		if (m->row == MIX_MUTE || m->row == MIX_SOLO) {
+		if (!c && m->row < MIX_CHAIN) {
+			int bus = cur_bus(app, m);
+			snprintf(cur, sizeof(cur), "%.1f", (double)app->song.bus[bus].volume);
+			snprintf(label, sizeof(label), "%s bus return level: ", bus_name[bus]);
+			app_prompt(app, label, cur, strip_typed);
+		} else if (!c && m->row == MIX_CHAIN) {
+			app_msg(app, true, "the %s bus has its own unit: Down edits it, b bypasses it",
+			        bus_name[cur_bus(app, m)]);
+		} else if (m->row == MIX_MUTE || m->row == MIX_SOLO) {
 			adjust_strip(app, m, 1);
 		} else if (m->row < MIX_CHAIN) {
 			if (m->row == MIX_FADER)
@@ -690,10 +810,18 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		break;
 	}
 	case CMD_MIX_DEFAULT: to_default(app, m); break;
-	case CMD_MUTE: app_set_mute(app, m->ch, !c->mute, false); break;
-	case CMD_SOLO: app_set_mute(app, m->ch, !c->solo, true); break;
+	case CMD_MUTE:
+	case CMD_SOLO:
+		if (!c)
+			app_msg(app, true, "a bus has no mute or solo: set its level, or bypass its unit (b)");
+		else
+			app_set_mute(app, m->ch, cmd == CMD_MUTE ? !c->mute : !c->solo, cmd == CMD_SOLO);
+		break;
 	case CMD_FX_ADD:
-		app_prompt(app, "add FX unit (eq comp drive delay reverb limiter): ", "", add_typed);
+		if (!c)
+			app_msg(app, true, "the %s bus has one unit, its own", bus_name[cur_bus(app, m)]);
+		else
+			app_prompt(app, "add FX unit (eq comp drive delay reverb limiter): ", "", add_typed);
 		break;
 	case CMD_FX_REMOVE: remove_unit(app, m); break;
 	case CMD_FX_MOVE: move_unit(app, m, arg); break;

@@ -3,16 +3,16 @@
 # detached, private server socket, 80x24).
 #
 # Without sound: faders, bypass, adding a unit, undo and the A/B
-# indicator, checked on screen and in the saved song's text (compared
-# with the demo edited the same way, put in canonical form by
-# `beatty fmt`).  With sound (a JACK server on its dummy backend behind
+# indicator, the reverb bus's level and a parameter of its unit,
+# checked on screen and in the saved song's text (compared with the
+# demo edited the same way, put in canonical form by `beatty fmt`).  With sound (a JACK server on its dummy backend behind
 # ALSA's jack plugin, as in tests/tui.sh): a fader moved while playing
 # moves the meter on screen; an A/B flip changes the output loudness
 # and level matching evens it out; the master page's integrated
 # loudness of a steady song agrees with `beatty info --loudness`.
 # Each check waits for the screen to reach a state, never a fixed time.
 . "$SRCDIR/tests/lib.sh"
-N=23
+N=31
 plan $N
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -198,6 +198,37 @@ keys A
 ok "A again flips to A" wait_for "A/B: hearing A"
 keys K
 ok "K keeps it and ends the compare" wait_for "A/B: off"
+quit
+is "beatty quits" 0 "$(cat "$W/status" 2>/dev/null)"
+
+# The buses: their strips follow the channels'.  The reverb's return
+# level down 1.5 dB, its size up a coarse step; saved, then undone.
+start demo.bty --no-audio
+keys C-b
+wait_for "1 Kick .*8 Lead .*Master"
+keys Right Right Right Right Right Right Right Right
+ok "Right past the last channel reaches the reverb bus and its unit" \
+	wait_for "^ FX Rev bus: 1:reverb *$"
+keys - - -
+ok "the bus level moves on screen" wait_for "-9\.0 +.{1,3}-1\.5 +.{1,3}\+8\.0"
+keys Down Down
+ok "Down reaches the reverb's parameters" wait_for "^ size +70 % "
+keys PPage
+ok "PgUp raises its size a coarse step" wait_for "^ size +75 % "
+keys C-s
+wait_for "saved demo.bty"
+awk '
+	/^\[/ { sec = $0 }
+	sec == "[bus reverb]" && /^volume = / { print "volume = -1.5"; next }
+	sec == "[bus reverb]" && /^size = / { print "size = 75"; next }
+	{ print }
+' "$SRCDIR/songs/demo.bty" >"$TMP/e3.bty"
+canon "$TMP/e3.bty" >"$TMP/e3.canon"
+ok "the saved song has the bus level and the reverb's size" diff -u "$TMP/e3.canon" "$W/demo.bty"
+keys C-z
+ok "undo takes the size back" wait_for "^ size +70 % "
+keys Up Up Right
+ok "the delay bus stands beside it" wait_for "^ FX Dly bus: 1:delay *$"
 quit
 is "beatty quits" 0 "$(cat "$W/status" 2>/dev/null)"
 
