@@ -99,6 +99,10 @@ typedef enum {
 typedef struct trash {
 	int kind;
 	void *p;
+	/* TRASH_INST_OLD: the replacement brought other sample data, so the
+	 * old instrument's data is let go (the rule bridge_set_inst() used
+	 * when it counted the data as in flight) */
+	bool released;
 } trash_t;
 
 struct bridge {
@@ -355,7 +359,7 @@ static void apply(bridge_t *b, msg_t *m)
 		 * (always an entry, even NULL, so the UI's count stays exact). */
 		pattern_t *old = s->pattern[m->a];
 		s->pattern[m->a] = m->pat;
-		spscq_push(&b->trash, &(trash_t){ TRASH_PATTERN, old });
+		spscq_push(&b->trash, &(trash_t){ TRASH_PATTERN, old, false });
 		break;
 	}
 	case MSG_INST: {
@@ -365,15 +369,16 @@ static void apply(bridge_t *b, msg_t *m)
 		 * fit (a sampler position past a shorter sample, a synth's state
 		 * read as a sampler's): silence the old one's voices first. */
 		instrument_t *old = s->inst[m->a], *in = m->inst;
-		trash_t t = { TRASH_NONE, NULL };
+		trash_t t = { TRASH_NONE, NULL, false };
 		if (old && in && old->type == in->type &&
 		    old->sampler.sample.data == in->sampler.sample.data) {
 			*old = *in;
-			t = (trash_t){ TRASH_INST_COPY, in };
+			t = (trash_t){ TRASH_INST_COPY, in, false };
 		} else {
 			if (old) {
 				engine_forget_inst(e, old);
-				t = (trash_t){ TRASH_INST_OLD, old };
+				const float *now = in ? in->sampler.sample.data : NULL;
+				t = (trash_t){ TRASH_INST_OLD, old, old->sampler.sample.data != now };
 			}
 			s->inst[m->a] = in;
 		}
@@ -616,7 +621,8 @@ void bridge_collect(bridge_t *b)
 			pattern_free(t.p);
 			break;
 		case TRASH_INST_OLD:
-			inflight_done(b, ((instrument_t *)t.p)->sampler.sample.data);
+			if (t.released)
+				inflight_done(b, ((instrument_t *)t.p)->sampler.sample.data);
 			free(t.p);
 			break;
 		case TRASH_INST_COPY:

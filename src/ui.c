@@ -460,6 +460,9 @@ static void check_recovery(ui_app_t *app)
 static void replace_song(ui_app_t *app, song_t *fresh, const char *path)
 {
 	audio_close(app);
+	/* the samples kept apart and the song's own must not overlap before
+	 * the song frees its own */
+	ui_inst_sync(app);
 	song_deinit(&app->song);
 	app->song = *fresh;
 	snprintf(app->path, sizeof(app->path), "%s", path ? path : "");
@@ -880,6 +883,9 @@ static void undo_cmd(ui_app_t *app, bool redo)
 		return;
 	}
 	mark_touched(app, &t);
+	/* at once, not at the end of the loop turn: a sample the undo put
+	 * back is the song's again before any later key (^N, ^O) frees it */
+	ui_inst_sync(app);
 	app->gen++;
 	if (app->order >= app->song.norders)
 		app->order = app->song.norders - 1;

@@ -10,7 +10,7 @@
 # jammed note measurably darker.  Without jackd those checks are skipped
 # and the rest runs with --no-audio.
 . "$SRCDIR/tests/lib.sh"
-N=32
+N=36
 plan $N
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -204,3 +204,25 @@ keys C-t
 wait_for "\| #+" && wait_for "\| \[=+\]"
 ok "on a vt100 the waveform is ASCII, the loop marked" test $? -eq 0
 quit
+
+# --- 5: an undo and a new song in one burst of keys (as over SSH) ----------
+# The undo puts a replaced sample back into the song; the new song must
+# then free it once, not also as a sample kept apart.
+start tmux-256color --no-audio song.bty
+keys C-t C-g
+wait_for "Load a sample into 01"
+if grep -q "^ samples/" "$TMP/screen"; then   # opened in the song's folder
+	keys Enter
+	wait_for "^ src/"
+fi
+keys End Up Enter
+wait_for "file samples/kick.wav"
+keys C-g
+wait_for "^ snare.wav"
+keys End Enter
+ok "a second sample loaded over the first" wait_for "file samples/snare.wav"
+keys C-z C-n n
+ok "^Z ^N n in one burst: a new song" wait_for "untitled.bty"
+quit
+is "beatty quit cleanly after it" 0 "$(cat "$W/status" 2>/dev/null)"
+ok "and said nothing on stderr (no double free reported)" test ! -s "$W/stderr"
