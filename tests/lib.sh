@@ -117,3 +117,20 @@ skip_n() {
 		echo "ok $tap_n # SKIP $1"
 	done
 }
+
+# Screen tests: a private tmux server on socket $SOCK with $TMP/tmux.conf
+# (both the script's), its session named bt.
+tm() { tmux -L "$SOCK" -f "$TMP/tmux.conf" "$@"; }
+keys() { tm send-keys -t bt: "$@"; }
+screen() { tm capture-pane -p -t bt: 2>/dev/null; }
+
+# wait_for REGEX [SECONDS]: until the screen matches (grep -E).
+wait_for() {
+	n=$(( ${2:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		screen >"$TMP/screen" && grep -Eq -- "$1" "$TMP/screen" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}

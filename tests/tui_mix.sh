@@ -28,21 +28,6 @@ printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/
 UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
 : "${UTF8:=C.UTF-8}"
 
-tm() { tmux -L "$SOCK" -f "$TMP/tmux.conf" "$@"; }
-keys() { tm send-keys -t bt: "$@"; }
-screen() { tm capture-pane -p -t bt: 2>/dev/null; }
-
-# wait_for REGEX [SECONDS]: until the screen matches (grep -E).
-wait_for() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		screen >"$TMP/screen" && grep -Eq -- "$1" "$TMP/screen" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
 wait_file() {
 	n=$(( ${2:-10} * 10 ))
 	while [ "$n" -gt 0 ]; do
