@@ -174,7 +174,8 @@ for size in 80x24 200x50; do
 	: >"$TMP/help.txt"
 	i=0
 	while [ $i -lt 40 ]; do
-		screen >>"$TMP/help.txt"
+		screen >"$TMP/screen"
+		cat "$TMP/screen" >>"$TMP/help.txt"
 		grep -Eq "lines [0-9]+-([0-9]+) of \1 " "$TMP/screen" && break
 		last=$(grep -Eo "lines [0-9]+-[0-9]+ of [0-9]+" "$TMP/screen")
 		keys NPage
