@@ -50,7 +50,13 @@ typedef struct alsa_out_opts {
 	int periods;          /* periods in the buffer */
 } alsa_out_opts_t;
 
-void alsa_out_opts_default(alsa_out_opts_t *o);
+/* Inline, so pure code (config.ini's defaults) can use it without
+ * linking ALSA. */
+static inline void alsa_out_opts_default(alsa_out_opts_t *o)
+{
+	*o = (alsa_out_opts_t){ .device = "default", .rate = ALSA_OUT_RATE,
+	                        .period = ALSA_OUT_PERIOD, .periods = ALSA_OUT_PERIODS };
+}
 
 /* Fills out with frames interleaved stereo float frames.  Runs on the
  * audio thread.  Returns false when this is the last period: the thread

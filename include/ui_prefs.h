@@ -1,7 +1,7 @@
 /*
  * ui_prefs: the user's files applied to the tracker screen.
  *
- *   $XDG_CONFIG_HOME/beatty/config.ini   settings (config.h)
+ *   $XDG_CONFIG_HOME/beatty/config.ini   settings (settings.h)
  *   $XDG_CONFIG_HOME/beatty/keys.ini     key bindings (keymap.h)
  *   themes/NAME.ini                      the look (theme.h), found in
  *       $XDG_CONFIG_HOME/beatty/themes, then the installed data folder,

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "config.h"
+#include "settings.h"
 #include "testutil.h"
 
 static void assert_msgs(const cfg_msgs_t *m, const char *const want[])

@@ -1,5 +1,5 @@
 /*
- * config: the user's settings, $XDG_CONFIG_HOME/beatty/config.ini
+ * settings: the user's settings, $XDG_CONFIG_HOME/beatty/config.ini
  * (~/.config/beatty/config.ini when XDG_CONFIG_HOME is not set).
  *
  *   [audio]  device, period, periods, rate
@@ -10,8 +10,8 @@
  * line and the default kept.  Command-line options are applied over
  * the result by the caller.  Pure C; any thread.
  */
-#ifndef BEATTY_CONFIG_H
-#define BEATTY_CONFIG_H
+#ifndef BEATTY_SETTINGS_H
+#define BEATTY_SETTINGS_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "config.h"
+#include "datadir.h"
+#include "settings.h"
 #include "keymap.h"
 #include "ui_prefs.h"
 #include "ui_theme.h"
@@ -13,28 +14,9 @@
 #ifndef BEATTY_DATADIR
 #define BEATTY_DATADIR "/usr/local/share/beatty"
 #endif
-#ifndef BEATTY_SRCDIR
-#define BEATTY_SRCDIR ""
-#endif
-
 void ui_prefs_theme_dirs(char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/themes", BEATTY_DATADIR);
-	/* Run from the build folder (it holds config.status): the source
-	 * tree's themes, so a fresh build needs no install. */
-	char exe[PATH_MAX];
-	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (k <= 0 || !BEATTY_SRCDIR[0])
-		return;
-	exe[k] = 0;
-	char *slash = strrchr(exe, '/');
-	if (!slash)
-		return;
-	snprintf(slash + 1, sizeof(exe) - (size_t)(slash + 1 - exe), "config.status");
-	if (access(exe, F_OK) == 0) {
-		size_t m = strlen(buf);
-		snprintf(buf + m, n - m, ":%s/themes", BEATTY_SRCDIR);
-	}
+	datadir_dirs(BEATTY_DATADIR, "themes", buf, n);
 }
 
 void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)

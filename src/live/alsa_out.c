@@ -93,12 +93,6 @@ struct alsa_out {
 	atomic_int lost_err;        /* negative ALSA error once lost, else 0 */
 };
 
-void alsa_out_opts_default(alsa_out_opts_t *o)
-{
-	*o = (alsa_out_opts_t){ .device = "default", .rate = ALSA_OUT_RATE,
-	                        .period = ALSA_OUT_PERIOD, .periods = ALSA_OUT_PERIODS };
-}
-
 static void store_float(_Atomic uint32_t *a, float v)
 {
 	uint32_t u;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alsa_out.h"
-#include "config.h"
+#include "settings.h"
 
 typedef enum { SET_TEXT, SET_INT } set_kind_t;
 
