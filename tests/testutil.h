@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#ifdef BEATTY_NO_CMOCKA
+#error "the unit tests need cmocka: install the Debian package libcmocka-dev, then run configure again"
+#endif
 #include <cmocka.h>
 #include "song.h"
 
