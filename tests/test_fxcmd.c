@@ -1,5 +1,5 @@
 /*
- * test_effects: every pattern effect command, measured on the engine's
+ * test_fxcmd: every pattern effect command, measured on the engine's
  * output.  Each test writes a small song, renders it and checks the
  * frequency, level, timing or length the command must produce, with the
  * expected values worked out from the command's definition (docs/format.md),

@@ -1,5 +1,5 @@
 /*
- * test_config: config.ini with broken lines (each message word for
+ * test_settings: config.ini with broken lines (each message word for
  * word, with file, line and the default kept), garbage, empty and
  * unreadable files, the written defaults read back, and where the file
  * is looked for.

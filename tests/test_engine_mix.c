@@ -1,5 +1,5 @@
 /*
- * test_mix: the mix and master inside the engine, measured on its output:
+ * test_engine_mix: the mix and master inside the engine, measured on its output:
  * stems that null against the mix, sidechain pumping from a song file,
  * sends and buses, automation commands, meters and the loudness target.
  */

@@ -1,5 +1,5 @@
 /*
- * test_limiter: the master's true-peak limiter, measured by meters that
+ * test_fx_limiter: the master's true-peak limiter, measured by meters that
  * are not its own.  The promise is "whatever goes in, what comes out never
  * exceeds the ceiling as an independent true-peak meter reads it", so the
  * output of hostile signals -- a drum loop driven 20 dB into the ceiling,

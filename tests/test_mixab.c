@@ -1,5 +1,5 @@
 /*
- * test_mixer: the mixer's pure parts, measured.
+ * test_mixab: the mixer's pure parts, measured.
  *
  * - spectrum: a sine lands in its third-octave band (1 kHz in the 1 kHz
  *   band) at about 0 dB for full scale, its neighbours two bands away

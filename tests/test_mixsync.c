@@ -1,5 +1,5 @@
 /*
- * test_mixer_live: mixing a playing song through the bridge, measured on
+ * test_mixsync: mixing a playing song through the bridge, measured on
  * its output.
  *
  * - Every mixer change (a unit's parameter, bypass, a send, a bus

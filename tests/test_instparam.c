@@ -1,5 +1,5 @@
 /*
- * test_inst: the pure parts of the instruments page, measured.
+ * test_instparam: the pure parts of the instruments page, measured.
  *
  * - Every factory preset loads and sounds, with its energy where its
  *   name says: a kick below 150 Hz, a hat above 5 kHz, a sub bass low.
