@@ -1,0 +1,107 @@
+/*
+ * songfile_rebase: sample paths when a song moves to another folder.
+ */
+#define _XOPEN_SOURCE 700   /* realpath() */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "songfile.h"
+
+/* ---- moving a song to another folder -------------------------------- */
+
+/* The real path of the folder holding path ("." for a bare name). */
+static bool folder_of(const char *path, char out[PATH_MAX])
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return realpath(dir, out) != NULL;
+}
+
+/* Appends a relative path to an absolute folder, resolving "." and ".."
+ * by the letter (the file itself need not exist). */
+static bool join_lexically(const char *dir, const char *rel, char *out, size_t n)
+{
+	char buf[PATH_MAX * 2];
+	if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", dir, rel) >= sizeof(buf))
+		return false;
+	const char *part[PATH_MAX / 2];
+	int np = 0;
+	for (char *save = NULL, *t = strtok_r(buf, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(t, "."))
+			continue;
+		if (!strcmp(t, "..")) {
+			if (np)
+				np--;
+			continue;
+		}
+		if (np == PATH_MAX / 2)
+			return false;
+		part[np++] = t;
+	}
+	size_t len = 0;
+	out[0] = 0;
+	for (int i = 0; i < np; i++) {
+		int w = snprintf(out + len, n - len, "/%s", part[i]);
+		if (w < 0 || (size_t)w >= n - len)
+			return false;
+		len += (size_t)w;
+	}
+	if (!np)
+		snprintf(out, n, "/");
+	return true;
+}
+
+/* The path of absolute file abs as seen from absolute folder dir. */
+static bool relative_to(const char *abs, const char *dir, char *out, size_t n)
+{
+	size_t common = 0, i = 0;
+	/* the longest common prefix ending at a component boundary */
+	for (;; i++) {
+		bool ea = abs[i] == '/' || abs[i] == 0, ed = dir[i] == '/' || dir[i] == 0;
+		if (ea && ed)
+			common = i;
+		if (abs[i] != dir[i] || !abs[i] || !dir[i])
+			break;
+	}
+	size_t len = 0;
+	out[0] = 0;
+	for (const char *d = dir + common; *d; d++)
+		if (*d == '/' && d[1]) {
+			if (len + 3 >= n)
+				return false;
+			memcpy(out + len, "../", 4);
+			len += 3;
+		}
+	const char *rest = abs + common + (abs[common] == '/');
+	return (size_t)snprintf(out + len, n - len, "%s", rest) < n - len;
+}
+
+int songfile_rebase(song_t *s, const char *from_path, const char *to_path)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	if (!folder_of(from_path, from) || !folder_of(to_path, to) || !strcmp(from, to))
+		return 0;
+	int changed = 0;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		instrument_t *in = s->inst[i];
+		if (!in || in->type != INST_SAMPLER || !in->sampler.path[0] || in->sampler.path[0] == '/')
+			continue;
+		char abs[PATH_MAX], rel[SONG_PATH_MAX];
+		if (!join_lexically(from, in->sampler.path, abs, sizeof(abs)) ||
+		    !relative_to(abs, to, rel, sizeof(rel)))
+			continue;
+		if (strcmp(rel, in->sampler.path)) {
+			snprintf(in->sampler.path, sizeof(in->sampler.path), "%s", rel);
+			changed++;
+		}
+	}
+	return changed;
+}
