@@ -137,6 +137,11 @@ typedef struct instrument {
 #define SONG_FX_CHAIN_MAX 8
 #define SONG_SENDS        2      /* 0: reverb bus, 1: delay bus */
 #define SONG_MACROS       3      /* automation macros X, Y, Z */
+/* Channel, bus and master levels and send levels, dB: the one range the
+ * song file, the screen and the bridge all take. */
+#define SONG_LEVEL_MIN    (-96.0f)
+#define SONG_LEVEL_MAX    (12.0f)
+/* A send below SONG_LEVEL_MIN is off ("off" in the file). */
 #define SONG_SEND_OFF     (-144.0f)
 
 /* One effect unit in a chain: its type, bypass and parameter values (in

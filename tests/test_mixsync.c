@@ -166,6 +166,17 @@ static void test_send_and_bus_land_in_their_period(void **state)
 	check_edit(41, send_engine, send_bridge);
 }
 
+/* One range for levels: a fader pushed past what the song file takes
+ * lands at the file's maximum, so what plays is what a save keeps. */
+static void loud_engine(engine_t *e, song_t *s) { s->channel[0].volume = SONG_LEVEL_MAX; }
+static bool loud_bridge(bridge_t *b, song_t *s) { return bridge_set_volume(b, 0, SONG_LEVEL_MAX + 8.0f); }
+
+static void test_fader_past_the_range_lands_at_its_end(void **state)
+{
+	(void)state;
+	check_edit(27, loud_engine, loud_bridge);
+}
+
 static void master_engine(engine_t *e, song_t *s)
 {
 	s->master.volume = -7.5f;
@@ -498,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_fx_param_lands_in_its_period),
 		cmocka_unit_test(test_bypass_lands_in_its_period),
 		cmocka_unit_test(test_send_and_bus_land_in_their_period),
+		cmocka_unit_test(test_fader_past_the_range_lands_at_its_end),
 		cmocka_unit_test(test_master_lands_in_its_period),
 		cmocka_unit_test(test_chain_add_with_sidechain_lands_in_its_period),
 		cmocka_unit_test(test_chain_move_lands_in_its_period),

@@ -912,7 +912,7 @@ static bool channel_key(parser_t *p, const char *key, const char *v)
 	float x;
 	switch (k) {
 	case CK_NAME: return get_text(p, key, v, ch->name, sizeof ch->name);
-	case CK_VOLUME: return get_float(p, key, v, -96, 12, &ch->volume);
+	case CK_VOLUME: return get_float(p, key, v, LEVEL_MIN, LEVEL_MAX, &ch->volume);
 	case CK_PAN:
 		if (!get_float(p, key, v, -100, 100, &x))
 			return false;

@@ -87,8 +87,8 @@ enum { MK_VOLUME, MK_ON };   /* [master] keys: volume, then one switch per unit 
 enum { UK_TYPE, UK_BYPASS, UK_VOLUME, UK_SIDECHAIN, UK_PARAM };
 _Static_assert(UK_PARAM + FX_MAX_PARAMS <= 64, "keys_seen is 64 bits");
 
-#define LEVEL_MIN   -96.0   /* channel, bus and master levels, sends: dB */
-#define LEVEL_MAX   12.0
+#define LEVEL_MIN   SONG_LEVEL_MIN   /* channel, bus and master levels, sends */
+#define LEVEL_MAX   SONG_LEVEL_MAX
 #define MACRO_NAME  48      /* longer than any parameter name */
 
 /* Where a unit section's values go. */

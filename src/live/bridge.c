@@ -500,8 +500,8 @@ bool bridge_set_solo(bridge_t *b, int ch, bool on)
 
 bool bridge_set_volume(bridge_t *b, int ch, float db)
 {
-	if (!(db >= -144.0f && db <= 24.0f))
-		db = db > 24.0f ? 24.0f : -144.0f;
+	if (!(db >= SONG_LEVEL_MIN && db <= SONG_LEVEL_MAX))
+		db = db > SONG_LEVEL_MAX ? SONG_LEVEL_MAX : SONG_LEVEL_MIN;
 	return push_msg(b, &(msg_t){ .type = MSG_VOLUME, .a = ch, .f = db });
 }
 
@@ -781,12 +781,13 @@ static void tap_push(bridge_t *b, const float *out, int frames)
 
 static bool level_ok(float db)
 {
-	return db >= -144.0f && db <= 24.0f;
+	return db >= SONG_LEVEL_MIN && db <= SONG_LEVEL_MAX;
 }
 
 bool bridge_set_send(bridge_t *b, int ch, int bus, float db)
 {
-	if (!(db >= SONG_SEND_OFF && db <= 24.0f) || bus < 0 || bus >= SONG_SENDS)
+	if (!(db == SONG_SEND_OFF || (db >= SONG_LEVEL_MIN && db <= SONG_LEVEL_MAX)) || bus < 0 ||
+	    bus >= SONG_SENDS)
 		return false;
 	return push_msg(b, &(msg_t){ .type = MSG_SEND, .a = ch, .b = bus, .f = db });
 }

@@ -219,7 +219,7 @@ static void set_field(ui_app_t *app, const mfield_t *f, float v)
 {
 	song_t *s = &app->song;
 	if (f->kind == MF_VOLUME) {
-		v = v < -96.0f ? -96.0f : v > 12.0f ? 12.0f : v;
+		v = v < SONG_LEVEL_MIN ? SONG_LEVEL_MIN : v > SONG_LEVEL_MAX ? SONG_LEVEL_MAX : v;
 		if (v == s->master.volume)
 			return;
 		ui_mix_edit_begin(app, "master level");
@@ -266,7 +266,7 @@ static void typed(ui_app_t *app, const char *t)
 	if (f.kind == MF_VOLUME) {
 		char *end;
 		v = strtof(t, &end);
-		if (end == t || !(v >= -96.0f && v <= 12.0f)) {
+		if (end == t || !(v >= SONG_LEVEL_MIN && v <= SONG_LEVEL_MAX)) {
 			app_msg(app, true, "master level: '%s' is not -96..12 dB", t);
 			return;
 		}

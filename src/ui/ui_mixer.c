@@ -147,7 +147,7 @@ static void pan_text(float pan, char *buf, size_t n)
 
 static void send_text(char tag, float db, char *buf, size_t n)
 {
-	if (db <= -96.0f)
+	if (db < SONG_LEVEL_MIN)
 		snprintf(buf, n, "%c off", tag);
 	else
 		snprintf(buf, n, "%c%+.1f", tag, (double)db);
@@ -434,7 +434,7 @@ static void adjust_strip(ui_app_t *app, ui_mix_t *m, int arg)
 		bus_t *bs = &app->song.bus[cur_bus(app, m)];
 		float v = bs->volume + (float)dir * (coarse ? 3.0f : 0.5f);
 		v = roundf(v * 2.0f) / 2.0f;
-		v = v < -96.0f ? -96.0f : v > 12.0f ? 12.0f : v;
+		v = v < SONG_LEVEL_MIN ? SONG_LEVEL_MIN : v > SONG_LEVEL_MAX ? SONG_LEVEL_MAX : v;
 		if (m->row != MIX_FADER || v == bs->volume)
 			return;
 		ui_mix_edit_begin(app, "bus level");
@@ -446,7 +446,7 @@ static void adjust_strip(ui_app_t *app, ui_mix_t *m, int arg)
 	case MIX_FADER: {
 		float v = c->volume + (float)dir * (coarse ? 3.0f : 0.5f);
 		v = roundf(v * 2.0f) / 2.0f;
-		v = v < -96.0f ? -96.0f : v > 12.0f ? 12.0f : v;
+		v = v < SONG_LEVEL_MIN ? SONG_LEVEL_MIN : v > SONG_LEVEL_MAX ? SONG_LEVEL_MAX : v;
 		if (v == c->volume)
 			return;
 		ui_mix_edit_begin(app, "fader");
@@ -471,14 +471,14 @@ static void adjust_strip(ui_app_t *app, ui_mix_t *m, int arg)
 	case MIX_SEND_D: {
 		int k = m->row - MIX_SEND_R;
 		float v = c->send[k];
-		if (v <= -96.0f)
+		if (v < SONG_LEVEL_MIN)
 			v = dir > 0 ? -40.0f : SONG_SEND_OFF;
 		else
 			v = roundf(v + (float)dir * (coarse ? 6.0f : 1.0f));
 		if (v < -60.0f)
 			v = SONG_SEND_OFF;
-		if (v > 12.0f)
-			v = 12.0f;
+		if (v > SONG_LEVEL_MAX)
+			v = SONG_LEVEL_MAX;
 		if (v == c->send[k])
 			return;
 		ui_mix_edit_begin(app, k ? "delay send" : "reverb send");
@@ -516,7 +516,7 @@ static void strip_typed(ui_app_t *app, const char *t)
 	if (!c) {
 		if (m->row != MIX_FADER)
 			return;
-		if (off || v < -96.0f || v > 12.0f) {
+		if (off || v < SONG_LEVEL_MIN || v > SONG_LEVEL_MAX) {
 			app_msg(app, true, "bus level: %s dB is not -96..12", t);
 			return;
 		}
@@ -527,7 +527,7 @@ static void strip_typed(ui_app_t *app, const char *t)
 	}
 	switch (m->row) {
 	case MIX_FADER:
-		if (v < -96.0f || v > 12.0f) {
+		if (v < SONG_LEVEL_MIN || v > SONG_LEVEL_MAX) {
 			app_msg(app, true, "fader: %s dB is not -96..12", t);
 			return;
 		}
@@ -549,7 +549,7 @@ static void strip_typed(ui_app_t *app, const char *t)
 		break;
 	case MIX_SEND_R:
 	case MIX_SEND_D:
-		if (!off && (v < -96.0f || v > 12.0f)) {
+		if (!off && (v < SONG_LEVEL_MIN || v > SONG_LEVEL_MAX)) {
 			app_msg(app, true, "send: %s dB is not -96..12 or off", t);
 			return;
 		}
@@ -783,9 +783,9 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 			else if (m->row == MIX_PAN)
 				snprintf(cur, sizeof(cur), "%.0f", (double)c->pan * 100.0);
 			else
-				snprintf(cur, sizeof(cur), "%s", c->send[m->row - MIX_SEND_R] <= -96.0f ? "off" :
+				snprintf(cur, sizeof(cur), "%s", c->send[m->row - MIX_SEND_R] < SONG_LEVEL_MIN ? "off" :
 				         "0");
-			if (m->row >= MIX_SEND_R && c->send[m->row - MIX_SEND_R] > -96.0f)
+			if (m->row >= MIX_SEND_R && c->send[m->row - MIX_SEND_R] >= SONG_LEVEL_MIN)
 				snprintf(cur, sizeof(cur), "%.1f", (double)c->send[m->row - MIX_SEND_R]);
 			snprintf(label, sizeof(label), "channel %d %s: ", m->ch + 1, field_names[m->row]);
 			app_prompt(app, label, cur, strip_typed);
