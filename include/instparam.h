@@ -2,8 +2,8 @@
  * instparam: every editable parameter of an instrument, as a table.
  *
  * One row per value the instruments page shows: its song-file key, a
- * label, where it lives in instrument_t, its range and its fine and
- * coarse steps.  The page lists, adjusts, parses and prints values only
+ * label, where it lives in instrument_t and its fine and coarse steps;
+ * its range comes from the song file's key table (instkeys.h).  The page lists, adjusts, parses and prints values only
  * through this table, so a parameter cannot be shown and not saved, or
  * edited past the range the song file accepts.  Pure data and maths: no
  * curses, no sound.
@@ -32,7 +32,6 @@ typedef struct instparam {
 	ip_kind_t kind;
 	ip_for_t type;
 	size_t off;             /* into instrument_t */
-	double min, max;
 	double fine, coarse;    /* IP_LOG: ratios; IP_FRAMES: fractions of the sample */
 	const char *const *names;
 	int nnames;
@@ -43,6 +42,9 @@ typedef struct instparam {
 const instparam_t *const *instparam_list(inst_type_t t, int *n);
 /* The row whose label is label (or key), or NULL. */
 const instparam_t *instparam_find(inst_type_t t, const char *label);
+
+/* The value's range: the song file's (instkeys.h), the one truth. */
+void instparam_range(const instparam_t *p, double *lo, double *hi);
 
 double instparam_get(const instrument_t *in, const instparam_t *p);
 /* Sets the value, clamped to the range (and loop points to the sample). */

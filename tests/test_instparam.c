@@ -24,10 +24,12 @@
 #include "bridge.h"
 #include "engine.h"
 #include "filelist.h"
+#include "instkeys.h"
 #include "instparam.h"
 #include "note.h"
 #include "presets.h"
 #include "samplekeep.h"
+#include "songfile.h"
 #include "testutil.h"
 #include "undo.h"
 
@@ -537,6 +539,60 @@ static void preview_leaves_song_instrument(void **state)
 	song_deinit(&s);
 }
 
+/* The page's ranges are the song file's: every row pushed to its ends
+ * stays inside what the file takes, the song text with it reads back,
+ * and every key the file knows for a type has a row on the page. */
+static void rows_take_the_file_ranges(void **state)
+{
+	(void)state;
+	for (int t = 0; t < INST_TYPE_COUNT; t++) {
+		int n;
+		const instparam_t *const *rows = instparam_list((inst_type_t)t, &n);
+		for (int i = 0; i < n; i++) {
+			const instparam_t *p = rows[i];
+			if (p->kind == IP_FRAMES || p->kind == IP_ENUM)
+				continue;   /* loop points follow the sample; choices wrap */
+			int k = instkeys_find(p->key);
+			if (k < 0)
+				fail_msg("row '%s' has no song-file key '%s'", p->label, p->key);
+			for (int end = 0; end < 2; end++) {
+				song_t s;
+				song_init(&s);
+				const int slot = 1;
+				instrument_t *in = song_inst_new(&s, slot, (inst_type_t)t);
+				assert_non_null(in);
+				double lo, hi;
+				instparam_range(p, &lo, &hi);
+				assert_true(lo <= hi);
+				instparam_set(in, p, end ? hi + 1e6 : lo - 1e6);
+				double v = instparam_get(in, p);
+				assert_true(v >= lo && v <= hi);
+				char *text = songfile_to_string(&s);
+				assert_non_null(text);
+				song_t back;
+				songfile_error_t err;
+				if (songfile_parse(&back, text, "page.bty", "", 0, &err, NULL, NULL) != 0)
+					fail_msg("'%s' at %g: the file refuses it: %s", p->label, v, err.msg);
+				assert_float_equal(instparam_get(back.inst[slot], p), v, fabs(v) * 1e-5 + 1e-6);
+				song_deinit(&back);
+				free(text);
+				song_deinit(&s);
+			}
+		}
+		/* Every key of this type in the file has a row. */
+		for (int k = 0; k < instkeys_count; k++) {
+			if (instkeys_offset(&instkeys[k], (inst_type_t)t) == NO_OFF ||
+			    !strcmp(instkeys[k].key, "name") || !strcmp(instkeys[k].key, "file"))
+				continue;
+			bool found = false;
+			for (int i = 0; i < n && !found; i++)
+				found = !strcmp(rows[i]->key, instkeys[k].key);
+			if (!found)
+				fail_msg("song-file key '%s' has no row on the page", instkeys[k].key);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +601,7 @@ int main(void)
 		cmocka_unit_test(filelist_filters_and_sorts),
 		cmocka_unit_test(relative_paths),
 		cmocka_unit_test(params_stay_in_range),
+		cmocka_unit_test(rows_take_the_file_ranges),
 		cmocka_unit_test(replaced_sample_kept_while_undo_needs_it),
 		cmocka_unit_test(synth_edit_heard_at_once),
 		cmocka_unit_test(replaced_sample_busy_until_handed_back),

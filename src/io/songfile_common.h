@@ -21,36 +21,14 @@
 #define DEFAULT_ROWS 64
 #define SECT_TEXT    (LINE_TEXT + 1)
 
-/* ---- instrument keys ------------------------------------------------- */
+/* ---- instrument keys (the table lives in the model: instkeys.h) ---- */
 
-typedef enum { V_TEXT, V_ENUM, V_FLOAT, V_INT, V_FRAMES, V_ADSR, V_NOTE } vtype_t;
-
-#define NO_OFF ((size_t)-1)
-
-/* A key lives in the synth parameters, the sampler's or both; its offset
- * for the other type is NO_OFF.  Table order is the written order. */
-typedef struct inst_key {
-	const char *key;
-	vtype_t type;
-	size_t synth, sampler;
-	double min, max;             /* V_FLOAT, V_INT, V_FRAMES */
-	const char *const *names;    /* V_ENUM */
-	int nnames;
-	size_t size;                 /* V_TEXT */
-} inst_key_t;
-
-extern const inst_key_t songfile_inst_keys[];
-extern const int songfile_n_inst_keys;
-#define inst_keys songfile_inst_keys
-#define N_INST_KEYS songfile_n_inst_keys
-#define ADSR_TIME_MAX 60.0   /* seconds for attack, decay, release */
-
-/* The key's offset in an instrument of this type (NO_OFF: not its key). */
-size_t songfile_key_offset(const inst_key_t *k, inst_type_t type);
-#define key_offset songfile_key_offset
-/* The key's index in the table, or -1. */
-int songfile_inst_key_find(const char *key);
-#define inst_key_find songfile_inst_key_find
+#include "instkeys.h"
+#define inst_key_t instkey_t
+#define inst_keys instkeys
+#define N_INST_KEYS instkeys_count
+#define key_offset instkeys_offset
+#define inst_key_find instkeys_find
 
 /* ---- sections and keys ------------------------------------------------ */
 
