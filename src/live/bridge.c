@@ -54,17 +54,30 @@ typedef enum {
 	MSG_INST,
 } msg_type_t;
 
-/* One message; which fields mean what depends on the type (see the
- * sending functions). */
+/* One message: its type and the named fields of that type alone. */
 typedef struct msg {
-	int type;
-	int a, b, c, d;
-	float f;
-	cell_t cell;
-	pattern_t *pat;
-	uint64_t mask;              /* MSG_SIDECHAIN */
-	struct chain_swap *chain;   /* MSG_CHAIN */
-	instrument_t *inst;
+	msg_type_t type;
+	union {
+		struct { int order, row; } play;                      /* MSG_PLAY */
+		struct { int order; } jump;                           /* MSG_JUMP */
+		struct { bool on; } flag;                             /* MSG_LOOP, MSG_PATTERN_LOOP, MSG_TAP */
+		struct { int ch; bool on; } mute;                     /* MSG_MUTE, MSG_SOLO */
+		struct { int ch; float value; } level;                /* MSG_VOLUME, MSG_PAN */
+		struct { int ch, inst, note, vol; } note;             /* MSG_NOTE */
+		struct { int pattern, row, ch; cell_t cell; } cell;   /* MSG_CELL */
+		struct { int idx; pattern_t *pat; } pattern;          /* MSG_PATTERN */
+		struct { int idx; instrument_t *inst; } inst;         /* MSG_INST */
+		struct { int order, pattern, norders; } order;        /* MSG_ORDER */
+		struct { int bpm, lpb, swing; } tempo;                /* MSG_TEMPO */
+		struct { int tpl; } speed;                            /* MSG_SPEED */
+		struct { int ch, bus; float db; } send;               /* MSG_SEND */
+		struct { int bus; float db; } bus;                    /* MSG_BUS_VOLUME */
+		struct { float db; bool eq, comp, limiter; } master;  /* MSG_MASTER */
+		struct { int ch, k, param; float value; } param;      /* MSG_FX_PARAM */
+		struct { int ch, k; bool on; } bypass;                /* MSG_FX_BYPASS */
+		struct { int ch, k; uint64_t mask; } side;            /* MSG_SIDECHAIN */
+		struct chain_swap *chain;                             /* MSG_CHAIN */
+	} u;
 } msg_t;
 
 /* A channel's new FX chain, made on the UI thread: the units, states
@@ -279,11 +292,11 @@ void bridge_destroy(bridge_t *b)
 	msg_t m;
 	while (spscq_pop(&b->cmd, &m))
 		if (m.type == MSG_PATTERN)
-			pattern_free(m.pat);
+			pattern_free(m.u.pattern.pat);
 		else if (m.type == MSG_CHAIN)
-			chain_free(m.chain);
+			chain_free(m.u.chain);
 		else if (m.type == MSG_INST)
-			free(m.inst);   /* the struct; its sample data is the UI's */
+			free(m.u.inst.inst);   /* the struct; its sample data is the UI's */
 	bridge_collect(b);
 	spscq_deinit(&b->fxtrash);
 	spscq_deinit(&b->tap);
@@ -306,9 +319,9 @@ static void apply(bridge_t *b, msg_t *m)
 {
 	song_t *s = &b->song;
 	engine_t *e = b->engine;
-	switch ((msg_type_t)m->type) {
+	switch (m->type) {
 	case MSG_PLAY:
-		engine_start(e, m->a, m->b);
+		engine_start(e, m->u.play.order, m->u.play.row);
 		b->playing = true;
 		b->frames = 0;
 		break;
@@ -318,47 +331,48 @@ static void apply(bridge_t *b, msg_t *m)
 		break;
 	case MSG_JUMP:
 		if (b->playing) {
-			engine_start(e, m->a, 0);
+			engine_start(e, m->u.jump.order, 0);
 			b->frames = 0;
 		}
 		break;
 	case MSG_LOOP:
-		engine_set_loop(e, m->a != 0);
+		engine_set_loop(e, m->u.flag.on);
 		break;
 	case MSG_PATTERN_LOOP:
-		engine_set_pattern_loop(e, m->a != 0);
+		engine_set_pattern_loop(e, m->u.flag.on);
 		break;
 	case MSG_MUTE:
-		if (channel_ok(b, m->a))
-			s->channel[m->a].mute = m->b != 0;
+		if (channel_ok(b, m->u.mute.ch))
+			s->channel[m->u.mute.ch].mute = m->u.mute.on;
 		break;
 	case MSG_SOLO:
-		if (channel_ok(b, m->a))
-			s->channel[m->a].solo = m->b != 0;
+		if (channel_ok(b, m->u.mute.ch))
+			s->channel[m->u.mute.ch].solo = m->u.mute.on;
 		break;
 	case MSG_VOLUME:
-		if (channel_ok(b, m->a))
-			s->channel[m->a].volume = m->f;
+		if (channel_ok(b, m->u.level.ch))
+			s->channel[m->u.level.ch].volume = m->u.level.value;
 		break;
 	case MSG_PAN:
-		if (channel_ok(b, m->a))
-			s->channel[m->a].pan = m->f;
+		if (channel_ok(b, m->u.level.ch))
+			s->channel[m->u.level.ch].pan = m->u.level.value;
 		break;
 	case MSG_NOTE:
-		engine_live_note(e, m->a, m->b, m->c, m->d);
+		engine_live_note(e, m->u.note.ch, m->u.note.inst, m->u.note.note, m->u.note.vol);
 		break;
 	case MSG_CELL: {
-		const pattern_t *p = m->a >= 0 && m->a < SONG_MAX_PATTERNS ? s->pattern[m->a] : NULL;
-		if (p && m->b >= 0 && m->b < p->rows && channel_ok(b, m->c))
-			*song_cell(s, p, m->b, m->c) = m->cell;
+		const int pi = m->u.cell.pattern, row = m->u.cell.row, ch = m->u.cell.ch;
+		const pattern_t *p = pi >= 0 && pi < SONG_MAX_PATTERNS ? s->pattern[pi] : NULL;
+		if (p && row >= 0 && row < p->rows && channel_ok(b, ch))
+			*song_cell(s, p, row, ch) = m->u.cell.cell;
 		break;
 	}
 	case MSG_PATTERN: {
 		/* The engine looks its pattern up afresh at every row, so a swap
 		 * between renders is seen whole; the old one goes back to the UI
 		 * (always an entry, even NULL, so the UI's count stays exact). */
-		pattern_t *old = s->pattern[m->a];
-		s->pattern[m->a] = m->pat;
+		pattern_t *old = s->pattern[m->u.pattern.idx];
+		s->pattern[m->u.pattern.idx] = m->u.pattern.pat;
 		spscq_push(&b->trash, &(trash_t){ TRASH_PATTERN, old, false });
 		break;
 	}
@@ -368,7 +382,7 @@ static void apply(bridge_t *b, msg_t *m)
 		 * hear the change.  Otherwise a voice's state would no longer
 		 * fit (a sampler position past a shorter sample, a synth's state
 		 * read as a sampler's): silence the old one's voices first. */
-		instrument_t *old = s->inst[m->a], *in = m->inst;
+		instrument_t *old = s->inst[m->u.inst.idx], *in = m->u.inst.inst;
 		trash_t t = { TRASH_NONE, NULL, false };
 		if (old && in && old->type == in->type &&
 		    old->sampler.sample.data == in->sampler.sample.data) {
@@ -380,26 +394,26 @@ static void apply(bridge_t *b, msg_t *m)
 				const float *now = in ? in->sampler.sample.data : NULL;
 				t = (trash_t){ TRASH_INST_OLD, old, old->sampler.sample.data != now };
 			}
-			s->inst[m->a] = in;
+			s->inst[m->u.inst.idx] = in;
 		}
 		spscq_push(&b->trash, &t);
 		break;
 	}
 	case MSG_ORDER:
-		s->order[m->a].pattern = m->b;
-		s->norders = m->c;
+		s->order[m->u.order.order].pattern = m->u.order.pattern;
+		s->norders = m->u.order.norders;
 		break;
 	case MSG_TEMPO:
 		/* a new song tempo is heard from the next tick, as in any
 		 * tracker; an unchanged one leaves an Fxx tempo alone */
-		if (m->a != s->bpm)
-			engine_set_bpm(b->engine, m->a);
-		s->bpm = m->a;
-		s->lpb = m->b;
-		s->swing = m->c;
+		if (m->u.tempo.bpm != s->bpm)
+			engine_set_bpm(b->engine, m->u.tempo.bpm);
+		s->bpm = m->u.tempo.bpm;
+		s->lpb = m->u.tempo.lpb;
+		s->swing = m->u.tempo.swing;
 		break;
 	case MSG_SPEED:
-		s->tpl = m->a;
+		s->tpl = m->u.speed.tpl;
 		break;
 	case MSG_SEND: case MSG_BUS_VOLUME: case MSG_MASTER: case MSG_FX_PARAM:
 	case MSG_FX_BYPASS: case MSG_SIDECHAIN: case MSG_CHAIN: case MSG_TAP:
@@ -465,7 +479,7 @@ static bool push_msg(bridge_t *b, const msg_t *m)
 
 bool bridge_play(bridge_t *b, int order, int row)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_PLAY, .a = order, .b = row });
+	return push_msg(b, &(msg_t){ .type = MSG_PLAY, .u.play = { order, row } });
 }
 
 bool bridge_stop(bridge_t *b)
@@ -475,51 +489,51 @@ bool bridge_stop(bridge_t *b)
 
 bool bridge_jump(bridge_t *b, int order)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_JUMP, .a = order });
+	return push_msg(b, &(msg_t){ .type = MSG_JUMP, .u.jump = { order } });
 }
 
 bool bridge_set_loop(bridge_t *b, bool on)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_LOOP, .a = on });
+	return push_msg(b, &(msg_t){ .type = MSG_LOOP, .u.flag = { on } });
 }
 
 bool bridge_set_pattern_loop(bridge_t *b, bool on)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_PATTERN_LOOP, .a = on });
+	return push_msg(b, &(msg_t){ .type = MSG_PATTERN_LOOP, .u.flag = { on } });
 }
 
 bool bridge_set_mute(bridge_t *b, int ch, bool on)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_MUTE, .a = ch, .b = on });
+	return push_msg(b, &(msg_t){ .type = MSG_MUTE, .u.mute = { ch, on } });
 }
 
 bool bridge_set_solo(bridge_t *b, int ch, bool on)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_SOLO, .a = ch, .b = on });
+	return push_msg(b, &(msg_t){ .type = MSG_SOLO, .u.mute = { ch, on } });
 }
 
 bool bridge_set_volume(bridge_t *b, int ch, float db)
 {
 	if (!(db >= SONG_LEVEL_MIN && db <= SONG_LEVEL_MAX))
 		db = db > SONG_LEVEL_MAX ? SONG_LEVEL_MAX : SONG_LEVEL_MIN;
-	return push_msg(b, &(msg_t){ .type = MSG_VOLUME, .a = ch, .f = db });
+	return push_msg(b, &(msg_t){ .type = MSG_VOLUME, .u.level = { ch, db } });
 }
 
 bool bridge_set_pan(bridge_t *b, int ch, float pan)
 {
 	if (!(pan >= -1.0f && pan <= 1.0f))
 		pan = pan > 1.0f ? 1.0f : pan < -1.0f ? -1.0f : 0.0f;
-	return push_msg(b, &(msg_t){ .type = MSG_PAN, .a = ch, .f = pan });
+	return push_msg(b, &(msg_t){ .type = MSG_PAN, .u.level = { ch, pan } });
 }
 
 bool bridge_live_note(bridge_t *b, int ch, int inst, int note, int vol)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_NOTE, .a = ch, .b = inst, .c = note, .d = vol });
+	return push_msg(b, &(msg_t){ .type = MSG_NOTE, .u.note = { ch, inst, note, vol } });
 }
 
 bool bridge_set_cell(bridge_t *b, int pattern, int row, int ch, cell_t cell)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_CELL, .a = pattern, .b = row, .c = ch, .cell = cell });
+	return push_msg(b, &(msg_t){ .type = MSG_CELL, .u.cell = { pattern, row, ch, cell } });
 }
 
 bool bridge_set_pattern(bridge_t *b, int idx, const pattern_t *p)
@@ -532,7 +546,7 @@ bool bridge_set_pattern(bridge_t *b, int idx, const pattern_t *p)
 	pattern_t *copy = NULL;
 	if (p && !(copy = pattern_dup(p, b->channels)))
 		return false;
-	if (!push_msg(b, &(msg_t){ .type = MSG_PATTERN, .a = idx, .pat = copy })) {
+	if (!push_msg(b, &(msg_t){ .type = MSG_PATTERN, .u.pattern = { idx, copy } })) {
 		pattern_free(copy);
 		return false;
 	}
@@ -553,7 +567,7 @@ bool bridge_set_inst(bridge_t *b, int idx, const instrument_t *in)
 			return false;
 		*copy = *in;
 	}
-	if (!push_msg(b, &(msg_t){ .type = MSG_INST, .a = idx, .inst = copy })) {
+	if (!push_msg(b, &(msg_t){ .type = MSG_INST, .u.inst = { idx, copy } })) {
 		free(copy);
 		return false;
 	}
@@ -583,7 +597,7 @@ bool bridge_set_order(bridge_t *b, int order, int pattern, int norders)
 	if (order < 0 || order >= SONG_MAX_ORDERS || pattern < 0 || pattern >= SONG_MAX_PATTERNS ||
 	    norders < 1 || norders > SONG_MAX_ORDERS)
 		return false;
-	return push_msg(b, &(msg_t){ .type = MSG_ORDER, .a = order, .b = pattern, .c = norders });
+	return push_msg(b, &(msg_t){ .type = MSG_ORDER, .u.order = { order, pattern, norders } });
 }
 
 bool bridge_set_tempo(bridge_t *b, int bpm, int lpb, int swing)
@@ -591,14 +605,14 @@ bool bridge_set_tempo(bridge_t *b, int bpm, int lpb, int swing)
 	if (bpm < SONG_BPM_MIN || bpm > SONG_BPM_MAX || lpb < SONG_LPB_MIN || lpb > SONG_LPB_MAX ||
 	    swing < 0 || swing > SONG_SWING_MAX)
 		return false;
-	return push_msg(b, &(msg_t){ .type = MSG_TEMPO, .a = bpm, .b = lpb, .c = swing });
+	return push_msg(b, &(msg_t){ .type = MSG_TEMPO, .u.tempo = { bpm, lpb, swing } });
 }
 
 bool bridge_set_speed(bridge_t *b, int tpl)
 {
 	if (tpl < SONG_TPL_MIN || tpl > SONG_TPL_MAX)
 		return false;
-	return push_msg(b, &(msg_t){ .type = MSG_SPEED, .a = tpl });
+	return push_msg(b, &(msg_t){ .type = MSG_SPEED, .u.speed = { tpl } });
 }
 
 /* A replaced instrument came back: its sample is no longer in flight. */
@@ -711,40 +725,42 @@ static void apply_mix(bridge_t *b, const msg_t *m)
 {
 	song_t *s = &b->song;
 	fx_unit_t *u;
-	switch ((msg_type_t)m->type) {
+	switch (m->type) {
 	case MSG_SEND:
-		if (channel_ok(b, m->a) && m->b >= 0 && m->b < SONG_SENDS)
-			s->channel[m->a].send[m->b] = m->f;
+		if (channel_ok(b, m->u.send.ch) && m->u.send.bus >= 0 && m->u.send.bus < SONG_SENDS)
+			s->channel[m->u.send.ch].send[m->u.send.bus] = m->u.send.db;
 		break;
 	case MSG_BUS_VOLUME:
-		if (m->a >= 0 && m->a < SONG_SENDS)
-			s->bus[m->a].volume = m->f;
+		if (m->u.bus.bus >= 0 && m->u.bus.bus < SONG_SENDS)
+			s->bus[m->u.bus.bus].volume = m->u.bus.db;
 		break;
 	case MSG_MASTER:
-		s->master.volume = m->f;
-		s->master.eq_on = m->a & 1;
-		s->master.comp_on = (m->a >> 1) & 1;
-		s->master.limiter_on = (m->a >> 2) & 1;
+		s->master.volume = m->u.master.db;
+		s->master.eq_on = m->u.master.eq;
+		s->master.comp_on = m->u.master.comp;
+		s->master.limiter_on = m->u.master.limiter;
 		break;
-	case MSG_FX_PARAM:
-		if ((u = mix_unit(b, m->a, m->b)) && m->c >= 0 && m->c < FX_MAX_PARAMS) {
-			u->param[m->c] = m->f;
-			engine_fx_param(b->engine, m->a, m->b, m->c, m->f);
+	case MSG_FX_PARAM: {
+		const int ch = m->u.param.ch, k = m->u.param.k, pi = m->u.param.param;
+		if ((u = mix_unit(b, ch, k)) && pi >= 0 && pi < FX_MAX_PARAMS) {
+			u->param[pi] = m->u.param.value;
+			engine_fx_param(b->engine, ch, k, pi, m->u.param.value);
 		}
 		break;
+	}
 	case MSG_FX_BYPASS:
-		if ((u = mix_unit(b, m->a, m->b)))
-			u->bypass = m->c != 0;
+		if ((u = mix_unit(b, m->u.bypass.ch, m->u.bypass.k)))
+			u->bypass = m->u.bypass.on;
 		break;
 	case MSG_SIDECHAIN:
-		if ((u = mix_unit(b, m->a, m->b)) && m->a >= 0) {
-			u->sidechain = m->mask;
+		if ((u = mix_unit(b, m->u.side.ch, m->u.side.k)) && m->u.side.ch >= 0) {
+			u->sidechain = m->u.side.mask;
 			engine_mix_changed(b->engine);
 		}
 		break;
 	case MSG_CHAIN: {
 		/* The song copy first: the engine reads the new chain from it. */
-		chain_swap_t *c = m->chain;
+		chain_swap_t *c = m->u.chain;
 		channel_t *ch = &s->channel[c->ch];
 		ch->nfx = c->nfx;
 		memcpy(ch->fx, c->fx, sizeof(ch->fx));
@@ -756,7 +772,7 @@ static void apply_mix(bridge_t *b, const msg_t *m)
 		break;
 	}
 	case MSG_TAP:
-		b->tap_on = m->a != 0;
+		b->tap_on = m->u.flag.on;
 		break;
 	default:
 		break;
@@ -789,39 +805,39 @@ bool bridge_set_send(bridge_t *b, int ch, int bus, float db)
 	if (!(db == SONG_SEND_OFF || (db >= SONG_LEVEL_MIN && db <= SONG_LEVEL_MAX)) || bus < 0 ||
 	    bus >= SONG_SENDS)
 		return false;
-	return push_msg(b, &(msg_t){ .type = MSG_SEND, .a = ch, .b = bus, .f = db });
+	return push_msg(b, &(msg_t){ .type = MSG_SEND, .u.send = { ch, bus, db } });
 }
 
 bool bridge_set_bus_volume(bridge_t *b, int bus, float db)
 {
 	if (!level_ok(db))
 		return false;
-	return push_msg(b, &(msg_t){ .type = MSG_BUS_VOLUME, .a = bus, .f = db });
+	return push_msg(b, &(msg_t){ .type = MSG_BUS_VOLUME, .u.bus = { bus, db } });
 }
 
 bool bridge_set_master(bridge_t *b, float volume_db, bool eq_on, bool comp_on, bool limiter_on)
 {
 	if (!level_ok(volume_db))
 		return false;
-	int on = (eq_on ? 1 : 0) | (comp_on ? 2 : 0) | (limiter_on ? 4 : 0);
-	return push_msg(b, &(msg_t){ .type = MSG_MASTER, .a = on, .f = volume_db });
+	return push_msg(b, &(msg_t){ .type = MSG_MASTER,
+	                             .u.master = { volume_db, eq_on, comp_on, limiter_on } });
 }
 
 bool bridge_set_fx_param(bridge_t *b, int ch, int k, int param, float value)
 {
 	if (!isfinite(value) || param < 0 || param >= FX_MAX_PARAMS)
 		return false;
-	return push_msg(b, &(msg_t){ .type = MSG_FX_PARAM, .a = ch, .b = k, .c = param, .f = value });
+	return push_msg(b, &(msg_t){ .type = MSG_FX_PARAM, .u.param = { ch, k, param, value } });
 }
 
 bool bridge_set_fx_bypass(bridge_t *b, int ch, int k, bool bypass)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_FX_BYPASS, .a = ch, .b = k, .c = bypass });
+	return push_msg(b, &(msg_t){ .type = MSG_FX_BYPASS, .u.bypass = { ch, k, bypass } });
 }
 
 bool bridge_set_sidechain(bridge_t *b, int ch, int k, uint64_t mask)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_SIDECHAIN, .a = ch, .b = k, .mask = mask });
+	return push_msg(b, &(msg_t){ .type = MSG_SIDECHAIN, .u.side = { ch, k, mask } });
 }
 
 bool bridge_set_chain(bridge_t *b, int ch, const channel_t *c, const int *from)
@@ -846,7 +862,7 @@ bool bridge_set_chain(bridge_t *b, int ch, const channel_t *c, const int *from)
 			return false;
 		}
 	}
-	if (!push_msg(b, &(msg_t){ .type = MSG_CHAIN, .chain = sw })) {
+	if (!push_msg(b, &(msg_t){ .type = MSG_CHAIN, .u.chain = sw })) {
 		chain_free(sw);
 		return false;
 	}
@@ -856,7 +872,7 @@ bool bridge_set_chain(bridge_t *b, int ch, const channel_t *c, const int *from)
 
 bool bridge_tap(bridge_t *b, bool on)
 {
-	return push_msg(b, &(msg_t){ .type = MSG_TAP, .a = on });
+	return push_msg(b, &(msg_t){ .type = MSG_TAP, .u.flag = { on } });
 }
 
 int bridge_tap_read(bridge_t *b, float *out)
