@@ -37,10 +37,17 @@ enum {
 	COL_FX, COL_PARAM_HI, COL_PARAM_LO, COL_COUNT
 };
 
-typedef enum { PAGE_PATTERN, PAGE_ORDER, PAGE_SONG, PAGE_HELP,
-               PAGE_INST,
-               PAGE_MIXER, PAGE_MASTER,
-               PAGE_COUNT } ui_page_id_t;
+/* Every page, once: its id and its ops.  A new page is one file that
+ * defines its ops, and one line here. */
+#define UI_PAGE_LIST(X) \
+	X(PAGE_PATTERN, ui_page_pattern) X(PAGE_ORDER, ui_page_order) \
+	X(PAGE_SONG, ui_page_song) X(PAGE_HELP, ui_page_help) \
+	X(PAGE_INST, ui_page_inst) \
+	X(PAGE_MIXER, ui_page_mixer) X(PAGE_MASTER, ui_page_master)
+
+#define UI_PAGE_ENUM(id, ops) id,
+typedef enum { UI_PAGE_LIST(UI_PAGE_ENUM) PAGE_COUNT } ui_page_id_t;
+#undef UI_PAGE_ENUM
 
 typedef struct ui_app ui_app_t;
 
@@ -53,11 +60,23 @@ typedef struct ui_page_ops {
 	void (*draw)(ui_app_t *app, int top, int height);
 	bool (*cmd)(ui_app_t *app, ui_cmd_t cmd, int arg);
 	bool (*key)(ui_app_t *app, int key);
+	/* Lifecycle, all optional; the host calls each for every page that
+	 * has it, whichever page is showing. */
+	void (*song_changed)(ui_app_t *app);   /* a new song replaced the old */
+	void (*sync)(ui_app_t *app);           /* hand edits to the audio side now */
+	void (*poll)(ui_app_t *app);           /* once a loop turn */
+	void (*free)(ui_app_t *app);           /* the screen is closing */
 } ui_page_ops_t;
 
-extern const ui_page_ops_t ui_page_pattern, ui_page_order, ui_page_song, ui_page_help;
-extern const ui_page_ops_t ui_page_inst;
-extern const ui_page_ops_t ui_page_mixer, ui_page_master;
+#define UI_PAGE_DECL(id, ops) extern const ui_page_ops_t ops;
+UI_PAGE_LIST(UI_PAGE_DECL)
+#undef UI_PAGE_DECL
+
+/* The page of an id. */
+const ui_page_ops_t *ui_page(ui_page_id_t id);
+/* Calls a lifecycle hook of every page that has it, in page order
+ * (offsetof(ui_page_ops_t, sync) and the like). */
+void ui_pages_each(ui_app_t *app, size_t hook);
 
 /* A one-line text prompt in the status line; done gets the text (NULL
  * when cancelled). */

@@ -28,6 +28,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,6 @@
 #include "songfile.h"
 #include "ui.h"
 #include "ui_app.h"
-#include "ui_inst.h"
-#include "ui_mix.h"
 #include "ui_prefs.h"
 #include "ui_render.h"
 
@@ -346,7 +345,7 @@ static void audio_open(ui_app_t *app)
  * stays marked and goes next time. */
 static void audio_sync(ui_app_t *app)
 {
-	ui_inst_sync(app);   /* instruments, and the samples they let go of */
+	ui_pages_each(app, offsetof(ui_page_ops_t, sync));   /* instruments, and the samples they let go of */
 	bridge_t *b = app->bridge;
 	if (!b) {
 		memset(app->dirty_pat, 0, sizeof(app->dirty_pat));
@@ -409,8 +408,9 @@ static void reset_view(ui_app_t *app)
 	app->order_cur = app->order_top = 0;
 	app->song_cur = 0;
 	app->page = PAGE_PATTERN;
-	ui_inst_reset(app);   /* the sound of the old song is gone: its samples may go */
-	ui_mix_reset(app);    /* a new song: A/B ends, meters and sync start over */
+	/* the sound of the old song is gone: its samples may go; A/B ends,
+	 * meters and mixer sync start over */
+	ui_pages_each(app, offsetof(ui_page_ops_t, song_changed));
 	app->gen = app->autosave_gen = 0;
 	first_instrument(app);
 	app->redraw = true;
@@ -462,7 +462,7 @@ static void replace_song(ui_app_t *app, song_t *fresh, const char *path)
 	audio_close(app);
 	/* the samples kept apart and the song's own must not overlap before
 	 * the song frees its own */
-	ui_inst_sync(app);
+	ui_pages_each(app, offsetof(ui_page_ops_t, sync));
 	song_deinit(&app->song);
 	app->song = *fresh;
 	snprintf(app->path, sizeof(app->path), "%s", path ? path : "");
@@ -673,12 +673,24 @@ static void check_render(ui_app_t *app, bool wait)
 /* ------------------------------------------------------------------ */
 /* drawing                                                              */
 
-static const ui_page_ops_t *const pages[PAGE_COUNT] = {
-	[PAGE_PATTERN] = &ui_page_pattern, [PAGE_ORDER] = &ui_page_order,
-	[PAGE_SONG] = &ui_page_song, [PAGE_HELP] = &ui_page_help,
-	[PAGE_INST] = &ui_page_inst,
-	[PAGE_MIXER] = &ui_page_mixer, [PAGE_MASTER] = &ui_page_master,
-};
+#define UI_PAGE_ITEM(id, ops) [id] = &ops,
+static const ui_page_ops_t *const pages[PAGE_COUNT] = { UI_PAGE_LIST(UI_PAGE_ITEM) };
+#undef UI_PAGE_ITEM
+
+const ui_page_ops_t *ui_page(ui_page_id_t id)
+{
+	return pages[id];
+}
+
+void ui_pages_each(ui_app_t *app, size_t hook)
+{
+	for (int i = 0; i < PAGE_COUNT; i++) {
+		void (*fn)(ui_app_t *);
+		memcpy(&fn, (const char *)pages[i] + hook, sizeof(fn));
+		if (fn)
+			fn(app);
+	}
+}
 
 static void fill_line(ui_app_t *app, int y, int attr)
 {
@@ -697,7 +709,7 @@ static void draw_title(ui_app_t *app)
 	         app->song.title);
 	mvaddnstr(0, 0, t, app->cols);
 	char r[64];
-	snprintf(r, sizeof(r), "%s  F1 help ", pages[app->page]->name);
+	snprintf(r, sizeof(r), "%s  F1 help ", ui_page(app->page)->name);
 	int x = app->cols - (int)strlen(r);
 	if (x > (int)strlen(t))
 		mvaddstr(0, x, r);
@@ -811,7 +823,7 @@ static void draw(ui_app_t *app)
 	draw_title(app);
 	draw_info(app);
 	draw_transport(app);
-	pages[app->page]->draw(app, 3, app->rows - 4);
+	ui_page(app->page)->draw(app, 3, app->rows - 4);
 	draw_status(app);
 	curs_set(app->prompt.on ? 1 : 0);
 	refresh();
@@ -885,7 +897,7 @@ static void undo_cmd(ui_app_t *app, bool redo)
 	mark_touched(app, &t);
 	/* at once, not at the end of the loop turn: a sample the undo put
 	 * back is the song's again before any later key (^N, ^O) frees it */
-	ui_inst_sync(app);
+	ui_pages_each(app, offsetof(ui_page_ops_t, sync));
 	app->gen++;
 	if (app->order >= app->song.norders)
 		app->order = app->song.norders - 1;
@@ -958,7 +970,7 @@ static void handle_key(ui_app_t *app, int key)
 	}
 	if (app->msg[0] && !app->msg_err)
 		app->msg[0] = 0;
-	const ui_page_ops_t *pg = pages[app->page];
+	const ui_page_ops_t *pg = ui_page(app->page);
 	if (pg->key && pg->key(app, key))
 		return;
 	int arg;
@@ -1223,7 +1235,7 @@ int ui_main(int argc, char **argv)
 		}
 		poll_audio(app, &stats_at);
 		audio_sync(app);
-		ui_mix_poll(app);   /* mixer changes to the audio side; master meters */
+		ui_pages_each(app, offsetof(ui_page_ops_t, poll));   /* mixer changes; meters */
 		if (app->render)
 			app->redraw = true;
 		check_render(app, false);
@@ -1252,11 +1264,10 @@ int ui_main(int argc, char **argv)
 		recovery_path(app, rp, sizeof(rp));
 		unlink(rp);
 	}
-	ui_inst_deinit(app);
+	ui_pages_each(app, offsetof(ui_page_ops_t, free));
 	ui_prefs_end(app);
 	song_deinit(&app->song);
 	undo_destroy(app->undo);
 	edit_clip_deinit(&app->clip);
-	ui_mix_free(app);
 	return sig ? 128 + sig : 0;
 }

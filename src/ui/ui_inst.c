@@ -712,4 +712,7 @@ const ui_page_ops_t ui_page_inst = {
 	.draw = draw_inst,
 	.cmd = inst_cmd,
 	.key = inst_key,
+	.song_changed = ui_inst_reset,
+	.sync = ui_inst_sync,
+	.free = ui_inst_deinit,
 };

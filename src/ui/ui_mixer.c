@@ -862,4 +862,8 @@ const ui_page_ops_t ui_page_mixer = {
 	.draw = draw_mixer,
 	.cmd = mixer_cmd,
 	.key = NULL,
+	/* The mixer's state (ui_mix) serves the master page too. */
+	.song_changed = ui_mix_reset,
+	.poll = ui_mix_poll,
+	.free = ui_mix_free,
 };
