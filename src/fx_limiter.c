@@ -422,7 +422,8 @@ static uint32_t release(stage_t *s, uint32_t h)
 {
 	if (h == GAIN_ONE && s->le == 0.0)
 		return h;
-	double lh = h ? log((double)h / GAIN_ONE) : -700.0;
+	/* log(1) is 0 exactly: no call for the common case of no hold */
+	double lh = h == GAIN_ONE ? 0.0 : h ? log((double)h / GAIN_ONE) : -700.0;
 	if (lh <= s->le)
 		s->le = lh;
 	else
