@@ -1,11 +1,18 @@
 /*
  * bench_render: how fast the engine renders (no file I/O).  Figures to
- * watch, never a pass/fail test.
+ * watch, never a pass/fail test.  Every time is CPU time (all threads of
+ * the process), the best of several runs: a loaded machine slows the wall
+ * clock down, not the work.
  *
- * For each song named: the whole song with its tails, best of 5 runs, as
- * times faster than real time and as microseconds of CPU per second of
- * audio per channel (the cost of one channel with its chain, whatever the
- * song's length or width).
+ * For each song named: the whole song with its tails, as times faster
+ * than real time and as microseconds of CPU per second of audio per
+ * channel (the cost of one channel with its chain, whatever the song's
+ * length or width).
+ *
+ * Then one voice alone, through the voices' public interface, in
+ * nanoseconds per frame: a looped sampler voice (cubic interpolation,
+ * playing a 4096-frame mono loop a sixth up, as a note above the root
+ * does) and a synth voice (a saw through the resonant low-pass).
  *
  * Then "no denormal slowdowns": a short note on one channel with a full
  * chain, sends to both buses and the master chain on, played live into a
@@ -23,9 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "dsp.h"
 #include "engine.h"
 #include "note.h"
+#include "sampler.h"
 #include "songfile.h"
+#include "synth.h"
 
 #define RUNS        5
 #define CHUNK       4096
@@ -90,14 +100,104 @@ static int bench_song(const char *path, int rate)
 	}
 	double audio = (double)frames / rate;
 	double song_s = (double)engine_song_frames(&s, rate) / rate;
-	printf("%s: %d channels, %.1f s (song %.1f s + tails) at %d Hz: %.1fx real time, "
-	       "%.1f µs CPU per second of audio per channel (best of %d)\n",
-	       base_name(path), s.channels, audio, song_s, rate, audio / wall,
+	printf("%s: %d channels, %.1f s (song %.1f s + tails) at %d Hz: %.1fx real time (CPU; "
+	       "%.1fx by the wall clock), %.1f µs CPU per second of audio per channel (best of %d)\n",
+	       base_name(path), s.channels, audio, song_s, rate, audio / cpu, audio / wall,
 	       cpu * 1e6 / audio / s.channels, RUNS);
 	free(buf);
 	engine_destroy(e);
 	song_deinit(&s);
 	return 0;
+}
+
+#define VOICE_SECS  10
+#define VOICE_BLOCK 256
+
+/* One looped sampler voice: nanoseconds of CPU per frame. */
+static double bench_sampler_voice(int rate)
+{
+	enum { LOOP = 4096 };
+	sampler_params_t p;
+	sampler_params_default(&p);
+	float *data = malloc(LOOP * sizeof(float));
+	if (!data)
+		return -1;
+	uint32_t seed = 1;
+	for (int i = 0; i < LOOP; i++) {   /* a few partials and a little noise */
+		double t = (double)i / LOOP;
+		seed = seed * 1664525u + 1013904223u;
+		data[i] = (float)(0.5 * sin(2 * M_PI * 8 * t) + 0.2 * sin(2 * M_PI * 29 * t) +
+		                  0.05 * ((double)(seed >> 8) / (1 << 24) - 0.5));
+	}
+	p.sample = (sample_t){ .data = data, .channels = 1, .frames = LOOP, .rate = rate };
+	p.loop = LOOP_FORWARD;
+	p.loop_start = 0;
+	p.loop_end = LOOP;
+	p.amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.05f };
+	double freq = note_to_hz(p.root + 9);    /* A above the root */
+	float l[VOICE_BLOCK], r[VOICE_BLOCK];
+	double best = 1e30, sink = 0;
+	long frames = (long)VOICE_SECS * rate / VOICE_BLOCK * VOICE_BLOCK;
+	for (int run = 0; run < RUNS; run++) {
+		sampler_voice_t v;
+		memset(&v, 0, sizeof(v));
+		sampler_voice_start(&v, &p, (float)rate, 0);
+		double c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+		for (long i = 0; i < frames; i += VOICE_BLOCK) {
+			sampler_voice_render(&v, &p, freq, l, r, VOICE_BLOCK);
+			sink += l[0];
+		}
+		double c = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		if (c < best)
+			best = c;
+	}
+	free(data);
+	if (!isfinite(sink))
+		return -1;
+	return best * 1e9 / (double)frames;
+}
+
+/* One synth voice, a saw through the resonant low-pass: ns per frame. */
+static double bench_synth_voice(int rate)
+{
+	synth_params_t p;
+	synth_params_default(&p);
+	p.filter = FILTER_LP;
+	p.cutoff = 2000.0f;
+	p.resonance = 0.3f;
+	p.amp = (adsr_params_t){ 0.002f, 0.3f, 0.8f, 0.2f };
+	double freq = note_to_hz(NOTE_A4 - 12);
+	float out[VOICE_BLOCK];
+	double best = 1e30, sink = 0;
+	long frames = (long)VOICE_SECS * rate / VOICE_BLOCK * VOICE_BLOCK;
+	for (int run = 0; run < RUNS; run++) {
+		synth_voice_t v;
+		memset(&v, 0, sizeof(v));
+		synth_voice_start(&v, &p, (float)rate, 12345u);
+		double c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+		for (long i = 0; i < frames; i += VOICE_BLOCK) {
+			synth_voice_render(&v, &p, freq, out, VOICE_BLOCK);
+			sink += out[0];
+		}
+		double c = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		if (c < best)
+			best = c;
+	}
+	if (!isfinite(sink))
+		return -1;
+	return best * 1e9 / (double)frames;
+}
+
+static void bench_voices(int rate)
+{
+	double ns = bench_sampler_voice(rate);
+	printf("one looped sampler voice (cubic, a 4096-frame loop a sixth up): %.1f ns per frame, "
+	       "%.0fx real time (best of %d, %d s at %d Hz)\n",
+	       ns, 1e9 / (ns * rate), RUNS, VOICE_SECS, rate);
+	ns = bench_synth_voice(rate);
+	printf("one synth voice (saw through the resonant low-pass at 2 kHz): %.1f ns per frame, "
+	       "%.0fx real time (best of %d, %d s at %d Hz)\n",
+	       ns, 1e9 / (ns * rate), RUNS, VOICE_SECS, rate);
 }
 
 /* One channel with the full chain and an in-chain reverb, sent to both
@@ -200,13 +300,15 @@ static int bench_tail(int rate)
 int main(int argc, char **argv)
 {
 	int rate = 48000, nsongs = 0, status = 0;
-	bool tail = true;
+	bool tail = true, voices = true;
 	const char *songs[64];
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc)
 			rate = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--no-tail") == 0)
 			tail = false;
+		else if (strcmp(argv[i], "--no-voices") == 0)
+			voices = false;
 		else if (argv[i][0] == '-' || nsongs == 64)
 			goto usage;
 		else if (strspn(argv[i], "0123456789") == strlen(argv[i]))
@@ -219,10 +321,12 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nsongs; i++)
 		if (bench_song(songs[i], rate) != 0)
 			status = 1;
+	if (voices)
+		bench_voices(rate);
 	if (tail && bench_tail(rate) != 0)
 		status = 1;
 	return status;
 usage:
-	fprintf(stderr, "usage: bench_render [--rate HZ] [--no-tail] [SONG...]\n");
+	fprintf(stderr, "usage: bench_render [--rate HZ] [--no-tail] [--no-voices] [SONG...]\n");
 	return 2;
 }

@@ -24,6 +24,7 @@
 #include <sndfile.h>
 #include "dsp.h"
 #include "loudness.h"
+#include "loudness_worker.h"
 #include "testutil.h"
 
 #define RATE 48000
@@ -541,6 +542,45 @@ static void test_block_split(void **state)
 	sig_free(&s);
 }
 
+/* The worker on its own thread reads exactly what the meter reads
+ * inline, however the blocks come (more of them than its ring holds, of
+ * every size up to its limit), and can be read twice. */
+static void test_worker_reads_as_inline(void **state)
+{
+	sig_t s = drum_program(12.0, 99);
+	loudness_reading_t a, r;
+	size_t max = 4096;
+	loudness_worker_t *w = loudness_worker_create(RATE, max);
+	assert_non_null(w);
+	uint32_t seed = 3;
+	/* blocks of random length, so the inline reference is fed alike */
+	loudness_t *m = loudness_create(RATE);
+	assert_non_null(m);
+	for (size_t i = 0; i < s.n;) {
+		size_t n = 1 + (size_t)((dsp_randf(&seed) * 0.5f + 0.5f) * (float)(max - 1));
+		if (n > s.n - i)
+			n = s.n - i;
+		loudness_worker_add(w, s.x + 2 * i, n);
+		loudness_add(m, s.x + 2 * i, n);
+		i += n;
+	}
+	loudness_read(m, &a);
+	loudness_worker_read(w, &r);
+	assert_memory_equal(&r, &a, sizeof(r));
+	loudness_worker_read(w, &r);
+	assert_memory_equal(&r, &a, sizeof(r));
+	assert_true(isfinite(r.integrated) && r.integrated > -30.0);
+	loudness_worker_destroy(w);
+	loudness_destroy(m);
+	/* destroyed with blocks still queued: no reading, no leak, no hang */
+	w = loudness_worker_create(RATE, max);
+	assert_non_null(w);
+	for (size_t i = 0; i + max <= s.n; i += max)
+		loudness_worker_add(w, s.x + 2 * i, max);
+	loudness_worker_destroy(w);
+	sig_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_correlation_windows),
 		cmocka_unit_test(test_silence_and_reset),
 		cmocka_unit_test(test_block_split),
+		cmocka_unit_test(test_worker_reads_as_inline),
 	};
 	return TU_RUN(tests);
 }

@@ -2,7 +2,8 @@
  * render: the offline sink.  The engine renders as fast as the CPU
  * allows; this module measures the result (peak, clipping, loudness),
  * reduces it to the file's word length with TPDF dither and writes it,
- * and the stems beside it, through libsndfile.
+ * and the stems beside it, through libsndfile.  Loudness is measured on
+ * a thread of its own (loudness_worker), beside the render.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +16,7 @@
 #include "dsp.h"
 #include "engine.h"
 #include "loudness.h"
+#include "loudness_worker.h"
 #include "render.h"
 
 #define CHUNK 4096
@@ -163,7 +165,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 	int rc = -1;
 	int64_t expect = engine_song_frames(song, o->rate);
 	engine_t *e = engine_create(song, o->rate);
-	loudness_t *meter = loudness_create(o->rate);
+	loudness_worker_t *meter = loudness_worker_create(o->rate, CHUNK);
 	float *buf = malloc(CHUNK * 2 * sizeof(float));
 	int32_t *ibuf = malloc(CHUNK * 2 * sizeof(int32_t));
 	int nstems = 0;
@@ -218,7 +220,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 		if (n == 0)
 			break;
 		measure(buf, n * 2, res);
-		loudness_add(meter, buf, n);
+		loudness_worker_add(meter, buf, n);
 		if (path && wav_write(&master, buf, n, ibuf, err, errlen) != 0)
 			goto out;
 		for (int k = 0; k < nstems; k++)
@@ -234,7 +236,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 	}
 	res->song_frames = engine_end_frame(e);
 	loudness_reading_t r;
-	loudness_read(meter, &r);
+	loudness_worker_read(meter, &r);
 	res->lufs = r.integrated;
 	res->true_peak = r.true_peak;
 	res->lra = r.range;
@@ -253,7 +255,7 @@ out:
 		free(stems[k]);
 	free(stems);
 	free(stem_out);
-	loudness_destroy(meter);
+	loudness_worker_destroy(meter);
 	engine_destroy(e);
 	free(buf);
 	free(ibuf);

@@ -20,19 +20,24 @@
  * the mean of the curve over the segment between two input samples,
  * (F(x[n]) - F(x[n-1])) / (x[n] - x[n-1]) with F the curve's integral
  * (polynomial for soft and tube, closed form for fold), which suppresses
- * the partials that would fold back inside the fast rate.  The filters
+ * the partials that would fold back inside the fast rate.  The shaper
+ * runs in float, four samples at a time (see "curves" below).  The filters
  * are Kaiser-windowed sincs designed at init (all figures as fractions of
  * the rate, so they hold at any rate; here in kHz at 48 kHz):
- *   up 1    71 taps, half-band at 2x: -72 dB from 28 kHz
- *   up 2    23 taps, half-band at 4x: -67 dB from 72 kHz
- *   down 2  18 taps at 4x: -66 dB from 72 kHz
- *   down 1  103 taps at 2x: -65 dB from 24 kHz (-78 dB at 25 kHz)
- * and together flat within 0.01 dB to 20 kHz.
+ *   up 1    47 taps, half-band at 2x
+ *   up 2    23 taps, half-band at 4x
+ *   down 2  18 taps at 4x
+ *   down 1  79 taps at 2x, centred on 22 kHz
  * The last one is not a half-band on purpose: a half-band would let
  * partials between 24 and 28 kHz fold back into 20..24 kHz nearly whole.
- * Measured, a 5 kHz sine driven by 36 dB leaves aliases 53 dB below the
+ * Measured, a 5 kHz sine driven by 36 dB leaves aliases 52.6 dB below the
  * fundamental across the whole band (without ADAA: 29 dB; without
- * oversampling: 11 dB).  ADAA's averaging costs 0.5 dB at 20 kHz.
+ * oversampling: 11 dB); 7, 11, 13, 15 and 19 kHz sines driven by 6 to
+ * 24 dB leave them 61 dB down or more.  The wet path, ADAA's averaging
+ * included, reads -0.1 dB at 10 kHz, -0.4 dB at 18 kHz and -0.7 dB at 20 kHz.
+ * (Up 1 and down 1 were 71 and 103 taps long: the aliasing figures were
+ * the same within 0.1 dB on the 5 kHz sine, and 20 kHz was 0.2 dB
+ * higher, for 20% more work.)
  *
  * Latency: the linear-phase filters, and ADAA's half sample at 4x, delay
  * the wet signal by exactly DRV_LATENCY frames (lengths chosen so the sum
@@ -46,6 +51,8 @@
  * process() never allocates.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include "dsp.h"
 #include "fx.h"
@@ -57,18 +64,17 @@
 #define SOFT_KNEE     1.875     /* where the soft curve reaches 1: 15/8 */
 #define TUBE_BIAS     0.25
 #define KAISER_BETA   6.755     /* about 70 dB of sidelobe suppression */
-#define ADAA_EPS      1e-5      /* closer samples: use the midpoint */
 
 /* Filter lengths; UP taps are per polyphase branch. */
-#define UP1_LEN   71
+#define UP1_LEN   47
 #define UP2_LEN   23
 #define DN2_LEN   18
-#define DN1_LEN   103
-#define UP1_TAPS  ((UP1_LEN + 1) / 2)      /* 36: even branch */
+#define DN1_LEN   79
+#define UP1_TAPS  ((UP1_LEN + 1) / 2)      /* 24: even branch */
 #define UP2_TAPS  ((UP2_LEN + 1) / 2)      /* 12 */
-/* The wet path's delay in half-samples at 4x, eight to a frame: up 1 35
- * at 2x (140), up 2 11 (22), ADAA 1/2 (1), down 2 8.5 (17), down 1 51 at
- * 2x (204): 384, 48 frames. */
+/* The wet path's delay in half-samples at 4x, eight to a frame: up 1 23
+ * at 2x (92), up 2 11 (22), ADAA 1/2 (1), down 2 8.5 (17), down 1 39 at
+ * 2x (156): 288, 36 frames. */
 #define DRV_LATENCY ((2 * (UP1_LEN - 1) + (UP2_LEN - 1) + 1 + (DN2_LEN - 1) + 2 * (DN1_LEN - 1)) / 8)
 _Static_assert((2 * (UP1_LEN - 1) + (UP2_LEN - 1) + 1 + (DN2_LEN - 1) + 2 * (DN1_LEN - 1)) % 8 == 0,
                "the wet path's delay must be a whole number of frames");
@@ -95,7 +101,7 @@ typedef struct side {
 	float dn2[DN2_LEN - 1 + 4 * DRV_CHUNK];        /* 4x, shaped */
 	float dn1[DN1_LEN - 1 + 2 * DRV_CHUNK];        /* 2x */
 	float dry[DRV_LATENCY];
-	double x1;                                     /* shaper's last input */
+	float x1;                                      /* shaper's last input */
 	float dc_x1, dc_y1;
 } side_t;
 
@@ -187,81 +193,154 @@ static void design(drive_t *d)
 /* ------------------------------------------------------------------ */
 /* curves                                                               */
 
-static double soft(double x)
+/*
+ * The shaper works in float and without branches, so the compiler runs
+ * four samples at once.  In u = x / SOFT_KNEE the soft curve is
+ * q(u) = P'(u), P(u) = (7.5u^2 - 2.5u^4 + 0.5u^6) / 8 inside |u| < 1, and
+ * P(c) + |u| - |c| with c = clamp(u, -1, 1) everywhere.  The mean of q
+ * between two inputs is (P(ub) - P(ua)) / (ub - ua): inside the knee that
+ * is the divided difference of a polynomial, itself a polynomial in ua and
+ * ub (dp() below), so no division and no cancellation however close the
+ * inputs lie.  Only a segment reaching past the knee divides, and there
+ * every difference taken is exact (the operands lie within a factor of two
+ * of each other), so float loses nothing that matters; a segment shorter
+ * than ADAA_EPS across the knee takes the curve at its midpoint instead
+ * (q is flat to the second derivative there: error under 1e-7).
+ */
+#define ADAA_EPS 1e-3f
+
+/* Four floats as one value: GCC and Clang map it to SSE or NEON registers,
+ * and to plain scalar code where there are none (GCC's -O2 leaves loops
+ * like these scalar unless told in these words).  Comparisons give masks
+ * of all ones or zeros, lane by lane. */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+typedef uint32_t v4u __attribute__((vector_size(16)));
+
+static inline v4f v4_set(float x)
 {
-	double u = x * (1.0 / SOFT_KNEE);
-	if (u >= 1.0)
-		return 1.0;
-	if (u <= -1.0)
-		return -1.0;
-	double u2 = u * u;
-	return u * (15.0 - 10.0 * u2 + 3.0 * u2 * u2) * 0.125;
+	return (v4f){ x, x, x, x };
 }
 
-/* Integral of soft from 0. */
-static double soft_int(double x)
+static inline v4f v4_load(const float *p)
 {
-	double u = fabs(x) * (1.0 / SOFT_KNEE);
-	if (u >= 1.0)
-		return SOFT_KNEE * (0.6875 + u - 1.0);    /* 0.6875: the integral up to u = 1 */
-	double u2 = u * u;
-	return SOFT_KNEE * u2 * (7.5 - 2.5 * u2 + 0.5 * u2 * u2) * 0.125;
+	v4f v;
+	memcpy(&v, p, sizeof(v));    /* unaligned */
+	return v;
 }
 
-/* sin(x) for the folder, without libm's cost: x = k pi + r with |r| <=
- * pi/2, then the Taylor series to r^11 (error below 6e-8, under float's
- * resolution).  Arguments are clamped to +-1e6 (the folder never sees
- * more than a few hundred), which also keeps a NaN from reaching the
- * integer conversion. */
-static inline double fold_sin(double x)
+static inline void v4_store(float *p, v4f v)
 {
-	if (!(fabs(x) < 1e6))
-		x = x > 0.0 ? 1e6 : -1e6;
-	double kf = x * (1.0 / M_PI);
-	long long k = (long long)(kf + (kf >= 0.0 ? 0.5 : -0.5));
-	double r = x - (double)k * M_PI, r2 = r * r;
-	double p = r * (1.0 + r2 * (-1.0 / 6 + r2 * (1.0 / 120 + r2 * (-1.0 / 5040 +
-	           r2 * (1.0 / 362880 + r2 * (-1.0 / 39916800))))));
-	return k & 1 ? -p : p;
+	memcpy(p, &v, sizeof(v));
+}
+
+/* m ? a : b, lane by lane */
+static inline v4f v4_sel(v4i m, v4f a, v4f b)
+{
+	return (v4f)((m & (v4i)a) | (~m & (v4i)b));
+}
+
+static inline v4f v4_abs(v4f x)
+{
+	return (v4f)((v4i)x & (v4i){ 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff });
+}
+
+static inline v4f v4_clamp1(v4f u)
+{
+	v4f one = v4_set(1.0f);
+	u = v4_sel(u > one, one, u);
+	return v4_sel(u < -one, -one, u);
+}
+
+static inline v4f soft_q(v4f u)
+{
+	v4f u2 = u * u;
+	return u * (v4_set(15.0f) - v4_set(10.0f) * u2 + v4_set(3.0f) * u2 * u2) * v4_set(0.125f);
+}
+
+/* (P(b) - P(a)) / (b - a) for |a|, |b| <= 1. */
+static inline v4f soft_dp(v4f a, v4f b)
+{
+	v4f a2 = a * a, b2 = b * b;
+	return (a + b) * (v4_set(7.5f) - v4_set(2.5f) * (a2 + b2) +
+	                  v4_set(0.5f) * (a2 * a2 + a2 * b2 + b2 * b2)) * v4_set(0.125f);
+}
+
+/* The mean of the soft curve, shifted by bias, between a and b. */
+static inline v4f soft_mean(v4f a, v4f b, float bias)
+{
+	v4f inv = v4_set(1.0f / (float)SOFT_KNEE), vb = v4_set(bias);
+	v4f ua = (a + vb) * inv, ub = (b + vb) * inv;
+	v4f ca = v4_clamp1(ua), cb = v4_clamp1(ub), d = ub - ua;
+	v4f dp = soft_dp(ca, cb);
+	v4i inside = (ca == ua) & (cb == ub), close = v4_abs(d) < v4_set(ADAA_EPS);
+	v4f num = (cb - ca) * dp + ((v4_abs(ub) - v4_abs(cb)) - (v4_abs(ua) - v4_abs(ca)));
+	v4f across = num / v4_sel(close, v4_set(1.0f), d);
+	v4f mid = soft_q(v4_clamp1(v4_set(0.5f) * (ua + ub)));
+	return v4_sel(inside, dp, v4_sel(close, mid, across));
+}
+
+/* sin(x) for the folder: x = k pi + r with |r| <= pi/2 (pi in three parts,
+ * so r is exact for any argument the folder sees), then the Taylor series
+ * to r^11 (error below 6e-8).  Arguments are clamped to +-1e5, which also
+ * keeps a NaN from reaching the integer conversion. */
+static inline v4f fold_sin(v4f x)
+{
+	v4f big = v4_set(1e5f);
+	x = v4_sel(x == x, x, v4_set(0.0f));
+	x = v4_sel(x > big, big, v4_sel(x < -big, -big, x));
+	v4f kf = x * v4_set((float)(1.0 / M_PI));
+	kf += v4_sel(kf >= v4_set(0.0f), v4_set(0.5f), v4_set(-0.5f));
+	v4i k = __builtin_convertvector(kf, v4i);      /* truncates: rounds to nearest */
+	v4f fk = __builtin_convertvector(k, v4f);
+	v4f r = ((x - fk * v4_set(3.140625f)) - fk * v4_set(9.67502593994140625e-4f)) -
+	        fk * v4_set(1.509957990978376432e-7f);
+	v4f r2 = r * r;
+	v4f p = r * (v4_set(1.0f) + r2 * (v4_set(-1.0f / 6) + r2 * (v4_set(1.0f / 120) +
+	        r2 * (v4_set(-1.0f / 5040) + r2 * (v4_set(1.0f / 362880) +
+	        r2 * v4_set(-1.0f / 39916800))))));
+	return (v4f)((v4u)p ^ ((v4u)k << 31));          /* odd k: minus */
+}
+
+/* The folder's mean between a and b: (cos a - cos b) / (b - a) =
+ * sin(mid) sin(h) / h, h half the step: exact, never ill-conditioned. */
+static inline v4f fold_mean(v4f a, v4f b)
+{
+	v4f h = v4_set(0.5f) * (b - a);
+	v4i tiny = v4_abs(h) < v4_set(1e-6f);
+	v4f sinc = v4_sel(tiny, v4_set(1.0f), fold_sin(h) / v4_sel(tiny, v4_set(1.0f), h));
+	return fold_sin(a + h) * sinc;
 }
 
 /* Soft and tube are one formula: s(x + bias) - s(bias), bias 0 for soft;
- * its integral from 0 is S(x + bias) - S(bias) - s(bias) x, and the
- * constant S(bias) cancels in the differences ADAA takes. */
-static double curve_bias(int curve)
+ * its mean over a segment is that of s, shifted, less s(bias). */
+static float curve_bias(int curve)
 {
-	return curve == CURVE_TUBE ? TUBE_BIAS : 0.0;
+	return curve == CURVE_TUBE ? TUBE_BIAS : 0.0f;
 }
 
-/* Shapes n samples at 4x in place: each output is the curve's mean over
- * the segment from the previous input to this one (its value there when
- * the two nearly coincide).  *x1 carries the last input across calls.
- * With mix, the result is instead faded in over what out already holds:
+/* Shapes n samples at 4x (n a multiple of 4): each output is the curve's
+ * mean over the segment from the previous input to this one.  *x1 carries
+ * the last input across calls; in and out may be the same array.  With
+ * mix, the result is instead faded in over what out already holds:
  * out = out + mix[i] (shaped - out), for the curve crossfade. */
-static void shape(int curve, double *x1, const float *in, float *out, int n, const float *mix)
+static void shape(int curve, float *x1, const float *in, float *out, int n, const float *mix)
 {
-	double a = *x1;
-	if (curve == CURVE_FOLD) {
-		for (int i = 0; i < n; i++) {
-			/* (cos a - cos b) / (b - a) = sin(mid) sin(d/2) / (d/2):
-			 * exact, and never ill-conditioned. */
-			double b = in[i], h = 0.5 * (b - a);
-			double y = fold_sin(a + h) * (fabs(h) < 1e-9 ? 1.0 : fold_sin(h) / h);
-			out[i] = mix ? out[i] + mix[i] * ((float)y - out[i]) : (float)y;
-			a = b;
+	float prev[4 * DRV_CHUNK];
+	prev[0] = *x1;
+	memcpy(prev + 1, in, (size_t)(n - 1) * sizeof(float));
+	*x1 = in[n - 1];
+	float bias = curve_bias(curve);
+	v4f lin = soft_q(v4_set(bias / (float)SOFT_KNEE));
+	for (int i = 0; i < n; i += 4) {
+		v4f a = v4_load(prev + i), b = v4_load(in + i);
+		v4f y = curve == CURVE_FOLD ? fold_mean(a, b) : soft_mean(a, b, bias) - lin;
+		if (mix) {
+			v4f o = v4_load(out + i);
+			y = o + v4_load(mix + i) * (y - o);
 		}
-	} else {
-		double bias = curve_bias(curve), lin = soft(bias);
-		double fa = soft_int(a + bias) - lin * a;
-		for (int i = 0; i < n; i++) {
-			double b = in[i], fb = soft_int(b + bias) - lin * b, d = b - a;
-			double y = fabs(d) < ADAA_EPS ? soft(0.5 * (a + b) + bias) - lin : (fb - fa) / d;
-			out[i] = mix ? out[i] + mix[i] * ((float)y - out[i]) : (float)y;
-			a = b;
-			fa = fb;
-		}
+		v4_store(out + i, y);
 	}
-	*x1 = a;
 }
 
 /* ------------------------------------------------------------------ */
@@ -278,19 +357,8 @@ static void shape(int curve, double *x1, const float *in, float *out, int n, con
 #define FIR_BLOCK 16
 _Static_assert(DRV_CHUNK % FIR_BLOCK == 0, "a full chunk must not read past its buffers");
 
-/* Four floats as one value: GCC and Clang map it to SSE or NEON registers,
- * and to plain scalar code where there are none.  Kept in named variables
- * so the sums stay in registers through the tap loop. */
-typedef float v4f __attribute__((vector_size(16)));
-
-static inline v4f v4_load(const float *p)
-{
-	v4f v;
-	memcpy(&v, p, sizeof(v));    /* unaligned */
-	return v;
-}
-
-/* sums[q] = c[0] x[q] + c[1] x[q + 1] + ... for q < FIR_BLOCK. */
+/* sums[q] = c[0] x[q] + c[1] x[q + 1] + ... for q < FIR_BLOCK, the sums
+ * kept in named variables so they stay in registers through the tap loop. */
 static void fir_block(const float *restrict c, int taps, const float *restrict x, float *restrict sums)
 {
 	v4f s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
@@ -376,7 +444,7 @@ static float side_run(const drive_t *d, side_t *s, const float *x, int n, float 
 		memcpy(raw, in4, (size_t)(4 * n) * sizeof(float));
 		for (int i = 0; i < 4 * n; i++)
 			ramp[i] = fade = fminf(fade + d->fade_step, 1.0f);
-		double x1 = s->x1;
+		float x1 = s->x1;
 		shape(d->old_curve, &x1, raw, in4, 4 * n, NULL);
 		shape(d->curve, &s->x1, raw, in4, 4 * n, ramp);
 	} else {
@@ -407,7 +475,14 @@ static void drive_chunk(drive_t *d, float *l, float *r, int n)
 	float g_drive[DRV_CHUNK], g_out[DRV_CHUNK], g_mix[DRV_CHUNK];
 	float x[DRV_CHUNK], wet[DRV_CHUNK];
 	float gd = d->drive, go = d->out, gm = d->mix;
-	for (int i = 0; i < n; i++) {
+	bool settled = gd == d->drive_t && go == d->out_t && gm == d->mix_t;
+	for (int i = 0; settled && i < n; i++) {
+		/* the common case: the same values, without the glide's tests */
+		g_drive[i] = gd;
+		g_out[i] = go;
+		g_mix[i] = gm;
+	}
+	for (int i = 0; !settled && i < n; i++) {
 		gd += (d->drive_t - gd) * d->glide;
 		go += (d->out_t - go) * d->glide;
 		gm += (d->mix_t - gm) * d->glide;

@@ -279,14 +279,29 @@ static inline float biquad_run(biquad_t *q, int ch, float x)
 	return y;
 }
 
+/* The same arithmetic as biquad_run(), with the state in locals: l and r
+ * might alias it as far as the compiler knows, which would otherwise keep
+ * every state variable going through memory on every sample. */
 static void band_run(band_t *b, float *l, float *r, int n)
 {
 	for (int k = 0; k < b->nsect; k++) {
 		biquad_t *q = &b->sect[k];
+		const float b0 = q->b0, b1 = q->b1, b2 = q->b2, a1 = q->a1, a2 = q->a2;
+		float l1 = q->s1[0], l2 = q->s2[0], r1 = q->s1[1], r2 = q->s2[1];
 		for (int j = 0; j < n; j++) {
-			l[j] = biquad_run(q, 0, l[j]);
-			r[j] = biquad_run(q, 1, r[j]);
+			float xl = l[j], xr = r[j];
+			float yl = b0 * xl + l1, yr = b0 * xr + r1;
+			l1 = b1 * xl - a1 * yl + l2;
+			l2 = b2 * xl - a2 * yl;
+			r1 = b1 * xr - a1 * yr + r2;
+			r2 = b2 * xr - a2 * yr;
+			l[j] = yl;
+			r[j] = yr;
 		}
+		q->s1[0] = l1;
+		q->s2[0] = l2;
+		q->s1[1] = r1;
+		q->s2[1] = r2;
 	}
 }
 

@@ -45,6 +45,7 @@
  * gain and the ceiling and takes the release at once.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include "dsp.h"
@@ -60,6 +61,16 @@
 #define MOS         4
 #define MTAPS_ALL   49
 #define MTAPS       12
+
+/* Input history per channel: the interpolator's window and the frame
+ * before it, whose last grid point a reading may need after frames that
+ * were not read (see `hot` below). */
+#define HLEN (TAPS + 1)
+
+/* Frames a loud sample keeps the stage reading in full: it sits in the
+ * window of TAPS frames and in the frame before each of those (the
+ * previous gap's last grid point), with room to spare. */
+#define HOT_FRAMES (TAPS + 4)
 
 /* How far under the ceiling each stage aims, in dB.  The main stage leaves
  * room for its own gain modulation; the safety stage leaves room for the
@@ -100,7 +111,7 @@ static const fx_param_desc_t lim_params[P_COUNT] = { LIM_PARAMS(P_DESC) };
 /* Where a stage's arrays sit, as byte offsets from the state's start, so
  * the state stays one relocatable block. */
 typedef struct stage_layout {
-	size_t hist;    /* float [2][2 * TAPS]: input history, stored twice */
+	size_t hist;    /* float [2][2 * HLEN]: input history, stored twice */
 	size_t dq_val;  /* uint32_t [w]: the hold's ascending minima */
 	size_t dq_at;   /* int64_t [w]: when each was pushed */
 	size_t box1;    /* uint32_t [a] */
@@ -117,6 +128,9 @@ typedef struct stage {
 	double rel;           /* release: log-gain kept per frame */
 	int hpos;             /* history write position */
 	float last[2];        /* each channel's last grid point of the frame before */
+	bool read_last;       /* the frame before was read in full: last[] holds */
+	int hot;              /* frames still to read in full */
+	float c_in;           /* the ceiling the latest frame came in with */
 	double m[2];          /* the two latest per-frame peaks */
 	int64_t now;          /* frames pushed */
 	int dq_head, dq_len;
@@ -134,6 +148,7 @@ typedef struct lim {
 	 * still adds its taps in order, so the result is the same bits). */
 	float coef[TAPS][OS];     /* tap j, phase p; phase 0 is the sample itself */
 	float mcoef[MTAPS][MOS];  /* the meters' taps k, phases 1..MOS-1 (0 unused) */
+	float reach;              /* no reading exceeds reach x the largest |sample| near it */
 	double gin, gin_to;    /* input gain, linear */
 	double ceil, ceil_to;  /* ceiling, linear */
 	double glide;          /* share of the distance covered per frame */
@@ -166,7 +181,7 @@ static size_t stage_place(stage_t *s, size_t off)
 {
 	stage_layout_t *l = &s->at;
 	l->hist = off = align_up(off);
-	off += 2 * 2 * TAPS * sizeof(float);
+	off += 2 * 2 * HLEN * sizeof(float);
 	l->dq_val = off = align_up(off);
 	off += (size_t)s->w * sizeof(uint32_t);
 	l->dq_at = off = align_up(off);
@@ -252,6 +267,35 @@ static void make_coefs(lim_t *s)
 			double win = 0.5 * (1.0 - cos(2.0 * M_PI * j / (MTAPS_ALL - 1)));
 			s->mcoef[k][f] = (float)(sin(x) / x * win);
 		}
+	/* A grid point is a weighted sum of the window, so it is at most the
+	 * sum of its |weights| times the window's largest |sample|; the
+	 * parabola through three points of which the middle is the largest
+	 * rises above it by at most 1/8 of it.  A hair more covers float
+	 * rounding in the sums. */
+	double worst = 0.0;
+	for (int p = 0; p < OS; p++) {
+		double l1 = 0.0;
+		for (int j = 0; j < TAPS; j++)
+			l1 += fabs(s->coef[j][p]);
+		worst = fmax(worst, 1.125 * l1);
+	}
+	for (int f = 1; f < MOS; f++) {
+		double l1 = 0.0;
+		for (int k = 0; k < MTAPS; k++)
+			l1 += fabs(s->mcoef[k][f]);
+		worst = fmax(worst, l1);
+	}
+	s->reach = (float)(worst * (1.0 + 1e-4));
+}
+
+/* The last grid point of a gap alone (the frame before, when it was not
+ * read): the same sum, in the same order, as gap_peak() makes of it. */
+static float last_point(const lim_t *s, const float *win)
+{
+	float acc = 0.0f;
+	for (int j = 0; j < TAPS; j++)
+		acc += s->coef[j][OS - 1] * win[j];
+	return acc;
 }
 
 /* Highest point of |signal| in the gap from the centre sample to the one
@@ -321,6 +365,9 @@ static void stage_clear(void *base, stage_t *s, float ceil)
 		ring[3 * i + 2] = ceil;
 	s->hpos = 0;
 	s->last[0] = s->last[1] = 0.0f;
+	s->read_last = true;
+	s->hot = 0;
+	s->c_in = ceil;
 	s->m[0] = s->m[1] = 0.0;
 	s->now = 0;
 	s->dq_head = s->dq_len = 0;
@@ -350,13 +397,19 @@ static uint32_t hold(void *base, stage_t *s, uint32_t q)
 	int w = s->w;
 	/* drop the minimum that has left the window */
 	if (s->dq_len && at[s->dq_head] <= s->now - w) {
-		s->dq_head = (s->dq_head + 1) % w;
+		if (++s->dq_head == w)
+			s->dq_head = 0;
 		s->dq_len--;
 	}
 	/* larger values behind the new one can never be the minimum again */
-	while (s->dq_len && val[(s->dq_head + s->dq_len - 1) % w] >= q)
+	int tail = s->dq_head + s->dq_len - 1;    /* the newest, unwrapped */
+	while (s->dq_len && val[tail >= w ? tail - w : tail] >= q) {
 		s->dq_len--;
-	int i = (s->dq_head + s->dq_len) % w;
+		tail--;
+	}
+	int i = s->dq_head + s->dq_len;
+	if (i >= w)
+		i -= w;
 	val[i] = q;
 	at[i] = s->now;
 	s->dq_len++;
@@ -369,7 +422,8 @@ static uint32_t release(stage_t *s, uint32_t h)
 {
 	if (h == GAIN_ONE && s->le == 0.0)
 		return h;
-	double lh = h ? log((double)h / GAIN_ONE) : -700.0;
+	/* log(1) is 0 exactly: no call for the common case of no hold */
+	double lh = h == GAIN_ONE ? 0.0 : h ? log((double)h / GAIN_ONE) : -700.0;
 	if (lh <= s->le)
 		s->le = lh;
 	else
@@ -389,6 +443,9 @@ static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t i
 	ring[*pos] = in;
 	if (++*pos == len)
 		*pos = 0;
+	/* a full box is the common case: no division for it */
+	if (*sum == (uint64_t)len * GAIN_ONE)
+		return GAIN_ONE;
 	return (uint32_t)(*sum / (uint64_t)len);
 }
 
@@ -396,20 +453,46 @@ static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t i
  * frame `delay` frames older, limited, with its ceiling. */
 static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *r, float *c)
 {
-	/* the interpolator: each history is stored twice so the last TAPS
+	/* the interpolator: each history is stored twice so the last HLEN
 	 * samples are always contiguous */
 	float *hist = AT(base, st->at.hist, float);
 	float in[2] = { *l, *r };
+
+	/* Most frames need no reading at all.  A frame's reading, and its
+	 * neighbours', come from the samples of their windows, so while every
+	 * sample that entered in the last HOT_FRAMES frames is under the aim
+	 * divided by the reach, no reading can exceed the aim and the needed
+	 * gain is 1 whatever the readings are.  Those frames skip them (their
+	 * peaks count as 0, which changes no decision: a peak under the aim
+	 * never sets the gain); the rest read in full, exactly as always.
+	 * The bound holds for one ceiling, so a changing ceiling reads in
+	 * full until the frames it decides on came in with the new one. */
+	if (*c != st->c_in) {
+		st->c_in = *c;
+		st->hot = HOT_FRAMES + st->delay;
+	}
+	float quiet = (float)(st->aim * *c) / s->reach;
+	if (!(fabsf(in[0]) <= quiet && fabsf(in[1]) <= quiet) && st->hot < HOT_FRAMES)
+		st->hot = HOT_FRAMES;
+
 	double peak = 0.0;
 	for (int ch = 0; ch < 2; ch++) {
-		float *h = hist + ch * 2 * TAPS;
-		h[st->hpos] = h[st->hpos + TAPS] = in[ch];
-		double p = gap_peak(s, st, ch, h + st->hpos + 1);
+		float *h = hist + ch * 2 * HLEN;
+		h[st->hpos] = h[st->hpos + HLEN] = in[ch];
+		const float *win = h + st->hpos + 1 + (HLEN - TAPS);
+		if (st->hot == 0)
+			continue;
+		if (!st->read_last)
+			st->last[ch] = last_point(s, win - 1);
+		double p = gap_peak(s, st, ch, win);
 		if (p > peak)
 			peak = p;
 	}
-	if (++st->hpos == TAPS)
+	if (++st->hpos == HLEN)
 		st->hpos = 0;
+	st->read_last = st->hot > 0;
+	if (st->hot > 0)
+		st->hot--;
 
 	/* the frame whose gap both neighbouring gaps now have a peak for */
 	double around = fmax(fmax(st->m[0], st->m[1]), peak);
