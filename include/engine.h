@@ -11,7 +11,8 @@
  * the same samples.
  *
  * Threading: an engine belongs to one thread at a time (the audio thread
- * while playing).  It reads the song it was given and nothing else; the
+ * while playing), which may spread each block's channels over a worker
+ * pool (engine_set_pool).  It reads the song it was given and nothing else; the
  * caller must not change that song while the engine may be rendering.
  */
 #ifndef BEATTY_ENGINE_H
@@ -21,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "song.h"
+#include "workpool.h"
 
 #define ENGINE_BLOCK     64      /* largest internal block, frames */
 #define ENGINE_MAX_TAIL  30      /* seconds of release tail at most */
@@ -95,6 +97,18 @@ int engine_latency(const engine_t *e);
 int engine_stem_count(const engine_t *e);
 int engine_enable_stems(engine_t *e);
 size_t engine_render_stems(engine_t *e, float *out, float *const *stems, size_t frames);
+
+/* Spreads the channels' work over pool (NULL: the calling thread does it
+ * all).  The output has the same bits for any pool.  Call off the audio
+ * thread, while the engine is not rendering: it sizes per-worker scratch
+ * (-1 on allocation failure, the engine unchanged).  The pool must
+ * outlive its use here and serve no other dispatcher meanwhile. */
+int engine_set_pool(engine_t *e, workpool_t *pool);
+
+/* Meters cost a pass over every channel twice a block: they run only
+ * while on (the default).  Any thread may switch them; switched back on
+ * they start over from silence. */
+void engine_set_meters(engine_t *e, bool on);
 
 /* Levels for meters, linear, safe to read from any thread while another
  * renders: peak (with a falling hold) and 300 ms RMS, per channel before
