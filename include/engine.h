@@ -105,6 +105,17 @@ size_t engine_render_stems(engine_t *e, float *out, float *const *stems, size_t 
  * outlive its use here and serve no other dispatcher meanwhile. */
 int engine_set_pool(engine_t *e, workpool_t *pool);
 
+/* Resting (on by default): a channel chain or bus that has had no
+ * input and given nothing above -130 dBFS for long enough (its echoes
+ * and reverb tails included) is not run until sound reaches it again;
+ * keyed compressors, envelopes and glides keep moving.  Off, every unit
+ * runs through every silence: the same output within -130 dBFS, the
+ * reference the tests compare with.  Takes effect at the next block. */
+void engine_set_rest(engine_t *e, bool on);
+/* Frames chains and buses rested since engine_start(), summed over
+ * them (a measure of the work saved). */
+int64_t engine_rested(const engine_t *e);
+
 /* Meters cost a pass over every channel twice a block: they run only
  * while on (the default).  Any thread may switch them; switched back on
  * they start over from silence. */

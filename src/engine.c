@@ -45,6 +45,8 @@
 #define TAIL_MIN_MS     10
 #define METER_RMS_SECONDS 0.3f
 #define METER_FALL_DB_S  13.0f   /* peak hold falls this fast */
+#define IDLE_FLOOR      3.16e-7f /* -130 dBFS: under 24-bit dither; see chan_settled() */
+#define IDLE_HOLD_S     0.3f     /* silence before a chain may rest (> reverb predelay) */
 
 /* An effect unit as the engine runs it: the song's unit gives type and
  * bypass; param holds the live values, automation included. */
@@ -117,6 +119,11 @@ typedef struct chan {
 	float sg[SONG_SENDS];       /* smoothed send gains */
 	fx_slot_t unit[SONG_FX_CHAIN_MAX];   /* the channel's FX chain */
 	meter_t pre, post;
+	/* silence: frames the chain has had no input and given nothing
+	 * above IDLE_FLOOR; idle, its units (but keyed compressors) rest */
+	int64_t quiet;
+	bool idle;
+	int64_t rested;             /* blocks it rested since the start */
 } chan_t;
 
 /* What each worker thread renders with (index 0: the calling thread). */
@@ -130,6 +137,8 @@ typedef struct worker_scratch {
 typedef struct block_job {
 	int n;
 	bool emit;                  /* the block reaches the caller */
+	bool cell;                  /* the block starts a cell: idle decisions are made */
+	bool calm;                  /* and no tick starts inside that cell */
 	bool solo;                  /* some channel is soloed */
 	uint64_t stamp;             /* this block's number, for voices_done */
 	uint64_t src;               /* channels some keyed compressor listens to */
@@ -176,6 +185,10 @@ struct engine {
 
 	/* buses and master */
 	fx_slot_t busfx[SONG_SENDS];
+	int64_t bus_quiet[SONG_SENDS];   /* as chan_t's quiet, idle and rested */
+	bool bus_idle[SONG_SENDS];
+	int64_t bus_rested;
+	bool rest;                  /* resting is allowed (engine_set_rest) */
 	fx_slot_t mfx[3];           /* eq, comp, limiter */
 	bool master_on;
 	void *fxmem;                /* every unit's state, one allocation */
@@ -273,6 +286,14 @@ static void chan_detach(chan_t *c, bool release)
 static float inst_gain(const instrument_t *in)
 {
 	return db_to_gain(in->type == INST_SYNTH ? in->synth.volume : in->sampler.volume);
+}
+
+/* A unit of the chain took new parameters: it glides to them, so the
+ * chain runs (and counts its silence afresh) until they have landed. */
+static void chan_wake(chan_t *c)
+{
+	c->quiet = 0;
+	c->idle = false;
 }
 
 static int clampi(int x, int lo, int hi)
@@ -765,6 +786,7 @@ static void auto_apply(engine_t *e, int ch)
 		if (*pv != v) {
 			*pv = v;
 			slot->ops->set(slot->st, slot->param);
+			chan_wake(c);
 		}
 	}
 	voice_t *v = c->voice;
@@ -904,6 +926,12 @@ static void run_slot(fx_slot_t *slot, float *l, float *r, int n, const fx_ctx_t 
 		slot->ops->process(slot->st, l, r, n, ctx);
 }
 
+static void rest_slot(fx_slot_t *slot, int n)
+{
+	if (slot->ops && slot->ops->rest && slot->st)
+		slot->ops->rest(slot->st, n);
+}
+
 static float *chan_bus(const engine_t *e, int ch)
 {
 	return e->bus + (size_t)ch * 2 * ENGINE_BLOCK;
@@ -1004,6 +1032,77 @@ static void fader_apply(float *restrict l, float *restrict r, float *gl, float *
 	*gr = b;
 }
 
+/* The gain a glide reaches after n frames, for a signal that is silent
+ * anyway: the same steps as add_gained(), without the samples. */
+static float glide_skip(float g, float t, float k, int n)
+{
+	for (int j = 0; j < n && g != t; j++)
+		g = glide_step(g, t, k);
+	return g;
+}
+
+/* ---- resting chains and buses ----------------------------------------
+ *
+ * A chain that has had no input and given nothing above IDLE_FLOOR for
+ * long enough rests: its units are not run and it gives silence.  What
+ * still moves in silence keeps running: voices (envelopes) always render,
+ * a compressor keyed by other channels follows its key, fader and send
+ * glides advance, and a chain only rests once no unit holds gain
+ * reduction and every unit's longest silent gap (a delay's echo time)
+ * has passed, so a tail above the floor is never cut.  What a resting
+ * chain skips is below the floor: when it wakes, its units go on from
+ * where they stopped, and the difference from running them through the
+ * silence stays under -130 dBFS.
+ *
+ * Decisions fall on a fixed grid of ENGINE_BLOCK frames from the start
+ * (blocks never cross it), for whole cells in which no tick starts, from
+ * silence counted frame by frame; so the output does not depend on how
+ * the caller splits its requests, nor on the number of workers.  Offline,
+ * a note only starts on a tick; live, a jammed note wakes its channel at
+ * once. */
+
+/* Index of the last frame, from n - 1 down to from, where l or r is
+ * above lim in magnitude; -1 when none is. */
+static int last_above(const float *l, const float *r, int from, int n, float lim)
+{
+	for (int j = n - 1; j >= from; j--)
+		if (fabsf(l[j]) > lim || fabsf(r[j]) > lim)
+			return j;
+	return -1;
+}
+
+/* Frames of silence after a block whose last sounding frame is last. */
+static int64_t quiet_after(int64_t quiet, int last, int n)
+{
+	return last < 0 ? quiet + n : n - 1 - last;
+}
+
+/* A unit that runs through its chain's rest: a compressor keyed by
+ * other channels (its gain follows the key, not its own input). */
+static bool unit_keyed(const fx_unit_t *u)
+{
+	return u->type == FX_COMP && u->sidechain;
+}
+
+/* Whether the units of a chain (keyed ones aside) may rest: silent for
+ * IDLE_HOLD_S plus their longest gap, and none holding gain reduction
+ * (which would still be releasing). */
+static bool chain_settled(const engine_t *e, const fx_slot_t *slot, const fx_unit_t *u, int nfx,
+                          int64_t quiet)
+{
+	int64_t base = (int64_t)(IDLE_HOLD_S * (float)e->rate), hold = base;
+	for (int k = 0; k < nfx; k++) {
+		const fx_ops_t *ops = slot[k].ops;
+		if (u[k].bypass || !ops || !slot[k].st || unit_keyed(&u[k]))
+			continue;
+		if (ops->gap && base + ops->gap(slot[k].st, e->bpm) > hold)
+			hold = base + ops->gap(slot[k].st, e->bpm);
+		if (ops->reduction && ops->reduction(slot[k].st) != 0.0f)
+			return false;
+	}
+	return quiet >= hold;
+}
+
 /* Channel ch's voices into its bus, and the bus kept as a sidechain key
  * when some compressor listens to it. */
 static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
@@ -1038,17 +1137,30 @@ static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
 	chan_t *c = &e->chan[ch];
 	int n = jb->n;
 	float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
+	bool voices = jb->vstart[ch + 1] > jb->vstart[ch];
+	if (jb->cell)
+		c->idle = e->rest && jb->calm && !voices && chain_settled(e, c->unit, sc->fx, sc->nfx, c->quiet);
+	else if (voices)
+		c->idle = false;   /* a jammed note in a resting cell */
+	c->rested += c->idle ? n : 0;
+	int last_in = voices ? last_above(bl, br, 0, n, 0.0f) : -1;
 	if (e->meters_ran)
 		meter_run(e, &c->pre, &e->pub_pre[ch], bl, br, n);
 	fx_ctx_t ctx = jb->ctx;
 	for (int k = 0; k < sc->nfx; k++) {
 		if (sc->fx[k].bypass)
 			continue;
+		if (c->idle && !unit_keyed(&sc->fx[k])) {
+			rest_slot(&c->unit[k], n);
+			continue;
+		}
 		bool keyed = sc->fx[k].type == FX_COMP && sidechain(e, w, sc->fx[k].sidechain, n);
 		ctx.sc_l = keyed ? w->sc_l : NULL;
 		ctx.sc_r = keyed ? w->sc_r : NULL;
 		run_slot(&c->unit[k], bl, br, n, &ctx);
 	}
+	int last = c->idle ? -1 : last_above(bl, br, last_in + 1, n, IDLE_FLOOR);
+	c->quiet = quiet_after(c->quiet, last > last_in ? last : last_in, n);
 	float audible = sc->mute || (jb->solo && !sc->solo) ? 0.0f : 1.0f;
 	float fader = (c->fader.set ? c->fader.cur : db_to_gain(sc->volume)) * audible, pl, pr;
 	pan_gains(c->pan, &pl, &pr);
@@ -1090,6 +1202,8 @@ static void block_prepare(engine_t *e, int n, bool emit)
 	block_job_t *jb = &e->job;
 	jb->n = n;
 	jb->emit = emit;
+	jb->cell = e->frame % ENGINE_BLOCK == 0;
+	jb->calm = e->ended || e->stopped || e->tick_left >= ENGINE_BLOCK;
 	jb->solo = any_solo(s);
 	jb->stamp++;
 	jb->ctx = (fx_ctx_t){ .rate = e->rate, .bpm = e->bpm };
@@ -1147,36 +1261,57 @@ static void render_block(engine_t *e, float *out, int n, bool emit)
 	memset(e->mix_r, 0, sizeof(e->mix_r));
 	memset(e->send_l, 0, sizeof(e->send_l));
 	memset(e->send_r, 0, sizeof(e->send_r));
+	bool fed[SONG_SENDS] = { false };
 	for (int ch = 0; ch < nch; ch++) {
 		const channel_t *sc = &s->channel[ch];
 		chan_t *c = &e->chan[ch];
 		const float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
-		for (int j = 0; j < n; j++) {
-			e->mix_l[j] += bl[j];
-			e->mix_r[j] += br[j];
-		}
+		if (!c->idle)
+			for (int j = 0; j < n; j++) {
+				e->mix_l[j] += bl[j];
+				e->mix_r[j] += br[j];
+			}
 		/* Sends are post-fader: a muted channel sends nothing. */
 		for (int b = 0; b < SONG_SENDS; b++) {
 			float st = c->send[b].set ? c->send[b].cur : db_to_gain(sc->send[b]);
 			if (st == 0.0f && c->sg[b] == 0.0f)
 				continue;
+			if (c->idle) {
+				c->sg[b] = glide_skip(c->sg[b], st, e->smooth, n);
+				continue;
+			}
 			c->sg[b] = add_gained(e->send_l[b], e->send_r[b], bl, br, c->sg[b], st, e->smooth, n);
+			fed[b] = true;
 		}
 	}
 	for (int b = 0; b < SONG_SENDS; b++) {
 		float *l = e->send_l[b], *r = e->send_r[b];
-		if (s->bus[b].fx.bypass) {
+		const fx_unit_t *u = &s->bus[b].fx;
+		if (e->job.cell)
+			e->bus_idle[b] = e->rest && e->job.calm && !fed[b] &&
+			                 chain_settled(e, &e->busfx[b], u, 1, e->bus_quiet[b]);
+		else if (fed[b])
+			e->bus_idle[b] = false;   /* a live send in a resting cell */
+		e->bus_rested += e->bus_idle[b] ? n : 0;
+		int last_in = fed[b] ? last_above(l, r, 0, n, 0.0f) : -1, last = -1;
+		if (u->bypass) {
 			memset(l, 0, (size_t)n * sizeof(float));
 			memset(r, 0, (size_t)n * sizeof(float));
-		} else {
+		} else if (!e->bus_idle[b]) {
 			run_slot(&e->busfx[b], l, r, n, &ctx);
+			last = last_above(l, r, last_in + 1, n, IDLE_FLOOR);
+		} else {
+			rest_slot(&e->busfx[b], n);
 		}
-		float g = db_to_gain(s->bus[b].volume);
-		for (int j = 0; j < n; j++) {
-			l[j] *= g;
-			r[j] *= g;
-			e->mix_l[j] += l[j];
-			e->mix_r[j] += r[j];
+		e->bus_quiet[b] = quiet_after(e->bus_quiet[b], last > last_in ? last : last_in, n);
+		if (!e->bus_idle[b]) {
+			float g = db_to_gain(s->bus[b].volume);
+			for (int j = 0; j < n; j++) {
+				l[j] *= g;
+				r[j] *= g;
+				e->mix_l[j] += l[j];
+				e->mix_r[j] += r[j];
+			}
 		}
 		if (e->nstems)
 			stem_emit(e, nch + b, l, r, n, emit);
@@ -1290,6 +1425,7 @@ engine_t *engine_create(const song_t *song, int rate)
 		e->meter_drop[n] = expf(fall * (float)n);
 	}
 	atomic_init(&e->meters_on, true);
+	e->rest = true;
 	e->master_on = true;
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;
 	e->voices = calloc((size_t)e->nvoices, sizeof(voice_t));
@@ -1401,6 +1537,9 @@ void engine_start(engine_t *e, int order, int row)
 	e->flush = 0;
 	e->flushing = false;
 	e->quiet = 0;
+	memset(e->bus_quiet, 0, sizeof(e->bus_quiet));
+	memset(e->bus_idle, 0, sizeof(e->bus_idle));
+	e->bus_rested = 0;
 	memset(&e->master_meter, 0, sizeof(e->master_meter));
 	e->bpm = s->bpm;
 	e->tpl = s->tpl;
@@ -1534,9 +1673,11 @@ static size_t render(engine_t *e, float *out, float *const *stems, size_t frames
 			tick_start(e);
 			continue;
 		}
-		size_t n = frames - done;
-		if (n > ENGINE_BLOCK)
-			n = ENGINE_BLOCK;
+		/* Blocks never cross the grid of ENGINE_BLOCK frames that resting
+		 * chains are decided on. */
+		size_t n = frames - done, to_grid = ENGINE_BLOCK - (size_t)(e->frame % ENGINE_BLOCK);
+		if (n > to_grid)
+			n = to_grid;
 		if (seq && (int64_t)n > e->tick_left)
 			n = (size_t)e->tick_left;
 		bool emit = e->skip == 0;
@@ -1672,6 +1813,10 @@ void engine_fx_param(engine_t *e, int ch, int k, int param, float value)
 	slot->param[param] = value;
 	if (slot->ops->set)
 		slot->ops->set(slot->st, slot->param);
+	if (ch >= 0)
+		chan_wake(&e->chan[ch]);
+	else if (ch == ENGINE_FX_BUS)
+		e->bus_quiet[k] = 0, e->bus_idle[k] = false;
 }
 
 void *engine_fx_state_new(fx_type_t type, int rate, const float *params)
@@ -1732,6 +1877,7 @@ void engine_fx_chain(engine_t *e, int ch, const int *from, void *const *fresh, v
 			dead[ndead++] = fresh[k];
 	}
 	memcpy(old, next, sizeof(next));
+	chan_wake(&e->chan[ch]);
 	engine_mix_changed(e);
 }
 
@@ -1755,6 +1901,19 @@ int engine_set_pool(engine_t *e, workpool_t *pool)
 	}
 	e->pool = pool;
 	return 0;
+}
+
+void engine_set_rest(engine_t *e, bool on)
+{
+	e->rest = on;
+}
+
+int64_t engine_rested(const engine_t *e)
+{
+	int64_t n = e->bus_rested;
+	for (int ch = 0; ch < e->song->channels; ch++)
+		n += e->chan[ch].rested;
+	return n;
 }
 
 void engine_set_meters(engine_t *e, bool on)
