@@ -116,6 +116,12 @@ void engine_set_rest(engine_t *e, bool on);
  * them (a measure of the work saved). */
 int64_t engine_rested(const engine_t *e);
 
+/* The least work (active voices plus running units) a block needs before
+ * it is shared with the pool; a lighter block costs more to hand out than
+ * it saves, and the calling thread does it alone.  Tests set 0 to share
+ * every block. */
+void engine_set_share_min(engine_t *e, int work);
+
 /* Meters cost a pass over every channel twice a block: they run only
  * while on (the default).  Any thread may switch them; switched back on
  * they start over from silence. */

@@ -46,6 +46,7 @@
 #define METER_RMS_SECONDS 0.3f
 #define METER_FALL_DB_S  13.0f   /* peak hold falls this fast */
 #define IDLE_FLOOR      3.16e-7f /* -130 dBFS: under 24-bit dither; see chan_settled() */
+#define PARALLEL_MIN_WORK 24      /* voices + running units for a block to be shared */
 #define IDLE_HOLD_S     0.3f     /* silence before a chain may rest (> reverb predelay) */
 
 /* An effect unit as the engine runs it: the song's unit gives type and
@@ -211,6 +212,7 @@ struct engine {
 	 * voices count as done for block `stamp` once voices_done[ch] says so */
 	workpool_t *pool;
 	int nworkers;
+	int share_min;              /* work a block needs to be shared (PARALLEL_MIN_WORK) */
 	int *vorder;                /* active voices grouped by channel, index order */
 	block_job_t job;
 	_Alignas(64) _Atomic uint64_t voices_done[SONG_MAX_CHANNELS];
@@ -1254,7 +1256,13 @@ static void render_block(engine_t *e, float *out, int n, bool emit)
 	const song_t *s = e->song;
 	int nch = s->channels;
 	block_prepare(e, n, emit);
-	workpool_run(e->pool, block_item, e, e->job.nsrc + nch);
+	/* A light block is not worth handing out: the items' hand-over and
+	 * the caches they cross cost more than the work (the bits are the
+	 * same either way). */
+	int work = e->job.vstart[nch];
+	for (int ch = 0; ch < nch; ch++)
+		work += e->chan[ch].idle ? 0 : s->channel[ch].nfx;
+	workpool_run(work >= e->share_min ? e->pool : NULL, block_item, e, e->job.nsrc + nch);
 	fx_ctx_t ctx = e->job.ctx;
 
 	memset(e->mix_l, 0, sizeof(e->mix_l));
@@ -1426,6 +1434,7 @@ engine_t *engine_create(const song_t *song, int rate)
 	}
 	atomic_init(&e->meters_on, true);
 	e->rest = true;
+	e->share_min = PARALLEL_MIN_WORK;
 	e->master_on = true;
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;
 	e->voices = calloc((size_t)e->nvoices, sizeof(voice_t));
@@ -1901,6 +1910,11 @@ int engine_set_pool(engine_t *e, workpool_t *pool)
 	}
 	e->pool = pool;
 	return 0;
+}
+
+void engine_set_share_min(engine_t *e, int work)
+{
+	e->share_min = work;
 }
 
 void engine_set_rest(engine_t *e, bool on)
