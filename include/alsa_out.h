@@ -33,6 +33,10 @@
 #define ALSA_OUT_RATE    48000
 #define ALSA_OUT_PERIOD  256     /* frames */
 #define ALSA_OUT_PERIODS 3
+/* The audio thread's SCHED_FIFO priority: above most desktop audio,
+ * below the kernel's IRQ threads.  Worker threads that share its work
+ * run at the same. */
+#define ALSA_OUT_RT_PRIORITY 70
 
 /* Sample formats in the order they are tried, with ALSA's names. */
 #define ALSA_OUT_FORMAT_LIST(X) \

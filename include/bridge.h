@@ -43,6 +43,15 @@ typedef struct bridge bridge_t;
 bridge_t *bridge_create(const song_t *song, int rate);
 void bridge_destroy(bridge_t *b);
 
+/* Lends the audio side's engine a worker pool (engine_set_pool): call
+ * before the audio thread starts, or while no bridge_fill() runs; the
+ * pool must outlive the bridge's use of it.  -1 on allocation failure. */
+int bridge_set_pool(bridge_t *b, workpool_t *pool);
+
+/* Meters on (the default) or off, for a UI that shows none: any thread,
+ * at once (engine_set_meters). */
+void bridge_set_meters(bridge_t *b, bool on);
+
 /* The audio side: applies the waiting messages, then renders frames
  * interleaved stereo frames into out (silence when stopped or over).
  * Returns the frames of song rendered: all of them, or fewer once the

@@ -11,7 +11,8 @@
  * the same samples.
  *
  * Threading: an engine belongs to one thread at a time (the audio thread
- * while playing).  It reads the song it was given and nothing else; the
+ * while playing), which may spread each block's channels over a worker
+ * pool (engine_set_pool).  It reads the song it was given and nothing else; the
  * caller must not change that song while the engine may be rendering.
  */
 #ifndef BEATTY_ENGINE_H
@@ -21,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "song.h"
+#include "workpool.h"
 
 #define ENGINE_BLOCK     64      /* largest internal block, frames */
 #define ENGINE_MAX_TAIL  30      /* seconds of release tail at most */
@@ -95,6 +97,35 @@ int engine_latency(const engine_t *e);
 int engine_stem_count(const engine_t *e);
 int engine_enable_stems(engine_t *e);
 size_t engine_render_stems(engine_t *e, float *out, float *const *stems, size_t frames);
+
+/* Spreads the channels' work over pool (NULL: the calling thread does it
+ * all).  The output has the same bits for any pool.  Call off the audio
+ * thread, while the engine is not rendering: it sizes per-worker scratch
+ * (-1 on allocation failure, the engine unchanged).  The pool must
+ * outlive its use here and serve no other dispatcher meanwhile. */
+int engine_set_pool(engine_t *e, workpool_t *pool);
+
+/* Resting (on by default): a channel chain or bus that has had no
+ * input and given nothing above -130 dBFS for long enough (its echoes
+ * and reverb tails included) is not run until sound reaches it again;
+ * keyed compressors, envelopes and glides keep moving.  Off, every unit
+ * runs through every silence: the same output within -130 dBFS, the
+ * reference the tests compare with.  Takes effect at the next block. */
+void engine_set_rest(engine_t *e, bool on);
+/* Frames chains and buses rested since engine_start(), summed over
+ * them (a measure of the work saved). */
+int64_t engine_rested(const engine_t *e);
+
+/* The least work (active voices plus running units) a block needs before
+ * it is shared with the pool; a lighter block costs more to hand out than
+ * it saves, and the calling thread does it alone.  Tests set 0 to share
+ * every block. */
+void engine_set_share_min(engine_t *e, int work);
+
+/* Meters cost a pass over every channel twice a block: they run only
+ * while on (the default).  Any thread may switch them; switched back on
+ * they start over from silence. */
+void engine_set_meters(engine_t *e, bool on);
 
 /* Levels for meters, linear, safe to read from any thread while another
  * renders: peak (with a falling hold) and 300 ms RMS, per channel before

@@ -55,6 +55,11 @@ typedef struct fx_ops {
 	 * still holds sound (a delay's time between echoes), in frames at
 	 * bpm; the engine waits that long before it calls a tail over. */
 	int (*gap)(const void *st, double bpm);
+	/* Optional: the engine rests the unit for n frames (its chain has
+	 * been silent long enough that it is not run; see engine.c): advance
+	 * what moves on its own, with the same steps process() takes (a
+	 * reverb's turning phases).  Without it the unit simply pauses. */
+	void (*rest)(void *st, int n);
 } fx_ops_t;
 
 #define FX_TYPE_LIST(X) \

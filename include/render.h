@@ -17,6 +17,7 @@ typedef struct render_opts {
 	bool master;        /* run the master chain (default on; --no-master) */
 	double lufs;        /* integrated loudness target, or NAN for none */
 	const char *stems;  /* folder for one WAV per channel and bus, or NULL */
+	int threads;        /* worker threads, 0 for one per core; the bytes do not depend on it */
 	/* Called now and then with frames done and the expected total
 	 * (the total may grow while release tails ring). */
 	void (*progress)(void *user, int64_t done, int64_t total);

@@ -108,6 +108,8 @@ struct ui_app {
 	bool no_audio;
 	alsa_out_t *out;
 	bridge_t *bridge;
+	int threads;                 /* workers for the audio side, 0: one per core */
+	workpool_t *pool;            /* they, made before the audio thread starts */
 	char audio_msg[600];         /* why there is no sound, or "" */
 	bridge_snapshot_t snap;
 	alsa_out_stats_t stats;

@@ -23,6 +23,9 @@
  * -200 dBFS, against the first second.  About 1 (or under: the first
  * second also runs the voice) means the fading tail costs no more than
  * sound does; denormals would show as a ratio of 10 or more.
+ *
+ * Last, "with worker threads": the last song named rendered with 1 and 2
+ * workers (and one per core), wall and CPU time; --no-threads skips it.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -36,6 +39,7 @@
 #include "sampler.h"
 #include "songfile.h"
 #include "synth.h"
+#include "workpool.h"
 
 #define RUNS        5
 #define CHUNK       4096
@@ -297,10 +301,61 @@ static int bench_tail(int rate)
 	return 0;
 }
 
+/* Thread scaling: the song rendered with a pool of 1 worker, then of 2
+ * (and of every core, when there are more), best of 3 runs each, as wall
+ * time and CPU time.  The wall ratio is the figure; on a loaded machine it
+ * reads low, and the CPU time shows what the workers spent (spinning
+ * included). */
+static int bench_threads(const char *path, int rate)
+{
+	song_t s;
+	songfile_error_t err;
+	if (songfile_load(&s, path, SONGFILE_LOAD_SAMPLES, &err, NULL, NULL) != 0) {
+		print_error(&err);
+		return -1;
+	}
+	float *buf = malloc(CHUNK * 2 * sizeof(float));
+	int counts[3] = { 1, 2, workpool_cores() }, ncounts = counts[2] > 2 ? 3 : 2;
+	double wall[3], cpu[3];
+	int rc = buf ? 0 : -1;
+	for (int t = 0; t < ncounts && rc == 0; t++) {
+		engine_t *e = engine_create(&s, rate);
+		workpool_t *p = workpool_create(counts[t], 0, NULL, 0);
+		if (!e || !p || engine_set_pool(e, p) != 0) {
+			rc = -1;
+		} else {
+			engine_set_meters(e, false);
+			wall[t] = cpu[t] = 1e30;
+			for (int run = 0; run < 3; run++) {
+				engine_start(e, 0, 0);
+				double w0 = now(CLOCK_MONOTONIC), c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+				while (engine_render(e, buf, CHUNK) == CHUNK)
+					;
+				double c = now(CLOCK_PROCESS_CPUTIME_ID) - c0, w = now(CLOCK_MONOTONIC) - w0;
+				wall[t] = w < wall[t] ? w : wall[t];
+				cpu[t] = c < cpu[t] ? c : cpu[t];
+			}
+		}
+		engine_destroy(e);
+		workpool_destroy(p);
+	}
+	if (rc == 0) {
+		printf("%s with worker threads (best of 3):", base_name(path));
+		for (int t = 0; t < ncounts; t++)
+			printf(" %d: %.2f s wall, %.2f s CPU;", counts[t], wall[t], cpu[t]);
+		printf(" 2 workers %.2fx faster than 1\n", wall[0] / wall[1]);
+	} else {
+		fprintf(stderr, "bench_render: out of memory\n");
+	}
+	free(buf);
+	song_deinit(&s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int rate = 48000, nsongs = 0, status = 0;
-	bool tail = true, voices = true;
+	bool tail = true, voices = true, threads = true;
 	const char *songs[64];
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--rate") == 0 && i + 1 < argc)
@@ -309,6 +364,8 @@ int main(int argc, char **argv)
 			tail = false;
 		else if (strcmp(argv[i], "--no-voices") == 0)
 			voices = false;
+		else if (strcmp(argv[i], "--no-threads") == 0)
+			threads = false;
 		else if (argv[i][0] == '-' || nsongs == 64)
 			goto usage;
 		else if (strspn(argv[i], "0123456789") == strlen(argv[i]))
@@ -325,8 +382,10 @@ int main(int argc, char **argv)
 		bench_voices(rate);
 	if (tail && bench_tail(rate) != 0)
 		status = 1;
+	if (threads && nsongs > 0 && bench_threads(songs[nsongs - 1], rate) != 0)
+		status = 1;
 	return status;
 usage:
-	fprintf(stderr, "usage: bench_render [--rate HZ] [--no-tail] [--no-voices] [SONG...]\n");
+	fprintf(stderr, "usage: bench_render [--rate HZ] [--no-tail] [--no-voices] [--no-threads] [SONG...]\n");
 	return 2;
 }

@@ -32,19 +32,21 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
-	"              [--stems DIR] [--no-master] [--progress|--no-progress]\n"
+	"              [--stems DIR] [--no-master] [--threads N] [--progress|--no-progress]\n"
 	"                  render the song to a WAV file (default: SONG's name in this folder);\n"
 	"                  --lufs sets the integrated loudness (-14 streaming, -9 club),\n"
-	"                  --stems writes one WAV per channel, bus return and the master into DIR\n"
+	"                  --stems writes one WAV per channel, bus return and the master into DIR,\n"
+	"                  --threads: worker threads (default: one per core; same bytes for any)\n"
 	"  check SONG      validate the song and its samples\n"
 	"  info SONG [--rate HZ] [--loudness]\n"
 	"                  print title, tempo, length, channels, patterns and instruments;\n"
 	"                  --loudness renders it and adds LUFS, LRA, true peak, correlation\n"
 	"  fmt SONG [-w]   print the song in canonical form (-w: rewrite the file in place)\n"
 	"  play SONG [--device D] [--period N] [--periods N] [--from ORDER] [--rate HZ]\n"
+	"            [--threads N]\n"
 	"                  play the song live through ALSA (default: device 'default', 48000 Hz,\n"
-	"                  3 periods of 256 frames; --from: hex order position); stops at the\n"
-	"                  end, on 'q' or on Ctrl-C\n"
+	"                  3 periods of 256 frames; --from: hex order position; --threads:\n"
+	"                  workers, one per core by default); stops at the end, on 'q' or Ctrl-C\n"
 	"  devices         list the ALSA playback devices\n"
 	"  keys            list the tracker screen's key bindings (context, key, command, help)\n"
 	"\n"
@@ -117,6 +119,7 @@ typedef struct cli_args {
 	const char *stems;
 	bool no_master;
 	bool loudness;
+	long threads;        /* 0: one per core */
 } cli_args_t;
 
 static int parse_args(int argc, char **argv, cli_args_t *a, const char *allowed)
@@ -141,6 +144,12 @@ static int parse_args(int argc, char **argv, cli_args_t *a, const char *allowed)
 			a->no_master = true;
 		} else if (TAKES("--loudness")) {
 			a->loudness = true;
+		} else if (TAKES("--threads")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", o);
+			const char *v = argv[++i];
+			if (!parse_int(v, 1, WORKPOOL_MAX_THREADS, &a->threads))
+				return usage_error("bad --threads '%s' (1..64)", v);
 		} else if (TAKES("-o") || TAKES("--rate") || TAKES("--bits")) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -220,7 +229,8 @@ static void print_loudness(const render_result_t *r)
 static int cmd_render(int argc, char **argv)
 {
 	cli_args_t a;
-	int rc = parse_args(argc, argv, &a, "-o --rate --bits --lufs --stems --no-master --progress --no-progress");
+	int rc = parse_args(argc, argv, &a,
+	                    "-o --rate --bits --lufs --stems --no-master --threads --progress --no-progress");
 	if (rc)
 		return rc;
 	song_t s;
@@ -238,6 +248,7 @@ static int cmd_render(int argc, char **argv)
 	o.lufs = a.lufs;
 	o.stems = a.stems;
 	o.master = !a.no_master;
+	o.threads = (int)a.threads;
 	int last = -1;
 	if (a.progress == 1 || (a.progress == -1 && isatty(STDERR_FILENO))) {
 		o.progress = progress_bar;

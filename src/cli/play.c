@@ -42,6 +42,7 @@ typedef struct play_args {
 	const char *song;
 	const char *device;
 	long period, periods, rate, from;
+	long threads;        /* 0: one per core */
 } play_args_t;
 
 /* The terminal, when stdin is one we may use (our process group owns it). */
@@ -78,7 +79,8 @@ static int parse_play_args(int argc, char **argv, play_args_t *a)
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
 		bool valued = !strcmp(o, "--device") || !strcmp(o, "--period") ||
-		              !strcmp(o, "--periods") || !strcmp(o, "--from") || !strcmp(o, "--rate");
+		              !strcmp(o, "--periods") || !strcmp(o, "--from") || !strcmp(o, "--rate") ||
+		              !strcmp(o, "--threads");
 		if (valued) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -93,6 +95,9 @@ static int parse_play_args(int argc, char **argv, play_args_t *a)
 			} else if (!strcmp(o, "--periods")) {
 				if (!parse_long(v, 10, 2, 32, &a->periods))
 					return usage_error("bad --periods '%s' (2..32)", v);
+			} else if (!strcmp(o, "--threads")) {
+				if (!parse_long(v, 10, 1, WORKPOOL_MAX_THREADS, &a->threads))
+					return usage_error("bad --threads '%s' (1..64)", v);
 			} else if (!strcmp(o, "--from")) {
 				if (!parse_long(v, 16, 0, SONG_MAX_ORDERS - 1, &a->from))
 					return usage_error("bad --from '%s' (a hex order position, 00..FF)", v);
@@ -230,13 +235,19 @@ int cmd_play(int argc, char **argv)
 	int rate = alsa_out_rate(out);
 	int64_t total = engine_song_frames(&song, rate);
 	bridge_t *b = bridge_create(&song, rate);
-	if (!b || total < 0) {
+	/* Workers at the audio thread's priority, made before it starts;
+	 * where the system refuses real-time they run like it, at normal. */
+	int workers = a.threads > 0 ? (int)a.threads : workpool_cores();
+	workpool_t *pool = workers > 1 ? workpool_create(workers, ALSA_OUT_RT_PRIORITY, NULL, 0) : NULL;
+	if (!b || total < 0 || (workers > 1 && !pool) || bridge_set_pool(b, pool) != 0) {
 		fprintf(stderr, "beatty: out of memory\n");
 		bridge_destroy(b);
+		workpool_destroy(pool);
 		alsa_out_close(out);
 		song_deinit(&song);
 		return EXIT_BAD_INPUT;
 	}
+	bridge_set_meters(b, false);   /* the status line shows none */
 	bridge_play(b, (int)a.from, 0);
 	fprintf(stderr, "playing %s on '%s': %d Hz, %s, %d x %d frames (%.1f ms buffer)\n", a.song,
 	        a.device, rate, alsa_out_format_names[alsa_out_format(out)], alsa_out_periods(out),
@@ -303,6 +314,7 @@ int cmd_play(int argc, char **argv)
 	}
 	alsa_out_close(out);
 	bridge_destroy(b);
+	workpool_destroy(pool);
 	song_deinit(&song);
 	if (lost)
 		return EXIT_BAD_INPUT;

@@ -33,6 +33,7 @@
 #include "note.h"
 #include "sampler.h"
 #include "synth.h"
+#include "workpool.h"
 
 #define VOICES_PER_CHANNEL 4
 #define CUT_SECONDS     0.003f   /* note cut and voice steal fade */
@@ -44,6 +45,9 @@
 #define TAIL_MIN_MS     10
 #define METER_RMS_SECONDS 0.3f
 #define METER_FALL_DB_S  13.0f   /* peak hold falls this fast */
+#define IDLE_FLOOR      3.16e-7f /* -130 dBFS: under 24-bit dither; see chan_settled() */
+#define PARALLEL_MIN_WORK 24      /* voices + running units for a block to be shared */
+#define IDLE_HOLD_S     0.3f     /* silence before a chain may rest (> reverb predelay) */
 
 /* An effect unit as the engine runs it: the song's unit gives type and
  * bypass; param holds the live values, automation included. */
@@ -116,7 +120,33 @@ typedef struct chan {
 	float sg[SONG_SENDS];       /* smoothed send gains */
 	fx_slot_t unit[SONG_FX_CHAIN_MAX];   /* the channel's FX chain */
 	meter_t pre, post;
+	/* silence: frames the chain has had no input and given nothing
+	 * above IDLE_FLOOR; idle, its units (but keyed compressors) rest */
+	int64_t quiet;
+	bool idle;
+	int64_t rested;             /* blocks it rested since the start */
 } chan_t;
+
+/* What each worker thread renders with (index 0: the calling thread). */
+typedef struct worker_scratch {
+	_Alignas(64) float tmp_l[ENGINE_BLOCK], tmp_r[ENGINE_BLOCK];
+	float sc_l[ENGINE_BLOCK], sc_r[ENGINE_BLOCK];
+} worker_scratch_t;
+
+/* One block as its parallel items see it: set before the items run,
+ * read-only while they do. */
+typedef struct block_job {
+	int n;
+	bool emit;                  /* the block reaches the caller */
+	bool cell;                  /* the block starts a cell: idle decisions are made */
+	bool calm;                  /* and no tick starts inside that cell */
+	bool solo;                  /* some channel is soloed */
+	uint64_t stamp;             /* this block's number, for voices_done */
+	uint64_t src;               /* channels some keyed compressor listens to */
+	int nsrc, src_list[SONG_MAX_CHANNELS];
+	int vstart[SONG_MAX_CHANNELS + 1];   /* voices of channel c: vorder[vstart[c] ..] */
+	fx_ctx_t ctx;
+} block_job_t;
 
 struct engine {
 	const song_t *song;
@@ -148,16 +178,18 @@ struct engine {
 
 	/* scratch, ENGINE_BLOCK frames each */
 	float *bus;                 /* channels x 2 x ENGINE_BLOCK */
-	float *raw;                 /* pre-FX copy of bus, for sidechains */
-	bool need_raw;
-	float tmp_l[ENGINE_BLOCK], tmp_r[ENGINE_BLOCK];
-	float sc_l[ENGINE_BLOCK], sc_r[ENGINE_BLOCK];
+	float *raw;                 /* pre-FX copy of bus, for sidechain sources */
+	worker_scratch_t *ws;       /* one per worker of the pool */
 	float send_l[SONG_SENDS][ENGINE_BLOCK], send_r[SONG_SENDS][ENGINE_BLOCK];
 	float mix_l[ENGINE_BLOCK], mix_r[ENGINE_BLOCK];
 	float scratch[2 * ENGINE_BLOCK];
 
 	/* buses and master */
 	fx_slot_t busfx[SONG_SENDS];
+	int64_t bus_quiet[SONG_SENDS];   /* as chan_t's quiet, idle and rested */
+	bool bus_idle[SONG_SENDS];
+	int64_t bus_rested;
+	bool rest;                  /* resting is allowed (engine_set_rest) */
 	fx_slot_t mfx[3];           /* eq, comp, limiter */
 	bool master_on;
 	void *fxmem;                /* every unit's state, one allocation */
@@ -176,8 +208,20 @@ struct engine {
 	float *const *stem_out;     /* during engine_render_stems */
 	size_t stem_off;
 
+	/* threads: channel chains run as items of a workpool job; a channel's
+	 * voices count as done for block `stamp` once voices_done[ch] says so */
+	workpool_t *pool;
+	int nworkers;
+	int share_min;              /* work a block needs to be shared (PARALLEL_MIN_WORK) */
+	int *vorder;                /* active voices grouped by channel, index order */
+	block_job_t job;
+	_Alignas(64) _Atomic uint64_t voices_done[SONG_MAX_CHANNELS];
+
 	/* meters */
-	float meter_rms, meter_fall;   /* log of what stays per frame */
+	_Atomic bool meters_on;     /* someone reads them */
+	bool meters_ran;            /* they ran last block */
+	float meter_keep[ENGINE_BLOCK + 1];   /* what stays of the RMS after n frames */
+	float meter_drop[ENGINE_BLOCK + 1];   /* what stays of the peak hold */
 	meter_pub_t pub_pre[SONG_MAX_CHANNELS], pub_post[SONG_MAX_CHANNELS];
 	meter_pub_t pub_master;
 	meter_t master_meter;
@@ -188,15 +232,15 @@ struct engine {
 /* ------------------------------------------------------------------ */
 /* voices                                                               */
 
-static bool voice_render(engine_t *e, voice_t *v, int n)
+static bool voice_render(worker_scratch_t *w, voice_t *v, int n)
 {
 	const instrument_t *in = v->inst;
 	if (in->type == INST_SYNTH) {
-		bool on = synth_voice_render(&v->u.syn, &in->synth, v->freq, e->tmp_l, n);
-		memcpy(e->tmp_r, e->tmp_l, (size_t)n * sizeof(float));
+		bool on = synth_voice_render(&v->u.syn, &in->synth, v->freq, w->tmp_l, n);
+		memcpy(w->tmp_r, w->tmp_l, (size_t)n * sizeof(float));
 		return on;
 	}
-	return sampler_voice_render(&v->u.smp, &in->sampler, v->freq, e->tmp_l, e->tmp_r, n);
+	return sampler_voice_render(&v->u.smp, &in->sampler, v->freq, w->tmp_l, w->tmp_r, n);
 }
 
 static void voice_release(voice_t *v)
@@ -244,6 +288,14 @@ static void chan_detach(chan_t *c, bool release)
 static float inst_gain(const instrument_t *in)
 {
 	return db_to_gain(in->type == INST_SYNTH ? in->synth.volume : in->sampler.volume);
+}
+
+/* A unit of the chain took new parameters: it glides to them, so the
+ * chain runs (and counts its silence afresh) until they have landed. */
+static void chan_wake(chan_t *c)
+{
+	c->quiet = 0;
+	c->idle = false;
 }
 
 static int clampi(int x, int lo, int hi)
@@ -736,6 +788,7 @@ static void auto_apply(engine_t *e, int ch)
 		if (*pv != v) {
 			*pv = v;
 			slot->ops->set(slot->st, slot->param);
+			chan_wake(c);
 		}
 	}
 	voice_t *v = c->voice;
@@ -850,8 +903,9 @@ static float pub_load(const _Atomic uint32_t *a)
 /* Peak with a falling hold and a 300 ms RMS, published for the UI.  The
  * RMS integrates per block (the block's mean square into the running
  * one), which reads the same to the eye and keeps the loop free of a
- * serial dependency: 17 of these run per block on an 8-channel song. */
-static void meter_run(engine_t *e, meter_t *m, meter_pub_t *pub, const float *l, const float *r, int n)
+ * serial dependency.  Each meter runs once per block, and only while
+ * someone reads the meters (engine_set_meters). */
+static void meter_run(const engine_t *e, meter_t *m, meter_pub_t *pub, const float *l, const float *r, int n)
 {
 	float pk = 0.0f, sq = 0.0f;
 	for (int j = 0; j < n; j++) {
@@ -860,9 +914,9 @@ static void meter_run(engine_t *e, meter_t *m, meter_pub_t *pub, const float *l,
 		pk = x > pk ? x : pk;
 		sq += l[j] * l[j] + r[j] * r[j];
 	}
-	float keep = expf(e->meter_rms * (float)n);
+	float keep = e->meter_keep[n];
 	float ms = m->ms * keep + (1.0f - keep) * (0.5f * sq / (float)n);
-	m->peak = fmaxf(pk, m->peak * expf(e->meter_fall * (float)n));
+	m->peak = fmaxf(pk, m->peak * e->meter_drop[n]);
 	m->ms = ms < 1e-20f ? 0.0f : ms;
 	pub_store(&pub->peak, m->peak);
 	pub_store(&pub->rms, sqrtf(m->ms));
@@ -874,20 +928,33 @@ static void run_slot(fx_slot_t *slot, float *l, float *r, int n, const fx_ctx_t 
 		slot->ops->process(slot->st, l, r, n, ctx);
 }
 
-/* The sum of the sidechain source channels' pre-FX, pre-fader signals. */
-static bool sidechain(engine_t *e, uint64_t mask, int n)
+static void rest_slot(fx_slot_t *slot, int n)
+{
+	if (slot->ops && slot->ops->rest && slot->st)
+		slot->ops->rest(slot->st, n);
+}
+
+static float *chan_bus(const engine_t *e, int ch)
+{
+	return e->bus + (size_t)ch * 2 * ENGINE_BLOCK;
+}
+
+/* The sum of the sidechain source channels' pre-FX, pre-fader signals,
+ * in channel order whichever thread adds them. */
+static bool sidechain(engine_t *e, worker_scratch_t *w, uint64_t mask, int n)
 {
 	if (!mask)
 		return false;
-	memset(e->sc_l, 0, sizeof(e->sc_l));
-	memset(e->sc_r, 0, sizeof(e->sc_r));
+	memset(w->sc_l, 0, sizeof(w->sc_l));
+	memset(w->sc_r, 0, sizeof(w->sc_r));
 	for (int ch = 0; ch < e->song->channels; ch++) {
 		if (!(mask & (1ull << ch)))
 			continue;
+		workpool_wait(&e->voices_done[ch], e->job.stamp);
 		const float *bl = e->raw + (size_t)ch * 2 * ENGINE_BLOCK, *br = bl + ENGINE_BLOCK;
 		for (int j = 0; j < n; j++) {
-			e->sc_l[j] += bl[j];
-			e->sc_r[j] += br[j];
+			w->sc_l[j] += bl[j];
+			w->sc_r[j] += br[j];
 		}
 	}
 	return true;
@@ -919,31 +986,137 @@ static void stem_emit(engine_t *e, int k, const float *l, const float *r, int n,
 	}
 }
 
-/* Renders n frames (within one tick) into out, interleaved.  emit says
- * whether this block reaches the caller (not while the master's latency
- * is being swallowed). */
-static void render_block(engine_t *e, float *out, int n, bool emit)
+/* Smoothed gains.  A gain glides to its target by the one-pole step
+ * per frame and lands on it exactly.  Only while it moves does a frame
+ * carry that serial recurrence; a settled gain leaves a plain loop the
+ * compiler vectorises.  A settled step is g + 0, so both loops give the
+ * same bits. */
+static float glide_step(float g, float t, float k)
 {
-	const song_t *s = e->song;
-	int nch = s->channels;
-	fx_ctx_t ctx = { .rate = e->rate, .bpm = e->bpm };
-	memset(e->bus, 0, (size_t)nch * 2 * ENGINE_BLOCK * sizeof(float));
+	g += (t - g) * k;
+	return fabsf(g - t) < 1e-6f ? t : g;
+}
 
-	for (int i = 0; i < e->nvoices; i++) {
-		voice_t *v = &e->voices[i];
-		if (!v->active)
+/* d += s * gain, both sides; returns the gain reached. */
+static float add_gained(float *restrict dl, float *restrict dr, const float *restrict sl,
+                        const float *restrict sr, float g, float t, float k, int n)
+{
+	int j = 0;
+	for (; j < n && g != t; j++) {
+		g = glide_step(g, t, k);
+		dl[j] += sl[j] * g;
+		dr[j] += sr[j] * g;
+	}
+	for (; j < n; j++) {
+		dl[j] += sl[j] * g;
+		dr[j] += sr[j] * g;
+	}
+	return g;
+}
+
+/* Fader and pan, in place. */
+static void fader_apply(float *restrict l, float *restrict r, float *gl, float *gr, float tl, float tr,
+                        float k, int n)
+{
+	float a = *gl, b = *gr;
+	int j = 0;
+	for (; j < n && (a != tl || b != tr); j++) {
+		a = glide_step(a, tl, k);
+		b = glide_step(b, tr, k);
+		l[j] *= a;
+		r[j] *= b;
+	}
+	for (; j < n; j++) {
+		l[j] *= a;
+		r[j] *= b;
+	}
+	*gl = a;
+	*gr = b;
+}
+
+/* The gain a glide reaches after n frames, for a signal that is silent
+ * anyway: the same steps as add_gained(), without the samples. */
+static float glide_skip(float g, float t, float k, int n)
+{
+	for (int j = 0; j < n && g != t; j++)
+		g = glide_step(g, t, k);
+	return g;
+}
+
+/* ---- resting chains and buses ----------------------------------------
+ *
+ * A chain that has had no input and given nothing above IDLE_FLOOR for
+ * long enough rests: its units are not run and it gives silence.  What
+ * still moves in silence keeps running: voices (envelopes) always render,
+ * a compressor keyed by other channels follows its key, fader and send
+ * glides advance, and a chain only rests once no unit holds gain
+ * reduction and every unit's longest silent gap (a delay's echo time)
+ * has passed, so a tail above the floor is never cut.  What a resting
+ * chain skips is below the floor: when it wakes, its units go on from
+ * where they stopped, and the difference from running them through the
+ * silence stays under -130 dBFS.
+ *
+ * Decisions fall on a fixed grid of ENGINE_BLOCK frames from the start
+ * (blocks never cross it), for whole cells in which no tick starts, from
+ * silence counted frame by frame; so the output does not depend on how
+ * the caller splits its requests, nor on the number of workers.  Offline,
+ * a note only starts on a tick; live, a jammed note wakes its channel at
+ * once. */
+
+/* Index of the last frame, from n - 1 down to from, where l or r is
+ * above lim in magnitude; -1 when none is. */
+static int last_above(const float *l, const float *r, int from, int n, float lim)
+{
+	for (int j = n - 1; j >= from; j--)
+		if (fabsf(l[j]) > lim || fabsf(r[j]) > lim)
+			return j;
+	return -1;
+}
+
+/* Frames of silence after a block whose last sounding frame is last. */
+static int64_t quiet_after(int64_t quiet, int last, int n)
+{
+	return last < 0 ? quiet + n : n - 1 - last;
+}
+
+/* A unit that runs through its chain's rest: a compressor keyed by
+ * other channels (its gain follows the key, not its own input). */
+static bool unit_keyed(const fx_unit_t *u)
+{
+	return u->type == FX_COMP && u->sidechain;
+}
+
+/* Whether the units of a chain (keyed ones aside) may rest: silent for
+ * IDLE_HOLD_S plus their longest gap, and none holding gain reduction
+ * (which would still be releasing). */
+static bool chain_settled(const engine_t *e, const fx_slot_t *slot, const fx_unit_t *u, int nfx,
+                          int64_t quiet)
+{
+	int64_t base = (int64_t)(IDLE_HOLD_S * (float)e->rate), hold = base;
+	for (int k = 0; k < nfx; k++) {
+		const fx_ops_t *ops = slot[k].ops;
+		if (u[k].bypass || !ops || !slot[k].st || unit_keyed(&u[k]))
 			continue;
-		bool on = voice_render(e, v, n);
-		float *bl = e->bus + (size_t)v->channel * 2 * ENGINE_BLOCK, *br = bl + ENGINE_BLOCK;
-		float g = v->gain, gt = v->gain_target, k = e->smooth;
-		for (int j = 0; j < n; j++) {
-			g += (gt - g) * k;
-			if (fabsf(g - gt) < 1e-6f)
-				g = gt;
-			bl[j] += e->tmp_l[j] * g;
-			br[j] += e->tmp_r[j] * g;
-		}
-		v->gain = g;
+		if (ops->gap && base + ops->gap(slot[k].st, e->bpm) > hold)
+			hold = base + ops->gap(slot[k].st, e->bpm);
+		if (ops->reduction && ops->reduction(slot[k].st) != 0.0f)
+			return false;
+	}
+	return quiet >= hold;
+}
+
+/* Channel ch's voices into its bus, and the bus kept as a sidechain key
+ * when some compressor listens to it. */
+static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
+{
+	const block_job_t *jb = &e->job;
+	int n = jb->n;
+	float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
+	memset(bl, 0, 2 * ENGINE_BLOCK * sizeof(float));
+	for (int i = jb->vstart[ch]; i < jb->vstart[ch + 1]; i++) {
+		voice_t *v = &e->voices[e->vorder[i]];
+		bool on = voice_render(w, v, n);
+		v->gain = add_gained(bl, br, w->tmp_l, w->tmp_r, v->gain, v->gain_target, e->smooth, n);
 		if (!on) {
 			v->active = false;
 			if (v->attached) {
@@ -952,79 +1125,201 @@ static void render_block(engine_t *e, float *out, int n, bool emit)
 			}
 		}
 	}
-	if (e->need_raw)
-		memcpy(e->raw, e->bus, (size_t)nch * 2 * ENGINE_BLOCK * sizeof(float));
+	if (jb->src & (1ull << ch))
+		memcpy(e->raw + (size_t)ch * 2 * ENGINE_BLOCK, bl, 2 * ENGINE_BLOCK * sizeof(float));
+	atomic_store_explicit(&e->voices_done[ch], jb->stamp, memory_order_release);
+}
+
+/* Channel ch's chain, fader and pan, meters and stem.  Touches only the
+ * channel's own state, so channels run on any thread in any order. */
+static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
+{
+	const block_job_t *jb = &e->job;
+	const channel_t *sc = &e->song->channel[ch];
+	chan_t *c = &e->chan[ch];
+	int n = jb->n;
+	float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
+	bool voices = jb->vstart[ch + 1] > jb->vstart[ch];
+	if (jb->cell)
+		c->idle = e->rest && jb->calm && !voices && chain_settled(e, c->unit, sc->fx, sc->nfx, c->quiet);
+	else if (voices)
+		c->idle = false;   /* a jammed note in a resting cell */
+	c->rested += c->idle ? n : 0;
+	int last_in = voices ? last_above(bl, br, 0, n, 0.0f) : -1;
+	if (e->meters_ran)
+		meter_run(e, &c->pre, &e->pub_pre[ch], bl, br, n);
+	fx_ctx_t ctx = jb->ctx;
+	for (int k = 0; k < sc->nfx; k++) {
+		if (sc->fx[k].bypass)
+			continue;
+		if (c->idle && !unit_keyed(&sc->fx[k])) {
+			rest_slot(&c->unit[k], n);
+			continue;
+		}
+		bool keyed = sc->fx[k].type == FX_COMP && sidechain(e, w, sc->fx[k].sidechain, n);
+		ctx.sc_l = keyed ? w->sc_l : NULL;
+		ctx.sc_r = keyed ? w->sc_r : NULL;
+		run_slot(&c->unit[k], bl, br, n, &ctx);
+	}
+	int last = c->idle ? -1 : last_above(bl, br, last_in + 1, n, IDLE_FLOOR);
+	c->quiet = quiet_after(c->quiet, last > last_in ? last : last_in, n);
+	float audible = sc->mute || (jb->solo && !sc->solo) ? 0.0f : 1.0f;
+	float fader = (c->fader.set ? c->fader.cur : db_to_gain(sc->volume)) * audible, pl, pr;
+	pan_gains(c->pan, &pl, &pr);
+	fader_apply(bl, br, &c->gain_l, &c->gain_r, fader * pl, fader * pr, e->smooth, n);
+	if (e->meters_ran)
+		meter_run(e, &c->post, &e->pub_post[ch], bl, br, n);
+	if (e->nstems)
+		stem_emit(e, ch, bl, br, n, jb->emit);
+}
+
+/* One item of a block's job.  The first items render the voices of the
+ * channels that key a sidechain; then one item per channel.  Items are
+ * claimed in order, so a channel waiting for a key waits for an item
+ * already running. */
+static void block_item(void *arg, int item, int worker)
+{
+	engine_t *e = arg;
+	worker_scratch_t *w = &e->ws[worker];
+	const block_job_t *jb = &e->job;
+	if (item < jb->nsrc) {
+		chan_voices(e, jb->src_list[item], w);
+		return;
+	}
+	int ch = item - jb->nsrc;
+	if (jb->src & (1ull << ch))
+		workpool_wait(&e->voices_done[ch], jb->stamp);
+	else
+		chan_voices(e, ch, w);
+	chan_mix(e, ch, w);
+}
+
+/* Sets up the block's job: the sidechain sources and the active voices
+ * grouped by channel (each group in voice order, so a channel sums its
+ * voices in the same order on any thread). */
+static void block_prepare(engine_t *e, int n, bool emit)
+{
+	const song_t *s = e->song;
+	int nch = s->channels;
+	block_job_t *jb = &e->job;
+	jb->n = n;
+	jb->emit = emit;
+	jb->cell = e->frame % ENGINE_BLOCK == 0;
+	jb->calm = e->ended || e->stopped || e->tick_left >= ENGINE_BLOCK;
+	jb->solo = any_solo(s);
+	jb->stamp++;
+	jb->ctx = (fx_ctx_t){ .rate = e->rate, .bpm = e->bpm };
+	uint64_t src = 0;
+	for (int ch = 0; ch < nch; ch++)
+		for (int k = 0; k < s->channel[ch].nfx; k++)
+			if (s->channel[ch].fx[k].type == FX_COMP && !s->channel[ch].fx[k].bypass)
+				src |= s->channel[ch].fx[k].sidechain;
+	if (nch < 64)
+		src &= (1ull << nch) - 1;
+	jb->src = src;
+	jb->nsrc = 0;
+	for (int ch = 0; ch < nch; ch++)
+		if (src & (1ull << ch))
+			jb->src_list[jb->nsrc++] = ch;
+	int *start = jb->vstart;
+	memset(start, 0, (size_t)(nch + 1) * sizeof(int));
+	for (int i = 0; i < e->nvoices; i++)
+		if (e->voices[i].active)
+			start[e->voices[i].channel + 1]++;
+	for (int ch = 0; ch < nch; ch++)
+		start[ch + 1] += start[ch];
+	int fill[SONG_MAX_CHANNELS];
+	memcpy(fill, start, (size_t)nch * sizeof(int));
+	for (int i = 0; i < e->nvoices; i++)
+		if (e->voices[i].active)
+			e->vorder[fill[e->voices[i].channel]++] = i;
+	bool meters = atomic_load_explicit(&e->meters_on, memory_order_relaxed);
+	if (meters && !e->meters_ran) {
+		/* back on after a pause: start over rather than show stale holds */
+		for (int ch = 0; ch < nch; ch++)
+			memset(&e->chan[ch].pre, 0, 2 * sizeof(meter_t));
+		memset(&e->master_meter, 0, sizeof(e->master_meter));
+	}
+	e->meters_ran = meters;
+}
+
+/* Renders n frames (within one tick) into out, interleaved.  emit says
+ * whether this block reaches the caller (not while the master's latency
+ * is being swallowed).
+ *
+ *   channels (parallel items) --> sum in channel order --> buses --> master
+ *
+ * The channels' sum and the sends are added in channel order on this
+ * thread, so the output has the same bits for any number of workers. */
+static void render_block(engine_t *e, float *out, int n, bool emit)
+{
+	const song_t *s = e->song;
+	int nch = s->channels;
+	block_prepare(e, n, emit);
+	/* A light block is not worth handing out: the items' hand-over and
+	 * the caches they cross cost more than the work (the bits are the
+	 * same either way). */
+	int work = e->job.vstart[nch];
+	for (int ch = 0; ch < nch; ch++)
+		work += e->chan[ch].idle ? 0 : s->channel[ch].nfx;
+	workpool_run(work >= e->share_min ? e->pool : NULL, block_item, e, e->job.nsrc + nch);
+	fx_ctx_t ctx = e->job.ctx;
 
 	memset(e->mix_l, 0, sizeof(e->mix_l));
 	memset(e->mix_r, 0, sizeof(e->mix_r));
 	memset(e->send_l, 0, sizeof(e->send_l));
 	memset(e->send_r, 0, sizeof(e->send_r));
-	bool solo = any_solo(s);
+	bool fed[SONG_SENDS] = { false };
 	for (int ch = 0; ch < nch; ch++) {
 		const channel_t *sc = &s->channel[ch];
 		chan_t *c = &e->chan[ch];
-		float *bl = e->bus + (size_t)ch * 2 * ENGINE_BLOCK, *br = bl + ENGINE_BLOCK;
-		meter_run(e, &c->pre, &e->pub_pre[ch], bl, br, n);
-		for (int k = 0; k < sc->nfx; k++) {
-			if (sc->fx[k].bypass)
-				continue;
-			bool keyed = sc->fx[k].type == FX_COMP && sidechain(e, sc->fx[k].sidechain, n);
-			ctx.sc_l = keyed ? e->sc_l : NULL;
-			ctx.sc_r = keyed ? e->sc_r : NULL;
-			run_slot(&c->unit[k], bl, br, n, &ctx);
-		}
-		ctx.sc_l = ctx.sc_r = NULL;
-		float audible = sc->mute || (solo && !sc->solo) ? 0.0f : 1.0f;
-		float fader = (c->fader.set ? c->fader.cur : db_to_gain(sc->volume)) * audible, pl, pr;
-		pan_gains(c->pan, &pl, &pr);
-		float tl = fader * pl, tr = fader * pr, gl = c->gain_l, gr = c->gain_r, k = e->smooth;
-		for (int j = 0; j < n; j++) {
-			gl += (tl - gl) * k;
-			gr += (tr - gr) * k;
-			if (fabsf(gl - tl) < 1e-6f)
-				gl = tl;
-			if (fabsf(gr - tr) < 1e-6f)
-				gr = tr;
-			bl[j] *= gl;
-			br[j] *= gr;
-			e->mix_l[j] += bl[j];
-			e->mix_r[j] += br[j];
-		}
-		c->gain_l = gl;
-		c->gain_r = gr;
+		const float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
+		if (!c->idle)
+			for (int j = 0; j < n; j++) {
+				e->mix_l[j] += bl[j];
+				e->mix_r[j] += br[j];
+			}
 		/* Sends are post-fader: a muted channel sends nothing. */
 		for (int b = 0; b < SONG_SENDS; b++) {
 			float st = c->send[b].set ? c->send[b].cur : db_to_gain(sc->send[b]);
-			float g = c->sg[b];
-			if (st == 0.0f && g == 0.0f)
+			if (st == 0.0f && c->sg[b] == 0.0f)
 				continue;
-			for (int j = 0; j < n; j++) {
-				g += (st - g) * k;
-				if (fabsf(g - st) < 1e-6f)
-					g = st;
-				e->send_l[b][j] += bl[j] * g;
-				e->send_r[b][j] += br[j] * g;
+			if (c->idle) {
+				c->sg[b] = glide_skip(c->sg[b], st, e->smooth, n);
+				continue;
 			}
-			c->sg[b] = g;
+			c->sg[b] = add_gained(e->send_l[b], e->send_r[b], bl, br, c->sg[b], st, e->smooth, n);
+			fed[b] = true;
 		}
-		meter_run(e, &c->post, &e->pub_post[ch], bl, br, n);
-		if (e->nstems)
-			stem_emit(e, ch, bl, br, n, emit);
 	}
 	for (int b = 0; b < SONG_SENDS; b++) {
 		float *l = e->send_l[b], *r = e->send_r[b];
-		if (s->bus[b].fx.bypass) {
+		const fx_unit_t *u = &s->bus[b].fx;
+		if (e->job.cell)
+			e->bus_idle[b] = e->rest && e->job.calm && !fed[b] &&
+			                 chain_settled(e, &e->busfx[b], u, 1, e->bus_quiet[b]);
+		else if (fed[b])
+			e->bus_idle[b] = false;   /* a live send in a resting cell */
+		e->bus_rested += e->bus_idle[b] ? n : 0;
+		int last_in = fed[b] ? last_above(l, r, 0, n, 0.0f) : -1, last = -1;
+		if (u->bypass) {
 			memset(l, 0, (size_t)n * sizeof(float));
 			memset(r, 0, (size_t)n * sizeof(float));
-		} else {
+		} else if (!e->bus_idle[b]) {
 			run_slot(&e->busfx[b], l, r, n, &ctx);
+			last = last_above(l, r, last_in + 1, n, IDLE_FLOOR);
+		} else {
+			rest_slot(&e->busfx[b], n);
 		}
-		float g = db_to_gain(s->bus[b].volume);
-		for (int j = 0; j < n; j++) {
-			l[j] *= g;
-			r[j] *= g;
-			e->mix_l[j] += l[j];
-			e->mix_r[j] += r[j];
+		e->bus_quiet[b] = quiet_after(e->bus_quiet[b], last > last_in ? last : last_in, n);
+		if (!e->bus_idle[b]) {
+			float g = db_to_gain(s->bus[b].volume);
+			for (int j = 0; j < n; j++) {
+				l[j] *= g;
+				r[j] *= g;
+				e->mix_l[j] += l[j];
+				e->mix_r[j] += r[j];
+			}
 		}
 		if (e->nstems)
 			stem_emit(e, nch + b, l, r, n, emit);
@@ -1053,7 +1348,8 @@ static void render_block(engine_t *e, float *out, int n, bool emit)
 		const fx_slot_t *lim = &e->mfx[2];
 		pub_store(&e->pub_reduction, on[2] && lim->ops->reduction ? lim->ops->reduction(lim->st) : 0.0f);
 	}
-	meter_run(e, &e->master_meter, &e->pub_master, e->mix_l, e->mix_r, n);
+	if (e->meters_ran)
+		meter_run(e, &e->master_meter, &e->pub_master, e->mix_l, e->mix_r, n);
 	if (e->nstems && e->latency)
 		e->ring_pos = (int)((e->ring_pos + n) % e->latency);
 	for (int j = 0; j < n; j++) {
@@ -1130,17 +1426,29 @@ engine_t *engine_create(const song_t *song, int rate)
 	e->song = song;
 	e->rate = rate;
 	e->smooth = 1.0f - expf(-1.0f / (SMOOTH_SECONDS * (float)rate));
-	e->meter_rms = -1.0f / (METER_RMS_SECONDS * (float)rate);
-	e->meter_fall = -METER_FALL_DB_S / 20.0f * logf(10.0f) / (float)rate;
+	float rms = -1.0f / (METER_RMS_SECONDS * (float)rate);
+	float fall = -METER_FALL_DB_S / 20.0f * logf(10.0f) / (float)rate;
+	for (int n = 0; n <= ENGINE_BLOCK; n++) {
+		e->meter_keep[n] = expf(rms * (float)n);
+		e->meter_drop[n] = expf(fall * (float)n);
+	}
+	atomic_init(&e->meters_on, true);
+	e->rest = true;
+	e->share_min = PARALLEL_MIN_WORK;
 	e->master_on = true;
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;
 	e->voices = calloc((size_t)e->nvoices, sizeof(voice_t));
 	e->bus = calloc((size_t)song->channels * 2 * ENGINE_BLOCK, sizeof(float));
 	e->raw = calloc((size_t)song->channels * 2 * ENGINE_BLOCK, sizeof(float));
+	e->vorder = calloc((size_t)e->nvoices, sizeof(int));
+	e->nworkers = 1;
+	e->ws = aligned_alloc(64, sizeof(worker_scratch_t));
+	for (int ch = 0; ch < SONG_MAX_CHANNELS; ch++)
+		atomic_init(&e->voices_done[ch], 0);
 	size_t fxbytes = 0;
 	each_slot(e, slot_size, &fxbytes);
 	e->fxmem = fxbytes ? aligned_alloc(16, fxbytes) : NULL;
-	if (!e->voices || !e->bus || !e->raw || (fxbytes && !e->fxmem)) {
+	if (!e->voices || !e->bus || !e->raw || !e->vorder || !e->ws || (fxbytes && !e->fxmem)) {
 		engine_destroy(e);
 		return NULL;
 	}
@@ -1161,6 +1469,8 @@ void engine_destroy(engine_t *e)
 	free(e->voices);
 	free(e->bus);
 	free(e->raw);
+	free(e->vorder);
+	free(e->ws);
 	free(e->fxmem);
 	free(e->stem_ring);
 	free(e);
@@ -1208,7 +1518,6 @@ void engine_start(engine_t *e, int order, int row)
 		memset(c, 0, sizeof(*c));
 		memcpy(c->unit, keep, sizeof(keep));
 	}
-	e->need_raw = false;
 	for (int ch = 0; ch < s->channels; ch++) {
 		chan_t *c = &e->chan[ch];
 		const channel_t *sc = &s->channel[ch];
@@ -1222,9 +1531,6 @@ void engine_start(engine_t *e, int order, int row)
 		c->gain_r = g * pr;
 		for (int b = 0; b < SONG_SENDS; b++) {
 			c->sg[b] = sc->mute ? 0.0f : db_to_gain(sc->send[b]);
-		}
-		for (int k = 0; k < sc->nfx; k++) {
-			e->need_raw |= sc->fx[k].type == FX_COMP && sc->fx[k].sidechain;
 		}
 	}
 	each_slot(e, slot_init, NULL);
@@ -1240,6 +1546,9 @@ void engine_start(engine_t *e, int order, int row)
 	e->flush = 0;
 	e->flushing = false;
 	e->quiet = 0;
+	memset(e->bus_quiet, 0, sizeof(e->bus_quiet));
+	memset(e->bus_idle, 0, sizeof(e->bus_idle));
+	e->bus_rested = 0;
 	memset(&e->master_meter, 0, sizeof(e->master_meter));
 	e->bpm = s->bpm;
 	e->tpl = s->tpl;
@@ -1373,9 +1682,11 @@ static size_t render(engine_t *e, float *out, float *const *stems, size_t frames
 			tick_start(e);
 			continue;
 		}
-		size_t n = frames - done;
-		if (n > ENGINE_BLOCK)
-			n = ENGINE_BLOCK;
+		/* Blocks never cross the grid of ENGINE_BLOCK frames that resting
+		 * chains are decided on. */
+		size_t n = frames - done, to_grid = ENGINE_BLOCK - (size_t)(e->frame % ENGINE_BLOCK);
+		if (n > to_grid)
+			n = to_grid;
 		if (seq && (int64_t)n > e->tick_left)
 			n = (size_t)e->tick_left;
 		bool emit = e->skip == 0;
@@ -1511,6 +1822,10 @@ void engine_fx_param(engine_t *e, int ch, int k, int param, float value)
 	slot->param[param] = value;
 	if (slot->ops->set)
 		slot->ops->set(slot->st, slot->param);
+	if (ch >= 0)
+		chan_wake(&e->chan[ch]);
+	else if (ch == ENGINE_FX_BUS)
+		e->bus_quiet[k] = 0, e->bus_idle[k] = false;
 }
 
 void *engine_fx_state_new(fx_type_t type, int rate, const float *params)
@@ -1571,15 +1886,51 @@ void engine_fx_chain(engine_t *e, int ch, const int *from, void *const *fresh, v
 			dead[ndead++] = fresh[k];
 	}
 	memcpy(old, next, sizeof(next));
+	chan_wake(&e->chan[ch]);
 	engine_mix_changed(e);
 }
 
 void engine_mix_changed(engine_t *e)
 {
-	const song_t *s = e->song;
-	bool raw = false;
-	for (int ch = 0; ch < s->channels; ch++)
-		for (int k = 0; k < s->channel[ch].nfx; k++)
-			raw |= s->channel[ch].fx[k].type == FX_COMP && s->channel[ch].fx[k].sidechain;
-	e->need_raw = raw;
+	/* Each block reads the routing afresh (block_prepare): nothing is
+	 * cached here. */
+	(void)e;
+}
+
+int engine_set_pool(engine_t *e, workpool_t *pool)
+{
+	int n = workpool_threads(pool);
+	if (n != e->nworkers) {
+		worker_scratch_t *ws = aligned_alloc(64, (size_t)n * sizeof(worker_scratch_t));
+		if (!ws)
+			return -1;
+		free(e->ws);
+		e->ws = ws;
+		e->nworkers = n;
+	}
+	e->pool = pool;
+	return 0;
+}
+
+void engine_set_share_min(engine_t *e, int work)
+{
+	e->share_min = work;
+}
+
+void engine_set_rest(engine_t *e, bool on)
+{
+	e->rest = on;
+}
+
+int64_t engine_rested(const engine_t *e)
+{
+	int64_t n = e->bus_rested;
+	for (int ch = 0; ch < e->song->channels; ch++)
+		n += e->chan[ch].rested;
+	return n;
+}
+
+void engine_set_meters(engine_t *e, bool on)
+{
+	atomic_store_explicit(&e->meters_on, on, memory_order_relaxed);
 }

@@ -18,6 +18,7 @@
 #include "loudness.h"
 #include "loudness_worker.h"
 #include "render.h"
+#include "workpool.h"
 
 #define CHUNK 4096
 #define LUFS_TOLERANCE 0.1   /* LU: close enough to stop adjusting */
@@ -159,7 +160,7 @@ static void safe_name(const char *in, char *out, size_t n)
 /* One render of the song; writes the master to `path` and the stems when
  * asked (path NULL: measure only). */
 static int render_pass(const song_t *song, const char *path, const render_opts_t *o,
-                       render_result_t *res, char *err, size_t errlen)
+                       workpool_t *pool, render_result_t *res, char *err, size_t errlen)
 {
 	memset(res, 0, sizeof(*res));
 	int rc = -1;
@@ -171,10 +172,11 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 	int nstems = 0;
 	float **stems = NULL;
 	wav_out_t master = { 0 }, mstem = { 0 }, *stem_out = NULL;
-	if (!e || !meter || !buf || !ibuf || expect < 0) {
+	if (!e || !meter || !buf || !ibuf || expect < 0 || engine_set_pool(e, pool) != 0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	engine_set_meters(e, false);   /* nobody watches */
 	if (!o->master)
 		engine_set_master(e, false);
 	if (path && o->stems) {
@@ -262,11 +264,31 @@ out:
 	return rc;
 }
 
+/* The workers of a render: o->threads of them, or one per core. */
+static workpool_t *render_pool(const render_opts_t *o, char *err, size_t errlen)
+{
+	int n = o->threads > 0 ? o->threads : workpool_cores();
+	if (n > WORKPOOL_MAX_THREADS)
+		n = WORKPOOL_MAX_THREADS;
+	workpool_t *p = workpool_create(n, 0, NULL, 0);
+	if (!p)
+		snprintf(err, errlen, "cannot start %d worker threads", n);
+	return p;
+}
+
 int render_analyse(const song_t *song, const render_opts_t *o, render_result_t *res,
                    char *err, size_t errlen)
 {
-	return render_pass(song, NULL, o, res, err, errlen);
+	workpool_t *pool = render_pool(o, err, errlen);
+	if (!pool)
+		return -1;
+	int rc = render_pass(song, NULL, o, pool, res, err, errlen);
+	workpool_destroy(pool);
+	return rc;
 }
+
+static int render_target(const song_t *song, const char *path, const render_opts_t *o,
+                         workpool_t *pool, render_result_t *res, char *err, size_t errlen);
 
 int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
                   render_result_t *res, char *err, size_t errlen)
@@ -275,12 +297,25 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		snprintf(err, errlen, "unsupported bit depth %d (16, 24 or 32)", o->bits);
 		return -1;
 	}
-	if (isnan(o->lufs))
-		return render_pass(song, path, o, res, err, errlen);
-	if (!o->master) {
+	if (!isnan(o->lufs) && !o->master) {
 		snprintf(err, errlen, "a loudness target needs the master chain (its limiter keeps the peaks down)");
 		return -1;
 	}
+	workpool_t *pool = render_pool(o, err, errlen);
+	if (!pool)
+		return -1;
+	int rc = render_target(song, path, o, pool, res, err, errlen);
+	workpool_destroy(pool);
+	return rc;
+}
+
+/* With a loudness target: passes that adjust the gain, then the one
+ * that writes. */
+static int render_target(const song_t *song, const char *path, const render_opts_t *o,
+                         workpool_t *pool, render_result_t *res, char *err, size_t errlen)
+{
+	if (isnan(o->lufs))
+		return render_pass(song, path, o, pool, res, err, errlen);
 	/* A copy that shares the song's patterns and samples (the engine
 	 * only reads them) with the master gain and limiter of our choosing.
 	 * Loudness is nearly linear in gain until the limiter works hard, so
@@ -293,7 +328,7 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 	int passes = 0;
 	for (;;) {
 		tmp.master.volume = song->master.volume + (float)gain;
-		if (render_pass(&tmp, NULL, &quiet, res, err, errlen) != 0)
+		if (render_pass(&tmp, NULL, &quiet, pool, res, err, errlen) != 0)
 			return -1;
 		passes++;
 		if (!isfinite(res->lufs)) {
@@ -318,7 +353,7 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		gain += step;
 	}
 	tmp.master.volume = song->master.volume + (float)gain;
-	int rc = render_pass(&tmp, path, o, res, err, errlen);
+	int rc = render_pass(&tmp, path, o, pool, res, err, errlen);
 	res->gain = gain;
 	res->passes = passes + 1;
 	return rc;

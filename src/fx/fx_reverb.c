@@ -462,6 +462,19 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 	(void)ctx;
 }
 
+/* Resting: the turning phases go on as turn_pair() moves them, so the
+ * tail that follows the rest turns as it would have. */
+static void reverb_rest(void *st, int n)
+{
+	reverb_t *rv = st;
+	for (int q = 0; q < NLINES / 2; q++)
+		for (int j = 0; j < n; j++) {
+			rv->turn[q] += rv->turn_inc[q];
+			if (rv->turn[q] >= 1.0f)
+				rv->turn[q] -= 2.0f;
+		}
+}
+
 const fx_ops_t fx_reverb = {
 	.name = "reverb",
 	.nparams = P_COUNT,
@@ -470,4 +483,5 @@ const fx_ops_t fx_reverb = {
 	.init = reverb_init,
 	.set = reverb_set,
 	.process = reverb_process,
+	.rest = reverb_rest,
 };

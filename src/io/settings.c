@@ -10,6 +10,7 @@
 #include <string.h>
 #include "alsa_out.h"
 #include "settings.h"
+#include "workpool.h"
 
 typedef enum { SET_TEXT, SET_INT } set_kind_t;
 
@@ -32,6 +33,8 @@ static const setting_t settings[] = {
 	INT("audio", "period", period, 16, 8192, "frames per period"),
 	INT("audio", "periods", periods, 2, 32, "periods in the device buffer"),
 	INT("audio", "rate", rate, 8000, 384000, "sample rate in Hz"),
+	INT("audio", "threads", threads, 0, WORKPOOL_MAX_THREADS,
+	    "worker threads that share the channels' work, 0 for one per core"),
 	TEXT("ui", "theme", theme, "a theme name (themes/NAME.ini) or the path of a theme file"),
 	INT("ui", "octave", octave, 0, 8, "the pattern editor's base octave"),
 	INT("ui", "step", step, 0, 16, "edit step: rows the cursor moves after a note"),

@@ -28,7 +28,6 @@
 /* The counters shared with the UI must never fall back to a lock. */
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free here");
 
-#define RT_PRIORITY      70   /* above most desktop audio, below the kernel's IRQ threads */
 #define MEDIAN_WINDOW    32   /* periods per median of the load */
 #define STALL_AFTER_S    1    /* the test stall falls this far into playback */
 #define STALL_MAX_MS     10000
@@ -531,7 +530,7 @@ int alsa_out_start(alsa_out_t *a, alsa_out_fill_fn fill, void *user, char *warn,
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_attr_t attr;
-	struct sched_param sp = { .sched_priority = RT_PRIORITY };
+	struct sched_param sp = { .sched_priority = ALSA_OUT_RT_PRIORITY };
 	int hi = sched_get_priority_max(SCHED_FIFO);
 	if (hi > 0 && sp.sched_priority > hi)
 		sp.sched_priority = hi;

@@ -284,6 +284,16 @@ bridge_t *bridge_create(const song_t *song, int rate)
 	return b;
 }
 
+int bridge_set_pool(bridge_t *b, workpool_t *pool)
+{
+	return engine_set_pool(b->engine, pool);
+}
+
+void bridge_set_meters(bridge_t *b, bool on)
+{
+	engine_set_meters(b->engine, on);
+}
+
 void bridge_destroy(bridge_t *b)
 {
 	if (!b)

@@ -306,6 +306,8 @@ static void audio_close(ui_app_t *app)
 	app->out = NULL;
 	bridge_destroy(app->bridge);
 	app->bridge = NULL;
+	workpool_destroy(app->pool);
+	app->pool = NULL;
 	memset(&app->snap, 0, sizeof(app->snap));
 }
 
@@ -327,6 +329,14 @@ static void audio_open(ui_app_t *app)
 		return;
 	}
 	app->bridge = bridge_create(&app->song, alsa_out_rate(app->out));
+	/* The channels' work spread over workers at the audio thread's
+	 * priority, all made before it starts. */
+	int workers = app->threads > 0 ? app->threads : workpool_cores();
+	app->pool = workers > 1 ? workpool_create(workers, ALSA_OUT_RT_PRIORITY, NULL, 0) : NULL;
+	if (app->bridge && bridge_set_pool(app->bridge, app->pool) != 0) {
+		workpool_destroy(app->pool);
+		app->pool = NULL;
+	}
 	if (!app->bridge) {
 		snprintf(app->audio_msg, sizeof(app->audio_msg), "out of memory for the audio engine");
 		audio_close(app);

@@ -35,6 +35,7 @@ void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 	app->aopts.period = c.period;
 	app->aopts.periods = c.periods;
 	app->aopts.rate = c.rate;
+	app->threads = c.threads;
 	app_copy(app->device, sizeof(app->device), c.device);
 	app_copy(app->theme, sizeof(app->theme), c.theme);
 	app->octave = c.octave;
