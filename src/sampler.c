@@ -20,6 +20,7 @@
  * same output, however the frames are split into blocks.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include "note.h"
@@ -136,6 +137,37 @@ static inline float cubic(float xm1, float x0, float x1, float x2, float t)
 	float c2 = xm1 - 2.5f * x0 + 2.0f * x1 - 0.5f * x2;
 	float c3 = 0.5f * (x2 - xm1) + 1.5f * (x0 - x1);
 	return ((c3 * t + c2) * t + c1) * t + x0;
+}
+
+/* The straight runs: every tap inside the array, no loop point, no
+ * fade.  Kept free of branches so the compiler can schedule them well. */
+static double run_cubic1(const float *d, double pos, double dstep, const float *gain,
+                         float *l, float *r, int n)
+{
+	for (int j = 0; j < n; j++) {
+		int32_t i = (int32_t)pos;
+		float t = (float)(pos - (double)i);
+		const float *q = d + i - 1;
+		float y = cubic(q[0], q[1], q[2], q[3], t) * gain[j];
+		l[j] = y;
+		r[j] = y;
+		pos += dstep;
+	}
+	return pos;
+}
+
+static double run_cubic2(const float *d, double pos, double dstep, const float *gain,
+                         float *l, float *r, int n)
+{
+	for (int j = 0; j < n; j++) {
+		int32_t i = (int32_t)pos;
+		float t = (float)(pos - (double)i);
+		const float *q = d + 2 * ((ptrdiff_t)i - 1);
+		l[j] = cubic(q[0], q[2], q[4], q[6], t) * gain[j];
+		r[j] = cubic(q[1], q[3], q[5], q[7], t) * gain[j];
+		pos += dstep;
+	}
+	return pos;
 }
 
 static float frame_peak(const sample_t *s, int64_t f)
@@ -272,7 +304,41 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 			while (m > 0 && gain[m - 1] == 0.0f)
 				m--;
 		}
-		for (int j = 0; j < m; j++, k++) {
+		/* The start ramp scales the envelope, in the same order of
+		 * operations as a per-frame test would. */
+		for (int j = 0; j < m && v->ramp > 0; j++, v->ramp--)
+			gain[j] *= (float)(v->ramp_len - v->ramp) * ramp_inv;
+		for (int j = 0; j < m;) {
+			/* Frames that can neither leave the loop, nor read a tap
+			 * outside [lo_ok, hi_ok), nor enter the end fade, go
+			 * through a loop with no tests at all.  The count keeps a
+			 * frame of margin, so the rounding of the position sum
+			 * cannot carry it across. */
+			int run = 0;
+			if (narrow && step > 0.0) {
+				double room;
+				int64_t i0 = (int64_t)(int32_t)pos;
+				if (dir > 0) {
+					double top = fmin(fmin(hi, (double)(hi_ok - 2)), fade_from);
+					room = i0 - 1 >= lo_ok ? top - 1.0 - pos : -1.0;
+				} else {
+					double bot = fmax(lo, (double)(lo_ok + 1));
+					room = i0 + 2 < hi_ok && !(pos > fade_from) ? pos - bot - 1.0 : -1.0;
+				}
+				if (room > 0.0)
+					run = room >= (double)(m - j) * step ? m - j : (int)(room / step);
+			} else if (narrow && step == 0.0) {
+				int64_t i0 = (int64_t)(int32_t)pos;
+				if (i0 - 1 >= lo_ok && i0 + 2 < hi_ok && !(pos > fade_from))
+					run = m - j;
+			}
+			if (run > 0) {
+				pos = stereo ? run_cubic2(d, pos, dstep, gain + j, l + k, r + k, run)
+				             : run_cubic1(d, pos, dstep, gain + j, l + k, r + k, run);
+				j += run;
+				k += run;
+				continue;
+			}
 			int64_t i = narrow ? (int64_t)(int32_t)pos : (int64_t)pos;
 			float t = (float)(pos - (double)i);
 			float yl, yr;
@@ -291,20 +357,17 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 				yr = cubic(x[1][0], x[1][1], x[1][2], x[1][3], t);
 			}
 			float g = gain[j];
-			if (v->ramp > 0) {
-				g *= (float)(v->ramp_len - v->ramp) * ramp_inv;
-				v->ramp--;
-			}
 			if (pos > fade_from)
 				g *= (float)(((double)frames - pos) * fade_inv);
 			l[k] = yl * g;
 			r[k] = yr * g;
+			j++;
+			k++;
 
 			pos += dstep;
 			if (pos >= hi || pos < lo) {
 				if (rg.mode == LOOP_OFF) {
 					v->ended = true;
-					k++;
 					break;
 				}
 				fold(&rg, &pos, &dir);
