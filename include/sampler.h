@@ -32,6 +32,9 @@ typedef struct sampler_voice {
  * this way still clicks (its waveform jumps): fade it out with
  * sampler_voice_kill and start another. */
 void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset);
+/* Fades the start just made in over 1.5 ms, for a start that would
+ * click though it is at offset 0: a stolen voice, a retrigger. */
+void sampler_voice_declick(sampler_voice_t *v);
 void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p);
 void sampler_voice_kill(sampler_voice_t *v, float seconds);
 /* Renders n frames at freq_hz (the note's frequency; root note and

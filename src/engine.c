@@ -262,6 +262,13 @@ static double chan_freq(const chan_t *c)
 	return pitch_to_hz(p);
 }
 
+/* An E9x restart after the row's first tick: the note starts again over
+ * itself, so its sample's first frame would click in. */
+static bool chan_retriggers(const engine_t *e, const chan_t *c)
+{
+	return e->tick > 0 && c->fx == FX_EXTENDED && (c->param >> 4) == 0x9;
+}
+
 static void chan_trigger(engine_t *e, int ch, int64_t offset)
 {
 	chan_t *c = &e->chan[ch];
@@ -274,7 +281,8 @@ static void chan_trigger(engine_t *e, int ch, int64_t offset)
 	voice_t *v = voice_alloc(e);
 	if (!v)
 		return;
-	if (v->active)   /* stolen: it was the oldest releasing voice */
+	bool stolen = v->active;   /* it was the oldest releasing voice */
+	if (stolen)
 		v->active = false;
 	v->active = true;
 	v->attached = true;
@@ -293,6 +301,8 @@ static void chan_trigger(engine_t *e, int ch, int64_t offset)
 	} else {
 		memset(&v->u.smp, 0, sizeof(v->u.smp));
 		sampler_voice_start(&v->u.smp, &in->sampler, (float)e->rate, offset);
+		if (stolen || chan_retriggers(e, c))
+			sampler_voice_declick(&v->u.smp);
 	}
 	c->voice = v;
 }
@@ -339,6 +349,21 @@ static int64_t tick_frames(engine_t *e)
 
 static void slot_tail(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
 
+/* A one-shot sample, or a synth note whose envelope decays to silence:
+ * when the song ends, it plays out in the tail (up to ENGINE_MAX_TAIL)
+ * instead of being released. */
+static bool voice_ends_by_itself(const voice_t *v)
+{
+	if (!v)
+		return false;
+	const instrument_t *in = v->inst;
+	if (in->type == INST_SYNTH)
+		return !(in->synth.amp.sustain > 0.0f);
+	const sampler_params_t *p = &in->sampler;
+	int64_t end = p->loop_end > 0 && p->loop_end <= p->sample.frames ? p->loop_end : p->sample.frames;
+	return (p->loop != LOOP_FORWARD && p->loop != LOOP_PINGPONG) || end - p->loop_start < 2;
+}
+
 static void song_ends(engine_t *e)
 {
 	e->ended = true;
@@ -357,7 +382,7 @@ static void song_ends(engine_t *e)
 				break;
 			}
 	for (int ch = 0; ch < e->song->channels; ch++)
-		chan_detach(&e->chan[ch], true);
+		chan_detach(&e->chan[ch], !voice_ends_by_itself(e->chan[ch].voice));
 }
 
 /* Moves to the next row, honouring jumps, breaks and loops.  Returns

@@ -26,6 +26,19 @@ void env_start(env_t *e, const adsr_params_t *p, float rate)
 	e->step = 1.0f / (a * rate);
 }
 
+void env_start_open(env_t *e, const adsr_params_t *p, float rate)
+{
+	if (p->attack > 0.0f) {
+		env_start(e, p, rate);
+		return;
+	}
+	/* The attack's last step, taken at once. */
+	e->rate = rate;
+	e->stage = ENV_ATTACK;
+	e->level = 1.0f;
+	e->step = 0.0f;
+}
+
 void env_release(env_t *e, const adsr_params_t *p)
 {
 	if (e->stage == ENV_IDLE || e->stage == ENV_KILL)

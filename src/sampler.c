@@ -189,6 +189,16 @@ double sampler_step(const sampler_params_t *p, double freq_hz, float rate)
 	return freq_hz * exp2(p->finetune / 1200.0) / root * (double)p->sample.rate / (double)rate;
 }
 
+void sampler_voice_declick(sampler_voice_t *v)
+{
+	if (v->ended || v->ramp_len > 0)
+		return;
+	v->ramp_len = (int)lrint(START_RAMP_S * (double)v->rate);
+	if (v->ramp_len < 1)
+		v->ramp_len = 1;
+	v->ramp = v->ramp_len;
+}
+
 void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset)
 {
 	const sample_t *s = &p->sample;
@@ -215,16 +225,14 @@ void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float ra
 		fold(&r, &v->pos, &v->dir);
 		v->looped = true;
 	}
-	env_start(&v->amp, &p->amp, rate);
+	env_start_open(&v->amp, &p->amp, rate);
 
-	/* A start that jumps from silence (or from the sound this voice was
-	 * making) to a loud frame clicks, whatever the envelope's attack. */
-	if (offset > 0 || sounding || frame_peak(s, (int64_t)v->pos) > NEAR_ZERO) {
-		v->ramp_len = (int)lrint(START_RAMP_S * (double)rate);
-		if (v->ramp_len < 1)
-			v->ramp_len = 1;
-		v->ramp = v->ramp_len;
-	}
+	/* A start at frame 0 is the sample's own attack: it plays whole, its
+	 * first frame at full level, however loud.  A start that cuts into
+	 * the sample, or into the sound this voice was making, would click:
+	 * that one fades in. */
+	if (offset > 0 || sounding)
+		sampler_voice_declick(v);
 	v->end_fade = frame_peak(s, s->frames - 1) > NEAR_ZERO;
 }
 
@@ -387,3 +395,4 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	v->looped = looped;
 	return sampler_voice_active(v);
 }
+
