@@ -20,10 +20,12 @@
 #define CHUNK 4096
 #define LUFS_TOLERANCE 0.1   /* LU: close enough to stop adjusting */
 #define LUFS_MAX_PASSES 8
+#define LUFS_STALL 0.05      /* LU per dB: more gain no longer makes it louder */
 
 void render_opts_default(render_opts_t *o)
 {
-	*o = (render_opts_t){ .rate = 48000, .bits = 24, .dither = true, .master = true, .lufs = NAN };
+	*o = (render_opts_t){ .rate = 48000, .bits = 24, .dither = true, .master = true, .lufs = NAN,
+	                       .lufs_max_gain = RENDER_LUFS_MAX_GAIN };
 }
 
 /* One output file. */
@@ -260,6 +262,9 @@ out:
 	return rc;
 }
 
+static int render_to_target(const song_t *song, const char *path, const render_opts_t *o,
+                            render_result_t *res, char *err, size_t errlen);
+
 int render_analyse(const song_t *song, const render_opts_t *o, render_result_t *res,
                    char *err, size_t errlen)
 {
@@ -279,24 +284,35 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		snprintf(err, errlen, "a loudness target needs the master chain (its limiter keeps the peaks down)");
 		return -1;
 	}
-	/* A copy that shares the song's patterns and samples (the engine
-	 * only reads them) with the master gain and limiter of our choosing.
-	 * Loudness is nearly linear in gain until the limiter works hard, so
-	 * a few passes converge. */
+	return render_to_target(song, path, o, res, err, errlen);
+}
+
+/* The --lufs passes.  A copy that shares the song's patterns and samples
+ * (the engine only reads them) gets the master gain and limiter of our
+ * choosing.  Loudness is nearly linear in gain until the limiter works
+ * hard, so a few passes converge; where they cannot (the gain at its cap,
+ * or the limiter taking every extra dB), the search stops and says so
+ * rather than pushing a click track's reverb or an impulse train's noise
+ * floor up by 60 dB or more. */
+static int render_to_target(const song_t *song, const char *path, const render_opts_t *o,
+                            render_result_t *res, char *err, size_t errlen)
+{
 	song_t tmp = *song;
 	tmp.master.limiter_on = true;
 	render_opts_t quiet = *o;
 	quiet.progress = NULL;
+	double cap = o->lufs_max_gain >= 0.0 ? o->lufs_max_gain : 0.0;
 	double gain = 0, last_gain = 0, last_lufs = 0;
 	int passes = 0;
+	bool silent = false;
 	for (;;) {
 		tmp.master.volume = song->master.volume + (float)gain;
 		if (render_pass(&tmp, NULL, &quiet, res, err, errlen) != 0)
 			return -1;
 		passes++;
-		if (!isfinite(res->lufs)) {
-			snprintf(err, errlen, "the song is silent: no loudness to adjust");
-			return -1;
+		if (passes == 1 && !(res->lufs >= RENDER_NEAR_SILENT)) {
+			silent = true;   /* nothing worth raising: leave it as it is */
+			break;
 		}
 		double miss = o->lufs - res->lufs;
 		if (fabs(miss) <= LUFS_TOLERANCE || passes >= LUFS_MAX_PASSES)
@@ -304,13 +320,19 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		/* Once the limiter bites, a dB of gain buys less than a dB of
 		 * loudness: step by the slope the last two passes measured
 		 * (a secant step), kept sane so one odd pass cannot throw it. */
-		double step = miss;
+		double step = miss, slope = 1.0;
 		if (passes >= 2 && fabs(gain - last_gain) > 1e-3) {
-			double slope = (res->lufs - last_lufs) / (gain - last_gain);
+			slope = (res->lufs - last_lufs) / (gain - last_gain);
+			if (miss > 0.0 && slope < LUFS_STALL)
+				break;   /* the limiter eats what is added */
 			slope = slope < 0.1 ? 0.1 : slope > 1.5 ? 1.5 : slope;
 			step = miss / slope;
 		}
 		step = step > 24.0 ? 24.0 : step < -24.0 ? -24.0 : step;
+		if (gain + step > cap)
+			step = cap - gain;
+		if (fabs(step) < 1e-6)
+			break;   /* at the cap already */
 		last_gain = gain;
 		last_lufs = res->lufs;
 		gain += step;
@@ -319,6 +341,15 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 	int rc = render_pass(&tmp, path, o, res, err, errlen);
 	res->gain = gain;
 	res->passes = passes + 1;
+	/* The file's own reading decides, not the search's hopes. */
+	if (silent)
+		res->target = RENDER_TARGET_SILENT;
+	else if (fabs(o->lufs - res->lufs) <= RENDER_LUFS_REACHED)
+		res->target = RENDER_TARGET_REACHED;
+	else if (res->lufs < o->lufs && gain >= cap - 1e-6)
+		res->target = RENDER_TARGET_GAIN_CAP;
+	else
+		res->target = RENDER_TARGET_LIMITER;
 	return rc;
 }
 
