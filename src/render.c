@@ -156,6 +156,20 @@ static void safe_name(const char *in, char *out, size_t n)
 	out[j] = 0;
 }
 
+/* Each stem file's own dither seed, fixed by its position: with one seed
+ * for all, the stems' dither noise was the same noise, and summed stems
+ * carried 8.7 dB more of it than independent dither gives.  A hash
+ * (splitmix32's finaliser) spreads neighbouring indices apart; never 0,
+ * which would stall the generator. */
+static uint32_t stem_seed(int k)
+{
+	uint32_t x = 0x5eed1234u + 0x9e3779b9u * (uint32_t)(k + 1);
+	x = (x ^ (x >> 16)) * 0x85ebca6bu;
+	x = (x ^ (x >> 13)) * 0xc2b2ae35u;
+	x ^= x >> 16;
+	return x ? x : 1u;
+}
+
 /* One render of the song; writes the master to `path` and the stems when
  * asked (path NULL: measure only). */
 static int render_pass(const song_t *song, const char *path, const render_opts_t *o,
@@ -206,6 +220,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 			}
 			if (wav_open(&stem_out[k], file, o, err, errlen) != 0)
 				goto out;
+			stem_out[k].rng = stem_seed(k);
 		}
 		/* the master beside them, so the folder is a complete delivery */
 		char file[1200];

@@ -173,6 +173,87 @@ static void test_near_silence(void **state)
 	song_deinit(&s);
 }
 
+/* Reads a stereo WAV into a malloc'd float buffer; returns frames. */
+static long read_wav(const char *path, float **out)
+{
+	SF_INFO info = { 0 };
+	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	assert_non_null(sf);
+	assert_int_equal(info.channels, 2);
+	*out = malloc((size_t)info.frames * 2 * sizeof(float));
+	assert_non_null(*out);
+	assert_int_equal(sf_readf_float(sf, *out, info.frames), info.frames);
+	sf_close(sf);
+	return (long)info.frames;
+}
+
+static void render_stems(tmp_t *t, song_t *s, int bits, const char *dir)
+{
+	render_opts_t o;
+	render_opts_default(&o);
+	o.bits = bits;
+	o.master = false;
+	o.stems = dir;
+	render_result_t res;
+	char err[256];
+	assert_int_equal(render_to_wav(s, t->path, &o, &res, err, sizeof(err)), 0);
+}
+
+/* Summed 16-bit stems: their dither noise (the 16-bit files less the
+ * float ones) adds up as independent noise does, power by power. */
+static void test_stems_dither_independent(void **state)
+{
+	tmp_t *t = *state;
+	song_t s;
+	tu_song_parse(&s,
+		"[song]\nformat = 1\nbpm = 120\nlpb = 4\nchannels = 4\n"
+		"[instrument 01]\ntype = synth\nosc1 = sine\nvolume = -30\n"
+		"[pattern 00]\nrows = 8\n"
+		"00 = C-4 01 .. ... | E-4 01 .. ... | G-4 01 .. ... | C-5 01 .. ...\n"
+		"[order]\n00 = 00\n");
+	char d16[128], d32[128];
+	snprintf(d16, sizeof(d16), "%s/s16", t->dir);
+	snprintf(d32, sizeof(d32), "%s/s32", t->dir);
+	render_stems(t, &s, 16, d16);
+	render_stems(t, &s, 32, d32);
+	const char *names[] = { "01", "02", "03", "04", "reverb", "delay" };
+	const int nst = 6;
+	double *sum = NULL;
+	long frames = 0;
+	double each = 0.0;
+	for (int k = 0; k < nst; k++) {
+		char p16[200], p32[200];
+		snprintf(p16, sizeof(p16), "%s/%s.wav", d16, names[k]);
+		snprintf(p32, sizeof(p32), "%s/%s.wav", d32, names[k]);
+		float *a, *b;
+		long n = read_wav(p16, &a);
+		assert_int_equal(read_wav(p32, &b), n);
+		if (!sum) {
+			frames = n;
+			sum = calloc((size_t)n * 2, sizeof(double));
+			assert_non_null(sum);
+		}
+		double pw = 0.0;
+		for (long i = 0; i < 2 * n; i++) {
+			double e = (double)a[i] - (double)b[i];
+			pw += e * e;
+			sum[i] += e;
+		}
+		each += pw;
+		free(a);
+		free(b);
+	}
+	double summed = 0.0;
+	for (long i = 0; i < 2 * frames; i++)
+		summed += sum[i] * sum[i];
+	double excess = 10.0 * log10(summed / each);
+	print_message("# %d summed 16-bit stems: dither noise %+.2f dB against independent noise\n",
+	              nst, excess);
+	assert_true(fabs(excess) < 1.0);
+	free(sum);
+	song_deinit(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +261,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_impulse_train_is_honest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_music_reaches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_near_silence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stems_dither_independent, setup, teardown),
 	};
 	return TU_RUN(tests);
 }
