@@ -23,8 +23,14 @@ typedef struct sampler_voice {
 	bool end_fade;     /* last frame is loud: fade out just before it */
 	int ramp;          /* samples left in the start declick ramp */
 	int ramp_len;
+	interp_t interp;   /* set by the caller after a start; AUTO reads as cubic */
 	env_t amp;
 } sampler_voice_t;
+
+/* Builds the band-limited interpolator's table once per process.  Call
+ * it before the audio thread starts (engine_create does); a voice that
+ * finds it missing builds it then. */
+void sampler_init(void);
 
 /* Starts playback at frame `offset` (sample offset command).  v must be
  * zeroed before its first start.  An offset at or past the end of the

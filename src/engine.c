@@ -160,6 +160,7 @@ struct engine {
 	fx_slot_t busfx[SONG_SENDS];
 	fx_slot_t mfx[3];           /* eq, comp, limiter */
 	bool master_on;
+	interp_t interp;            /* what a sampler set to auto uses */
 	void *fxmem;                /* every unit's state, one allocation */
 	int latency;                /* master chain delay, compensated */
 	int64_t skip;               /* frames of latency still to swallow */
@@ -303,6 +304,7 @@ static void chan_trigger(engine_t *e, int ch, int64_t offset)
 		sampler_voice_start(&v->u.smp, &in->sampler, (float)e->rate, offset);
 		if (stolen || chan_retriggers(e, c))
 			sampler_voice_declick(&v->u.smp);
+		v->u.smp.interp = in->sampler.interp != INTERP_AUTO ? in->sampler.interp : e->interp;
 	}
 	c->voice = v;
 }
@@ -1158,6 +1160,8 @@ engine_t *engine_create(const song_t *song, int rate)
 	e->meter_rms = -1.0f / (METER_RMS_SECONDS * (float)rate);
 	e->meter_fall = -METER_FALL_DB_S / 20.0f * logf(10.0f) / (float)rate;
 	e->master_on = true;
+	e->interp = INTERP_CUBIC;
+	sampler_init();   /* its tables, before any audio thread needs them */
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;
 	e->voices = calloc((size_t)e->nvoices, sizeof(voice_t));
 	e->bus = calloc((size_t)song->channels * 2 * ENGINE_BLOCK, sizeof(float));
@@ -1189,6 +1193,11 @@ void engine_destroy(engine_t *e)
 	free(e->fxmem);
 	free(e->stem_ring);
 	free(e);
+}
+
+void engine_set_interpolation(engine_t *e, interp_t mode)
+{
+	e->interp = mode == INTERP_AUTO ? INTERP_CUBIC : mode;
 }
 
 void engine_set_master(engine_t *e, bool on)

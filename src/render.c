@@ -191,6 +191,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 	}
 	if (!o->master)
 		engine_set_master(e, false);
+	engine_set_interpolation(e, INTERP_SINC);   /* renders take the time to be clean */
 	if (path && o->stems) {
 		nstems = engine_stem_count(e);
 		stems = calloc((size_t)nstems, sizeof(*stems));
@@ -374,6 +375,7 @@ int64_t render_to_buffer(const song_t *song, int rate, float **out)
 	engine_t *e = engine_create(song, rate);
 	if (!e)
 		return -1;
+	engine_set_interpolation(e, INTERP_SINC);
 	size_t cap = (size_t)rate * 4, len = 0;
 	float *buf = malloc(cap * 2 * sizeof(float));
 	while (buf) {

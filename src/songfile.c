@@ -57,6 +57,7 @@ _Static_assert(sizeof(filter_mode_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(lfo_target_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(loop_mode_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(inst_type_t) == sizeof(int), "enum size");
+_Static_assert(sizeof(interp_t) == sizeof(int), "enum size");
 
 /* ---- instrument keys ------------------------------------------------- */
 
@@ -107,6 +108,7 @@ static const inst_key_t inst_keys[] = {
 	{ "loop_start", V_FRAMES, NO_OFF, SA(loop_start), 0, (double)SAMPLE_MAX_FRAMES, NULL, 0, 0 },
 	{ "loop_end", V_FRAMES, NO_OFF, SA(loop_end), 0, (double)SAMPLE_MAX_FRAMES, NULL, 0, 0 },
 	{ "amp", V_ADSR, SY(amp), SA(amp), 0, 0, NULL, 0, 0 },
+	K_ENUM("interpolation", NO_OFF, SA(interp), interp_names, INTERP_COUNT),
 	{ "fenv", V_ADSR, SY(fenv), NO_OFF, 0, 0, NULL, 0, 0 },
 	K_ENUM("lfo", SY(lfo_wave), NO_OFF, wave_names, WAVE_COUNT),
 	K_FLOAT("lfo_rate", SY(lfo_rate), NO_OFF, 0, 100),
@@ -1732,6 +1734,10 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 			memcpy(&iv, at, sizeof iv);
 			if (!strcmp(k->key, "type"))
 				iv = type;
+			/* Written only when chosen, so songs from before the key
+			 * stay in canonical form. */
+			if (!strcmp(k->key, "interpolation") && iv == INTERP_AUTO)
+				break;
 			put_line(w, k->key, iv >= 0 && iv < k->nnames ? k->names[iv] : k->names[0]);
 			break;
 		case V_FLOAT: memcpy(&fv, at, sizeof fv); put_float(w, k->key, fv); break;
