@@ -209,16 +209,6 @@ void sampler_init(void)
 		call_once(&sinc_once, sinc_build);
 }
 
-static inline float sinc_weight(double x)
-{
-	double u = fabs(x) * SINC_RES;
-	if (u >= (double)(SINC_HALF * SINC_RES))
-		return 0.0f;
-	int j = (int)u;
-	float f = (float)(u - j);
-	return sinc_half[j] + f * (sinc_half[j + 1] - sinc_half[j]);
-}
-
 /* The frame heard at j, channel c, through the loop (0 for silence). */
 static inline float tap_at(const float *d, const region_t *r, bool looped, int64_t frames,
                            int64_t stride, int c, int64_t lo_ok, int64_t hi_ok, int64_t j)
@@ -254,15 +244,24 @@ static float sinc_frame(const float *d, const region_t *r, bool looped, int64_t 
 		}
 		return acc;
 	}
-	/* Stretched: the kernel's cut-off follows the output's Nyquist. */
+	/* Stretched: the kernel's cut-off follows the output's Nyquist.  The
+	 * weights step through the table by a constant stride, so they are
+	 * read from it directly, left and right of the centre. */
 	double inv = 1.0 / stretch, reach = SINC_HALF * stretch;
 	int64_t first = i - (int64_t)reach, last = i + (int64_t)reach + 1;
+	bool inside = first >= lo_ok && last < hi_ok;
 	double acc = 0.0, sum = 0.0;
+	double du = inv * SINC_RES, u0 = ((double)(first - i) - t) * du;
+	const double umax = (double)(SINC_HALF * SINC_RES);
 	for (int64_t j = first; j <= last; j++) {
-		float w = sinc_weight(((double)(j - i) - t) * inv);
-		if (w == 0.0f)
+		double u = fabs(u0 + (double)(j - first) * du);
+		if (u >= umax)
 			continue;
-		acc += (double)w * tap_at(d, r, looped, frames, stride, c, lo_ok, hi_ok, j);
+		int q = (int)u;
+		float f = (float)(u - q);
+		float w = sinc_half[q] + f * (sinc_half[q + 1] - sinc_half[q]);
+		float x = inside ? d[j * stride + c] : tap_at(d, r, looped, frames, stride, c, lo_ok, hi_ok, j);
+		acc += (double)(w * x);
 		sum += w;
 	}
 	return sum > 0.0 ? (float)(acc / sum) : 0.0f;
