@@ -2,7 +2,8 @@
  * sampler: the sample-playback voice.
  *
  * A voice walks a fractional position through the sample and reads it
- * with 4-point Catmull-Rom interpolation.  The four taps around a position
+ * with 4-point Catmull-Rom interpolation, the band-limited sinc below, or
+ * none.  The four taps around a position
  * are taken from the signal the listener will hear, not from the raw
  * array: past the end of a forward loop they wrap to its start, past
  * either end of a ping-pong loop they reflect, and outside an unlooped
