@@ -3,8 +3,8 @@
  *
  * A voice walks a fractional position through the sample and reads it
  * with 4-point Catmull-Rom interpolation, the band-limited sinc below, or
- * none.  The four taps around a position
- * are taken from the signal the listener will hear, not from the raw
+ * none.  The taps around a position are taken from the signal the
+ * listener will hear, not from the raw
  * array: past the end of a forward loop they wrap to its start, past
  * either end of a ping-pong loop they reflect, and outside an unlooped
  * sample they are silence.  That is what makes a loop seamless at any
