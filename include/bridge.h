@@ -41,6 +41,9 @@ typedef struct bridge bridge_t;
  * audio side has let go of them after a bridge_set_inst().  The engine starts stopped (silence,
  * song loop off).  Returns NULL on allocation failure or a bad rate. */
 bridge_t *bridge_create(const song_t *song, int rate);
+/* How samplers set to auto interpolate (config.ini).  Only between
+ * bridge_create() and the first audio callback. */
+void bridge_set_interpolation(bridge_t *b, interp_t mode);
 void bridge_destroy(bridge_t *b);
 
 /* Lends the audio side's engine a worker pool (engine_set_pool): call

@@ -84,6 +84,10 @@ void engine_get_pos(const engine_t *e, engine_pos_t *pos);
 
 /* Master chain on (default) or off (`render --no-master`).  Restarts. */
 void engine_set_master(engine_t *e, bool on);
+/* The interpolation of sampler instruments set to auto: cubic unless told
+ * (renders ask for sinc, live playback for config.ini's choice).  Takes
+ * effect from the next note. */
+void engine_set_interpolation(engine_t *e, interp_t mode);
 /* Frames the master chain delays the signal; the engine swallows them at
  * the start and flushes them at the end, so output starts on time. */
 int engine_latency(const engine_t *e);

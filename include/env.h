@@ -33,6 +33,10 @@ typedef struct env {
 /* Starts the envelope from its current level (so a retrigger of a
  * sounding voice does not click). */
 void env_start(env_t *e, const adsr_params_t *p, float rate);
+/* As env_start, but a zero attack opens at full level on the first
+ * sample, with no minimum ramp: for a sample, whose first frames are its
+ * own attack (the caller fades in where a start would click). */
+void env_start_open(env_t *e, const adsr_params_t *p, float rate);
 /* Enters the release stage from wherever it is. */
 void env_release(env_t *e, const adsr_params_t *p);
 /* Fades to zero over `seconds` whatever the stage (note cut, stealing). */

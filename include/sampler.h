@@ -1,10 +1,11 @@
 /*
  * sampler: the sample-playback voice.
  *
- * Plays a loaded sample_t at any pitch with 4-point cubic (Hermite)
- * interpolation, forward or ping-pong loops, an ADSR envelope and short
- * ramps so starts from an offset and cuts do not click.  Plain state on
- * the audio thread: no allocation, no locks, no I/O.
+ * Plays a loaded sample_t at any pitch with a band-limited sinc, 4-point
+ * cubic (Catmull-Rom) or no interpolation, forward or ping-pong loops, an
+ * ADSR envelope and short ramps so starts from an offset and cuts do not
+ * click.  Plain state on the audio thread: no allocation, no locks, no
+ * I/O.
  */
 #ifndef BEATTY_SAMPLER_H
 #define BEATTY_SAMPLER_H
@@ -23,15 +24,25 @@ typedef struct sampler_voice {
 	bool end_fade;     /* last frame is loud: fade out just before it */
 	int ramp;          /* samples left in the start declick ramp */
 	int ramp_len;
+	interp_t interp;   /* set by the caller after a start; AUTO reads as cubic */
 	env_t amp;
 } sampler_voice_t;
 
+/* Builds the band-limited interpolator's table once per process.  Call
+ * it before the audio thread starts (engine_create does); a voice that
+ * finds it missing builds it then. */
+void sampler_init(void);
+
 /* Starts playback at frame `offset` (sample offset command).  v must be
  * zeroed before its first start.  An offset at or past the end of the
- * sample plays nothing, as in FastTracker 2.  A sounding voice restarted
- * this way still clicks (its waveform jumps): fade it out with
- * sampler_voice_kill and start another. */
+ * sample plays nothing, as in FastTracker 2.  A start at frame 0 plays
+ * the sample's first frame whole; a start from an offset, or of a voice
+ * still sounding, fades in over 1.5 ms.  Interpolation is cubic unless
+ * v->interp is set after the start. */
 void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset);
+/* Fades the start just made in over 1.5 ms, for a start that would
+ * click though it is at offset 0: a stolen voice, a retrigger. */
+void sampler_voice_declick(sampler_voice_t *v);
 void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p);
 void sampler_voice_kill(sampler_voice_t *v, float seconds);
 /* Renders n frames at freq_hz (the note's frequency; root note and

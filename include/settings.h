@@ -2,7 +2,7 @@
  * settings: the user's settings, $XDG_CONFIG_HOME/beatty/config.ini
  * (~/.config/beatty/config.ini when XDG_CONFIG_HOME is not set).
  *
- *   [audio]  device, period, periods, rate, threads
+ *   [audio]  device, period, periods, rate, threads, interpolation
  *   [ui]     theme, octave, step, autosave
  *
  * Every setting has a default (config_default()), which a missing file
@@ -23,6 +23,7 @@ typedef struct beatty_config {
 	char device[256];
 	int period, periods, rate;     /* frames, count, Hz */
 	int threads;                   /* workers for live playback, 0: one per core */
+	char interpolation[16];        /* samplers set to auto, live: sinc, cubic or none */
 	char theme[1024];              /* a theme name or a path */
 	int octave, step;              /* the pattern editor's base octave and edit step */
 	int autosave;                  /* seconds between recovery copies; 0: never */

@@ -63,6 +63,11 @@ typedef struct pattern {
 	X(LFO_TO_AMP, "amp") X(LFO_TO_PW, "pw")
 #define LOOP_LIST(X) \
 	X(LOOP_OFF, "off") X(LOOP_FORWARD, "forward") X(LOOP_PINGPONG, "pingpong")
+/* How a sampler reads between sample frames: auto is sinc in renders and
+ * config.ini's choice live. */
+#define INTERP_LIST(X) \
+	X(INTERP_AUTO, "auto") X(INTERP_SINC, "sinc") X(INTERP_CUBIC, "cubic") \
+	X(INTERP_NONE, "none")
 #define INST_TYPE_LIST(X) \
 	X(INST_SYNTH, "synth") X(INST_SAMPLER, "sampler")
 
@@ -71,6 +76,7 @@ typedef enum { WAVE_LIST(ENUM_ITEM) WAVE_COUNT } wave_t;
 typedef enum { FILTER_LIST(ENUM_ITEM) FILTER_COUNT } filter_mode_t;
 typedef enum { LFO_TARGET_LIST(ENUM_ITEM) LFO_TARGET_COUNT } lfo_target_t;
 typedef enum { LOOP_LIST(ENUM_ITEM) LOOP_COUNT } loop_mode_t;
+typedef enum { INTERP_LIST(ENUM_ITEM) INTERP_COUNT } interp_t;
 typedef enum { INST_TYPE_LIST(ENUM_ITEM) INST_TYPE_COUNT } inst_type_t;
 #undef ENUM_ITEM
 
@@ -78,6 +84,7 @@ extern const char *const wave_names[WAVE_COUNT];
 extern const char *const filter_names[FILTER_COUNT];
 extern const char *const lfo_target_names[LFO_TARGET_COUNT];
 extern const char *const loop_names[LOOP_COUNT];
+extern const char *const interp_names[INTERP_COUNT];
 extern const char *const inst_type_names[INST_TYPE_COUNT];
 
 /* Looks name up in a table of n names; returns the index or -1. */
@@ -124,6 +131,7 @@ typedef struct sampler_params {
 	int64_t loop_start;        /* frames; loop_end exclusive */
 	int64_t loop_end;
 	adsr_params_t amp;
+	interp_t interp;           /* INTERP_AUTO unless the song chooses */
 	sample_t sample;           /* empty (data NULL) until loaded */
 } sampler_params_t;
 

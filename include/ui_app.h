@@ -155,6 +155,7 @@ struct ui_app {
 	struct timespec autosave_at;
 	uint64_t autosave_gen, gen;  /* gen counts edits; autosave remembers the last saved */
 	int autosave_s;              /* seconds between recovery copies, 0 never (config.ini) */
+	int interp;                  /* interp_t for samplers set to auto, live (config.ini) */
 	char theme[UI_PATH_MAX];     /* theme name or path (--theme, config.ini) */
 	int pair_attr[THEME_ROLE_COUNT + 1];   /* app_color(): the theme as applied */
 	struct keymap *keymap;       /* keys.ini over the built-in table, or NULL */

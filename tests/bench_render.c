@@ -352,6 +352,94 @@ static int bench_threads(const char *path, int rate)
 	return rc;
 }
 
+/* One voice on its own, as the engine drives it (ENGINE_BLOCK frames a
+ * call): ns of CPU per output frame, best of RUNS.  The sampler voice
+ * loops a mono 44.1 kHz sample played a sixth up (a fractional step
+ * every frame); the synth voice mixes a saw and a detuned square into a
+ * resonant low-pass with its envelope. */
+static double voice_ns(void (*start)(void *, void *, float), bool (*run)(void *, void *, float *, float *, int),
+                       void *v, void *p, int rate)
+{
+	float l[ENGINE_BLOCK], r[ENGINE_BLOCK];
+	long long frames = (long long)VOICE_SECS * rate;
+	double best = 1e30;
+	for (int k = 0; k < RUNS; k++) {
+		start(v, p, (float)rate);
+		double c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+		for (long long f = 0; f < frames; f += ENGINE_BLOCK)
+			run(v, p, l, r, ENGINE_BLOCK);
+		double c = now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		if (c < best)
+			best = c;
+	}
+	return best * 1e9 / (double)frames;
+}
+
+static void smp_start(void *v, void *p, float rate)
+{
+	memset(v, 0, sizeof(sampler_voice_t));
+	sampler_voice_start(v, p, rate, 0);
+	((sampler_voice_t *)v)->interp = ((sampler_params_t *)p)->interp;
+}
+
+static bool smp_run(void *v, void *p, float *l, float *r, int n)
+{
+	return sampler_voice_render(v, p, note_to_hz(NOTE_A4), l, r, n);
+}
+
+static void syn_start(void *v, void *p, float rate)
+{
+	memset(v, 0, sizeof(synth_voice_t));
+	synth_voice_start(v, p, rate, 1);
+}
+
+static bool syn_run(void *v, void *p, float *l, float *r, int n)
+{
+	(void)r;
+	return synth_voice_render(v, p, note_to_hz(NOTE_A4 - 12), l, n);
+}
+
+/* The sampler voice with each interpolator: cubic (live) and the sinc of
+ * renders, and a synth voice with two oscillators. */
+static int bench_voice_interp(int rate)
+{
+	sampler_params_t sp;
+	sampler_params_default(&sp);
+	sp.sample = (sample_t){ .channels = 1, .frames = 44100, .rate = 44100 };
+	sp.sample.data = malloc((size_t)sp.sample.frames * sizeof(float));
+	if (!sp.sample.data) {
+		fprintf(stderr, "bench_render: out of memory\n");
+		return -1;
+	}
+	for (int64_t i = 0; i < sp.sample.frames; i++)
+		sp.sample.data[i] = 0.5f * sinf(6.2831853f * 441.0f * (float)i / 44100.0f);
+	sp.loop = LOOP_FORWARD;
+	sp.loop_start = 0;
+	sp.loop_end = sp.sample.frames;
+	sampler_voice_t smp;
+	double ns_smp = voice_ns(smp_start, smp_run, &smp, &sp, rate);
+	sp.interp = INTERP_SINC;
+	double ns_sinc = voice_ns(smp_start, smp_run, &smp, &sp, rate);
+
+	synth_params_t yp;
+	synth_params_default(&yp);
+	yp.osc2_wave = WAVE_SQUARE;
+	yp.osc2_detune = 7.0f;
+	yp.osc_mix = 0.5f;
+	yp.filter = FILTER_LP;
+	yp.cutoff = 2000.0f;
+	yp.resonance = 0.3f;
+	yp.filter_env = 2.0f;
+	yp.amp.sustain = 1.0f;
+	synth_voice_t syn;
+	double ns_syn = voice_ns(syn_start, syn_run, &syn, &yp, rate);
+	printf("One voice at %d Hz, %d-frame calls, best of %d: looped sampler %.1f ns per frame "
+	       "(cubic; %.1f with the sinc of renders), synth (saw + square, low-pass) %.1f ns per frame\n",
+	       rate, ENGINE_BLOCK, RUNS, ns_smp, ns_sinc, ns_syn);
+	free(sp.sample.data);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rate = 48000, nsongs = 0, status = 0;
@@ -378,8 +466,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nsongs; i++)
 		if (bench_song(songs[i], rate) != 0)
 			status = 1;
-	if (voices)
+	if (voices) {
 		bench_voices(rate);
+		if (bench_voice_interp(rate) != 0)
+			status = 1;
+	}
 	if (tail && bench_tail(rate) != 0)
 		status = 1;
 	if (threads && nsongs > 0 && bench_threads(songs[nsongs - 1], rate) != 0)

@@ -61,6 +61,8 @@ static int64_t bridge_render(const song_t *s, int period, float **out)
 {
 	bridge_t *b = bridge_create(s, RATE);
 	assert_non_null(b);
+	/* The interpolation renders use, so live and offline match. */
+	bridge_set_interpolation(b, INTERP_SINC);
 	assert_true(bridge_play(b, 0, 0));
 	size_t cap = (size_t)RATE * 8, len = 0;
 	float *buf = malloc(cap * 2 * sizeof(float));

@@ -730,11 +730,13 @@ static void test_offset_fades_in(void **state)
 	assert_true(full > 0 && full < (long)(0.002 * RATE) + PERIOD / 2);
 	assert_true(max_jump(l, 0, 1000) < 2.0 * M_PI / PERIOD + 1.0 / (0.001 * RATE));
 
-	/* A sample that itself starts loud (a cosine) fades in too. */
+	/* A sample that itself starts loud (a cosine) fades in when asked
+	 * to: the engine does so for steals and retriggers. */
 	sample_free(&p.sample);
 	sine_params(&p, (double)RATE / PERIOD, 20 * PERIOD, amp, M_PI / 2);
 	memset(&v, 0, sizeof(v));
 	sampler_voice_start(&v, &p, RATE, 0);
+	sampler_voice_declick(&v);
 	play(&v, &p, note_to_hz(p.root), l, r, 1000, 64);
 	assert_true(fabsf(l[0]) < 0.01f);
 	assert_true(max_jump(l, 0, 1000) < 2.0 * M_PI / PERIOD + 1.0 / (0.001 * RATE));
@@ -772,6 +774,273 @@ static void test_kill(void **state)
 	assert_true(tu_peak(l + 4096 + done, 4096 - done) == 0.0);
 	assert_true(max_jump(l, 100, 8192) < 1.1 * amp * 2.0 * M_PI / PERIOD + amp / (kill_s * RATE));
 	sample_free(&p.sample);
+}
+
+/* --- transients -------------------------------------------------------------- */
+
+/* A drum-like sample: a noise burst whose loudest frame is `at`, decaying
+ * by `db_per_s`, `frames` long at `rate`. */
+static float *hit_new(int64_t frames, int rate, int64_t at, float peak, double db_per_s)
+{
+	float *d = malloc((size_t)frames * sizeof(float));
+	assert_non_null(d);
+	uint32_t rng = 12345;
+	for (int64_t i = 0; i < frames; i++) {
+		double env = pow(10.0, -db_per_s * (double)i / rate / 20.0);
+		d[i] = (float)(0.6 * env * dsp_randf(&rng)) * peak;
+	}
+	d[at] = peak;
+	return d;
+}
+
+static double db(double x)
+{
+	return 20.0 * log10(x);
+}
+
+static void test_start_keeps_transient(void **state)
+{
+	(void)state;
+	sampler_params_t p;
+	sampler_params_default(&p);
+	p.root = NOTE_A4;
+	p.sample = (sample_t){ .channels = 1, .frames = 2000, .rate = RATE };
+	p.sample.data = calloc(2000, sizeof(float));
+	assert_non_null(p.sample.data);
+	p.sample.data[0] = 1.0f;   /* a one-sample click at frame 0 */
+	float l[4096], r[4096];
+	sampler_voice_t v;
+	memset(&v, 0, sizeof(v));
+	sampler_voice_start(&v, &p, RATE, 0);
+	play(&v, &p, note_to_hz(p.root), l, r, 4096, 64);
+	print_message("# one-sample click: rendered %.2f dB of the sample's peak\n", db(tu_peak(l, 4096)));
+	assert_true(fabs(db(tu_peak(l, 4096))) < 0.1);
+	sample_free(&p.sample);
+
+	/* A crash-like hit, loudest on its third frame. */
+	p.sample = (sample_t){ hit_new(RATE, RATE, 2, 0.52f, 30.0), 1, RATE, RATE };
+	memset(&v, 0, sizeof(v));
+	sampler_voice_start(&v, &p, RATE, 0);
+	play(&v, &p, note_to_hz(p.root), l, r, 4096, 64);
+	double loss = db(tu_peak(l, 4096) / tu_peak(p.sample.data, (size_t)p.sample.frames));
+	print_message("# drum hit: rendered peak %.3f dB from the sample's\n", loss);
+	assert_true(fabs(loss) < 0.1);
+	sample_free(&p.sample);
+}
+
+/* One channel, sampler instrument 01 with `data` (mono, 48 kHz); the
+ * pattern's rows as given. */
+static void sampler_song(song_t *s, float *data, int64_t frames, loop_mode_t loop, const char *rows)
+{
+	char text[2048];
+	snprintf(text, sizeof(text),
+	         "[song]\nformat = 1\nbpm = 120\nlpb = 4\ntpl = 6\nchannels = 1\n"
+	         "[instrument 01]\ntype = sampler\nroot = C-4\n"
+	         "[pattern 00]\n%s\n[order]\n00 = 00\n", rows);
+	tu_song_parse(s, text);
+	sampler_params_t *p = &s->inst[1]->sampler;
+	p->sample = (sample_t){ data, 1, frames, 48000 };
+	p->loop = loop;
+	p->loop_start = 0;
+	p->loop_end = frames;
+}
+
+/* The channel's gain (fader, pan law) as measured: a held constant. */
+static double channel_gain(void)
+{
+	song_t s;
+	float *dc = malloc(4800 * sizeof(float));
+	assert_non_null(dc);
+	for (int i = 0; i < 4800; i++)
+		dc[i] = 0.5f;
+	sampler_song(&s, dc, 4800, LOOP_FORWARD, "rows = 8\n00 = C-4 01 .. ...");
+	float *buf;
+	int64_t n = tu_render(&s, 48000, &buf);
+	assert_true(n > 24000);
+	double g = buf[2 * 12000] / 0.5;
+	free(buf);
+	song_deinit(&s);
+	return g;
+}
+
+static void test_engine_start_keeps_transient(void **state)
+{
+	(void)state;
+	double g = channel_gain();
+	song_t s;
+	float *hit = hit_new(48000, 48000, 2, 0.52f, 30.0);
+	sampler_song(&s, hit, 48000, LOOP_OFF, "rows = 4\n00 = C-4 01 .. ...");
+	float *buf;
+	int64_t n = tu_render(&s, 48000, &buf);
+	float *l = tu_channel(buf, (size_t)n, 0);
+	double loss = db(tu_peak(l, (size_t)n) / (0.52 * g));
+	print_message("# drum hit through the engine: peak %.3f dB from the sample's x gain\n", loss);
+	assert_true(fabs(loss) < 0.1);
+	free(l);
+	free(buf);
+	song_deinit(&s);
+
+	/* An offset start (9xx) still fades in: it cuts into a loud frame. */
+	hit = hit_new(48000, 48000, 256, 0.52f, 0.0);
+	for (int i = 0; i < 48000; i++)
+		hit[i] = 0.5f;
+	sampler_song(&s, hit, 48000, LOOP_OFF, "rows = 4\n00 = C-4 01 .. 901");
+	n = tu_render(&s, 48000, &buf);
+	l = tu_channel(buf, (size_t)n, 0);
+	print_message("# offset start: first frame %.4f of %.4f\n", l[0], 0.5 * g);
+	assert_true(fabsf(l[0]) < 0.01f * (float)g);
+	assert_true(max_jump(l, 0, 2000) < 0.5 * g / (0.001 * 48000));
+	free(l);
+	free(buf);
+	song_deinit(&s);
+
+	/* A retrigger (E9x) of a loud held frame does not click either: the
+	 * old voice releases as the new one fades in. */
+	hit = malloc(48000 * sizeof(float));
+	assert_non_null(hit);
+	for (int i = 0; i < 48000; i++)
+		hit[i] = 0.5f;
+	sampler_song(&s, hit, 48000, LOOP_FORWARD, "rows = 4\n00 = C-4 01 .. E93");
+	n = tu_render(&s, 48000, &buf);
+	l = tu_channel(buf, (size_t)n, 0);
+	double jump = max_jump(l, 1, 6000);
+	print_message("# retrigger: largest step %.4f (level %.3f)\n", jump, 0.5 * g);
+	assert_true(jump < 0.5 * g * 0.1);
+	free(l);
+	free(buf);
+	song_deinit(&s);
+}
+
+static void test_oneshot_plays_out(void **state)
+{
+	(void)state;
+	/* A 1.78 s open hi-hat on a song of one row (0.125 s). */
+	double g = channel_gain();
+	const int64_t len = (int64_t)(1.78 * 48000);
+	song_t s;
+	float *hat = hit_new(len, 48000, 0, 0.5f, 20.0);
+	sampler_song(&s, hat, len, LOOP_OFF, "rows = 1\n00 = C-4 01 .. ...");
+	float *buf;
+	int64_t n = tu_render(&s, 48000, &buf);
+	float *l = tu_channel(buf, (size_t)n, 0);
+	print_message("# one-shot of %.2f s on a one-row song renders %.2f s\n", (double)len / 48000,
+	              (double)n / 48000);
+	assert_true(n >= len);
+	/* Its last quarter second is there at full level, not faded. */
+	int64_t from = len - 12000;
+	double want = tu_rms(s.inst[1]->sampler.sample.data + from, 9600) * g;
+	double got = tu_rms(l + from, 9600);
+	print_message("# last quarter second: %.2f dB from the sample's level\n", db(got / want));
+	assert_true(fabs(db(got / want)) < 0.5);
+	free(l);
+	free(buf);
+	song_deinit(&s);
+}
+
+/* --- band-limited interpolation --------------------------------------------- */
+
+/* THD+N of x against a sine of known frequency (cycles per frame): the
+ * least-squares fit of that sine (and DC) is taken out, and what is left
+ * (harmonics, images, noise) is compared with it, in dB. */
+static double thdn_db(const float *x, long n, double f)
+{
+	double a[3][3] = { { 0 } }, b[3] = { 0 };
+	for (long i = 0; i < n; i++) {
+		double u[3] = { cos(2 * M_PI * f * i), sin(2 * M_PI * f * i), 1.0 };
+		for (int r = 0; r < 3; r++) {
+			for (int c = 0; c < 3; c++)
+				a[r][c] += u[r] * u[c];
+			b[r] += u[r] * x[i];
+		}
+	}
+	/* Gauss-Jordan on the 3x3 normal equations. */
+	for (int r = 0; r < 3; r++) {
+		for (int q = 0; q < 3; q++) {
+			if (q == r)
+				continue;
+			double m = a[q][r] / a[r][r];
+			for (int c = 0; c < 3; c++)
+				a[q][c] -= m * a[r][c];
+			b[q] -= m * b[r];
+		}
+	}
+	double cc = b[0] / a[0][0], ss = b[1] / a[1][1], dc = b[2] / a[2][2];
+	double sig = 0.0, res = 0.0;
+	for (long i = 0; i < n; i++) {
+		double y = cc * cos(2 * M_PI * f * i) + ss * sin(2 * M_PI * f * i) + dc;
+		sig += y * y;
+		res += (x[i] - y) * (x[i] - y);
+	}
+	return 10.0 * log10(res / sig);
+}
+
+/* A 1 kHz sine sampled at 22.05 to 96 kHz, played -24 to +24 semitones
+ * and rendered at 48 kHz: the sinc keeps everything but the tone 96 dB
+ * down; cubic does not, which is why it is not the renders' default. */
+static void test_sinc_resampling(void **state)
+{
+	(void)state;
+	const int out_rate = 48000;
+	const int rates[] = { 22050, 44100, 48000, 96000 };
+	const int semis[] = { -24, -12, -7, -1, 0, 7, 12, 24 };
+	const long n = 16384, skip = 4096;
+	float *l = malloc((size_t)(n + skip) * sizeof(float)), *r = malloc((size_t)(n + skip) * sizeof(float));
+	assert_non_null(l);
+	assert_non_null(r);
+	double worst = -400.0, worst_cubic = -400.0;
+	for (size_t ri = 0; ri < sizeof(rates) / sizeof(rates[0]); ri++) {
+		for (size_t si = 0; si < sizeof(semis) / sizeof(semis[0]); si++) {
+			double ratio = pow(2.0, semis[si] / 12.0);
+			double step = ratio * rates[ri] / out_rate;
+			int64_t frames = (int64_t)(step * (double)(n + skip)) + 4096;
+			sampler_params_t p;
+			sampler_params_default(&p);
+			p.root = NOTE_A4;
+			p.sample = (sample_t){ malloc((size_t)frames * sizeof(float)), 1, frames, rates[ri] };
+			assert_non_null(p.sample.data);
+			for (int64_t i = 0; i < frames; i++)
+				p.sample.data[i] = (float)(0.5 * sin(2 * M_PI * 1000.0 * (double)i / rates[ri]));
+			double f = 1000.0 * ratio / out_rate;
+			for (int mode = 0; mode < 2; mode++) {
+				sampler_voice_t v;
+				memset(&v, 0, sizeof(v));
+				sampler_voice_start(&v, &p, out_rate, 0);
+				v.interp = mode == 0 ? INTERP_SINC : INTERP_CUBIC;
+				play(&v, &p, note_to_hz(NOTE_A4) * ratio, l, r, n + skip, 64);
+				double d = thdn_db(l + skip, n, f);
+				if (mode == 0 && d > worst)
+					worst = d;
+				if (mode == 1 && d > worst_cubic)
+					worst_cubic = d;
+				if (mode == 0 && d > -96.0)
+					print_message("# sinc: %d Hz source %+d semitones: THD+N %.1f dB\n", rates[ri],
+					              semis[si], d);
+			}
+			sample_free(&p.sample);
+		}
+	}
+	/* "none" holds each frame: a ramp played an octave down repeats
+	 * every frame twice. */
+	sampler_params_t p;
+	sampler_params_default(&p);
+	p.root = NOTE_A4;
+	p.sample = (sample_t){ malloc(256 * sizeof(float)), 1, 256, out_rate };
+	assert_non_null(p.sample.data);
+	for (int i = 0; i < 256; i++)
+		p.sample.data[i] = (float)i / 256.0f;
+	sampler_voice_t v;
+	memset(&v, 0, sizeof(v));
+	sampler_voice_start(&v, &p, out_rate, 0);
+	v.interp = INTERP_NONE;
+	play(&v, &p, note_to_hz(NOTE_A4 - 12), l, r, 200, 64);
+	for (int i = 0; i < 200; i++)
+		assert_float_equal(l[i], p.sample.data[i / 2], 1e-7);
+	sample_free(&p.sample);
+	print_message("# 1 kHz sine, 22.05-96 kHz sources, -24..+24 semitones, at 48 kHz: worst THD+N "
+	              "sinc %.1f dB, cubic %.1f dB\n", worst, worst_cubic);
+	assert_true(worst <= -96.0);
+	free(l);
+	free(r);
 }
 
 /* --- stereo, bad input, determinism --------------------------------------- */
@@ -925,6 +1194,10 @@ int main(void)
 		cmocka_unit_test(test_cubic_beats_linear),
 		cmocka_unit_test(test_offset_fades_in),
 		cmocka_unit_test(test_kill),
+		cmocka_unit_test(test_start_keeps_transient),
+		cmocka_unit_test(test_engine_start_keeps_transient),
+		cmocka_unit_test(test_oneshot_plays_out),
+		cmocka_unit_test(test_sinc_resampling),
 		cmocka_unit_test(test_stereo),
 		cmocka_unit_test(test_bad_loops_and_pitches),
 		cmocka_unit_test(test_deterministic),

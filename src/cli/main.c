@@ -32,9 +32,11 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
-	"              [--stems DIR] [--no-master] [--threads N] [--progress|--no-progress]\n"
+	"              [--lufs-max-gain DB] [--stems DIR] [--no-master] [--threads N]\n"
+	"              [--progress|--no-progress]\n"
 	"                  render the song to a WAV file (default: SONG's name in this folder);\n"
-	"                  --lufs sets the integrated loudness (-14 streaming, -9 club),\n"
+	"                  --lufs sets the integrated loudness (-14 streaming, -9 club), adding\n"
+	"                  at most --lufs-max-gain dB (default 30), and says if it fell short,\n"
 	"                  --stems writes one WAV per channel, bus return and the master into DIR,\n"
 	"                  --threads: worker threads (default: one per core; same bytes for any)\n"
 	"  check SONG      validate the song and its samples\n"
@@ -116,6 +118,7 @@ typedef struct cli_args {
 	int progress;        /* -1 auto (a terminal), 0 off, 1 on */
 	bool write;
 	double lufs;         /* NAN: none */
+	double lufs_max_gain; /* NAN: the default */
 	const char *stems;
 	bool no_master;
 	bool loudness;
@@ -124,7 +127,8 @@ typedef struct cli_args {
 
 static int parse_args(int argc, char **argv, cli_args_t *a, const char *allowed)
 {
-	*a = (cli_args_t){ .rate = 48000, .bits = 24, .progress = -1, .lufs = NAN };
+	*a = (cli_args_t){ .rate = 48000, .bits = 24, .progress = -1, .lufs = NAN,
+	                   .lufs_max_gain = NAN };
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
 #define TAKES(name) (!strcmp(o, name) && strstr(allowed, name))
@@ -140,6 +144,14 @@ static int parse_args(int argc, char **argv, cli_args_t *a, const char *allowed)
 				if (end == v || *end || !(a->lufs >= -70 && a->lufs <= 0))
 					return usage_error("bad --lufs '%s' (-70..0, e.g. -14)", v);
 			}
+		} else if (TAKES("--lufs-max-gain")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", o);
+			const char *v = argv[++i];
+			char *end;
+			a->lufs_max_gain = strtod(v, &end);
+			if (end == v || *end || !(a->lufs_max_gain >= 0 && a->lufs_max_gain <= 60))
+				return usage_error("bad --lufs-max-gain '%s' (0..60 dB)", v);
 		} else if (TAKES("--no-master")) {
 			a->no_master = true;
 		} else if (TAKES("--loudness")) {
@@ -226,11 +238,35 @@ static void print_loudness(const render_result_t *r)
 	       lufs, isfinite(r->lra) ? r->lra : 0.0, tp, r->correlation);
 }
 
+/* What became of --lufs, as the file's own meter reads it. */
+static void print_target(const render_opts_t *o, const render_result_t *r)
+{
+	switch (r->target) {
+	case RENDER_TARGET_REACHED:
+		printf("target:      %.1f LUFS, reached with %+.1f dB into the master in %d passes\n",
+		       o->lufs, r->gain, r->passes);
+		break;
+	case RENDER_TARGET_SILENT:
+		if (isfinite(r->lufs))
+			printf("target:      %.1f LUFS, not reached: the song is near-silence (%.1f LUFS); "
+			       "rendered without gain\n", o->lufs, r->lufs);
+		else
+			printf("target:      %.1f LUFS, not reached: the song is silent; rendered without gain\n",
+			       o->lufs);
+		break;
+	default:
+		printf("target:      %.1f LUFS, not reached: %.1f LUFS with %+.1f dB into the master, "
+		       "limited by %s\n", o->lufs, r->lufs, r->gain,
+		       r->target == RENDER_TARGET_GAIN_CAP ? "the gain cap (--lufs-max-gain)" : "the limiter");
+		break;
+	}
+}
+
 static int cmd_render(int argc, char **argv)
 {
 	cli_args_t a;
-	int rc = parse_args(argc, argv, &a,
-	                    "-o --rate --bits --lufs --stems --no-master --threads --progress --no-progress");
+	int rc = parse_args(argc, argv, &a, "-o --rate --bits --lufs --lufs-max-gain --stems "
+	                    "--no-master --threads --progress --no-progress");
 	if (rc)
 		return rc;
 	song_t s;
@@ -246,6 +282,8 @@ static int cmd_render(int argc, char **argv)
 	o.rate = (int)a.rate;
 	o.bits = a.bits;
 	o.lufs = a.lufs;
+	if (!isnan(a.lufs_max_gain))
+		o.lufs_max_gain = a.lufs_max_gain;
 	o.stems = a.stems;
 	o.master = !a.no_master;
 	o.threads = (int)a.threads;
@@ -274,8 +312,7 @@ static int cmd_render(int argc, char **argv)
 	       (long long)res.song_frames, (long long)(res.frames - res.song_frames));
 	print_loudness(&res);
 	if (!isnan(o.lufs))
-		printf("target:      %.1f LUFS, reached with %+.1f dB into the master in %d passes\n",
-		       o.lufs, res.gain, res.passes);
+		print_target(&o, &res);
 	if (a.stems)
 		printf("stems:       %s/ (%d channels, reverb, delay, master), %lld frames each\n", a.stems,
 		       s_channels, (long long)res.frames);

@@ -192,6 +192,7 @@ struct engine {
 	bool rest;                  /* resting is allowed (engine_set_rest) */
 	fx_slot_t mfx[3];           /* eq, comp, limiter */
 	bool master_on;
+	interp_t interp;            /* what a sampler set to auto uses */
 	void *fxmem;                /* every unit's state, one allocation */
 	int latency;                /* master chain delay, compensated */
 	int64_t skip;               /* frames of latency still to swallow */
@@ -314,6 +315,13 @@ static double chan_freq(const chan_t *c)
 	return pitch_to_hz(p);
 }
 
+/* An E9x restart after the row's first tick: the note starts again over
+ * itself, so its sample's first frame would click in. */
+static bool chan_retriggers(const engine_t *e, const chan_t *c)
+{
+	return e->tick > 0 && c->fx == FX_EXTENDED && (c->param >> 4) == 0x9;
+}
+
 static void chan_trigger(engine_t *e, int ch, int64_t offset)
 {
 	chan_t *c = &e->chan[ch];
@@ -326,7 +334,8 @@ static void chan_trigger(engine_t *e, int ch, int64_t offset)
 	voice_t *v = voice_alloc(e);
 	if (!v)
 		return;
-	if (v->active)   /* stolen: it was the oldest releasing voice */
+	bool stolen = v->active;   /* it was the oldest releasing voice */
+	if (stolen)
 		v->active = false;
 	v->active = true;
 	v->attached = true;
@@ -345,6 +354,9 @@ static void chan_trigger(engine_t *e, int ch, int64_t offset)
 	} else {
 		memset(&v->u.smp, 0, sizeof(v->u.smp));
 		sampler_voice_start(&v->u.smp, &in->sampler, (float)e->rate, offset);
+		if (stolen || chan_retriggers(e, c))
+			sampler_voice_declick(&v->u.smp);
+		v->u.smp.interp = in->sampler.interp != INTERP_AUTO ? in->sampler.interp : e->interp;
 	}
 	c->voice = v;
 }
@@ -391,6 +403,21 @@ static int64_t tick_frames(engine_t *e)
 
 static void slot_tail(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
 
+/* A one-shot sample, or a synth note whose envelope decays to silence:
+ * when the song ends, it plays out in the tail (up to ENGINE_MAX_TAIL)
+ * instead of being released. */
+static bool voice_ends_by_itself(const voice_t *v)
+{
+	if (!v)
+		return false;
+	const instrument_t *in = v->inst;
+	if (in->type == INST_SYNTH)
+		return !(in->synth.amp.sustain > 0.0f);
+	const sampler_params_t *p = &in->sampler;
+	int64_t end = p->loop_end > 0 && p->loop_end <= p->sample.frames ? p->loop_end : p->sample.frames;
+	return (p->loop != LOOP_FORWARD && p->loop != LOOP_PINGPONG) || end - p->loop_start < 2;
+}
+
 static void song_ends(engine_t *e)
 {
 	e->ended = true;
@@ -409,7 +436,7 @@ static void song_ends(engine_t *e)
 				break;
 			}
 	for (int ch = 0; ch < e->song->channels; ch++)
-		chan_detach(&e->chan[ch], true);
+		chan_detach(&e->chan[ch], !voice_ends_by_itself(e->chan[ch].voice));
 }
 
 /* Moves to the next row, honouring jumps, breaks and loops.  Returns
@@ -1436,6 +1463,8 @@ engine_t *engine_create(const song_t *song, int rate)
 	e->rest = true;
 	e->share_min = PARALLEL_MIN_WORK;
 	e->master_on = true;
+	e->interp = INTERP_CUBIC;
+	sampler_init();   /* its tables, before any audio thread needs them */
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;
 	e->voices = calloc((size_t)e->nvoices, sizeof(voice_t));
 	e->bus = calloc((size_t)song->channels * 2 * ENGINE_BLOCK, sizeof(float));
@@ -1474,6 +1503,11 @@ void engine_destroy(engine_t *e)
 	free(e->fxmem);
 	free(e->stem_ring);
 	free(e);
+}
+
+void engine_set_interpolation(engine_t *e, interp_t mode)
+{
+	e->interp = mode == INTERP_AUTO ? INTERP_CUBIC : mode;
 }
 
 void engine_set_master(engine_t *e, bool on)

@@ -26,6 +26,19 @@ void env_start(env_t *e, const adsr_params_t *p, float rate)
 	e->step = 1.0f / (a * rate);
 }
 
+void env_start_open(env_t *e, const adsr_params_t *p, float rate)
+{
+	if (p->attack > 0.0f) {
+		env_start(e, p, rate);
+		return;
+	}
+	/* The attack's last step, taken at once. */
+	e->rate = rate;
+	e->stage = ENV_ATTACK;
+	e->level = 1.0f;
+	e->step = 0.0f;
+}
+
 void env_release(env_t *e, const adsr_params_t *p)
 {
 	if (e->stage == ENV_IDLE || e->stage == ENV_KILL)
@@ -90,13 +103,59 @@ float env_next(env_t *e, const adsr_params_t *p)
 
 void env_run(env_t *e, const adsr_params_t *p, float *out, int n)
 {
-	if (e->stage == ENV_SUSTAIN) {
-		for (int i = 0; i < n; i++)
-			out[i] = e->level;
-		return;
+	/* The steady stages get loops of their own, with the arithmetic of
+	 * env_next; the stages that end are stepped one sample at a time
+	 * until they do. */
+	int i = 0;
+	while (i < n) {
+		switch (e->stage) {
+		case ENV_IDLE:
+			for (; i < n; i++)
+				out[i] = 0.0f;
+			return;
+		case ENV_SUSTAIN:
+			for (; i < n; i++)
+				out[i] = e->level;
+			return;
+		case ENV_DECAY: {
+			float level = e->level, target = e->target, coef = e->coef;
+			float floor_ = ENV_FLOOR * (1.0f - target);
+			for (; i < n; i++) {
+				level = target + (level - target) * coef;
+				if (level - target <= floor_)
+					break;
+				out[i] = level;
+			}
+			e->level = level;
+			if (i < n) {
+				e->level = target;
+				e->stage = target > 0.0f ? ENV_SUSTAIN : ENV_IDLE;
+				out[i++] = target;
+			}
+			break;
+		}
+		case ENV_RELEASE: {
+			float level = e->level, coef = e->coef;
+			float floor_ = ENV_FLOOR * (e->release_from > ENV_FLOOR ? e->release_from : 1.0f);
+			for (; i < n; i++) {
+				level *= coef;
+				if (level <= floor_)
+					break;
+				out[i] = level;
+			}
+			e->level = level;
+			if (i < n) {
+				e->level = 0.0f;
+				e->stage = ENV_IDLE;
+				out[i++] = 0.0f;
+			}
+			break;
+		}
+		default:
+			out[i++] = env_next(e, p);
+			break;
+		}
 	}
-	for (int i = 0; i < n; i++)
-		out[i] = env_next(e, p);
 }
 
 bool env_active(const env_t *e)

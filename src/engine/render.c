@@ -23,10 +23,12 @@
 #define CHUNK 4096
 #define LUFS_TOLERANCE 0.1   /* LU: close enough to stop adjusting */
 #define LUFS_MAX_PASSES 8
+#define LUFS_STALL 0.05      /* LU per dB: more gain no longer makes it louder */
 
 void render_opts_default(render_opts_t *o)
 {
-	*o = (render_opts_t){ .rate = 48000, .bits = 24, .dither = true, .master = true, .lufs = NAN };
+	*o = (render_opts_t){ .rate = 48000, .bits = 24, .dither = true, .master = true, .lufs = NAN,
+	                       .lufs_max_gain = RENDER_LUFS_MAX_GAIN };
 }
 
 /* One output file. */
@@ -157,6 +159,20 @@ static void safe_name(const char *in, char *out, size_t n)
 	out[j] = 0;
 }
 
+/* Each stem file's own dither seed, fixed by its position: with one seed
+ * for all, the stems' dither noise was the same noise, and summed stems
+ * carried 8.7 dB more of it than independent dither gives.  A hash
+ * (splitmix32's finaliser) spreads neighbouring indices apart; never 0,
+ * which would stall the generator. */
+static uint32_t stem_seed(int k)
+{
+	uint32_t x = 0x5eed1234u + 0x9e3779b9u * (uint32_t)(k + 1);
+	x = (x ^ (x >> 16)) * 0x85ebca6bu;
+	x = (x ^ (x >> 13)) * 0xc2b2ae35u;
+	x ^= x >> 16;
+	return x ? x : 1u;
+}
+
 /* One render of the song; writes the master to `path` and the stems when
  * asked (path NULL: measure only). */
 static int render_pass(const song_t *song, const char *path, const render_opts_t *o,
@@ -179,6 +195,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 	engine_set_meters(e, false);   /* nobody watches */
 	if (!o->master)
 		engine_set_master(e, false);
+	engine_set_interpolation(e, INTERP_SINC);   /* renders take the time to be clean */
 	if (path && o->stems) {
 		nstems = engine_stem_count(e);
 		stems = calloc((size_t)nstems, sizeof(*stems));
@@ -208,6 +225,7 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 			}
 			if (wav_open(&stem_out[k], file, o, err, errlen) != 0)
 				goto out;
+			stem_out[k].rng = stem_seed(k);
 		}
 		/* the master beside them, so the folder is a complete delivery */
 		char file[1200];
@@ -317,23 +335,28 @@ static int render_target(const song_t *song, const char *path, const render_opts
 	if (isnan(o->lufs))
 		return render_pass(song, path, o, pool, res, err, errlen);
 	/* A copy that shares the song's patterns and samples (the engine
-	 * only reads them) with the master gain and limiter of our choosing.
+	 * only reads them) gets the master gain and limiter of our choosing.
 	 * Loudness is nearly linear in gain until the limiter works hard, so
-	 * a few passes converge. */
+	 * a few passes converge; where they cannot (the gain at its cap, or
+	 * the limiter taking every extra dB), the search stops and says so
+	 * rather than pushing a click track's reverb or an impulse train's
+	 * noise floor up by 60 dB or more. */
 	song_t tmp = *song;
 	tmp.master.limiter_on = true;
 	render_opts_t quiet = *o;
 	quiet.progress = NULL;
+	double cap = o->lufs_max_gain >= 0.0 ? o->lufs_max_gain : 0.0;
 	double gain = 0, last_gain = 0, last_lufs = 0;
 	int passes = 0;
+	bool silent = false;
 	for (;;) {
 		tmp.master.volume = song->master.volume + (float)gain;
 		if (render_pass(&tmp, NULL, &quiet, pool, res, err, errlen) != 0)
 			return -1;
 		passes++;
-		if (!isfinite(res->lufs)) {
-			snprintf(err, errlen, "the song is silent: no loudness to adjust");
-			return -1;
+		if (passes == 1 && !(res->lufs >= RENDER_NEAR_SILENT)) {
+			silent = true;   /* nothing worth raising: leave it as it is */
+			break;
 		}
 		double miss = o->lufs - res->lufs;
 		if (fabs(miss) <= LUFS_TOLERANCE || passes >= LUFS_MAX_PASSES)
@@ -341,13 +364,19 @@ static int render_target(const song_t *song, const char *path, const render_opts
 		/* Once the limiter bites, a dB of gain buys less than a dB of
 		 * loudness: step by the slope the last two passes measured
 		 * (a secant step), kept sane so one odd pass cannot throw it. */
-		double step = miss;
+		double step = miss, slope = 1.0;
 		if (passes >= 2 && fabs(gain - last_gain) > 1e-3) {
-			double slope = (res->lufs - last_lufs) / (gain - last_gain);
+			slope = (res->lufs - last_lufs) / (gain - last_gain);
+			if (miss > 0.0 && slope < LUFS_STALL)
+				break;   /* the limiter eats what is added */
 			slope = slope < 0.1 ? 0.1 : slope > 1.5 ? 1.5 : slope;
 			step = miss / slope;
 		}
 		step = step > 24.0 ? 24.0 : step < -24.0 ? -24.0 : step;
+		if (gain + step > cap)
+			step = cap - gain;
+		if (fabs(step) < 1e-6)
+			break;   /* at the cap already */
 		last_gain = gain;
 		last_lufs = res->lufs;
 		gain += step;
@@ -356,6 +385,15 @@ static int render_target(const song_t *song, const char *path, const render_opts
 	int rc = render_pass(&tmp, path, o, pool, res, err, errlen);
 	res->gain = gain;
 	res->passes = passes + 1;
+	/* The file's own reading decides, not the search's hopes. */
+	if (silent)
+		res->target = RENDER_TARGET_SILENT;
+	else if (fabs(o->lufs - res->lufs) <= RENDER_LUFS_REACHED)
+		res->target = RENDER_TARGET_REACHED;
+	else if (res->lufs < o->lufs && gain >= cap - 1e-6)
+		res->target = RENDER_TARGET_GAIN_CAP;
+	else
+		res->target = RENDER_TARGET_LIMITER;
 	return rc;
 }
 
@@ -365,6 +403,7 @@ int64_t render_to_buffer(const song_t *song, int rate, float **out)
 	engine_t *e = engine_create(song, rate);
 	if (!e)
 		return -1;
+	engine_set_interpolation(e, INTERP_SINC);
 	size_t cap = (size_t)rate * 4, len = 0;
 	float *buf = malloc(cap * 2 * sizeof(float));
 	while (buf) {

@@ -2,8 +2,9 @@
  * sampler: the sample-playback voice.
  *
  * A voice walks a fractional position through the sample and reads it
- * with 4-point Catmull-Rom interpolation.  The four taps around a position
- * are taken from the signal the listener will hear, not from the raw
+ * with 4-point Catmull-Rom interpolation, the band-limited sinc below, or
+ * none.  The taps around a position are taken from the signal the
+ * listener will hear, not from the raw
  * array: past the end of a forward loop they wrap to its start, past
  * either end of a ping-pong loop they reflect, and outside an unlooped
  * sample they are silence.  That is what makes a loop seamless at any
@@ -20,8 +21,11 @@
  * same output, however the frames are split into blocks.
  */
 #include <math.h>
+#include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <threads.h>
 #include "note.h"
 #include "sampler.h"
 
@@ -130,12 +134,177 @@ static void limits(const region_t *r, int dir, double *lo, double *hi)
 	}
 }
 
+/*
+ * The band-limited interpolator: a Kaiser-windowed sinc, SINC_HALF zero
+ * crossings either side, with a stopband past 100 dB down.  At steps up
+ * to 1 it is cut off at the sample's Nyquist frequency, so its zeros fall
+ * on whole frames and a frame position returns the frame itself: a drum
+ * hit at its own rate keeps every sample.  When a voice plays faster than
+ * the output rate the kernel is stretched by the step and cut off at
+ * SINC_CUTOFF of the output's Nyquist, so what would fold back is filtered
+ * out first (up to SINC_MAX_STRETCH).
+ *
+ * One table holds the kernel's right half at SINC_RES points per frame;
+ * a tap's weight is read between two points linearly (error under
+ * -120 dB).  For steps up to 1 a second table holds the same kernel laid
+ * out phase by phase, so a frame's 2 * SINC_HALF weights are two rows
+ * blended by the fractional position: a loop the compiler vectorizes.
+ */
+#define SINC_HALF        16
+#define SINC_TAPS        (2 * SINC_HALF)
+#define SINC_RES         2048
+#define SINC_PHASES      1024
+#define SINC_BETA        10.5
+#define SINC_CUTOFF      0.90
+#define SINC_MAX_STRETCH 16.0
+
+static float sinc_half[SINC_HALF * SINC_RES + 2];
+static float sinc_poly[SINC_PHASES + 1][SINC_TAPS];
+static once_flag sinc_once = ONCE_FLAG_INIT;
+static atomic_bool sinc_ready;
+
+static double bessel_i0(double x)
+{
+	double s = 1.0, t = 1.0;
+	for (int k = 1; k < 60; k++) {
+		t *= (x / (2.0 * k)) * (x / (2.0 * k));
+		s += t;
+	}
+	return s;
+}
+
+/* The kernel at x frames from the centre (unit gain at DC), cut off at
+ * `cutoff` of Nyquist. */
+static double sinc_kernel(double x, double cutoff)
+{
+	double u = x / SINC_HALF;
+	if (fabs(u) >= 1.0)
+		return 0.0;
+	double w = bessel_i0(SINC_BETA * sqrt(1.0 - u * u)) / bessel_i0(SINC_BETA);
+	double a = 3.14159265358979323846 * cutoff * x;
+	return cutoff * (fabs(a) < 1e-12 ? 1.0 : sin(a) / a) * w;
+}
+
+static void sinc_build(void)
+{
+	for (int i = 0; i < SINC_HALF * SINC_RES + 2; i++)
+		sinc_half[i] = (float)sinc_kernel((double)i / SINC_RES, SINC_CUTOFF);
+	/* Row ph: the weights of taps i - SINC_HALF + 1 .. i + SINC_HALF for a
+	 * position ph / SINC_PHASES past frame i, each row scaled to sum to
+	 * exactly 1 so no phase changes the level. */
+	for (int ph = 0; ph <= SINC_PHASES; ph++) {
+		double f = (double)ph / SINC_PHASES, sum = 0.0, w[SINC_TAPS];
+		for (int k = 0; k < SINC_TAPS; k++) {
+			w[k] = sinc_kernel((double)(k - SINC_HALF + 1) - f, 1.0);
+			sum += w[k];
+		}
+		for (int k = 0; k < SINC_TAPS; k++)
+			sinc_poly[ph][k] = (float)(w[k] / sum);
+	}
+	atomic_store(&sinc_ready, true);
+}
+
+void sampler_init(void)
+{
+	if (!atomic_load_explicit(&sinc_ready, memory_order_acquire))
+		call_once(&sinc_once, sinc_build);
+}
+
+/* The frame heard at j, channel c, through the loop (0 for silence). */
+static inline float tap_at(const float *d, const region_t *r, bool looped, int64_t frames,
+                           int64_t stride, int c, int64_t lo_ok, int64_t hi_ok, int64_t j)
+{
+	if (j >= lo_ok && j < hi_ok)
+		return d[j * stride + c];
+	int64_t f = tap_index(r, looped, frames, j);
+	return f < 0 ? 0.0f : d[f * stride + c];
+}
+
+/* One output frame of channel c at position i + t by the sinc, for a
+ * playback step `stretch` (1 at or below the sample's own rate). */
+static float sinc_frame(const float *d, const region_t *r, bool looped, int64_t frames, int64_t stride,
+                        int c, int64_t lo_ok, int64_t hi_ok, int64_t i, float t, double stretch)
+{
+	if (stretch <= 1.0) {
+		float fp = t * SINC_PHASES;
+		int ph = (int)fp;
+		if (ph >= SINC_PHASES)
+			ph = SINC_PHASES - 1;
+		float f = fp - (float)ph;
+		const float *w0 = sinc_poly[ph], *w1 = sinc_poly[ph + 1];
+		int64_t first = i - SINC_HALF + 1;
+		float acc = 0.0f;
+		if (first >= lo_ok && first + SINC_TAPS <= hi_ok) {
+			const float *q = d + first * stride + c;
+			for (int k = 0; k < SINC_TAPS; k++)
+				acc += q[k * stride] * (w0[k] + f * (w1[k] - w0[k]));
+		} else {
+			for (int k = 0; k < SINC_TAPS; k++)
+				acc += tap_at(d, r, looped, frames, stride, c, lo_ok, hi_ok, first + k) *
+				       (w0[k] + f * (w1[k] - w0[k]));
+		}
+		return acc;
+	}
+	/* Stretched: the kernel's cut-off follows the output's Nyquist.  The
+	 * weights step through the table by a constant stride, so they are
+	 * read from it directly, left and right of the centre. */
+	double inv = 1.0 / stretch, reach = SINC_HALF * stretch;
+	int64_t first = i - (int64_t)reach, last = i + (int64_t)reach + 1;
+	bool inside = first >= lo_ok && last < hi_ok;
+	double acc = 0.0, sum = 0.0;
+	double du = inv * SINC_RES, u0 = ((double)(first - i) - t) * du;
+	const double umax = (double)(SINC_HALF * SINC_RES);
+	for (int64_t j = first; j <= last; j++) {
+		double u = fabs(u0 + (double)(j - first) * du);
+		if (u >= umax)
+			continue;
+		int q = (int)u;
+		float f = (float)(u - q);
+		float w = sinc_half[q] + f * (sinc_half[q + 1] - sinc_half[q]);
+		float x = inside ? d[j * stride + c] : tap_at(d, r, looped, frames, stride, c, lo_ok, hi_ok, j);
+		acc += (double)(w * x);
+		sum += w;
+	}
+	return sum > 0.0 ? (float)(acc / sum) : 0.0f;
+}
+
 static inline float cubic(float xm1, float x0, float x1, float x2, float t)
 {
 	float c1 = 0.5f * (x1 - xm1);
 	float c2 = xm1 - 2.5f * x0 + 2.0f * x1 - 0.5f * x2;
 	float c3 = 0.5f * (x2 - xm1) + 1.5f * (x0 - x1);
 	return ((c3 * t + c2) * t + c1) * t + x0;
+}
+
+/* The straight runs: every tap inside the array, no loop point, no
+ * fade.  Kept free of branches so the compiler can schedule them well. */
+static double run_cubic1(const float *d, double pos, double dstep, const float *gain,
+                         float *l, float *r, int n)
+{
+	for (int j = 0; j < n; j++) {
+		int32_t i = (int32_t)pos;
+		float t = (float)(pos - (double)i);
+		const float *q = d + i - 1;
+		float y = cubic(q[0], q[1], q[2], q[3], t) * gain[j];
+		l[j] = y;
+		r[j] = y;
+		pos += dstep;
+	}
+	return pos;
+}
+
+static double run_cubic2(const float *d, double pos, double dstep, const float *gain,
+                         float *l, float *r, int n)
+{
+	for (int j = 0; j < n; j++) {
+		int32_t i = (int32_t)pos;
+		float t = (float)(pos - (double)i);
+		const float *q = d + 2 * ((ptrdiff_t)i - 1);
+		l[j] = cubic(q[0], q[2], q[4], q[6], t) * gain[j];
+		r[j] = cubic(q[1], q[3], q[5], q[7], t) * gain[j];
+		pos += dstep;
+	}
+	return pos;
 }
 
 static float frame_peak(const sample_t *s, int64_t f)
@@ -155,6 +324,16 @@ double sampler_step(const sampler_params_t *p, double freq_hz, float rate)
 		return 0.0;
 	double root = note_to_hz(p->root);
 	return freq_hz * exp2(p->finetune / 1200.0) / root * (double)p->sample.rate / (double)rate;
+}
+
+void sampler_voice_declick(sampler_voice_t *v)
+{
+	if (v->ended || v->ramp_len > 0)
+		return;
+	v->ramp_len = (int)lrint(START_RAMP_S * (double)v->rate);
+	if (v->ramp_len < 1)
+		v->ramp_len = 1;
+	v->ramp = v->ramp_len;
 }
 
 void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset)
@@ -183,16 +362,14 @@ void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float ra
 		fold(&r, &v->pos, &v->dir);
 		v->looped = true;
 	}
-	env_start(&v->amp, &p->amp, rate);
+	env_start_open(&v->amp, &p->amp, rate);
 
-	/* A start that jumps from silence (or from the sound this voice was
-	 * making) to a loud frame clicks, whatever the envelope's attack. */
-	if (offset > 0 || sounding || frame_peak(s, (int64_t)v->pos) > NEAR_ZERO) {
-		v->ramp_len = (int)lrint(START_RAMP_S * (double)rate);
-		if (v->ramp_len < 1)
-			v->ramp_len = 1;
-		v->ramp = v->ramp_len;
-	}
+	/* A start at frame 0 is the sample's own attack: it plays whole, its
+	 * first frame at full level, however loud.  A start that cuts into
+	 * the sample, or into the sound this voice was making, would click:
+	 * that one fades in. */
+	if (offset > 0 || sounding)
+		sampler_voice_declick(v);
 	v->end_fade = frame_peak(s, s->frames - 1) > NEAR_ZERO;
 }
 
@@ -257,6 +434,11 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 		fade_inv = 1.0 / len;
 	}
 	const float ramp_inv = v->ramp_len > 0 ? 1.0f / (float)v->ramp_len : 0.0f;
+	const interp_t interp = v->interp == INTERP_SINC || v->interp == INTERP_NONE ? v->interp : INTERP_CUBIC;
+	const bool cubic_mode = interp == INTERP_CUBIC;
+	const double stretch = step > SINC_MAX_STRETCH ? SINC_MAX_STRETCH : step;
+	if (interp == INTERP_SINC)
+		sampler_init();
 
 	int k = 0;
 	float gain[CHUNK];
@@ -272,11 +454,53 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 			while (m > 0 && gain[m - 1] == 0.0f)
 				m--;
 		}
-		for (int j = 0; j < m; j++, k++) {
+		/* The start ramp scales the envelope, in the same order of
+		 * operations as a per-frame test would. */
+		for (int j = 0; j < m && v->ramp > 0; j++, v->ramp--)
+			gain[j] *= (float)(v->ramp_len - v->ramp) * ramp_inv;
+		for (int j = 0; j < m;) {
+			/* Frames that can neither leave the loop, nor read a tap
+			 * outside [lo_ok, hi_ok), nor enter the end fade, go
+			 * through a loop with no tests at all.  The count keeps a
+			 * frame of margin, so the rounding of the position sum
+			 * cannot carry it across. */
+			int run = 0;
+			if (!cubic_mode) {
+				/* sinc and none: frame by frame below */
+			} else if (narrow && step > 0.0) {
+				double room;
+				int64_t i0 = (int64_t)(int32_t)pos;
+				if (dir > 0) {
+					double top = fmin(fmin(hi, (double)(hi_ok - 2)), fade_from);
+					room = i0 - 1 >= lo_ok ? top - 1.0 - pos : -1.0;
+				} else {
+					double bot = fmax(lo, (double)(lo_ok + 1));
+					room = i0 + 2 < hi_ok && !(pos > fade_from) ? pos - bot - 1.0 : -1.0;
+				}
+				if (room > 0.0)
+					run = room >= (double)(m - j) * step ? m - j : (int)(room / step);
+			} else if (narrow && step == 0.0) {
+				int64_t i0 = (int64_t)(int32_t)pos;
+				if (i0 - 1 >= lo_ok && i0 + 2 < hi_ok && !(pos > fade_from))
+					run = m - j;
+			}
+			if (run > 0) {
+				pos = stereo ? run_cubic2(d, pos, dstep, gain + j, l + k, r + k, run)
+				             : run_cubic1(d, pos, dstep, gain + j, l + k, r + k, run);
+				j += run;
+				k += run;
+				continue;
+			}
 			int64_t i = narrow ? (int64_t)(int32_t)pos : (int64_t)pos;
 			float t = (float)(pos - (double)i);
 			float yl, yr;
-			if (i - 1 >= lo_ok && i + 2 < hi_ok) {
+			if (interp == INTERP_SINC) {
+				yl = sinc_frame(d, &rg, looped, frames, stride, 0, lo_ok, hi_ok, i, t, stretch);
+				yr = stereo ? sinc_frame(d, &rg, looped, frames, stride, 1, lo_ok, hi_ok, i, t, stretch) : yl;
+			} else if (interp == INTERP_NONE) {
+				yl = tap_at(d, &rg, looped, frames, stride, 0, lo_ok, hi_ok, i);
+				yr = stereo ? tap_at(d, &rg, looped, frames, stride, 1, lo_ok, hi_ok, i) : yl;
+			} else if (i - 1 >= lo_ok && i + 2 < hi_ok) {
 				const float *q = d + (i - 1) * stride;
 				yl = cubic(q[0], q[stride], q[2 * stride], q[3 * stride], t);
 				yr = stereo ? cubic(q[1], q[stride + 1], q[2 * stride + 1], q[3 * stride + 1], t) : yl;
@@ -291,20 +515,17 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 				yr = cubic(x[1][0], x[1][1], x[1][2], x[1][3], t);
 			}
 			float g = gain[j];
-			if (v->ramp > 0) {
-				g *= (float)(v->ramp_len - v->ramp) * ramp_inv;
-				v->ramp--;
-			}
 			if (pos > fade_from)
 				g *= (float)(((double)frames - pos) * fade_inv);
 			l[k] = yl * g;
 			r[k] = yr * g;
+			j++;
+			k++;
 
 			pos += dstep;
 			if (pos >= hi || pos < lo) {
 				if (rg.mode == LOOP_OFF) {
 					v->ended = true;
-					k++;
 					break;
 				}
 				fold(&rg, &pos, &dir);
@@ -324,3 +545,4 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	v->looped = looped;
 	return sampler_voice_active(v);
 }
+

@@ -166,7 +166,8 @@ static inline float tri_at(double p)
 	return (float)(p < 0.25 ? 4.0 * p : p < 0.75 ? 2.0 - 4.0 * p : 4.0 * p - 4.0);
 }
 
-/* Adds n samples of one oscillator, weighted by w, into the ring from pos. */
+/* Adds n samples of one oscillator, weighted by w, into the ring from pos.
+ * One loop per waveform, so no sample branches on the wave's kind. */
 static void run_osc(synth_osc_t *o, wave_t wave, float w, float *ring, unsigned pos, int n,
                     uint32_t *rng)
 {
@@ -175,24 +176,36 @@ static void run_osc(synth_osc_t *o, wave_t wave, float w, float *ring, unsigned 
 	bool high = o->high;
 	float d = 0.0f, dw = 0.0f, df = 0.0f;
 
-	for (int i = 0; i < n; i++, pos++) {
-		double p0 = ph;
-		float y;
-		dt += ddt;
-		pw += dpw;
-		ph += dt;
-		if (ph >= 1.0)
-			ph -= 1.0;
-		switch (wave) {
-		case WAVE_SINE:
-			y = sin2pi(ph);
-			break;
-		case WAVE_SAW:
+	switch (wave) {
+	case WAVE_SINE:
+		for (int i = 0; i < n; i++, pos++) {
+			dt += ddt;
+			ph += dt;
+			if (ph >= 1.0)
+				ph -= 1.0;
+			ring[pos & RING_MASK] += w * sin2pi(ph);
+		}
+		break;
+	case WAVE_SAW:
+		for (int i = 0; i < n; i++, pos++) {
+			double p0 = ph;
+			dt += ddt;
+			ph += dt;
+			if (ph >= 1.0)
+				ph -= 1.0;
 			if (passed(p0, dt, 0.5, &d))
 				add_step(ring, pos, d, -2.0f * w);
-			y = saw_at(ph);
-			break;
-		case WAVE_SQUARE: {
+			ring[pos & RING_MASK] += w * saw_at(ph);
+		}
+		break;
+	case WAVE_SQUARE:
+		for (int i = 0; i < n; i++, pos++) {
+			double p0 = ph;
+			dt += ddt;
+			pw += dpw;
+			ph += dt;
+			if (ph >= 1.0)
+				ph -= 1.0;
 			/* A comparator of the phase against pw: rises at the wrap,
 			 * falls at pw, and follows pw if modulation moves it across
 			 * the phase.  A narrow pulse at a high note can do both in
@@ -218,25 +231,48 @@ static void run_osc(synth_osc_t *o, wave_t wave, float w, float *ring, unsigned 
 				add_step(ring, pos, 0.0f, high ? 2.0f * w : -2.0f * w);
 			}
 			/* Without its DC, so width modulation does not thump. */
-			y = high ? 2.0f - 2.0f * pw : -2.0f * pw;
-			break;
+			float y = high ? 2.0f - 2.0f * pw : -2.0f * pw;
+			ring[pos & RING_MASK] += w * y;
 		}
-		case WAVE_TRIANGLE:
+		break;
+	case WAVE_TRIANGLE:
+		for (int i = 0; i < n; i++, pos++) {
+			double p0 = ph;
+			dt += ddt;
+			ph += dt;
+			if (ph >= 1.0)
+				ph -= 1.0;
 			if (passed(p0, dt, 0.25, &d))
 				add_kink(ring, pos, d, -8.0f * dt * w);
 			if (passed(p0, dt, 0.75, &d))
 				add_kink(ring, pos, d, 8.0f * dt * w);
-			y = tri_at(ph);
-			break;
-		case WAVE_NOISE:
-			y = dsp_randf(rng);
-			break;
-		default:
-			y = 0.0f;
-			break;
+			ring[pos & RING_MASK] += w * tri_at(ph);
 		}
-		ring[pos & RING_MASK] += w * y;
+		break;
+	case WAVE_NOISE:
+		for (int i = 0; i < n; i++, pos++) {
+			dt += ddt;
+			ph += dt;
+			if (ph >= 1.0)
+				ph -= 1.0;
+			ring[pos & RING_MASK] += w * dsp_randf(rng);
+		}
+		break;
+	default:
+		/* Silent, yet the phase moves on as for any wave. */
+		for (int i = 0; i < n; i++) {
+			dt += ddt;
+			ph += dt;
+			if (ph >= 1.0)
+				ph -= 1.0;
+		}
+		break;
 	}
+	/* pw follows its ramp whatever the wave, one sample at a time, so
+	 * it ends the same however the caller splits its blocks. */
+	if (wave != WAVE_SQUARE)
+		for (int i = 0; i < n; i++)
+			pw += dpw;
 	o->phase = ph;
 	o->dt = dt;
 	o->pw = pw;
@@ -249,21 +285,26 @@ static void run_filter(synth_voice_t *v, filter_mode_t mode, float *x, int n)
 {
 	float ic1 = v->ic1eq, ic2 = v->ic2eq, g = v->g, dg = v->dg, k = v->k;
 
-	for (int i = 0; i < n; i++) {
-		g += dg;
-		float a1 = 1.0f / (1.0f + g * (g + k)), a2 = g * a1, a3 = g * a2;
-		float v0 = x[i], v3 = v0 - ic2;
-		float v1 = a1 * ic1 + a2 * v3;
-		float v2 = ic2 + a2 * ic1 + a3 * v3;
-		ic1 = 2.0f * v1 - ic1;
-		ic2 = 2.0f * v2 - ic2;
-		switch (mode) {
-		case FILTER_LP: x[i] = v2; break;
-		case FILTER_HP: x[i] = v0 - k * v1 - v2; break;
-		case FILTER_BP: x[i] = k * v1; break;    /* 0 dB at the peak */
-		default: break;
-		}
+	/* One loop per mode: the recursion is the slow part, and a test per
+	 * sample would sit in it. */
+#define SVF_STEP(OUT)                                                       \
+	for (int i = 0; i < n; i++) {                                           \
+		g += dg;                                                            \
+		float a1 = 1.0f / (1.0f + g * (g + k)), a2 = g * a1, a3 = g * a2;  \
+		float v0 = x[i], v3 = v0 - ic2;                                     \
+		float v1 = a1 * ic1 + a2 * v3;                                      \
+		float v2 = ic2 + a2 * ic1 + a3 * v3;                                \
+		ic1 = 2.0f * v1 - ic1;                                              \
+		ic2 = 2.0f * v2 - ic2;                                              \
+		x[i] = (OUT);                                                       \
 	}
+	switch (mode) {
+	case FILTER_LP: SVF_STEP(v2) break;
+	case FILTER_HP: SVF_STEP(v0 - k * v1 - v2) break;
+	case FILTER_BP: SVF_STEP(k * v1) break;    /* 0 dB at the peak */
+	default: SVF_STEP(v0) break;
+	}
+#undef SVF_STEP
 	v->ic1eq = ic1;
 	v->ic2eq = ic2;
 	v->g = g;

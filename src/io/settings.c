@@ -35,6 +35,8 @@ static const setting_t settings[] = {
 	INT("audio", "rate", rate, 8000, 384000, "sample rate in Hz"),
 	INT("audio", "threads", threads, 0, WORKPOOL_MAX_THREADS,
 	    "worker threads that share the channels' work, 0 for one per core"),
+	TEXT("audio", "interpolation", interpolation,
+	     "how samplers set to auto read between frames live: cubic, sinc (clean, costlier) or none"),
 	TEXT("ui", "theme", theme, "a theme name (themes/NAME.ini) or the path of a theme file"),
 	INT("ui", "octave", octave, 0, 8, "the pattern editor's base octave"),
 	INT("ui", "step", step, 0, 16, "edit step: rows the cursor moves after a note"),
@@ -52,6 +54,7 @@ void config_default(beatty_config_t *c)
 	c->period = o.period;
 	c->periods = o.periods;
 	c->rate = o.rate;
+	snprintf(c->interpolation, sizeof(c->interpolation), "cubic");
 	snprintf(c->theme, sizeof(c->theme), "default");
 	c->octave = 4;
 	c->step = 1;
@@ -123,6 +126,12 @@ static void on_value(void *user, const char *section, const char *key, const cha
 		}
 		if (strlen(value) >= s->size) {
 			cfg_msgs_add(p->msgs, p->name, line, "%s too long; keeping the default (%s)", key, def);
+			return;
+		}
+		if (!strcmp(key, "interpolation") && strcmp(value, "sinc") && strcmp(value, "cubic") &&
+		    strcmp(value, "none")) {
+			cfg_msgs_add(p->msgs, p->name, line,
+			             "bad %s '%s' (sinc, cubic or none); keeping the default (%s)", key, value, def);
 			return;
 		}
 		snprintf(field, s->size, "%s", value);

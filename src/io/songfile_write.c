@@ -114,6 +114,10 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 			memcpy(&iv, at, sizeof iv);
 			if (!strcmp(k->key, "type"))
 				iv = type;
+			/* Written only when chosen, so songs from before the key
+			 * stay in canonical form. */
+			if (!strcmp(k->key, "interpolation") && iv == INTERP_AUTO)
+				break;
 			put_line(w, k->key, iv >= 0 && iv < k->nnames ? k->names[iv] : k->names[0]);
 			break;
 		case V_FLOAT: memcpy(&fv, at, sizeof fv); put_float(w, k->key, fv); break;

@@ -898,3 +898,8 @@ uint64_t bridge_tap_dropped(const bridge_t *b)
 {
 	return atomic_load_explicit(&b->tap_dropped, memory_order_relaxed);
 }
+
+void bridge_set_interpolation(bridge_t *b, interp_t mode)
+{
+	engine_set_interpolation(b->engine, mode);
+}

@@ -12,6 +12,7 @@ _Static_assert(sizeof(filter_mode_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(lfo_target_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(loop_mode_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(inst_type_t) == sizeof(int), "enum size");
+_Static_assert(sizeof(interp_t) == sizeof(int), "enum size");
 
 #define IN(f) offsetof(instrument_t, f)
 #define SY(f) offsetof(instrument_t, synth.f)
@@ -46,6 +47,7 @@ const instkey_t instkeys[] = {
 	{ "loop_start", V_FRAMES, NO_OFF, SA(loop_start), 0, (double)SAMPLE_MAX_FRAMES, NULL, 0, 0 },
 	{ "loop_end", V_FRAMES, NO_OFF, SA(loop_end), 0, (double)SAMPLE_MAX_FRAMES, NULL, 0, 0 },
 	{ "amp", V_ADSR, SY(amp), SA(amp), 0, 0, NULL, 0, 0 },
+	K_ENUM("interpolation", NO_OFF, SA(interp), interp_names, INTERP_COUNT),
 	{ "fenv", V_ADSR, SY(fenv), NO_OFF, 0, 0, NULL, 0, 0 },
 	K_ENUM("lfo", SY(lfo_wave), NO_OFF, wave_names, WAVE_COUNT),
 	K_FLOAT("lfo_rate", SY(lfo_rate), NO_OFF, 0, 100),

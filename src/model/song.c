@@ -12,6 +12,7 @@ const char *const wave_names[WAVE_COUNT] = { WAVE_LIST(ENUM_NAME) };
 const char *const filter_names[FILTER_COUNT] = { FILTER_LIST(ENUM_NAME) };
 const char *const lfo_target_names[LFO_TARGET_COUNT] = { LFO_TARGET_LIST(ENUM_NAME) };
 const char *const loop_names[LOOP_COUNT] = { LOOP_LIST(ENUM_NAME) };
+const char *const interp_names[INTERP_COUNT] = { INTERP_LIST(ENUM_NAME) };
 const char *const inst_type_names[INST_TYPE_COUNT] = { INST_TYPE_LIST(ENUM_NAME) };
 #undef ENUM_NAME
 

@@ -342,6 +342,7 @@ static void audio_open(ui_app_t *app)
 		audio_close(app);
 		return;
 	}
+	bridge_set_interpolation(app->bridge, (interp_t)app->interp);
 	bridge_set_loop(app->bridge, true);
 	if (alsa_out_start(app->out, fill, app->bridge, warn, sizeof(warn), err, sizeof(err)) != 0) {
 		app_copy(app->audio_msg, sizeof(app->audio_msg), err);

@@ -41,6 +41,8 @@ void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 	app->octave = c.octave;
 	app->step = c.step;
 	app->autosave_s = c.autosave;
+	int m = song_enum_lookup(interp_names, INTERP_COUNT, c.interpolation);
+	app->interp = m > 0 ? m : INTERP_CUBIC;
 }
 
 void ui_prefs_start(ui_app_t *app, cfg_msgs_t *msgs)
