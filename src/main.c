@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "dsp.h"
 #include "engine.h"
+#include "outfile.h"
 #include "play.h"
 #include "render.h"
 #include "songfile.h"
@@ -243,9 +244,21 @@ static int cmd_render(int argc, char **argv)
 		o.progress = progress_bar;
 		o.user = &last;
 	}
+	/* Neither the song nor a sample it reads can be rendered over. */
+	outfile_guard_t guard;
+	outfile_guard_init(&guard);
+	if (outfile_guard_song(&guard, a.song, &s) != 0) {
+		fprintf(stderr, "beatty: out of memory\n");
+		outfile_guard_deinit(&guard);
+		song_deinit(&s);
+		return EXIT_BAD_INPUT;
+	}
+	o.guard = &guard;
+	outfile_cleanup_on_signals();   /* Ctrl-C leaves no temporary file */
 	render_result_t res;
 	char err[512];
 	rc = render_to_wav(&s, a.out, &o, &res, err, sizeof(err));
+	outfile_guard_deinit(&guard);
 	if (o.progress)
 		fprintf(stderr, "\n");
 	int s_channels = s.channels;

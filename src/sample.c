@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sndfile.h>
+#include "infile.h"
 #include "sample.h"
 
 #define READ_CHUNK  4096         /* frames per libsndfile call */
@@ -109,8 +110,16 @@ int sample_load(sample_t *out, const char *path, char *err, size_t errlen)
 	memset(out, 0, sizeof(*out));
 	SF_INFO info;
 	memset(&info, 0, sizeof(info));
-	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	char why[128];
+	int fd = infile_open(path, why, sizeof(why));
+	if (fd < 0) {
+		set_err(err, errlen, "%s: %s", path, why);
+		return -1;
+	}
+	/* SF_FALSE: the descriptor is ours to close on every path. */
+	SNDFILE *sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
 	if (!sf) {
+		close(fd);
 		open_error(path, err, errlen);
 		return -1;
 	}
@@ -182,6 +191,7 @@ int sample_load(sample_t *out, const char *path, char *err, size_t errlen)
 	}
 	free(chunk);
 	sf_close(sf);
+	close(fd);
 	out->data = data;
 	out->channels = outch;
 	out->frames = n;
@@ -192,6 +202,7 @@ fail:
 	free(chunk);
 	free(data);
 	sf_close(sf);
+	close(fd);
 	return -1;
 }
 

@@ -40,7 +40,9 @@
 #include <unistd.h>
 
 #include "fxcmd.h"
+#include "infile.h"
 #include "note.h"
+#include "outfile.h"
 #include "sample.h"
 #include "songfile.h"
 
@@ -1468,8 +1470,10 @@ static void load_samples(parser_t *p, const char *dir)
 			fail(p, line, "cannot load sample '%s': %s", sp->path, strerror(errno));
 			return;
 		}
-		if (S_ISDIR(st.st_mode)) {
-			fail(p, line, "cannot load sample '%s': it is a folder", sp->path);
+		const char *kind = infile_kind(st.st_mode);
+		if (kind) {
+			fail(p, line, "cannot load sample '%s': it is %s%s", sp->path, kind,
+			     S_ISDIR(st.st_mode) ? "" : ", not a file");
 			return;
 		}
 		if (sample_load(&sp->sample, full, reason, sizeof reason) < 0) {
@@ -1559,9 +1563,15 @@ int songfile_parse(song_t *s, const char *text, const char *name, const char *di
 
 static int read_all(const char *path, char **out, size_t *outlen, songfile_error_t *err)
 {
-	FILE *f = fopen(path, "rb");
+	char reason[128];
+	int fd = infile_open(path, reason, sizeof reason);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	if (!f) {
-		set_error(err, path, 0, strerror(errno));
+		if (fd >= 0) {
+			snprintf(reason, sizeof reason, "%s", strerror(errno));
+			close(fd);
+		}
+		set_error(err, path, 0, reason);
 		return -1;
 	}
 	size_t cap = 0, len = 0;
@@ -2052,17 +2062,37 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 	if (!err)
 		err = &dummy;
 	set_error(err, path, 0, "");
+	/* Through a symlink the song is the file it points to: replacing the
+	 * link would leave that file stale and the link gone. */
+	char target[OUTFILE_PATH_MAX];
+	if (outfile_target(path, target, sizeof target) != 0) {
+		int e = errno;
+		save_error(err, path, "cannot follow the link", e);
+		errno = e;
+		return -1;
+	}
+	const char *name = path;
+	path = target;
+	struct stat cur;
+	const char *kind = stat(path, &cur) == 0 ? infile_kind(cur.st_mode) : NULL;
+	if (kind) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "it is %s, not a song file: not saved", kind);
+		set_error(err, name, 0, msg);
+		errno = S_ISDIR(cur.st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
 	size_t n = strlen(path) + 16;
 	char *tmp = malloc(n);
 	if (!tmp) {
-		save_error(err, path, "cannot save", ENOMEM);
+		save_error(err, name, "cannot save", ENOMEM);
 		errno = ENOMEM;
 		return -1;
 	}
 	int fd = open_temp(path, tmp, n);
 	if (fd < 0) {
 		int e = errno;
-		save_error(err, path, "cannot create a file beside it", e);
+		save_error(err, name, "cannot create a file beside it", e);
 		free(tmp);
 		errno = e;
 		return -1;
@@ -2103,7 +2133,7 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 	}
 	if (e) {
 		unlink(tmp);
-		save_error(err, path, what, e);
+		save_error(err, name, what, e);
 		free(tmp);
 		errno = e;
 		return -1;
@@ -2123,7 +2153,7 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 	if (dfd >= 0) {
 		if (fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
 			e = errno;
-			save_error(err, path, "saved, but syncing its folder failed", e);
+			save_error(err, name, "saved, but syncing its folder failed", e);
 		}
 		close(dfd);
 	}
