@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sndfile.h>
 #include "dsp.h"
@@ -350,7 +351,17 @@ static void test_load_errors(void **state)
 	assert_int_equal(sample_write_wav(zero, NULL, 1, 0, RATE, 16, err, sizeof(err)), 0);
 	expect_load_error(zero, "no audio frames");
 
-	expect_load_error(t->dir, "directory");
+	expect_load_error(t->dir, "a folder");
+	/* Files that are not files are refused before a read could block:
+	 * a FIFO with no writer, a device that never ends. */
+	const char *fifo = tmp_path(t, "fifo.wav");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	expect_load_error(fifo, "FIFO");
+	unlink(fifo);
+	char zerr[256] = "";
+	sample_t zs;
+	assert_int_equal(sample_load(&zs, "/dev/zero", zerr, sizeof(zerr)), -1);
+	assert_string_equal(zerr, "/dev/zero: it is a character device, not a file");
 
 	/* A tiny error buffer truncates, never overflows. */
 	char tiny[8];
