@@ -296,6 +296,22 @@ static int cmd_check(int argc, char **argv)
 	song_t s;
 	if (load(&s, a.song, SONGFILE_LOAD_SAMPLES) != 0)
 		return EXIT_BAD_INPUT;
+	/* Every file read from outside the song's folder, once each. */
+	char seen[SONG_MAX_INSTRUMENTS + 1][512];
+	int nseen = 0;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		char real[512];
+		if (!songfile_sample_outside(&s, i, real, sizeof(real)))
+			continue;
+		bool dup = false;
+		for (int k = 0; k < nseen && !dup; k++)
+			dup = !strcmp(seen[k], real);
+		if (dup)
+			continue;
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", real);
+		fprintf(stderr, "%s: warning: instrument %02X reads a file outside the song's folder: %s\n",
+		        a.song, i, real);
+	}
 	song_deinit(&s);
 	printf("%s: ok\n", a.song);
 	return 0;

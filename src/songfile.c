@@ -1485,6 +1485,9 @@ static void load_samples(parser_t *p, const char *dir)
 			fail(p, line, "cannot load sample '%s': %s", sp->path, why);
 			return;
 		}
+		if (sp->sample.clamped)
+			warnf(p, line, "sample '%s': %lld values beyond full scale (or not numbers) clamped to +-1",
+			      sp->path, (long long)sp->sample.clamped);
 		if (sp->loop != LOOP_OFF && sp->loop_end > sp->sample.frames)
 			fail(p, p->loop_line[i], "loop_end %lld is beyond the end of '%s' (%lld frames)",
 			     (long long)sp->loop_end, sp->path, (long long)sp->sample.frames);
@@ -2267,4 +2270,30 @@ int songfile_rebase(song_t *s, const char *from_path, const char *to_path)
 		}
 	}
 	return changed;
+}
+
+/* ---- where samples live ---------------------------------------------- */
+
+bool songfile_sample_outside(const song_t *s, int i, char *real, size_t n)
+{
+	const instrument_t *in = i >= 1 && i <= SONG_MAX_INSTRUMENTS ? s->inst[i] : NULL;
+	if (!in || in->type != INST_SAMPLER || !in->sampler.path[0])
+		return false;
+	const char *dir = s->dir[0] ? s->dir : ".";
+	char full[2 * SONG_PATH_MAX + 2], rdir[PATH_MAX], rfile[PATH_MAX];
+	if (in->sampler.path[0] == '/')
+		snprintf(full, sizeof full, "%s", in->sampler.path);
+	else
+		snprintf(full, sizeof full, "%s/%s", dir, in->sampler.path);
+	/* Real paths: "../", absolute paths and links out all count. */
+	if (!realpath(dir, rdir))
+		return false;
+	if (!realpath(full, rfile))
+		snprintf(rfile, sizeof rfile, "%s", full);   /* missing: judge the name */
+	size_t dl = strlen(rdir);
+	bool inside = !strcmp(rdir, "/") ||
+	              (!strncmp(rfile, rdir, dl) && rfile[dl] == '/');
+	if (!inside)
+		snprintf(real, n, "%s", rfile);
+	return !inside;
 }

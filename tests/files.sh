@@ -5,7 +5,7 @@
 # through symlinks to the file they name; a render stopped by a signal
 # leaves no temporary file and exits 128 + the signal.
 . "$SRCDIR/tests/lib.sh"
-plan 38
+plan 43
 cp -R "$SRCDIR/songs/demo.bty" "$SRCDIR/songs/samples" "$TMP/" || exit 1
 cd "$TMP" || exit 1
 DEMO=demo.bty
@@ -27,6 +27,22 @@ ok "a FIFO as a sample is named as one" \
 is "render with a FIFO sample: exit 1, no hang" 1 \
 	"$(exits timeout 20 "$BEATTY" render fifosample.bty -o f.wav)"
 rm -f samples/fifo.wav
+
+# --- samples from outside the song's folder are allowed, and listed -----------
+mkdir -p away/kit inner
+cp samples/kick.wav away/kit/far.wav
+cp samples/snare.wav away/kit/abs.wav
+ln -s "$TMP/away/kit/abs.wav" samples/linked.wav
+sed -e 's|^file = samples/kick.wav|file = ../away/kit/far.wav|' \
+    -e "s|^file = samples/snare.wav|file = $TMP/away/kit/abs.wav|" \
+    -e 's|^file = samples/hat.wav|file = samples/linked.wav|' "$DEMO" >inner/song.bty
+cp -R samples inner/
+is "check of a song with samples outside its folder: exit 0" 0 "$(exits "$BEATTY" check inner/song.bty)"
+is "... lists each outside file once (the linked one is the absolute one)" 2 \
+	"$(grep -c "^inner/song.bty: warning: instrument [0-9A-F]* reads a file outside the song's folder: " "$TMP/err")"
+ok "... the ../ one by its real path" grep -q "folder: $TMP/away/kit/far.wav\$" "$TMP/err"
+ok "... the absolute one" grep -q "folder: $TMP/away/kit/abs.wav\$" "$TMP/err"
+is "check of the demo lists nothing" "" "$("$BEATTY" check "$DEMO" 2>&1 >/dev/null)"
 
 # --- outputs a render must not write -----------------------------------------
 cksum "$DEMO" samples/kick.wav >before.sum

@@ -192,6 +192,28 @@ static void test_load_wav_written(void **state)
 	roundtrip_wav(t, "s32.wav", 2, 32, 0.0);
 }
 
+/* A float file may hold any value: huge finite ones are clamped to
+ * full scale, non-finite ones become silence, and both are counted. */
+static void test_load_clamps_float(void **state)
+{
+	tmpdir_t *t = *state;
+	const float x[6] = { 1e30f, -1e30f, 0.5f, INFINITY, 1.0f, -1.0f };
+	char err[256] = "";
+	const char *path = tmp_path(t, "huge.wav");
+	assert_int_equal(sample_write_wav(path, x, 1, 6, 8000, 32, err, sizeof(err)), 0);
+	sample_t s;
+	assert_int_equal(sample_load(&s, path, err, sizeof(err)), 0);
+	assert_float_equal(s.data[0], 1.0, 0.0);
+	assert_float_equal(s.data[1], -1.0, 0.0);
+	assert_float_equal(s.data[2], 0.5, 0.0);
+	assert_float_equal(s.data[3], 0.0, 0.0);
+	assert_float_equal(s.data[4], 1.0, 0.0);
+	assert_float_equal(s.data[5], -1.0, 0.0);
+	assert_int_equal(s.clamped, 3);
+	assert_true(tu_peak(s.data, 6) <= 1.0);
+	sample_free(&s);
+}
+
 static void test_write_wav_clips_and_refuses(void **state)
 {
 	tmpdir_t *t = *state;
@@ -921,6 +943,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup_teardown(test_load_wav_written, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_load_clamps_float, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_write_wav_clips_and_refuses, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_formats, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_ogg, tmp_setup, tmp_teardown),
