@@ -19,6 +19,10 @@ typedef struct render_opts {
 	double lufs_max_gain; /* dB the target may add at most (RENDER_LUFS_MAX_GAIN) */
 	const char *stems;  /* folder for one WAV per channel and bus, or NULL */
 	int threads;        /* worker threads, 0 for one per core; the bytes do not depend on it */
+	/* Files no output may replace (the song and its samples), or NULL;
+	 * outputs that are folders, devices, FIFOs or sockets are refused
+	 * either way, before rendering. */
+	const struct outfile_guard *guard;
 	/* Called now and then with frames done and the expected total
 	 * (the total may grow while release tails ring). */
 	void (*progress)(void *user, int64_t done, int64_t total);
@@ -54,7 +58,10 @@ typedef struct render_result {
 
 void render_opts_default(render_opts_t *o);
 
-/* Renders song into a WAV at path (and stems, with o->stems).  With a
+/* Renders song into a WAV at path (and stems, with o->stems); a render
+ * that would pass 4 GiB is written as RF64.  Outputs are checked first
+ * (o->guard), written beside their targets (through symlinks) and
+ * renamed into place when complete.  With a
  * loudness target it renders without writing first and adjusts the gain
  * into the master chain (whose true-peak limiter it switches on) until
  * the integrated loudness lands on the target, adding at most

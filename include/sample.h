@@ -19,7 +19,8 @@
  * (libsndfile's own words where it has them).  A file shorter than its
  * header claims loads the frames it really holds.  More than two
  * channels fold to stereo: left is the mean of channels 0, 2, 4...,
- * right the mean of channels 1, 3, 5... */
+ * right the mean of channels 1, 3, 5...  Values beyond +-1 (float files)
+ * are clamped, non-finite ones become 0; out->clamped counts both. */
 int sample_load(sample_t *out, const char *path, char *err, size_t errlen);
 void sample_free(sample_t *s);
 

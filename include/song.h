@@ -120,6 +120,7 @@ typedef struct sample {
 	int channels;
 	int64_t frames;
 	int rate;
+	int64_t clamped;   /* values the file held beyond +-1 (or not finite), clamped at load */
 } sample_t;
 
 typedef struct sampler_params {

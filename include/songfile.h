@@ -48,6 +48,12 @@ int songfile_rebase(song_t *s, const char *from_path, const char *to_path);
 /* Atomic save.  Returns 0, or -1 with err filled. */
 int songfile_save(const song_t *s, const char *path, songfile_error_t *err);
 
+/* Whether instrument i's sample file lies outside the song's folder
+ * (an absolute path, a "../", or a link that leads out); its real path
+ * goes to real.  Allowed (kits live in shared folders), but `check`
+ * lists them, so a downloaded song cannot quietly read files elsewhere. */
+bool songfile_sample_outside(const song_t *s, int i, char *real, size_t n);
+
 /* "file:line: msg" (or "file: msg" without a line) into buf. */
 void songfile_error_format(const songfile_error_t *err, char *buf, size_t n);
 

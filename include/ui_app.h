@@ -81,7 +81,8 @@ void ui_pages_each(ui_app_t *app, size_t hook);
 /* A one-line text prompt in the status line; done gets the text (NULL
  * when cancelled). */
 typedef void (*ui_prompt_fn)(ui_app_t *app, const char *text);
-/* A yes/no/cancel question; answer gets 'y', 'n' or 'c'. */
+/* A yes/no/cancel question; answer gets 'y', 'n' or 'c' (or one of the
+ * keys given to app_ask_keys). */
 typedef void (*ui_ask_fn)(ui_app_t *app, int answer);
 
 struct ui_render;
@@ -143,6 +144,8 @@ struct ui_app {
 	struct {
 		bool on;
 		char question[1400];
+		char keys[8];            /* the answers, lower case ("ync") */
+		int esc;                 /* the answer Esc gives */
 		ui_ask_fn answer;
 	} ask;
 	ui_cmd_t pending;            /* what to do after "save changes?" */
@@ -156,6 +159,8 @@ struct ui_app {
 	uint64_t autosave_gen, gen;  /* gen counts edits; autosave remembers the last saved */
 	int autosave_s;              /* seconds between recovery copies, 0 never (config.ini) */
 	int interp;                  /* interp_t for samplers set to auto, live (config.ini) */
+	bool recovery_own;           /* the recovery copy at the song's name is this session's */
+	char autosave_fail[1200];    /* why the last autosave failed, or "" */
 	char theme[UI_PATH_MAX];     /* theme name or path (--theme, config.ini) */
 	int pair_attr[THEME_ROLE_COUNT + 1];   /* app_color(): the theme as applied */
 	struct keymap *keymap;       /* keys.ini over the built-in table, or NULL */
@@ -175,6 +180,10 @@ void app_msg(ui_app_t *app, bool err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void app_prompt(ui_app_t *app, const char *label, const char *initial, ui_prompt_fn done);
 void app_ask(ui_app_t *app, const char *question, ui_ask_fn answer);
+/* The same with other answers: keys lists them (lower case; upper case
+ * is taken too), esc is the answer Esc and ^G give. */
+void app_ask_keys(ui_app_t *app, const char *question, const char *keys, int esc,
+                  ui_ask_fn answer);
 
 /* The pattern number at the cursor's order position (-1 if none). */
 int app_pattern(const ui_app_t *app);

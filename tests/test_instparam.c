@@ -257,7 +257,7 @@ static void params_stay_in_range(void **state)
 	/* Loop points stay inside the sample and in order. */
 	float data[100] = { 0 };
 	in.type = INST_SAMPLER;
-	in.sampler.sample = (sample_t){ data, 1, 100, RATE };
+	in.sampler.sample = (sample_t){ data, 1, 100, RATE, 0 };
 	const instparam_t *mode = instparam_find(INST_SAMPLER, "loop mode");
 	const instparam_t *ls = instparam_find(INST_SAMPLER, "loop start");
 	const instparam_t *le = instparam_find(INST_SAMPLER, "loop end");
@@ -296,7 +296,7 @@ static void replaced_sample_kept_while_undo_needs_it(void **state)
 	tu_song_parse(&s, one_note);
 	s.inst[1]->type = INST_SAMPLER;
 	float *a = buf(64), *b = buf(64);
-	s.inst[1]->sampler.sample = (sample_t){ a, 1, 64, RATE };
+	s.inst[1]->sampler.sample = (sample_t){ a, 1, 64, RATE, 0 };
 	samplekeep_t k;
 	samplekeep_init(&k, &s);
 	undo_t *u = undo_create(1 << 20, 100);
@@ -384,7 +384,7 @@ static void replaced_sample_busy_until_handed_back(void **state)
 	float *a = buf(LEN), *b2 = buf(LEN);
 	for (int i = 0; i < LEN; i++)
 		a[i] = b2[i] = (float)sin(2 * M_PI * 440.0 * i / RATE) * 0.5f;
-	in->sampler.sample = (sample_t){ a, 1, LEN, RATE };
+	in->sampler.sample = (sample_t){ a, 1, LEN, RATE, 0 };
 	in->sampler.root = NOTE_MIN + 48;
 	bridge_t *br = bridge_create(&s, RATE);
 	assert_non_null(br);
@@ -512,7 +512,7 @@ static void preview_leaves_song_instrument(void **state)
 	synth_params_default(&t.synth);
 	sampler_params_default(&t.sampler);
 	t.sampler.root = NOTE_MIN + 48;
-	t.sampler.sample = (sample_t){ d, 1, LEN, RATE };
+	t.sampler.sample = (sample_t){ d, 1, LEN, RATE, 0 };
 
 	bridge_t *b = bridge_create(&s, RATE);
 	assert_non_null(b);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sndfile.h>
 #include "dsp.h"
@@ -191,6 +192,28 @@ static void test_load_wav_written(void **state)
 	roundtrip_wav(t, "s32.wav", 2, 32, 0.0);
 }
 
+/* A float file may hold any value: huge finite ones are clamped to
+ * full scale, non-finite ones become silence, and both are counted. */
+static void test_load_clamps_float(void **state)
+{
+	tmpdir_t *t = *state;
+	const float x[6] = { 1e30f, -1e30f, 0.5f, INFINITY, 1.0f, -1.0f };
+	char err[256] = "";
+	const char *path = tmp_path(t, "huge.wav");
+	assert_int_equal(sample_write_wav(path, x, 1, 6, 8000, 32, err, sizeof(err)), 0);
+	sample_t s;
+	assert_int_equal(sample_load(&s, path, err, sizeof(err)), 0);
+	assert_float_equal(s.data[0], 1.0, 0.0);
+	assert_float_equal(s.data[1], -1.0, 0.0);
+	assert_float_equal(s.data[2], 0.5, 0.0);
+	assert_float_equal(s.data[3], 0.0, 0.0);
+	assert_float_equal(s.data[4], 1.0, 0.0);
+	assert_float_equal(s.data[5], -1.0, 0.0);
+	assert_int_equal(s.clamped, 3);
+	assert_true(tu_peak(s.data, 6) <= 1.0);
+	sample_free(&s);
+}
+
 static void test_write_wav_clips_and_refuses(void **state)
 {
 	tmpdir_t *t = *state;
@@ -350,7 +373,17 @@ static void test_load_errors(void **state)
 	assert_int_equal(sample_write_wav(zero, NULL, 1, 0, RATE, 16, err, sizeof(err)), 0);
 	expect_load_error(zero, "no audio frames");
 
-	expect_load_error(t->dir, "directory");
+	expect_load_error(t->dir, "a folder");
+	/* Files that are not files are refused before a read could block:
+	 * a FIFO with no writer, a device that never ends. */
+	const char *fifo = tmp_path(t, "fifo.wav");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	expect_load_error(fifo, "FIFO");
+	unlink(fifo);
+	char zerr[256] = "";
+	sample_t zs;
+	assert_int_equal(sample_load(&zs, "/dev/zero", zerr, sizeof(zerr)), -1);
+	assert_string_equal(zerr, "/dev/zero: it is a character device, not a file");
 
 	/* A tiny error buffer truncates, never overflows. */
 	char tiny[8];
@@ -818,7 +851,7 @@ static void test_start_keeps_transient(void **state)
 	sample_free(&p.sample);
 
 	/* A crash-like hit, loudest on its third frame. */
-	p.sample = (sample_t){ hit_new(RATE, RATE, 2, 0.52f, 30.0), 1, RATE, RATE };
+	p.sample = (sample_t){ hit_new(RATE, RATE, 2, 0.52f, 30.0), 1, RATE, RATE, 0 };
 	memset(&v, 0, sizeof(v));
 	sampler_voice_start(&v, &p, RATE, 0);
 	play(&v, &p, note_to_hz(p.root), l, r, 4096, 64);
@@ -839,7 +872,7 @@ static void sampler_song(song_t *s, float *data, int64_t frames, loop_mode_t loo
 	         "[pattern 00]\n%s\n[order]\n00 = 00\n", rows);
 	tu_song_parse(s, text);
 	sampler_params_t *p = &s->inst[1]->sampler;
-	p->sample = (sample_t){ data, 1, frames, 48000 };
+	p->sample = (sample_t){ data, 1, frames, 48000, 0 };
 	p->loop = loop;
 	p->loop_start = 0;
 	p->loop_end = frames;
@@ -996,7 +1029,7 @@ static void test_sinc_resampling(void **state)
 			sampler_params_t p;
 			sampler_params_default(&p);
 			p.root = NOTE_A4;
-			p.sample = (sample_t){ malloc((size_t)frames * sizeof(float)), 1, frames, rates[ri] };
+			p.sample = (sample_t){ malloc((size_t)frames * sizeof(float)), 1, frames, rates[ri], 0 };
 			assert_non_null(p.sample.data);
 			for (int64_t i = 0; i < frames; i++)
 				p.sample.data[i] = (float)(0.5 * sin(2 * M_PI * 1000.0 * (double)i / rates[ri]));
@@ -1024,7 +1057,7 @@ static void test_sinc_resampling(void **state)
 	sampler_params_t p;
 	sampler_params_default(&p);
 	p.root = NOTE_A4;
-	p.sample = (sample_t){ malloc(256 * sizeof(float)), 1, 256, out_rate };
+	p.sample = (sample_t){ malloc(256 * sizeof(float)), 1, 256, out_rate, 0 };
 	assert_non_null(p.sample.data);
 	for (int i = 0; i < 256; i++)
 		p.sample.data[i] = (float)i / 256.0f;
@@ -1179,6 +1212,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test_setup_teardown(test_load_wav_written, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_load_clamps_float, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_write_wav_clips_and_refuses, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_formats, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(test_load_ogg, tmp_setup, tmp_teardown),

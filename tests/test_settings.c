@@ -62,6 +62,23 @@ static void settings_are_read(void **state)
 	assert_int_equal(c.autosave, 0);
 }
 
+/* The autosave interval may carry its unit: tests set it in seconds. */
+static void autosave_takes_seconds(void **state)
+{
+	(void)state;
+	beatty_config_t c;
+	cfg_msgs_t m;
+	parse(&c, "[ui]\nautosave = 2s\n", &m);
+	assert_int_equal(cfg_msgs_count(&m), 0);
+	assert_int_equal(c.autosave, 2);
+	parse(&c, "[ui]\nautosave = 2m\n", &m);
+	assert_int_equal(cfg_msgs_count(&m), 1);
+	assert_int_equal(c.autosave, 60);
+	parse(&c, "[ui]\nautosave = s\n", &m);
+	assert_int_equal(cfg_msgs_count(&m), 1);
+	assert_int_equal(c.autosave, 60);
+}
+
 static void broken_lines_keep_their_defaults(void **state)
 {
 	(void)state;
@@ -215,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(settings_are_read),
+		cmocka_unit_test(autosave_takes_seconds),
 		cmocka_unit_test(broken_lines_keep_their_defaults),
 		cmocka_unit_test(garbage_and_empty_files_change_nothing),
 		cmocka_unit_test(written_defaults_read_back),

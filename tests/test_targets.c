@@ -130,7 +130,7 @@ static void test_impulse_train_is_honest(void **state)
 	float *d = calloc(16, sizeof(float));
 	assert_non_null(d);
 	d[0] = 0.5f;
-	s.inst[1]->sampler.sample = (sample_t){ d, 1, 16, 48000 };
+	s.inst[1]->sampler.sample = (sample_t){ d, 1, 16, 48000, 0 };
 	render_result_t res;
 	render_target(t, &s, NAN, &res);
 	assert_int_not_equal(res.target, RENDER_TARGET_REACHED);

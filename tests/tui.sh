@@ -232,8 +232,9 @@ ok "the terminal settings are restored" cmp "$W/tty.before" "$W/tty.after"
 
 # SIGTERM too, and the next start points at the copy.
 KEEP=1 start 80 24 tmux-256color demo.bty --no-audio
-ok "the next start mentions the recovery copy" wait_for "a recovery copy demo.bty.autosave exists"
-rm -f "$W/demo.bty.autosave"
+ok "the next start asks about the recovery copy" wait_for "a recovery copy from .*\(k\)eep aside"
+keys d
+wait_for "discarded the recovery copy"
 keys Space z
 wait_for "demo.bty \[\+\]"
 kill -TERM "$(cat "$W/pid")"

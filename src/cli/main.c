@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "dsp.h"
 #include "engine.h"
+#include "outfile.h"
 #include "play.h"
 #include "render.h"
 #include "songfile.h"
@@ -292,9 +293,21 @@ static int cmd_render(int argc, char **argv)
 		o.progress = progress_bar;
 		o.user = &last;
 	}
+	/* Neither the song nor a sample it reads can be rendered over. */
+	outfile_guard_t guard;
+	outfile_guard_init(&guard);
+	if (outfile_guard_song(&guard, a.song, &s) != 0) {
+		fprintf(stderr, "beatty: out of memory\n");
+		outfile_guard_deinit(&guard);
+		song_deinit(&s);
+		return EXIT_BAD_INPUT;
+	}
+	o.guard = &guard;
+	outfile_cleanup_on_signals();   /* Ctrl-C leaves no temporary file */
 	render_result_t res;
 	char err[512];
 	rc = render_to_wav(&s, a.out, &o, &res, err, sizeof(err));
+	outfile_guard_deinit(&guard);
 	if (o.progress)
 		fprintf(stderr, "\n");
 	int s_channels = s.channels;
@@ -331,6 +344,22 @@ static int cmd_check(int argc, char **argv)
 	song_t s;
 	if (load(&s, a.song, SONGFILE_LOAD_SAMPLES) != 0)
 		return EXIT_BAD_INPUT;
+	/* Every file read from outside the song's folder, once each. */
+	char seen[SONG_MAX_INSTRUMENTS + 1][512];
+	int nseen = 0;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		char real[512];
+		if (!songfile_sample_outside(&s, i, real, sizeof(real)))
+			continue;
+		bool dup = false;
+		for (int k = 0; k < nseen && !dup; k++)
+			dup = !strcmp(seen[k], real);
+		if (dup)
+			continue;
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", real);
+		fprintf(stderr, "%s: warning: instrument %02X reads a file outside the song's folder: %s\n",
+		        a.song, i, real);
+	}
 	song_deinit(&s);
 	printf("%s: ok\n", a.song);
 	return 0;

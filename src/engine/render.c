@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "loudness.h"
 #include "loudness_worker.h"
+#include "outfile.h"
 #include "render.h"
 #include "workpool.h"
 
@@ -37,10 +38,15 @@ typedef struct wav_out {
 	int bits;
 	bool dither;
 	uint32_t rng;
-	int fd;              /* the temporary file, renamed to path when done */
-	char path[1024];
-	char tmp[1040];
+	bool open;
+	bool rf64;
+	uint64_t bytes;      /* audio data written so far */
+	outfile_t file;      /* the temporary file, renamed over the target when done */
 } wav_out_t;
+
+/* Frames a release tail may add after the song's end, for the RF64
+ * choice: the estimate errs long, never short. */
+#define TAIL_ALLOWANCE_S 600
 
 /* Quantises to `bits` with triangular (TPDF) dither of +-1 LSB, the
  * standard choice: it turns truncation distortion into a steady noise
@@ -60,34 +66,35 @@ static int32_t quantise(float x, int bits, bool dither, uint32_t *rng)
 	return (int32_t)q * (int32_t)(1u << (32 - bits));
 }
 
-static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, char *err, size_t errlen)
+static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, int64_t frames,
+                    char *err, size_t errlen)
 {
+	int bytes = o->bits / 8;
+	/* Past 4 GiB a WAV header cannot hold the sizes: RF64 (the same
+	 * data, 64-bit sizes) is what broadcast tools and libsndfile read. */
+	w->rf64 = outfile_needs_rf64(frames, (int64_t)TAIL_ALLOWANCE_S * o->rate, 2, bytes);
 	SF_INFO info = {
 		.samplerate = o->rate,
 		.channels = 2,
-		.format = SF_FORMAT_WAV | (o->bits == 16 ? SF_FORMAT_PCM_16 :
-		                           o->bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT),
+		.format = (w->rf64 ? SF_FORMAT_RF64 : SF_FORMAT_WAV) |
+		          (o->bits == 16 ? SF_FORMAT_PCM_16 :
+		           o->bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT),
 	};
-	snprintf(w->path, sizeof(w->path), "%s", path);
 	w->bits = o->bits;
 	w->dither = o->dither;
 	w->rng = 0x5eed1234u;   /* fixed: the same song gives the same bytes */
+	w->bytes = 0;
 	/* Written beside the target and renamed over it when complete, so a
 	 * failed or interrupted render never leaves half a file by that name
 	 * (nor destroys the previous render). */
-	snprintf(w->tmp, sizeof(w->tmp), "%s.XXXXXX", path);
-	w->fd = mkstemp(w->tmp);
-	if (w->fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (outfile_open(&w->file, path, 0666, err, errlen) != 0)
 		return -1;
-	}
-	fchmod(w->fd, 0644);   /* mkstemp makes it private; a render is not */
-	w->sf = sf_open_fd(w->fd, SFM_WRITE, &info, 0);
+	w->open = true;
+	w->sf = sf_open_fd(w->file.fd, SFM_WRITE, &info, 0);
 	if (!w->sf) {
 		snprintf(err, errlen, "%s: %s", path, sf_strerror(NULL));
-		close(w->fd);
-		unlink(w->tmp);
-		w->fd = -1;
+		outfile_cancel(&w->file);
+		w->open = false;
 		return -1;
 	}
 	return 0;
@@ -96,6 +103,14 @@ static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, char
 static int wav_write(wav_out_t *w, const float *buf, size_t n, int32_t *ibuf, char *err, size_t errlen)
 {
 	sf_count_t got;
+	/* A WAV that would pass 4 GiB gets a wrong header: stop instead.
+	 * Only an estimate far off (a tail longer than the allowance) gets
+	 * here; the file is then removed, never left broken. */
+	w->bytes += (uint64_t)n * 2 * (uint64_t)(w->bits / 8);
+	if (!w->rf64 && w->bytes > 0xFFFFFFFFull - (1ull << 20)) {
+		snprintf(err, errlen, "%s: longer than a WAV file can hold (4 GiB)", w->file.path);
+		return -1;
+	}
 	if (w->bits == 32) {
 		got = sf_writef_float(w->sf, buf, (sf_count_t)n);
 	} else {
@@ -104,7 +119,7 @@ static int wav_write(wav_out_t *w, const float *buf, size_t n, int32_t *ibuf, ch
 		got = sf_writef_int(w->sf, ibuf, (sf_count_t)n);
 	}
 	if (got != (sf_count_t)n) {
-		snprintf(err, errlen, "%s: write failed: %s", w->path, sf_strerror(w->sf));
+		snprintf(err, errlen, "%s: write failed: %s", w->file.path, sf_strerror(w->sf));
 		return -1;
 	}
 	return 0;
@@ -114,25 +129,19 @@ static int wav_write(wav_out_t *w, const float *buf, size_t n, int32_t *ibuf, ch
  * place; otherwise removes it. */
 static int wav_close(wav_out_t *w, bool ok, char *err, size_t errlen)
 {
-	if (!w->sf)
+	if (!w->open)
 		return 0;
+	w->open = false;
 	int rc = sf_close(w->sf);
 	w->sf = NULL;
-	if (ok && rc == 0 && fsync(w->fd) == 0 && close(w->fd) == 0) {
-		w->fd = -1;
-		if (rename(w->tmp, w->path) == 0)
-			return 0;
-	} else if (w->fd >= 0) {
-		close(w->fd);
+	if (!ok || rc != 0) {
+		outfile_cancel(&w->file);
+		if (ok)
+			snprintf(err, errlen, "%s: could not finish the file: %s", w->file.path,
+			         sf_error_number(rc));
+		return ok ? -1 : 0;
 	}
-	w->fd = -1;
-	unlink(w->tmp);
-	if (ok) {
-		snprintf(err, errlen, "%s: could not finish the file: %s", w->path,
-		         rc ? sf_error_number(rc) : strerror(errno));
-		return -1;
-	}
-	return 0;
+	return outfile_commit(&w->file, err, errlen);
 }
 
 static void measure(const float *buf, size_t n, render_result_t *res)
@@ -173,6 +182,45 @@ static uint32_t stem_seed(int k)
 	return x ? x : 1u;
 }
 
+/* The file of stem k in folder dir (k -1: the master beside them). */
+static void stem_file(const song_t *song, const char *dir, int k, char *file, size_t n)
+{
+	char name[SONG_NAME_MAX * 2];
+	if (k < 0) {
+		snprintf(name, sizeof(name), "master");
+	} else if (k < song->channels) {
+		char safe[SONG_NAME_MAX];
+		safe_name(song->channel[k].name, safe, sizeof(safe));
+		snprintf(name, sizeof(name), "%02d%s%s", k + 1, safe[0] ? "-" : "", safe);
+	} else {
+		snprintf(name, sizeof(name), "%s", k == song->channels ? "reverb" : "delay");
+	}
+	snprintf(file, n, "%s/%s.wav", dir, name);
+}
+
+/* Before any work: every file this render would write may be written
+ * (not the song, not one of its samples, not a folder or a device). */
+static int check_outputs(const song_t *song, const char *path, const render_opts_t *o,
+                         char *err, size_t errlen)
+{
+	if (path && outfile_check(o->guard, path, err, errlen) != 0)
+		return -1;
+	if (!path || !o->stems)
+		return 0;
+	struct stat st;
+	if (stat(o->stems, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a folder, so no stems can go there: refused", o->stems);
+		return -1;
+	}
+	for (int k = -1; k < song->channels + SONG_SENDS; k++) {
+		char file[1200];
+		stem_file(song, o->stems, k, file, sizeof(file));
+		if (outfile_check(o->guard, file, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* One render of the song; writes the master to `path` and the stems when
  * asked (path NULL: measure only). */
 static int render_pass(const song_t *song, const char *path, const render_opts_t *o,
@@ -209,31 +257,24 @@ static int render_pass(const song_t *song, const char *path, const render_opts_t
 			goto out;
 		}
 		for (int k = 0; k < nstems; k++) {
-			char name[SONG_NAME_MAX * 2], file[1200];
-			if (k < song->channels) {
-				char safe[SONG_NAME_MAX];
-				safe_name(song->channel[k].name, safe, sizeof(safe));
-				snprintf(name, sizeof(name), "%02d%s%s", k + 1, safe[0] ? "-" : "", safe);
-			} else {
-				snprintf(name, sizeof(name), "%s", k == song->channels ? "reverb" : "delay");
-			}
-			snprintf(file, sizeof(file), "%s/%s.wav", o->stems, name);
+			char file[1200];
+			stem_file(song, o->stems, k, file, sizeof(file));
 			stems[k] = malloc(CHUNK * 2 * sizeof(float));
 			if (!stems[k]) {
 				snprintf(err, errlen, "out of memory");
 				goto out;
 			}
-			if (wav_open(&stem_out[k], file, o, err, errlen) != 0)
+			if (wav_open(&stem_out[k], file, o, expect, err, errlen) != 0)
 				goto out;
 			stem_out[k].rng = stem_seed(k);
 		}
 		/* the master beside them, so the folder is a complete delivery */
 		char file[1200];
-		snprintf(file, sizeof(file), "%s/master.wav", o->stems);
-		if (wav_open(&mstem, file, o, err, errlen) != 0)
+		stem_file(song, o->stems, -1, file, sizeof(file));
+		if (wav_open(&mstem, file, o, expect, err, errlen) != 0)
 			goto out;
 	}
-	if (path && wav_open(&master, path, o, err, errlen) != 0)
+	if (path && wav_open(&master, path, o, expect, err, errlen) != 0)
 		goto out;
 	for (;;) {
 		size_t n = engine_render_stems(e, buf, stems, CHUNK);
@@ -315,6 +356,8 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		snprintf(err, errlen, "unsupported bit depth %d (16, 24 or 32)", o->bits);
 		return -1;
 	}
+	if (check_outputs(song, path, o, err, errlen) != 0)
+		return -1;
 	if (!isnan(o->lufs) && !o->master) {
 		snprintf(err, errlen, "a loudness target needs the master chain (its limiter keeps the peaks down)");
 		return -1;

@@ -50,7 +50,8 @@
  * slowest tempo (12 s), longer than the free-running maximum, so a synced
  * echo is never cut short.  That is 4.6 MB of state at 48 kHz. */
 #define LONGEST_S   (4.0 * 60.0 / SONG_BPM_MIN)
-_Static_assert(LONGEST_S >= 2.0, "the line must hold the longest free time");
+/* In integers: C11 asks an integer constant expression of _Static_assert. */
+_Static_assert(4 * 60 >= 2 * SONG_BPM_MIN, "the line must hold the longest free time");
 
 enum { P_TIME, P_SYNC, P_FEEDBACK, P_PINGPONG, P_HIGHCUT, P_MIX, P_COUNT };
 

@@ -11,8 +11,9 @@
  * even channels (0, 2, 4...), right the mean of the odd ones (1, 3, 5...).
  * That keeps the left and right of the usual layouts (L R C LFE Ls Rs,
  * quad) on their own side, and a mean can never exceed its loudest input.
- * Non-finite values in float files become 0 so one bad value cannot
- * poison a whole mix.
+ * Float files can hold any value: non-finite ones become 0 and finite
+ * ones are clamped to +-1 (and counted), so one bad value cannot poison
+ * a whole mix (a 1e30 would peak at +577 dBFS and ring every reverb).
  *
  * Writing goes to a temporary file beside the target, which is synced
  * and renamed over it, so a reader never sees half a file.
@@ -29,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sndfile.h>
+#include "infile.h"
 #include "sample.h"
 
 #define READ_CHUNK  4096         /* frames per libsndfile call */
@@ -55,25 +57,31 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 		err[--n] = '\0';
 }
 
-static float finite_or_zero(float x)
+static float clamp_unit(float x, int64_t *clamped)
 {
-	return isfinite(x) ? x : 0.0f;
+	if (x >= -1.0f && x <= 1.0f)
+		return x;
+	(*clamped)++;
+	if (!isfinite(x))
+		return 0.0f;
+	return x > 0.0f ? 1.0f : -1.0f;
 }
 
-static void fold_channels(const float *in, sf_count_t frames, int inch, float *out)
+static void fold_channels(const float *in, sf_count_t frames, int inch, float *out,
+                          int64_t *clamped)
 {
 	if (inch <= 2) {
 		for (sf_count_t i = 0; i < frames * inch; i++)
-			out[i] = finite_or_zero(in[i]);
+			out[i] = clamp_unit(in[i], clamped);
 		return;
 	}
 	const float ne = 1.0f / (float)((inch + 1) / 2), no = 1.0f / (float)(inch / 2);
 	for (sf_count_t f = 0; f < frames; f++, in += inch) {
 		float even = 0.0f, odd = 0.0f;
 		for (int c = 0; c < inch; c += 2)
-			even += finite_or_zero(in[c]);
+			even += clamp_unit(in[c], clamped);
 		for (int c = 1; c < inch; c += 2)
-			odd += finite_or_zero(in[c]);
+			odd += clamp_unit(in[c], clamped);
 		out[2 * f] = even * ne;
 		out[2 * f + 1] = odd * no;
 	}
@@ -109,8 +117,16 @@ int sample_load(sample_t *out, const char *path, char *err, size_t errlen)
 	memset(out, 0, sizeof(*out));
 	SF_INFO info;
 	memset(&info, 0, sizeof(info));
-	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	char why[128];
+	int fd = infile_open(path, why, sizeof(why));
+	if (fd < 0) {
+		set_err(err, errlen, "%s: %s", path, why);
+		return -1;
+	}
+	/* SF_FALSE: the descriptor is ours to close on every path. */
+	SNDFILE *sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
 	if (!sf) {
+		close(fd);
 		open_error(path, err, errlen);
 		return -1;
 	}
@@ -130,7 +146,7 @@ int sample_load(sample_t *out, const char *path, char *err, size_t errlen)
 
 	int outch = inch >= 2 ? 2 : 1;
 	int64_t cap = info.frames > 0 && info.frames < FIRST_ALLOC ? info.frames : FIRST_ALLOC;
-	int64_t n = 0;
+	int64_t n = 0, clamped = 0;
 	chunk = malloc((size_t)READ_CHUNK * (size_t)inch * sizeof(float));
 	data = malloc((size_t)cap * (size_t)outch * sizeof(float));
 	if (!chunk || !data) {
@@ -159,7 +175,7 @@ int sample_load(sample_t *out, const char *path, char *err, size_t errlen)
 			data = d;
 			cap = ncap;
 		}
-		fold_channels(chunk, got, inch, data + n * outch);
+		fold_channels(chunk, got, inch, data + n * outch, &clamped);
 		n += got;
 	}
 	if (sf_error(sf) != SF_ERR_NO_ERROR) {
@@ -182,16 +198,19 @@ int sample_load(sample_t *out, const char *path, char *err, size_t errlen)
 	}
 	free(chunk);
 	sf_close(sf);
+	close(fd);
 	out->data = data;
 	out->channels = outch;
 	out->frames = n;
 	out->rate = info.samplerate;
+	out->clamped = clamped;
 	return 0;
 
 fail:
 	free(chunk);
 	free(data);
 	sf_close(sf);
+	close(fd);
 	return -1;
 }
 

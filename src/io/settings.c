@@ -19,14 +19,17 @@ typedef struct setting {
 	set_kind_t kind;
 	size_t off, size;    /* the field; size for text */
 	long lo, hi;
+	const char *unit;    /* a suffix the value may carry ("2s"), or NULL */
 	const char *help;
 } setting_t;
 
 #define TEXT(sec, key, field, help) \
 	{ sec, key, SET_TEXT, offsetof(beatty_config_t, field), \
-	  sizeof(((beatty_config_t *)0)->field), 0, 0, help }
+	  sizeof(((beatty_config_t *)0)->field), 0, 0, NULL, help }
 #define INT(sec, key, field, lo, hi, help) \
-	{ sec, key, SET_INT, offsetof(beatty_config_t, field), 0, lo, hi, help }
+	{ sec, key, SET_INT, offsetof(beatty_config_t, field), 0, lo, hi, NULL, help }
+#define SECONDS(sec, key, field, lo, hi, help) \
+	{ sec, key, SET_INT, offsetof(beatty_config_t, field), 0, lo, hi, "s", help }
 
 static const setting_t settings[] = {
 	TEXT("audio", "device", device, "ALSA playback device (beatty devices lists them)"),
@@ -40,8 +43,8 @@ static const setting_t settings[] = {
 	TEXT("ui", "theme", theme, "a theme name (themes/NAME.ini) or the path of a theme file"),
 	INT("ui", "octave", octave, 0, 8, "the pattern editor's base octave"),
 	INT("ui", "step", step, 0, 16, "edit step: rows the cursor moves after a note"),
-	INT("ui", "autosave", autosave, 0, CONFIG_AUTOSAVE_MAX,
-	    "seconds between recovery copies of unsaved work, 0 for never"),
+	SECONDS("ui", "autosave", autosave, 0, CONFIG_AUTOSAVE_MAX,
+	    "seconds between recovery copies of unsaved work (60 or 60s), 0 for never"),
 };
 #define NSET ((int)(sizeof(settings) / sizeof(settings[0])))
 
@@ -137,6 +140,14 @@ static void on_value(void *user, const char *section, const char *key, const cha
 		snprintf(field, s->size, "%s", value);
 	} else {
 		long v;
+		/* "2s": the unit may be written out, so the file reads as meant. */
+		char num[32];
+		size_t vl = strlen(value), ul = s->unit ? strlen(s->unit) : 0;
+		if (ul && vl > ul && vl - ul < sizeof(num) && !strcmp(value + vl - ul, s->unit)) {
+			memcpy(num, value, vl - ul);
+			num[vl - ul] = 0;
+			value = num;
+		}
 		if (!cfgfile_long(value, s->lo, s->hi, &v)) {
 			cfg_msgs_add(p->msgs, p->name, line, "bad %s '%s' (%ld..%ld); keeping the default (%s)",
 			             key, value, s->lo, s->hi, def);

@@ -41,7 +41,9 @@
 #include <unistd.h>
 
 #include "fxcmd.h"
+#include "infile.h"
 #include "note.h"
+#include "outfile.h"
 #include "sample.h"
 #include "songfile.h"
 #include "songfile_common.h"
@@ -1332,8 +1334,10 @@ static void load_samples(parser_t *p, const char *dir)
 			fail(p, line, "cannot load sample '%s': %s", sp->path, strerror(errno));
 			return;
 		}
-		if (S_ISDIR(st.st_mode)) {
-			fail(p, line, "cannot load sample '%s': it is a folder", sp->path);
+		const char *kind = infile_kind(st.st_mode);
+		if (kind) {
+			fail(p, line, "cannot load sample '%s': it is %s%s", sp->path, kind,
+			     S_ISDIR(st.st_mode) ? "" : ", not a file");
 			return;
 		}
 		if (sample_load(&sp->sample, full, reason, sizeof reason) < 0) {
@@ -1345,6 +1349,9 @@ static void load_samples(parser_t *p, const char *dir)
 			fail(p, line, "cannot load sample '%s': %s", sp->path, why);
 			return;
 		}
+		if (sp->sample.clamped)
+			warnf(p, line, "sample '%s': %lld values beyond full scale (or not numbers) clamped to +-1",
+			      sp->path, (long long)sp->sample.clamped);
 		if (sp->loop != LOOP_OFF && sp->loop_end > sp->sample.frames)
 			fail(p, p->loop_line[i], "loop_end %lld is beyond the end of '%s' (%lld frames)",
 			     (long long)sp->loop_end, sp->path, (long long)sp->sample.frames);
@@ -1416,9 +1423,15 @@ int songfile_parse(song_t *s, const char *text, const char *name, const char *di
 
 static int read_all(const char *path, char **out, size_t *outlen, songfile_error_t *err)
 {
-	FILE *f = fopen(path, "rb");
+	char reason[128];
+	int fd = infile_open(path, reason, sizeof reason);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	if (!f) {
-		set_error(err, path, 0, strerror(errno));
+		if (fd >= 0) {
+			snprintf(reason, sizeof reason, "%s", strerror(errno));
+			close(fd);
+		}
+		set_error(err, path, 0, reason);
 		return -1;
 	}
 	size_t cap = 0, len = 0;

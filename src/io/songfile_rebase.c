@@ -105,3 +105,29 @@ int songfile_rebase(song_t *s, const char *from_path, const char *to_path)
 	}
 	return changed;
 }
+
+/* ---- where samples live ---------------------------------------------- */
+
+bool songfile_sample_outside(const song_t *s, int i, char *real, size_t n)
+{
+	const instrument_t *in = i >= 1 && i <= SONG_MAX_INSTRUMENTS ? s->inst[i] : NULL;
+	if (!in || in->type != INST_SAMPLER || !in->sampler.path[0])
+		return false;
+	const char *dir = s->dir[0] ? s->dir : ".";
+	char full[2 * SONG_PATH_MAX + 2], rdir[PATH_MAX], rfile[PATH_MAX];
+	if (in->sampler.path[0] == '/')
+		snprintf(full, sizeof full, "%s", in->sampler.path);
+	else
+		snprintf(full, sizeof full, "%s/%s", dir, in->sampler.path);
+	/* Real paths: "../", absolute paths and links out all count. */
+	if (!realpath(dir, rdir))
+		return false;
+	if (!realpath(full, rfile))
+		snprintf(rfile, sizeof rfile, "%s", full);   /* missing: judge the name */
+	size_t dl = strlen(rdir);
+	bool inside = !strcmp(rdir, "/") ||
+	              (!strncmp(rfile, rdir, dl) && rfile[dl] == '/');
+	if (!inside)
+		snprintf(real, n, "%s", rfile);
+	return !inside;
+}

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "fxcmd.h"
+#include "infile.h"
+#include "outfile.h"
 #include "note.h"
 #include "songfile.h"
 #include "songfile_common.h"
@@ -438,17 +440,37 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 	if (!err)
 		err = &dummy;
 	set_error(err, path, 0, "");
+	/* Through a symlink the song is the file it points to: replacing the
+	 * link would leave that file stale and the link gone. */
+	char target[OUTFILE_PATH_MAX];
+	if (outfile_target(path, target, sizeof target) != 0) {
+		int e = errno;
+		save_error(err, path, "cannot follow the link", e);
+		errno = e;
+		return -1;
+	}
+	const char *name = path;
+	path = target;
+	struct stat cur;
+	const char *kind = stat(path, &cur) == 0 ? infile_kind(cur.st_mode) : NULL;
+	if (kind) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "it is %s, not a song file: not saved", kind);
+		set_error(err, name, 0, msg);
+		errno = S_ISDIR(cur.st_mode) ? EISDIR : EINVAL;
+		return -1;
+	}
 	size_t n = strlen(path) + 16;
 	char *tmp = malloc(n);
 	if (!tmp) {
-		save_error(err, path, "cannot save", ENOMEM);
+		save_error(err, name, "cannot save", ENOMEM);
 		errno = ENOMEM;
 		return -1;
 	}
 	int fd = open_temp(path, tmp, n);
 	if (fd < 0) {
 		int e = errno;
-		save_error(err, path, "cannot create a file beside it", e);
+		save_error(err, name, "cannot create a file beside it", e);
 		free(tmp);
 		errno = e;
 		return -1;
@@ -489,7 +511,7 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 	}
 	if (e) {
 		unlink(tmp);
-		save_error(err, path, what, e);
+		save_error(err, name, what, e);
 		free(tmp);
 		errno = e;
 		return -1;
@@ -509,7 +531,7 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 	if (dfd >= 0) {
 		if (fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
 			e = errno;
-			save_error(err, path, "saved, but syncing its folder failed", e);
+			save_error(err, name, "saved, but syncing its folder failed", e);
 		}
 		close(dfd);
 	}

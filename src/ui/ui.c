@@ -39,6 +39,7 @@
 #include <unistd.h>
 #include "dsp.h"
 #include "note.h"
+#include "recovery.h"
 #include "songfile.h"
 #include "ui.h"
 #include "ui_app.h"
@@ -135,12 +136,20 @@ void app_prompt(ui_app_t *app, const char *label, const char *initial, ui_prompt
 	app->redraw = true;
 }
 
-void app_ask(ui_app_t *app, const char *question, ui_ask_fn answer)
+void app_ask_keys(ui_app_t *app, const char *question, const char *keys, int esc,
+                  ui_ask_fn answer)
 {
 	app->ask.on = true;
 	app_copy(app->ask.question, sizeof(app->ask.question), question);
+	app_copy(app->ask.keys, sizeof(app->ask.keys), keys);
+	app->ask.esc = esc;
 	app->ask.answer = answer;
 	app->redraw = true;
+}
+
+void app_ask(ui_app_t *app, const char *question, ui_ask_fn answer)
+{
+	app_ask_keys(app, question, "ync", 'c', answer);
 }
 
 int app_pattern(const ui_app_t *app)
@@ -393,11 +402,6 @@ static const char *display_name(const ui_app_t *app)
 	return s ? s + 1 : app->path;
 }
 
-static void recovery_path(const ui_app_t *app, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s.autosave", app->path[0] ? app->path : "untitled.bty");
-}
-
 static void first_instrument(ui_app_t *app)
 {
 	app->inst = 1;
@@ -456,16 +460,27 @@ static int load_song(song_t *s, const char *path, char *err, size_t n)
 	return 0;
 }
 
-/* After a load or new: note a recovery copy newer than the song. */
+static void recovery_answer(ui_app_t *app, int a);
+
+/* After a start, a load or a new song: a recovery copy at the song's
+ * name is a session's lost work.  It stays until the user chooses, and
+ * nothing writes over it meanwhile (autosave() checks). */
 static void check_recovery(ui_app_t *app)
 {
 	char rp[UI_PATH_MAX + 16];
-	recovery_path(app, rp, sizeof(rp));
-	struct stat a, b;
-	if (stat(rp, &a) != 0)
+	recovery_path(app->path, rp, sizeof(rp));
+	struct stat st;
+	if (app->recovery_own || stat(rp, &st) != 0)
 		return;
-	if (!app->path[0] || stat(app->path, &b) != 0 || a.st_mtime >= b.st_mtime)
-		app_msg(app, true, "a recovery copy %s exists (^O to open it)", rp);
+	char when[32], q[UI_PATH_MAX + 128];
+	struct tm tm;
+	time_t t = st.st_mtime;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%b %d %H:%M", &tm);
+	snprintf(q, sizeof(q), "a recovery copy from %s: (r)ecover (d)iscard (k)eep aside  %s", when,
+	         rp);
+	/* Esc keeps it aside: the one answer that loses nothing. */
+	app_ask_keys(app, q, "rdk", 'k', recovery_answer);
 }
 
 static void replace_song(ui_app_t *app, song_t *fresh, const char *path)
@@ -477,6 +492,8 @@ static void replace_song(ui_app_t *app, song_t *fresh, const char *path)
 	song_deinit(&app->song);
 	app->song = *fresh;
 	snprintf(app->path, sizeof(app->path), "%s", path ? path : "");
+	app->recovery_own = false;
+	app->autosave_fail[0] = 0;
 	reset_view(app);
 	audio_open(app);
 }
@@ -498,28 +515,52 @@ static bool save_to(ui_app_t *app, const char *path)
 		return false;
 	}
 	char rp[UI_PATH_MAX + 16];
-	recovery_path(app, rp, sizeof(rp));
-	if (strcmp(path, app->path)) {
-		unlink(rp);   /* the old name's copy */
+	recovery_path(app->path, rp, sizeof(rp));
+	bool renamed = strcmp(path, app->path) != 0;
+	if (renamed) {
+		if (app->recovery_own)
+			unlink(rp);   /* the old name's copy */
+		app->recovery_own = false;   /* a copy at the new name is not ours */
 		snprintf(app->path, sizeof(app->path), "%s", path);
-		recovery_path(app, rp, sizeof(rp));
+		recovery_path(app->path, rp, sizeof(rp));
 	}
-	unlink(rp);
+	if (app->recovery_own)
+		unlink(rp);
+	app->recovery_own = false;
 	undo_mark_saved(app->undo);
 	app->touched = false;
 	app->autosave_gen = app->gen;
 	app_msg(app, false, "saved %s", path);
+	if (renamed)
+		check_recovery(app);
 	return true;
 }
 
-static void autosave(ui_app_t *app)
+/* Writes the recovery copy.  Never over another session's copy that
+ * the user has not dealt with; every failure shows on the status line
+ * (and is kept for the exit message).  Returns whether it was written. */
+static bool autosave(ui_app_t *app)
 {
 	char rp[UI_PATH_MAX + 16];
-	recovery_path(app, rp, sizeof(rp));
-	songfile_error_t e;
-	if (songfile_save(&app->song, rp, &e) == 0)
-		app->autosave_gen = app->gen;
+	recovery_path(app->path, rp, sizeof(rp));
 	stamp(&app->autosave_at);
+	struct stat st;
+	if (!app->recovery_own && lstat(rp, &st) == 0) {
+		snprintf(app->autosave_fail, sizeof(app->autosave_fail),
+		         "%s is an earlier recovery copy, kept", rp);
+		app_msg(app, true, "not autosaved: %s is an earlier recovery copy (^S saves your work)", rp);
+		return false;
+	}
+	songfile_error_t e;
+	if (songfile_save(&app->song, rp, &e) != 0) {
+		songfile_error_format(&e, app->autosave_fail, sizeof(app->autosave_fail));
+		app_msg(app, true, "autosave failed: %s", app->autosave_fail);
+		return false;
+	}
+	app->autosave_gen = app->gen;
+	app->recovery_own = true;
+	app->autosave_fail[0] = 0;
+	return true;
 }
 
 static void run_pending(ui_app_t *app);
@@ -563,20 +604,50 @@ static void open_done(ui_app_t *app, const char *text)
 	}
 	/* A recovery copy opens under its song's name: ^S puts it back. */
 	char path[UI_PATH_MAX];
-	snprintf(path, sizeof(path), "%s", text);
-	size_t n = strlen(path);
-	bool recovered = n > 9 && !strcmp(path + n - 9, ".autosave");
-	if (recovered)
-		path[n - 9] = 0;
+	bool recovered = recovery_song_of(text, path, sizeof(path));
+	if (!recovered)
+		snprintf(path, sizeof(path), "%s", text);
 	replace_song(app, &s, path);
 	if (recovered) {
 		app->touched = true;
+		app->recovery_own = true;   /* its work is in this session now */
 		app_msg(app, false, "opened the recovery copy of %s: ^S saves it there", path);
 	} else if (load_warning[0]) {
 		app_msg(app, true, "%s", load_warning);
 	} else {
 		app_msg(app, false, "opened %s", text);
 		check_recovery(app);
+	}
+}
+
+static void recovery_answer(ui_app_t *app, int a)
+{
+	char rp[UI_PATH_MAX + 16];
+	recovery_path(app->path, rp, sizeof(rp));
+	if (a == 'd') {
+		if (unlink(rp) != 0 && errno != ENOENT)
+			app_msg(app, true, "%s: not discarded: %s", rp, strerror(errno));
+		else
+			app_msg(app, false, "discarded the recovery copy %s", rp);
+	} else if (a == 'k') {
+		char aside[UI_PATH_MAX + 64];
+		if (recovery_keep_aside(rp, aside, sizeof(aside)) != 0)
+			app_msg(app, true, "%s: could not keep it aside (%s); it stays, and autosave "
+			        "leaves it alone", rp, strerror(errno));
+		else
+			app_msg(app, false, "kept the recovery copy aside as %s (^O opens it)", aside);
+	} else if (a == 'r') {
+		song_t s;
+		char err[600], path[UI_PATH_MAX];
+		if (load_song(&s, rp, err, sizeof(err)) != 0) {
+			app_msg(app, true, "%s (the copy stays)", err);
+			return;
+		}
+		snprintf(path, sizeof(path), "%s", app->path);
+		replace_song(app, &s, path[0] ? path : NULL);
+		app->touched = true;
+		app->recovery_own = true;   /* its work is in this session now */
+		app_msg(app, false, "recovered %s: ^S saves it as %s", rp, display_name(app));
 	}
 }
 
@@ -596,6 +667,7 @@ static void run_pending(ui_app_t *app)
 		new_song(&s);
 		replace_song(app, &s, NULL);
 		app_msg(app, false, "new song");
+		check_recovery(app);
 		break;
 	}
 	default:
@@ -887,8 +959,9 @@ static void prompt_key(ui_app_t *app, int key)
 
 static void ask_key(ui_app_t *app, int key)
 {
-	int a = key == 'y' || key == 'Y' ? 'y' : key == 'n' || key == 'N' ? 'n' :
-	        key == 'c' || key == 'C' || key == 27 || key == 7 ? 'c' : 0;
+	int k = key >= 'A' && key <= 'Z' ? key - 'A' + 'a' : key;
+	int a = key == 27 || key == 7 ? app->ask.esc :
+	        k >= 'a' && k <= 'z' && strchr(app->ask.keys, k) ? k : 0;
 	if (!a)
 		return;
 	app->ask.on = false;
@@ -1256,8 +1329,9 @@ int ui_main(int argc, char **argv)
 	}
 
 	int sig = got_signal;
+	bool rescued = false;
 	if (sig && app_modified(app))
-		autosave(app);   /* the recovery copy, before anything else can fail */
+		rescued = autosave(app);   /* the recovery copy, before anything else can fail */
 	audio_close(app);
 	endwin();
 	restore_signals(old_quit, old_crash);
@@ -1267,12 +1341,17 @@ int ui_main(int argc, char **argv)
 	}
 	if (sig && app_modified(app)) {
 		char rp[UI_PATH_MAX + 16];
-		recovery_path(app, rp, sizeof(rp));
-		fprintf(stderr, "beatty: stopped by signal %d; unsaved changes are in %s\n", sig, rp);
-	} else if (!sig) {
-		/* A clean quit: the user saved, or chose to drop the changes. */
+		recovery_path(app->path, rp, sizeof(rp));
+		if (rescued)
+			fprintf(stderr, "beatty: stopped by signal %d; unsaved changes are in %s\n", sig, rp);
+		else
+			fprintf(stderr, "beatty: stopped by signal %d; unsaved changes are lost: "
+			        "no recovery copy could be written (%s)\n", sig, app->autosave_fail);
+	} else if (!sig && app->recovery_own) {
+		/* A clean quit: the user saved, or chose to drop the changes.
+		 * Only this session's copy goes; one it never dealt with stays. */
 		char rp[UI_PATH_MAX + 16];
-		recovery_path(app, rp, sizeof(rp));
+		recovery_path(app->path, rp, sizeof(rp));
 		unlink(rp);
 	}
 	ui_pages_each(app, offsetof(ui_page_ops_t, free));
