@@ -65,6 +65,11 @@ typedef struct pattern {
 	X(LOOP_OFF, "off") X(LOOP_FORWARD, "forward") X(LOOP_PINGPONG, "pingpong")
 #define INST_TYPE_LIST(X) \
 	X(INST_SYNTH, "synth") X(INST_SAMPLER, "sampler")
+/* How bpm turns into time: "lines" counts beats of lpb lines, each line
+ * cut into tpl ticks; "ticks" gives a tick 2.5 / bpm seconds whatever
+ * tpl is, so tpl sets the length of a line (ProTracker, FT2, ST3). */
+#define TIMING_LIST(X) \
+	X(TIMING_LINES, "lines") X(TIMING_TICKS, "ticks")
 
 #define ENUM_ITEM(e, s) e,
 typedef enum { WAVE_LIST(ENUM_ITEM) WAVE_COUNT } wave_t;
@@ -72,6 +77,7 @@ typedef enum { FILTER_LIST(ENUM_ITEM) FILTER_COUNT } filter_mode_t;
 typedef enum { LFO_TARGET_LIST(ENUM_ITEM) LFO_TARGET_COUNT } lfo_target_t;
 typedef enum { LOOP_LIST(ENUM_ITEM) LOOP_COUNT } loop_mode_t;
 typedef enum { INST_TYPE_LIST(ENUM_ITEM) INST_TYPE_COUNT } inst_type_t;
+typedef enum { TIMING_LIST(ENUM_ITEM) TIMING_COUNT } timing_t;
 #undef ENUM_ITEM
 
 extern const char *const wave_names[WAVE_COUNT];
@@ -79,6 +85,7 @@ extern const char *const filter_names[FILTER_COUNT];
 extern const char *const lfo_target_names[LFO_TARGET_COUNT];
 extern const char *const loop_names[LOOP_COUNT];
 extern const char *const inst_type_names[INST_TYPE_COUNT];
+extern const char *const timing_names[TIMING_COUNT];
 
 /* Looks name up in a table of n names; returns the index or -1. */
 int song_enum_lookup(const char *const *names, int n, const char *name);
@@ -198,6 +205,7 @@ typedef struct song {
 	char title[SONG_TEXT_MAX];
 	char artist[SONG_TEXT_MAX];
 	int bpm, lpb, tpl, swing;
+	timing_t timing;
 	int restart;                 /* order the song loops back to */
 	int channels;
 	channel_t channel[SONG_MAX_CHANNELS];

@@ -318,6 +318,17 @@ static void mark_visited(engine_t *e, int order, int row)
 	e->visited[order][row >> 3] |= (uint8_t)(1u << (row & 7));
 }
 
+/* The denominator of a tick's length.  In tick timing a tick lasts
+ * 2.5 / bpm s, as in ProTracker: the line formula with lpb * tpl = 24
+ * (4 lines of 6 ticks a beat), whatever the song's lpb and tpl are. */
+static uint64_t tick_den(const engine_t *e)
+{
+	const song_t *s = e->song;
+	if (s->timing == TIMING_TICKS)
+		return (uint64_t)e->bpm * 24u * 100u;
+	return (uint64_t)e->bpm * (uint64_t)s->lpb * (uint64_t)e->tpl * 100u;
+}
+
 /* Tick length in frames; see the comment at the top of the file. */
 static int64_t tick_frames(engine_t *e)
 {
@@ -325,7 +336,7 @@ static int64_t tick_frames(engine_t *e)
 	int swing = s->swing;
 	int pct = 100 + ((e->row & 1) ? -swing : swing);
 	uint64_t num = (uint64_t)e->rate * 60u * (uint64_t)pct;
-	uint64_t den = (uint64_t)e->bpm * (uint64_t)s->lpb * (uint64_t)e->tpl * 100u;
+	uint64_t den = tick_den(e);
 	if (den != e->den) {
 		/* Tempo changed: carry the same fraction of a frame over. */
 		e->acc = e->den ? e->acc * den / e->den : 0;

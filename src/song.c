@@ -13,6 +13,7 @@ const char *const filter_names[FILTER_COUNT] = { FILTER_LIST(ENUM_NAME) };
 const char *const lfo_target_names[LFO_TARGET_COUNT] = { LFO_TARGET_LIST(ENUM_NAME) };
 const char *const loop_names[LOOP_COUNT] = { LOOP_LIST(ENUM_NAME) };
 const char *const inst_type_names[INST_TYPE_COUNT] = { INST_TYPE_LIST(ENUM_NAME) };
+const char *const timing_names[TIMING_COUNT] = { TIMING_LIST(ENUM_NAME) };
 #undef ENUM_NAME
 
 int song_enum_lookup(const char *const *names, int n, const char *name)

@@ -229,9 +229,12 @@ typedef enum {
 } sect_t;
 
 static const char *const song_keys[] = {
-	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart"
+	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart", "timing"
 };
-enum { SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART, SK_COUNT };
+enum {
+	SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART,
+	SK_TIMING, SK_COUNT
+};
 static const char *const channel_keys[] = {
 	"name", "volume", "pan", "mute", "solo", "send_reverb", "send_delay",
 	"macro_x", "macro_y", "macro_z"
@@ -999,6 +1002,13 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 			return fail(p, p->line, "bad restart '%.40s' (an order position 00..FF)", v);
 		s->restart = r;
 		p->restart_line = p->line;
+		return true;
+	}
+	case SK_TIMING: {
+		int t = song_enum_lookup(timing_names, TIMING_COUNT, v);
+		if (t < 0)
+			return fail(p, p->line, "bad timing '%.40s' (lines or ticks)", v);
+		s->timing = (timing_t)t;
 		return true;
 	}
 	}
@@ -1949,6 +1959,10 @@ int songfile_write(const song_t *s, FILE *f)
 	put_int(&w, "channels", s->channels);
 	snprintf(b, sizeof b, "%02X", (unsigned)s->restart & 0xFF);
 	put_line(&w, "restart", b);
+	/* Written only when it is not the default, so songs from before the
+	 * key existed keep their canonical text. */
+	if (s->timing != TIMING_LINES)
+		put_line(&w, "timing", timing_names[s->timing]);
 	put_extras(&w, s, "song");
 
 	for (int c = 0; c < s->channels; c++)

@@ -829,6 +829,29 @@ static void test_speed_and_tempo(void **state)
 		"[order]\n00 = 00\n01 = 00\n", RATE), 2 * ROW, "F00 song");
 }
 
+/* timing = ticks: a tick lasts 2.5 / bpm s whatever tpl and lpb are, so
+ * Fxx speeds make lines longer or shorter, as in ProTracker and FT2. */
+static void test_tick_timing(void **state)
+{
+	(void)state;
+	/* 125 BPM: 960-frame ticks at 48 kHz; 4 rows of 6, then 4 of 3. */
+	const char *text = "[song]\nformat = 1\nbpm = 125\nlpb = 4\ntpl = 6\nchannels = 1\n"
+		"timing = ticks\n\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 8\n00 = A-4 01 .. ...\n04 = ... .. .. F03\n" ORDER0;
+	expect_frames(text_frames(text, RATE), 4 * 6 * 960 + 4 * 3 * 960, "ticks song");
+	/* A tempo that does not divide the rate: the ticks still add up to
+	 * whole frames exactly, with no drift (2.5 * 48000 / 131 per tick). */
+	const char *odd = "[song]\nformat = 1\nbpm = 131\nlpb = 3\ntpl = 5\nchannels = 1\n"
+		"timing = ticks\n\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 64\n00 = A-4 01 .. ...\n" ORDER0;
+	expect_frames(text_frames(odd, RATE), (int64_t)64 * 5 * 120000 / 131, "ticks 131 song");
+	/* The default counts lines: the same song without the key keeps
+	 * 60 / (bpm * lpb) s a line. */
+	const char *lines = "[song]\nformat = 1\nbpm = 131\nlpb = 3\ntpl = 5\nchannels = 1\n\n"
+		SINE("0 0 1 0.01") "[pattern 00]\nrows = 64\n00 = A-4 01 .. ...\n" ORDER0;
+	expect_frames(text_frames(lines, RATE), (int64_t)64 * RATE * 60 / (131 * 3), "lines song");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -855,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_break),
 		cmocka_unit_test(test_pattern_loop),
 		cmocka_unit_test(test_speed_and_tempo),
+		cmocka_unit_test(test_tick_timing),
 	};
 	return TU_RUN(tests);
 }
