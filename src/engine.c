@@ -371,6 +371,31 @@ static void song_ends(engine_t *e)
 		chan_detach(&e->chan[ch], true);
 }
 
+/* A Bxx or Dxx that leaves the order list goes on at the restart
+ * position (the target row of a break kept), as trackers play it: the
+ * song is over only once that row has already been played.  True when
+ * it goes on; then the position is set. */
+static bool jump_wraps(engine_t *e, int *order, int row)
+{
+	const song_t *s = e->song;
+	int o = s->restart < s->norders ? s->restart : 0;
+	int p = s->order[o].pattern;
+	const pattern_t *pat = p >= 0 && p < SONG_MAX_PATTERNS ? s->pattern[p] : NULL;
+	if (!pat)
+		return false;
+	if (row >= pat->rows)
+		row = 0;
+	if (visited(e, o, row))
+		return false;
+	if (o != e->order)
+		for (int ch = 0; ch < s->channels; ch++)
+			e->chan[ch].loop_row = 0, e->chan[ch].loop_count = 0;
+	*order = o;
+	e->order = o;
+	e->row = row;
+	return true;
+}
+
 /* Moves to the next row, honouring jumps, breaks and loops.  Returns
  * false when the song is over. */
 static bool next_row(engine_t *e)
@@ -403,8 +428,11 @@ static bool next_row(engine_t *e)
 			row = 0;
 		}
 	}
+	bool jumped = (e->jump_order >= 0 && e->jump_order < SONG_MAX_ORDERS) || e->jump_row >= 0;
 	e->jump_order = e->jump_row = e->loop_jump_row = -1;
 	if (order >= s->norders || order < 0) {
+		if (jumped && !e->loop && jump_wraps(e, &order, row))
+			return true;
 		if (!e->loop)
 			return false;
 		order = s->restart < s->norders ? s->restart : 0;

@@ -47,7 +47,8 @@ enum {
 	X_S3M_ARPEGGIO = 0xb4, X_PANSL_NOMEM = 0xb5,
 };
 
-#define C5_RATE   8363.0
+#define C5_RATE   8363.0         /* FT2's and ST3's C-4 */
+#define PAL_RATE  (3546895.0 / 428.0)   /* a ProTracker C-2 on a PAL Amiga */
 #define NO_ORDER  (-1)
 
 typedef enum { FMT_MOD, FMT_S3M, FMT_XM, FMT_OTHER } fmt_t;
@@ -58,6 +59,7 @@ typedef struct conv {
 	song_t *s;
 	import_report_t *rep;
 	fmt_t fmt;
+	bool speed_only;                           /* Noisetracker: every Fxx is a speed */
 	int order_of[XMP_MAX_MOD_LENGTH];          /* module order -> song order */
 	short inst_of[256][32];                    /* xmp instrument, sub -> song instrument */
 	int ninst;
@@ -128,28 +130,39 @@ static void copy_name(char *dst, size_t n, const char *src, size_t srclen)
 /* ------------------------------------------------------------------ */
 /* samples and instruments                                              */
 
-/* Turns one xmp sample into float frames.  Returns false on allocation
- * failure. */
-static bool take_sample(const struct xmp_sample *xs, sample_t *out, int rate)
+/* Turns one xmp sample into float frames.  A ping-pong loop (bidi) is
+ * written out as a forward one: the frames up to the loop's end, then
+ * the loop backwards.  Trackers play both turning frames twice (a
+ * period of twice the loop length), which beatty's own ping-pong, made
+ * for seamless loops, does not; unrolled, the module plays exactly as
+ * written.  Returns false on allocation failure. */
+static bool take_sample(const struct xmp_sample *xs, sample_t *out, int rate,
+                        const struct xmp_sample *bidi)
 {
 	memset(out, 0, sizeof(*out));
 	if (xs->len <= 0 || !xs->data)
 		return true;
-	float *d = malloc((size_t)xs->len * sizeof(float));
+	size_t len = bidi ? (size_t)bidi->lpe + (size_t)(bidi->lpe - bidi->lps) : (size_t)xs->len;
+	float *d = malloc(len * sizeof(float));
 	if (!d)
 		return false;
+	int n = bidi ? bidi->lpe : xs->len;
 	if (xs->flg & XMP_SAMPLE_16BIT) {
 		const int16_t *p = (const int16_t *)(const void *)xs->data;
-		for (int i = 0; i < xs->len; i++)
+		for (int i = 0; i < n; i++)
 			d[i] = (float)p[i] / 32768.0f;
 	} else {
 		const int8_t *p = (const int8_t *)xs->data;
-		for (int i = 0; i < xs->len; i++)
+		for (int i = 0; i < n; i++)
 			d[i] = (float)p[i] / 128.0f;
+	}
+	if (bidi) {
+		for (int i = 0; i < bidi->lpe - bidi->lps; i++)
+			d[bidi->lpe + i] = d[bidi->lpe - 1 - i];
 	}
 	out->data = d;
 	out->channels = 1;
-	out->frames = xs->len;
+	out->frames = (int64_t)len;
 	out->rate = rate;
 	return true;
 }
@@ -168,11 +181,8 @@ static float envelope_adsr(conv_t *cv, const struct xmp_instrument *xi, adsr_par
 	 * S3M have no release at all (their "off" is a cut). */
 	*amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
 	bool on = (ev->flg & XMP_ENVELOPE_ON) && ev->npt >= 1 && ev->npt <= XMP_MAX_ENV_POINTS;
-	if (!on) {
-		if (cv->fmt == FMT_XM && xi->rls > 0 && xi->rls < 0x8000)
-			note_kind(cv->rep, "instrument fadeout without a volume envelope (ignored)");
-		return 1.0f;
-	}
+	if (!on)
+		return 1.0f;   /* (a fadeout does nothing then: the off has cut the note) */
 	int n = ev->npt;
 	int sus = (ev->flg & XMP_ENVELOPE_SUS) && ev->sus >= 0 && ev->sus < n ? ev->sus : n - 1;
 	int peak = 0;
@@ -237,7 +247,8 @@ static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
 	sampler_params_t *sp = &bi->sampler;
 	sp->root = NOTE_MIN + 60;   /* C-5 */
 	sp->finetune = clampi((int)lrint(sub->fin * 100.0 / 128.0), -100, 100);
-	int rate = (int)lrint(C5_RATE * exp2(clampi(sub->xpo, -96, 96) / 12.0));
+	double base = cv->fmt == FMT_MOD ? PAL_RATE : C5_RATE;
+	int rate = (int)lrint(base * exp2(clampi(sub->xpo, -96, 96) / 12.0));
 	rate = clampi(rate, 1, 4000000);
 	float level = envelope_adsr(cv, in, &sp->amp);
 	double g = level * (in->vol > 0 ? fmin(in->vol, 64) / 64.0 : 0.0) *
@@ -254,14 +265,17 @@ static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
 		note_kind(cv->rep, "synth patch instead of a sample (silent)");
 		return true;
 	}
-	if (!take_sample(xs, &sp->sample, rate))
+	bool loop = (xs->flg & XMP_SAMPLE_LOOP) && xs->lpe > xs->lps && xs->lps >= 0 &&
+	            xs->lpe <= xs->len && xs->lpe - xs->lps >= 2;
+	if (!take_sample(xs, &sp->sample, rate, loop && (xs->flg & XMP_SAMPLE_LOOP_BIDIR) ? xs : NULL))
 		return false;
 	sample_path(sp->path, sizeof(sp->path), stem, idx, bi->name);
-	if ((xs->flg & XMP_SAMPLE_LOOP) && xs->lpe > xs->lps && xs->lps >= 0 && xs->lpe <= xs->len &&
-	    xs->lpe - xs->lps >= 2) {
-		sp->loop = (xs->flg & XMP_SAMPLE_LOOP_BIDIR) ? LOOP_PINGPONG : LOOP_FORWARD;
+	if (loop) {
+		sp->loop = LOOP_FORWARD;
 		sp->loop_start = xs->lps;
-		sp->loop_end = xs->lpe;
+		sp->loop_end = sp->sample.frames;
+		if (!(xs->flg & XMP_SAMPLE_LOOP_BIDIR))
+			sp->loop_end = xs->lpe;
 		if (xs->flg & XMP_SAMPLE_LOOP_REVERSE)
 			note_kind(cv->rep, "reverse sample loop (played forward)");
 	}
@@ -435,6 +449,10 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 	case X_SPEED:
 		if (p == 0)
 			return cv->fmt == FMT_MOD ? fx_of('F', 0) : fx_none();
+		if (cv->speed_only && p > 0x1F) {
+			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
+			p = 0x1F;
+		}
 		return fx_of('F', p);
 	case X_S3M_SPEED:
 		if (p == 0)
@@ -557,12 +575,35 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	 * source tracker; beatty's own reset is to full volume. */
 	if (sub_vol >= 0 && c->vol == VOL_NONE && c->note != NOTE_OFF && c->note != NOTE_CUT)
 		c->vol = (uint8_t)sub_vol;
+	/* FT2's E90 restarts the note on the row's first tick, note or not:
+	 * the note column says the same. */
+	if (cv->fmt == FMT_XM && c->fx == 'E' && c->param == 0x90) {
+		c->fx = c->param = 0;
+		if (c->note == NOTE_NONE && *last_note)
+			c->note = (uint8_t)*last_note;
+	}
 	if (c->fx == 'B') {
 		int o = cv->order_of[c->param];   /* param < 256 = XMP_MAX_MOD_LENGTH */
 		if (o == NO_ORDER)
 			c->fx = 'F', c->param = 0;   /* past the list: the end, as players take it */
 		else
 			c->param = (uint8_t)o;
+	}
+}
+
+/* In ST3 the first non-zero SEx of a row sets its delay; beatty, like
+ * ProTracker, takes the last.  Only the first stays. */
+static void s3m_row_delay(song_t *s, pattern_t *p, int row)
+{
+	bool seen = false;
+	for (int ch = 0; ch < s->channels; ch++) {
+		cell_t *c = song_cell(s, p, row, ch);
+		if (c->fx != 'E' || (c->param >> 4) != 0xE)
+			continue;
+		if (seen || (c->param & 15) == 0)
+			c->fx = c->param = 0;
+		else
+			seen = true;
 	}
 }
 
@@ -593,6 +634,9 @@ static bool make_patterns(conv_t *cv)
 			for (int r = 0; r < rows && r < tr->rows; r++)
 				convert_cell(cv, &tr->event[r], song_cell(s, bp, r, ch), &last_note);
 		}
+		if (cv->fmt == FMT_S3M)
+			for (int r = 0; r < rows; r++)
+				s3m_row_delay(s, bp, r);
 	}
 	return true;
 }
@@ -656,7 +700,7 @@ static void path_parts(const char *song_path, char *dir, size_t dn, char *stem, 
 		snprintf(stem, sn, "song");
 }
 
-static int translate(song_t *s, const struct xmp_module *m, const char *name,
+static int translate(song_t *s, const struct xmp_module *m, bool speed_only, const char *name,
                      const char *song_path, import_report_t *rep, char *err, size_t errlen)
 {
 	conv_t *cv = calloc(1, sizeof(*cv));
@@ -668,6 +712,7 @@ static int translate(song_t *s, const struct xmp_module *m, const char *name,
 	cv->s = s;
 	cv->rep = rep;
 	cv->fmt = format_of(m->type);
+	cv->speed_only = speed_only;
 	if (rep)
 		snprintf(rep->format, sizeof(rep->format), "%s", m->type);
 
@@ -769,7 +814,14 @@ static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, co
 	}
 	struct xmp_module_info mi;
 	xmp_get_module_info(ctx, &mi);
-	rc = mi.mod ? translate(s, mi.mod, name, song_path, rep, err, errlen) : -1;
+	/* The player mode libxmp picks for the module says which tracker's
+	 * rules it follows; it is only known once a player has started. */
+	bool speed_only = false;
+	if (xmp_start_player(ctx, 8000, XMP_FORMAT_MONO) == 0) {
+		speed_only = xmp_get_player(ctx, XMP_PLAYER_MODE) == XMP_MODE_NOISETRACKER;
+		xmp_end_player(ctx);
+	}
+	rc = mi.mod ? translate(s, mi.mod, speed_only, name, song_path, rep, err, errlen) : -1;
 	if (!mi.mod) {
 		snprintf(err, errlen, "%s: cannot load the module", name);
 		song_init(s);

@@ -852,6 +852,28 @@ static void test_tick_timing(void **state)
 	expect_frames(text_frames(lines, RATE), (int64_t)64 * RATE * 60 / (131 * 3), "lines song");
 }
 
+/* A break or jump past the end of the order list goes on at the restart
+ * position, as trackers play it; the song ends on a row already played. */
+static void test_jump_past_end(void **state)
+{
+	(void)state;
+	/* D04 on row 0 of the last order: rows 4-7 of order 00 play, then
+	 * its row 0 again is the end: 1 + 4 rows. */
+	expect_frames(text_frames(FLOW "[pattern 00]\nrows = 8\n00 = A-4 01 .. D04\n" ORDER0, RATE),
+	              5 * FROW, "D04 past the end");
+	/* B05 past the list: order 00 (restart) row 0, already played: the end. */
+	expect_frames(text_frames(FLOW "[pattern 00]\nrows = 8\n02 = A-4 01 .. B05\n" ORDER0, RATE),
+	              3 * FROW, "B05 past the end");
+	/* With restart 01, a break off the end lands in order 01, on rows
+	 * 2-3 it skipped before; then the list ends as usual: 4 + 2 + 2. */
+	expect_frames(text_frames(HEAD(120, 4, 6, 1) "restart = 01\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 4\n[pattern 01]\nrows = 4\n01 = ... .. .. D02\n"
+		"[order]\n00 = 00\n01 = 01\n", RATE), 8 * FROW, "D02 to the restart");
+	/* F00 still ends the song. */
+	expect_frames(text_frames(FLOW "[pattern 00]\nrows = 8\n01 = ... .. .. F00\n" ORDER0, RATE),
+	              2 * FROW, "F00");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -879,6 +901,7 @@ int main(void)
 		cmocka_unit_test(test_pattern_loop),
 		cmocka_unit_test(test_speed_and_tempo),
 		cmocka_unit_test(test_tick_timing),
+		cmocka_unit_test(test_jump_past_end),
 	};
 	return TU_RUN(tests);
 }
