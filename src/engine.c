@@ -320,7 +320,9 @@ static void mark_visited(engine_t *e, int order, int row)
 
 /* The denominator of a tick's length.  In tick timing a tick lasts
  * 2.5 / bpm s, as in ProTracker: the line formula with lpb * tpl = 24
- * (4 lines of 6 ticks a beat), whatever the song's lpb and tpl are. */
+ * (4 lines of 6 ticks a beat), whatever the song's lpb and tpl are;
+ * and, as trackers count them, each tick is a whole number of frames,
+ * the fraction dropped rather than carried. */
 static uint64_t tick_den(const engine_t *e)
 {
 	const song_t *s = e->song;
@@ -337,6 +339,8 @@ static int64_t tick_frames(engine_t *e)
 	int pct = 100 + ((e->row & 1) ? -swing : swing);
 	uint64_t num = (uint64_t)e->rate * 60u * (uint64_t)pct;
 	uint64_t den = tick_den(e);
+	if (s->timing == TIMING_TICKS)
+		return (int64_t)(num / den);   /* whole frames a tick, the rest dropped (FT2, libxmp) */
 	if (den != e->den) {
 		/* Tempo changed: carry the same fraction of a frame over. */
 		e->acc = e->den ? e->acc * den / e->den : 0;

@@ -839,12 +839,14 @@ static void test_tick_timing(void **state)
 		"timing = ticks\n\n" SINE("0 0 1 0.01")
 		"[pattern 00]\nrows = 8\n00 = A-4 01 .. ...\n04 = ... .. .. F03\n" ORDER0;
 	expect_frames(text_frames(text, RATE), 4 * 6 * 960 + 4 * 3 * 960, "ticks song");
-	/* A tempo that does not divide the rate: the ticks still add up to
-	 * whole frames exactly, with no drift (2.5 * 48000 / 131 per tick). */
+	/* A tempo that does not divide the rate: every tick is the same whole
+	 * number of frames, the fraction dropped, as FT2 and libxmp count
+	 * them (floor(2.5 * 48000 / 131) = 916 a tick, where the exact
+	 * fraction would make 64 * 5 ticks 293129 frames). */
 	const char *odd = "[song]\nformat = 1\nbpm = 131\nlpb = 3\ntpl = 5\nchannels = 1\n"
 		"timing = ticks\n\n" SINE("0 0 1 0.01")
 		"[pattern 00]\nrows = 64\n00 = A-4 01 .. ...\n" ORDER0;
-	expect_frames(text_frames(odd, RATE), (int64_t)64 * 5 * 120000 / 131, "ticks 131 song");
+	expect_frames(text_frames(odd, RATE), (int64_t)64 * 5 * (120000 / 131), "ticks 131 song");
 	/* The default counts lines: the same song without the key keeps
 	 * 60 / (bpm * lpb) s a line. */
 	const char *lines = "[song]\nformat = 1\nbpm = 131\nlpb = 3\ntpl = 5\nchannels = 1\n\n"
