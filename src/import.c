@@ -60,6 +60,7 @@ typedef struct conv {
 	import_report_t *rep;
 	fmt_t fmt;
 	bool speed_only;                           /* Noisetracker: every Fxx is a speed */
+	bool synth;                                /* has AdLib-style synth patches */
 	int order_of[XMP_MAX_MOD_LENGTH];          /* module order -> song order */
 	short inst_of[256][32];                    /* xmp instrument, sub -> song instrument */
 	int ninst;
@@ -262,6 +263,7 @@ static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
 	if (!bi->name[0])
 		copy_name(bi->name, sizeof(bi->name), xs->name, sizeof(xs->name));
 	if (xs->flg & XMP_SAMPLE_SYNTH) {
+		cv->synth = true;
 		note_kind(cv->rep, "synth patch instead of a sample (silent)");
 		return true;
 	}
@@ -747,6 +749,18 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 	ok = ok && make_instruments(cv, stem) && make_patterns(cv);
 	if (!ok) {
 		snprintf(err, errlen, "%s: out of memory", name);
+		song_deinit(s);
+		free(cv);
+		return -1;
+	}
+	/* Nothing to hear at all is a broken module.  But an S3M's empty
+	 * slots may be AdLib instruments libxmp does not load, and patches
+	 * beatty cannot play make a module it only partly understands. */
+	bool sound = cv->synth || (m->smp > 0 && cv->fmt != FMT_MOD);
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		sound |= s->inst[i] && s->inst[i]->sampler.sample.data;
+	if (!sound) {
+		snprintf(err, errlen, "%s: the module has no samples", name);
 		song_deinit(s);
 		free(cv);
 		return -1;
