@@ -723,6 +723,10 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 	path_parts(song_path, s->dir, sizeof(s->dir), stem, sizeof(stem));
 	copy_name(s->title, sizeof(s->title), m->name, sizeof(m->name));
 	s->timing = TIMING_TICKS;
+	/* ProTracker slides the Amiga's period; FT2 (linear table) and ST3,
+	 * whose periods are not held to the Amiga's limits, keep beatty's
+	 * even slides. */
+	s->slides = cv->fmt == FMT_MOD ? SLIDES_AMIGA : SLIDES_LINEAR;
 	s->lpb = 4;
 	s->tpl = clampi(m->spd, SONG_TPL_MIN, SONG_TPL_MAX);
 	if (m->spd > SONG_TPL_MAX)

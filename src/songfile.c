@@ -229,11 +229,12 @@ typedef enum {
 } sect_t;
 
 static const char *const song_keys[] = {
-	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart", "timing"
+	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart", "timing",
+	"slides"
 };
 enum {
 	SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART,
-	SK_TIMING, SK_COUNT
+	SK_TIMING, SK_SLIDES, SK_COUNT
 };
 static const char *const channel_keys[] = {
 	"name", "volume", "pan", "mute", "solo", "send_reverb", "send_delay",
@@ -1009,6 +1010,13 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 		if (t < 0)
 			return fail(p, p->line, "bad timing '%.40s' (lines or ticks)", v);
 		s->timing = (timing_t)t;
+		return true;
+	}
+	case SK_SLIDES: {
+		int t = song_enum_lookup(slides_names, SLIDES_COUNT, v);
+		if (t < 0)
+			return fail(p, p->line, "bad slides '%.40s' (linear or amiga)", v);
+		s->slides = (slides_t)t;
 		return true;
 	}
 	}
@@ -1963,6 +1971,8 @@ int songfile_write(const song_t *s, FILE *f)
 	 * key existed keep their canonical text. */
 	if (s->timing != TIMING_LINES)
 		put_line(&w, "timing", timing_names[s->timing]);
+	if (s->slides != SLIDES_LINEAR)
+		put_line(&w, "slides", slides_names[s->slides]);
 	put_extras(&w, s, "song");
 
 	for (int c = 0; c < s->channels; c++)

@@ -876,6 +876,39 @@ static void test_jump_past_end(void **state)
 	              2 * FROW, "F00");
 }
 
+/* slides = amiga: 1xx, 2xx, 3xx and the fine slides move the Amiga period
+ * (C-5 = 428, as ProTracker's C-2) by xx a tick, kept within 113..856. */
+static double amiga_hz(double period0, double period)
+{
+	return 440.0 * period0 / period;
+}
+
+static void test_amiga_slides(void **state)
+{
+	(void)state;
+	const double p0 = 428.0 * pow(2.0, (61 - 58) / 12.0);   /* */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = amiga\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 2\n00 = A-4 01 .. 110\n01 = ... .. .. 210\n" ORDER0);
+	for (int k = 0; k < 3; k++)
+		expect_hz(tick_hz(&t, k), amiga_hz(p0, p0 - 16 * k), "1xx tick", k);
+	/* 210 on the next row: back down by 16 a tick from where it was. */
+	for (int k = 0; k < 3; k++)
+		expect_hz(tick_hz(&t, 3 + k), amiga_hz(p0, p0 - 32 + 16 * k), "2xx tick", k);
+	take_free(&t);
+	/* At B-6 (period 113.2) a slide up stops at the Amiga's 113. */
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = amiga\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = B-6 01 .. 1FF\n" ORDER0);
+	expect_hz(tick_hz(&t, 2), amiga_hz(p0, 113.0), "1FF at the limit", 2);
+	take_free(&t);
+	/* E11 and 301 move by one period step. */
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = amiga\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 2\n00 = A-4 01 .. E18\n01 = A#4 .. .. 308\n" ORDER0);
+	expect_hz(tick_hz(&t, 1), amiga_hz(p0, p0 - 8), "E18", 1);
+	expect_hz(tick_hz(&t, 4), amiga_hz(p0, p0 - 16), "308", 1);
+	take_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -904,6 +937,7 @@ int main(void)
 		cmocka_unit_test(test_speed_and_tempo),
 		cmocka_unit_test(test_tick_timing),
 		cmocka_unit_test(test_jump_past_end),
+		cmocka_unit_test(test_amiga_slides),
 	};
 	return TU_RUN(tests);
 }
