@@ -593,6 +593,25 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	}
 }
 
+/* ST3 keeps one parameter memory for most of its commands (D, E, F, I,
+ * J, K, L, Q, R, S): a zero parameter takes the last non-zero one any
+ * of them had on the channel.  beatty keeps one per command, so the
+ * import fills the zeros in, within each pattern (where a pattern starts
+ * depends on how the song reaches it; there the zero is left to
+ * beatty's own memory). */
+static void s3m_memory(struct xmp_event *ev, int *mem)
+{
+	switch (ev->fxt) {
+	case X_VOLSLIDE: case X_PORTA_UP: case X_PORTA_DN: case X_TREMOR: case X_S3M_ARPEGGIO:
+	case X_VIBRA_VSLIDE: case X_TONE_VSLIDE: case X_MULTI_RETRIG: case X_TREMOLO:
+		if (ev->fxp)
+			*mem = ev->fxp;
+		else if (*mem)
+			ev->fxp = (unsigned char)*mem;
+		break;
+	}
+}
+
 /* In ST3 the first non-zero SEx of a row sets its delay; beatty, like
  * ProTracker, takes the last.  Only the first stays. */
 static void s3m_row_delay(song_t *s, pattern_t *p, int row)
@@ -632,9 +651,13 @@ static bool make_patterns(conv_t *cv)
 			if (t < 0 || t >= m->trk || !m->xxt[t])
 				continue;
 			const struct xmp_track *tr = m->xxt[t];
-			int last_note = 0;
-			for (int r = 0; r < rows && r < tr->rows; r++)
-				convert_cell(cv, &tr->event[r], song_cell(s, bp, r, ch), &last_note);
+			int last_note = 0, mem = 0;
+			for (int r = 0; r < rows && r < tr->rows; r++) {
+				struct xmp_event ev = tr->event[r];
+				if (cv->fmt == FMT_S3M)
+					s3m_memory(&ev, &mem);
+				convert_cell(cv, &ev, song_cell(s, bp, r, ch), &last_note);
+			}
 		}
 		if (cv->fmt == FMT_S3M)
 			for (int r = 0; r < rows; r++)
