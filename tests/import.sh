@@ -27,7 +27,7 @@ if [ ! -d "$MODS" ]; then
 fi
 have_xmp=yes
 command -v xmp >/dev/null 2>&1 || have_xmp=no
-n=7
+n=10
 [ $have_xmp = yes ] && n=$((n + $(echo $PASSING $SONGS | wc -w)))
 plan $n
 
@@ -45,6 +45,27 @@ ok "the message names the file" grep -q "cut.mod" "$TMP/err"
 : >"$TMP/empty.xm"
 is "an empty file: exit 1" 1 "$(exits "$BEATTY" import "$TMP/empty.xm" -o "$TMP/e.bty")"
 ok "import never writes over the module" sh -c "! \"$BEATTY\" import \"$mod\" -o \"$mod\" 2>/dev/null"
+
+# The tracker screen: a module opens imported, ^S saves it as a .bty
+# beside it with its samples, and the module stays as it was.
+if command -v tmux >/dev/null 2>&1; then
+	SOCK="beatty-import-$$"
+	trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+	printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
+	mkdir -p "$TMP/ui" && cp "$mod" "$TMP/ui/tune.mod"
+	tm new-session -d -s bt -x 120 -y 30 \
+		"cd '$TMP/ui' && env TERM=tmux-256color '$BEATTY' tune.mod --no-audio; sleep 600"
+	wait_for "imported tune.mod" 15
+	ok "the screen opens a module, saying where ^S saves it" grep -q "saves it as tune.bty" "$TMP/screen"
+	keys C-s
+	wait_for "saved tune.bty" 15
+	ok "^S writes a song that checks, beside the module" "$BEATTY" check "$TMP/ui/tune.bty"
+	ok "the module is untouched" cmp "$mod" "$TMP/ui/tune.mod"
+	keys C-q
+	tm kill-server 2>/dev/null
+else
+	skip_n "tmux is not installed" 3
+fi
 
 if [ $have_xmp = no ]; then
 	echo "# xmp is not installed: the comparisons against it are skipped"
