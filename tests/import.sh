@@ -10,7 +10,8 @@
 MODS=$SRCDIR/../shared/modules
 MODCMP=$(dirname "$BEATTY")/tests/modcmp
 # Conformance modules that pass today: a regression fails the suite.
-PASSING="mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
+PASSING="mod/InstrDelay.mod mod/NoteDelay-NextRow.mod mod/PTRetrigger.mod mod/PTSwapNoLoop.mod
+mod/PortaTarget.mod mod/TempoChange.mod mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
 mod/PTSwapEmpty.mod s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
 s3m/PortaAfterArp.s3m s3m/TonePortamentoWithAdlibNote.s3m s3m/weirdloop.s3m
 xm/BidiPrecision.xm xm/DelayCombination.xm xm/DelayVolume.xm xm/E90.xm xm/EnvOff.xm
