@@ -70,6 +70,16 @@ typedef struct pattern {
 	X(INTERP_NONE, "none")
 #define INST_TYPE_LIST(X) \
 	X(INST_SYNTH, "synth") X(INST_SAMPLER, "sampler")
+/* How bpm turns into time: "lines" counts beats of lpb lines, each line
+ * cut into tpl ticks; "ticks" gives a tick 2.5 / bpm seconds whatever
+ * tpl is, so tpl sets the length of a line (ProTracker, FT2, ST3). */
+#define TIMING_LIST(X) \
+	X(TIMING_LINES, "lines") X(TIMING_TICKS, "ticks")
+/* What 1xx, 2xx, 3xx, E1x and E2x move: the pitch, evenly at every
+ * octave ("linear", FT2's linear mode), or the Amiga's period, within
+ * its limits ("amiga", ProTracker). */
+#define SLIDES_LIST(X) \
+	X(SLIDES_LINEAR, "linear") X(SLIDES_AMIGA, "amiga")
 
 #define ENUM_ITEM(e, s) e,
 typedef enum { WAVE_LIST(ENUM_ITEM) WAVE_COUNT } wave_t;
@@ -78,6 +88,8 @@ typedef enum { LFO_TARGET_LIST(ENUM_ITEM) LFO_TARGET_COUNT } lfo_target_t;
 typedef enum { LOOP_LIST(ENUM_ITEM) LOOP_COUNT } loop_mode_t;
 typedef enum { INTERP_LIST(ENUM_ITEM) INTERP_COUNT } interp_t;
 typedef enum { INST_TYPE_LIST(ENUM_ITEM) INST_TYPE_COUNT } inst_type_t;
+typedef enum { TIMING_LIST(ENUM_ITEM) TIMING_COUNT } timing_t;
+typedef enum { SLIDES_LIST(ENUM_ITEM) SLIDES_COUNT } slides_t;
 #undef ENUM_ITEM
 
 extern const char *const wave_names[WAVE_COUNT];
@@ -86,6 +98,8 @@ extern const char *const lfo_target_names[LFO_TARGET_COUNT];
 extern const char *const loop_names[LOOP_COUNT];
 extern const char *const interp_names[INTERP_COUNT];
 extern const char *const inst_type_names[INST_TYPE_COUNT];
+extern const char *const timing_names[TIMING_COUNT];
+extern const char *const slides_names[SLIDES_COUNT];
 
 /* Looks name up in a table of n names; returns the index or -1. */
 int song_enum_lookup(const char *const *names, int n, const char *name);
@@ -212,6 +226,8 @@ typedef struct song {
 	char title[SONG_TEXT_MAX];
 	char artist[SONG_TEXT_MAX];
 	int bpm, lpb, tpl, swing;
+	timing_t timing;
+	slides_t slides;
 	int restart;                 /* order the song loops back to */
 	int channels;
 	channel_t channel[SONG_MAX_CHANNELS];

@@ -829,6 +829,86 @@ static void test_speed_and_tempo(void **state)
 		"[order]\n00 = 00\n01 = 00\n", RATE), 2 * ROW, "F00 song");
 }
 
+/* timing = ticks: a tick lasts 2.5 / bpm s whatever tpl and lpb are, so
+ * Fxx speeds make lines longer or shorter, as in ProTracker and FT2. */
+static void test_tick_timing(void **state)
+{
+	(void)state;
+	/* 125 BPM: 960-frame ticks at 48 kHz; 4 rows of 6, then 4 of 3. */
+	const char *text = "[song]\nformat = 1\nbpm = 125\nlpb = 4\ntpl = 6\nchannels = 1\n"
+		"timing = ticks\n\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 8\n00 = A-4 01 .. ...\n04 = ... .. .. F03\n" ORDER0;
+	expect_frames(text_frames(text, RATE), 4 * 6 * 960 + 4 * 3 * 960, "ticks song");
+	/* A tempo that does not divide the rate: every tick is the same whole
+	 * number of frames, the fraction dropped, as FT2 and libxmp count
+	 * them (floor(2.5 * 48000 / 131) = 916 a tick, where the exact
+	 * fraction would make 64 * 5 ticks 293129 frames). */
+	const char *odd = "[song]\nformat = 1\nbpm = 131\nlpb = 3\ntpl = 5\nchannels = 1\n"
+		"timing = ticks\n\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 64\n00 = A-4 01 .. ...\n" ORDER0;
+	expect_frames(text_frames(odd, RATE), (int64_t)64 * 5 * (120000 / 131), "ticks 131 song");
+	/* The default counts lines: the same song without the key keeps
+	 * 60 / (bpm * lpb) s a line. */
+	const char *lines = "[song]\nformat = 1\nbpm = 131\nlpb = 3\ntpl = 5\nchannels = 1\n\n"
+		SINE("0 0 1 0.01") "[pattern 00]\nrows = 64\n00 = A-4 01 .. ...\n" ORDER0;
+	expect_frames(text_frames(lines, RATE), (int64_t)64 * RATE * 60 / (131 * 3), "lines song");
+}
+
+/* A break or jump past the end of the order list goes on at the restart
+ * position, as trackers play it; the song ends on a row already played. */
+static void test_jump_past_end(void **state)
+{
+	(void)state;
+	/* D04 on row 0 of the last order: rows 4-7 of order 00 play, then
+	 * its row 0 again is the end: 1 + 4 rows. */
+	expect_frames(text_frames(FLOW "[pattern 00]\nrows = 8\n00 = A-4 01 .. D04\n" ORDER0, RATE),
+	              5 * FROW, "D04 past the end");
+	/* B05 past the list: order 00 (restart) row 0, already played: the end. */
+	expect_frames(text_frames(FLOW "[pattern 00]\nrows = 8\n02 = A-4 01 .. B05\n" ORDER0, RATE),
+	              3 * FROW, "B05 past the end");
+	/* With restart 01, a break off the end lands in order 01, on rows
+	 * 2-3 it skipped before; then the list ends as usual: 4 + 2 + 2. */
+	expect_frames(text_frames(HEAD(120, 4, 6, 1) "restart = 01\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 4\n[pattern 01]\nrows = 4\n01 = ... .. .. D02\n"
+		"[order]\n00 = 00\n01 = 01\n", RATE), 8 * FROW, "D02 to the restart");
+	/* F00 still ends the song. */
+	expect_frames(text_frames(FLOW "[pattern 00]\nrows = 8\n01 = ... .. .. F00\n" ORDER0, RATE),
+	              2 * FROW, "F00");
+}
+
+/* slides = amiga: 1xx, 2xx, 3xx and the fine slides move the Amiga period
+ * (C-5 = 428, as ProTracker's C-2) by xx a tick, kept within 113..856. */
+static double amiga_hz(double period0, double period)
+{
+	return 440.0 * period0 / period;
+}
+
+static void test_amiga_slides(void **state)
+{
+	(void)state;
+	const double p0 = 428.0 * pow(2.0, (61 - 58) / 12.0);   /* */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = amiga\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 2\n00 = A-4 01 .. 110\n01 = ... .. .. 210\n" ORDER0);
+	for (int k = 0; k < 3; k++)
+		expect_hz(tick_hz(&t, k), amiga_hz(p0, p0 - 16 * k), "1xx tick", k);
+	/* 210 on the next row: back down by 16 a tick from where it was. */
+	for (int k = 0; k < 3; k++)
+		expect_hz(tick_hz(&t, 3 + k), amiga_hz(p0, p0 - 32 + 16 * k), "2xx tick", k);
+	take_free(&t);
+	/* At B-6 (period 113.2) a slide up stops at the Amiga's 113. */
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = amiga\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = B-6 01 .. 1FF\n" ORDER0);
+	expect_hz(tick_hz(&t, 2), amiga_hz(p0, 113.0), "1FF at the limit", 2);
+	take_free(&t);
+	/* E11 and 301 move by one period step. */
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = amiga\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 2\n00 = A-4 01 .. E18\n01 = A#4 .. .. 308\n" ORDER0);
+	expect_hz(tick_hz(&t, 1), amiga_hz(p0, p0 - 8), "E18", 1);
+	expect_hz(tick_hz(&t, 4), amiga_hz(p0, p0 - 16), "308", 1);
+	take_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -855,6 +935,9 @@ int main(void)
 		cmocka_unit_test(test_pattern_break),
 		cmocka_unit_test(test_pattern_loop),
 		cmocka_unit_test(test_speed_and_tempo),
+		cmocka_unit_test(test_tick_timing),
+		cmocka_unit_test(test_jump_past_end),
+		cmocka_unit_test(test_amiga_slides),
 	};
 	return TU_RUN(tests);
 }

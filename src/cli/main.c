@@ -11,6 +11,7 @@
 #include "dsp.h"
 #include "engine.h"
 #include "outfile.h"
+#include "import.h"
 #include "play.h"
 #include "render.h"
 #include "songfile.h"
@@ -40,6 +41,11 @@ static const char usage_text[] =
 	"                  at most --lufs-max-gain dB (default 30), and says if it fell short,\n"
 	"                  --stems writes one WAV per channel, bus return and the master into DIR,\n"
 	"                  --threads: worker threads (default: one per core; same bytes for any)\n"
+	"  import MODULE [-o SONG.bty]\n"
+	"                  turn a MOD, XM, S3M or IT module into a song (default: the\n"
+	"                  module's name in this folder) and its samples into WAV files in\n"
+	"                  SONG-samples/ beside it; lists what could not be translated.\n"
+	"                  render, info, check and the tracker screen also take modules\n"
 	"  check SONG      validate the song and its samples\n"
 	"  info SONG [--rate HZ] [--loudness]\n"
 	"                  print title, tempo, length, channels, patterns and instruments;\n"
@@ -81,8 +87,31 @@ static void warn_cb(void *user, const char *file, int line, const char *msg)
 		fprintf(stderr, "%s: warning: %s\n", file, msg);
 }
 
+/* One line a kind of thing the import could not translate. */
+static void print_report(const char *path, const import_report_t *rep)
+{
+	for (int i = 0; i < rep->nkinds; i++)
+		fprintf(stderr, "%s: warning: not translated: %s (%d)\n", path, rep->kind[i].what,
+		        rep->kind[i].count);
+	if (rep->dropped)
+		fprintf(stderr, "%s: warning: not translated: %d more of other kinds\n", path,
+		        rep->dropped);
+}
+
+/* A song, or a module imported in memory (its samples with it). */
 static int load(song_t *s, const char *path, int flags)
 {
+	if (import_is_module(path)) {
+		import_report_t rep;
+		char song_path[1024], err[600];
+		import_song_path(path, song_path, sizeof(song_path));
+		if (import_module(s, path, song_path, &rep, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s\n", err);
+			return -1;
+		}
+		print_report(path, &rep);
+		return 0;
+	}
 	songfile_error_t err;
 	if (songfile_load(s, path, flags, &err, warn_cb, NULL) != 0) {
 		char buf[600];
@@ -442,11 +471,68 @@ static int cmd_fmt(int argc, char **argv)
 	return rc;
 }
 
+/* "dir/song.mod" -> "song.bty" in this folder */
+static void default_song_out(const char *module, char *buf, size_t n)
+{
+	const char *base = strrchr(module, '/');
+	import_song_path(base ? base + 1 : module, buf, n);
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	cli_args_t a;
+	int rc = parse_args(argc, argv, &a, "-o");
+	if (rc)
+		return rc;
+	char outbuf[1024];
+	if (!a.out) {
+		default_song_out(a.song, outbuf, sizeof(outbuf));
+		a.out = outbuf;
+	}
+	size_t n = strlen(a.out);
+	if (n < 5 || strcmp(a.out + n - 4, ".bty"))
+		return usage_error("the song must be a .bty file ('%s')", a.out);
+	if (access(a.song, R_OK) != 0) {
+		fprintf(stderr, "%s: %s\n", a.song, strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	song_t s;
+	import_report_t rep;
+	char err[600];
+	if (import_module(&s, a.song, a.out, &rep, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	int nsamples = import_write_samples(&s, a.out, true, err, sizeof(err));
+	songfile_error_t se;
+	if (nsamples < 0 || songfile_save(&s, a.out, &se) != 0) {
+		if (nsamples >= 0)
+			songfile_error_format(&se, err, sizeof(err));
+		fprintf(stderr, "beatty: %s\n", err);
+		song_deinit(&s);
+		return EXIT_BAD_INPUT;
+	}
+	int ninst = 0, npat = 0;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		ninst += s.inst[i] != NULL;
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++)
+		npat += s.pattern[i] != NULL;
+	printf("%s: %s, %d channels, %d patterns, %d in the order list, %d instruments, "
+	       "%d samples written\n", a.out, rep.format, s.channels, npat, s.norders, ninst, nsamples);
+	if (rep.nkinds) {
+		printf("not translated (count, kind):\n");
+		import_report_print(&rep, stdout);
+	}
+	song_deinit(&s);
+	return 0;
+}
+
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
 	{ "render", cmd_render },
+	{ "import", cmd_import },
 	{ "check", cmd_check },
 	{ "info", cmd_info },
 	{ "fmt", cmd_fmt },

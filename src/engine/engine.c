@@ -382,6 +382,19 @@ static void mark_visited(engine_t *e, int order, int row)
 	e->visited[order][row >> 3] |= (uint8_t)(1u << (row & 7));
 }
 
+/* The denominator of a tick's length.  In tick timing a tick lasts
+ * 2.5 / bpm s, as in ProTracker: the line formula with lpb * tpl = 24
+ * (4 lines of 6 ticks a beat), whatever the song's lpb and tpl are;
+ * and, as trackers count them, each tick is a whole number of frames,
+ * the fraction dropped rather than carried. */
+static uint64_t tick_den(const engine_t *e)
+{
+	const song_t *s = e->song;
+	if (s->timing == TIMING_TICKS)
+		return (uint64_t)e->bpm * 24u * 100u;
+	return (uint64_t)e->bpm * (uint64_t)s->lpb * (uint64_t)e->tpl * 100u;
+}
+
 /* Tick length in frames; see the comment at the top of the file. */
 static int64_t tick_frames(engine_t *e)
 {
@@ -389,7 +402,9 @@ static int64_t tick_frames(engine_t *e)
 	int swing = s->swing;
 	int pct = 100 + ((e->row & 1) ? -swing : swing);
 	uint64_t num = (uint64_t)e->rate * 60u * (uint64_t)pct;
-	uint64_t den = (uint64_t)e->bpm * (uint64_t)s->lpb * (uint64_t)e->tpl * 100u;
+	uint64_t den = tick_den(e);
+	if (s->timing == TIMING_TICKS)
+		return (int64_t)(num / den);   /* whole frames a tick, the rest dropped (FT2, libxmp) */
 	if (den != e->den) {
 		/* Tempo changed: carry the same fraction of a frame over. */
 		e->acc = e->den ? e->acc * den / e->den : 0;
@@ -439,6 +454,31 @@ static void song_ends(engine_t *e)
 		chan_detach(&e->chan[ch], !voice_ends_by_itself(e->chan[ch].voice));
 }
 
+/* A Bxx or Dxx that leaves the order list goes on at the restart
+ * position (the target row of a break kept), as trackers play it: the
+ * song is over only once that row has already been played.  True when
+ * it goes on; then the position is set. */
+static bool jump_wraps(engine_t *e, int *order, int row)
+{
+	const song_t *s = e->song;
+	int o = s->restart < s->norders ? s->restart : 0;
+	int p = s->order[o].pattern;
+	const pattern_t *pat = p >= 0 && p < SONG_MAX_PATTERNS ? s->pattern[p] : NULL;
+	if (!pat)
+		return false;
+	if (row >= pat->rows)
+		row = 0;
+	if (visited(e, o, row))
+		return false;
+	if (o != e->order)
+		for (int ch = 0; ch < s->channels; ch++)
+			e->chan[ch].loop_row = 0, e->chan[ch].loop_count = 0;
+	*order = o;
+	e->order = o;
+	e->row = row;
+	return true;
+}
+
 /* Moves to the next row, honouring jumps, breaks and loops.  Returns
  * false when the song is over. */
 static bool next_row(engine_t *e)
@@ -471,8 +511,11 @@ static bool next_row(engine_t *e)
 			row = 0;
 		}
 	}
+	bool jumped = (e->jump_order >= 0 && e->jump_order < SONG_MAX_ORDERS) || e->jump_row >= 0;
 	e->jump_order = e->jump_row = e->loop_jump_row = -1;
 	if (order >= s->norders || order < 0) {
+		if (jumped && !e->loop && jump_wraps(e, &order, row))
+			return true;
 		if (!e->loop)
 			return false;
 		order = s->restart < s->norders ? s->restart : 0;
@@ -517,8 +560,62 @@ static void pitch_slide(chan_t *c, double amount)
 	c->pitch = fmin(fmax(c->pitch + amount, PITCH_LO), PITCH_HI);
 }
 
-static void tone_porta(chan_t *c)
+/* Amiga slides (slides = amiga).  ProTracker slides the period the
+ * Paula chip divides its clock by, not the pitch: a step is a larger
+ * interval the higher the note, and the period stays within 113..856
+ * (B-3..C-1 there; beatty's C-5 is its C-2, period 428).  The limits
+ * apply to the period the sample really plays at, finetune included. */
+#define AMIGA_C5_PERIOD 428.0
+#define AMIGA_C5_PITCH  ((NOTE_MIN + 60) * PITCH_PER_SEMITONE)
+#define AMIGA_MIN       113.0
+#define AMIGA_MAX       856.0
+
+static double chan_cents(const engine_t *e, const chan_t *c)
 {
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	return in && in->type == INST_SAMPLER ? in->sampler.finetune : 0.0;
+}
+
+static double amiga_period(double pitch)
+{
+	return AMIGA_C5_PERIOD * exp2(-(pitch - AMIGA_C5_PITCH) / (12.0 * PITCH_PER_SEMITONE));
+}
+
+static double amiga_pitch(double period)
+{
+	return AMIGA_C5_PITCH - 12.0 * PITCH_PER_SEMITONE * log2(period / AMIGA_C5_PERIOD);
+}
+
+/* Moves the channel's pitch by steps: 1/16 semitone each, or one period
+ * step each on the Amiga (positive is up). */
+static void slide_by(engine_t *e, chan_t *c, int steps)
+{
+	if (e->song->slides != SLIDES_AMIGA) {
+		pitch_slide(c, steps * 4.0);
+		return;
+	}
+	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
+	double per = amiga_period(c->pitch + ft) - steps;
+	per = fmin(fmax(per, AMIGA_MIN), AMIGA_MAX);
+	c->pitch = fmin(fmax(amiga_pitch(per) - ft, PITCH_LO), PITCH_HI);
+}
+
+static void amiga_tone_porta(chan_t *c)
+{
+	double per = amiga_period(c->pitch), goal = amiga_period(c->target);
+	if (per > goal)
+		per = fmax(per - c->mem_tone, goal);
+	else
+		per = fmin(per + c->mem_tone, goal);
+	c->pitch = per == goal ? c->target : amiga_pitch(per);
+}
+
+static void tone_porta(engine_t *e, chan_t *c)
+{
+	if (e->song->slides == SLIDES_AMIGA) {
+		amiga_tone_porta(c);
+		return;
+	}
 	double step = c->mem_tone * 4.0;
 	if (c->pitch < c->target)
 		c->pitch = fmin(c->pitch + step, c->target);
@@ -630,8 +727,8 @@ static void row_effect(engine_t *e, int ch)
 		break;
 	case FX_EXTENDED:
 		switch (x) {
-		case 0x1: pitch_slide(c, remember(&c->mem_fine_up, y) * 4.0); break;
-		case 0x2: pitch_slide(c, -remember(&c->mem_fine_down, y) * 4.0); break;
+		case 0x1: slide_by(e, c, remember(&c->mem_fine_up, y)); break;
+		case 0x2: slide_by(e, c, -remember(&c->mem_fine_down, y)); break;
 		case 0xA: c->vol = clampi(c->vol + remember(&c->mem_fvol_up, y), 0, 64); break;
 		case 0xB: c->vol = clampi(c->vol - remember(&c->mem_fvol_down, y), 0, 64); break;
 		case 0x6:
@@ -663,13 +760,13 @@ static void tick_effect(engine_t *e, int ch)
 	chan_t *c = &e->chan[ch];
 	int p = c->param, x = p >> 4, y = p & 15;
 	switch (c->fx) {
-	case FX_PORTA_UP:    pitch_slide(c, c->mem_porta_up * 4.0); break;
-	case FX_PORTA_DOWN:  pitch_slide(c, -c->mem_porta_down * 4.0); break;
-	case FX_TONE_PORTA:  tone_porta(c); break;
+	case FX_PORTA_UP:    slide_by(e, c, c->mem_porta_up); break;
+	case FX_PORTA_DOWN:  slide_by(e, c, -c->mem_porta_down); break;
+	case FX_TONE_PORTA:  tone_porta(e, c); break;
 	case FX_VIBRATO:     vibrato(c); break;
 	case FX_TREMOLO:     tremolo(c); break;
 	case FX_VOL_SLIDE:   vol_slide(c, c->mem_vslide); break;
-	case FX_PORTA_VOL:   tone_porta(c); vol_slide(c, c->mem_vslide); break;
+	case FX_PORTA_VOL:   tone_porta(e, c); vol_slide(c, c->mem_vslide); break;
 	case FX_VIBRATO_VOL: vibrato(c); vol_slide(c, c->mem_vslide); break;
 	case FX_EXTENDED:
 		/* E9x restarts the channel's note, whether or not this row

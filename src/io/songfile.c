@@ -867,6 +867,20 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 		p->restart_line = p->line;
 		return true;
 	}
+	case SK_TIMING: {
+		int t = song_enum_lookup(timing_names, TIMING_COUNT, v);
+		if (t < 0)
+			return fail(p, p->line, "bad timing '%.40s' (lines or ticks)", v);
+		s->timing = (timing_t)t;
+		return true;
+	}
+	case SK_SLIDES: {
+		int t = song_enum_lookup(slides_names, SLIDES_COUNT, v);
+		if (t < 0)
+			return fail(p, p->line, "bad slides '%.40s' (linear or amiga)", v);
+		s->slides = (slides_t)t;
+		return true;
+	}
 	}
 	return true;
 }

@@ -33,9 +33,13 @@
 /* ---- sections and keys ------------------------------------------------ */
 
 static const char *const song_keys[] = {
-	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart"
+	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart", "timing",
+	"slides"
 };
-enum { SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART, SK_COUNT };
+enum {
+	SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART,
+	SK_TIMING, SK_SLIDES, SK_COUNT
+};
 static const char *const channel_keys[] = {
 	"name", "volume", "pan", "mute", "solo", "send_reverb", "send_delay",
 	"macro_x", "macro_y", "macro_z"

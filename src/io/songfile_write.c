@@ -337,6 +337,12 @@ int songfile_write(const song_t *s, FILE *f)
 	put_int(&w, "channels", s->channels);
 	snprintf(b, sizeof b, "%02X", (unsigned)s->restart & 0xFF);
 	put_line(&w, "restart", b);
+	/* Written only when it is not the default, so songs from before the
+	 * key existed keep their canonical text. */
+	if (s->timing != TIMING_LINES)
+		put_line(&w, "timing", timing_names[s->timing]);
+	if (s->slides != SLIDES_LINEAR)
+		put_line(&w, "slides", slides_names[s->slides]);
 	put_extras(&w, s, "song");
 
 	for (int c = 0; c < s->channels; c++)

@@ -14,6 +14,8 @@ const char *const lfo_target_names[LFO_TARGET_COUNT] = { LFO_TARGET_LIST(ENUM_NA
 const char *const loop_names[LOOP_COUNT] = { LOOP_LIST(ENUM_NAME) };
 const char *const interp_names[INTERP_COUNT] = { INTERP_LIST(ENUM_NAME) };
 const char *const inst_type_names[INST_TYPE_COUNT] = { INST_TYPE_LIST(ENUM_NAME) };
+const char *const timing_names[TIMING_COUNT] = { TIMING_LIST(ENUM_NAME) };
+const char *const slides_names[SLIDES_COUNT] = { SLIDES_LIST(ENUM_NAME) };
 #undef ENUM_NAME
 
 int song_enum_lookup(const char *const *names, int n, const char *name)

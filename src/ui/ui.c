@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "dsp.h"
+#include "import.h"
 #include "note.h"
 #include "recovery.h"
 #include "songfile.h"
@@ -449,10 +450,24 @@ static void warn_cb(void *user, const char *file, int line, const char *msg)
 		snprintf(load_warning, sizeof(load_warning), "%s:%d: warning: %s", file, line, msg);
 }
 
-static int load_song(song_t *s, const char *path, char *err, size_t n)
+/* A module (MOD, XM, S3M...) is imported instead: it opens as the song
+ * it becomes, named path with .bty for its extension, into save_path,
+ * so ^S never writes over the module. */
+static int load_song(song_t *s, const char *path, char *err, size_t n, char *save_path, size_t sn)
 {
 	songfile_error_t e;
 	load_warning[0] = 0;
+	snprintf(save_path, sn, "%s", path);
+	if (import_is_module(path)) {
+		import_report_t rep;
+		import_song_path(path, save_path, sn);
+		if (import_module(s, path, save_path, &rep, err, n) != 0)
+			return -1;
+		snprintf(load_warning, sizeof(load_warning), "imported %s (%d kinds of things not "
+		         "translated: beatty import lists them); ^S saves it as %s", path, rep.nkinds,
+		         save_path);
+		return 0;
+	}
 	if (songfile_load(s, path, SONGFILE_LOAD_SAMPLES, &e, warn_cb, NULL) != 0) {
 		songfile_error_format(&e, err, n);
 		return -1;
@@ -506,6 +521,14 @@ static bool save_to(ui_app_t *app, const char *path)
 	 * folder beatty started in). */
 	const char *from = app->path[0] ? app->path : "./untitled.bty";
 	bool moved = strcmp(path, app->path) && songfile_rebase(&app->song, from, path) > 0;
+	/* An imported song's samples live in memory until its first save. */
+	char werr[600];
+	if (import_write_samples(&app->song, path, false, werr, sizeof(werr)) < 0) {
+		if (moved)
+			songfile_rebase(&app->song, path, from);
+		app_msg(app, true, "not saved: %s", werr);
+		return false;
+	}
 	if (songfile_save(&app->song, path, &e) != 0) {
 		if (moved)   /* not saved there: the paths go back to this folder */
 			songfile_rebase(&app->song, path, from);
@@ -598,7 +621,10 @@ static void open_done(ui_app_t *app, const char *text)
 		return;
 	song_t s;
 	char err[600];
-	if (load_song(&s, text, err, sizeof(err)) != 0) {
+	/* A module opens under the song it becomes (^S never writes over
+	 * the module). */
+	char loaded[UI_PATH_MAX];
+	if (load_song(&s, text, err, sizeof(err), loaded, sizeof(loaded)) != 0) {
 		app_msg(app, true, "%s", err);
 		return;
 	}
@@ -606,7 +632,7 @@ static void open_done(ui_app_t *app, const char *text)
 	char path[UI_PATH_MAX];
 	bool recovered = recovery_song_of(text, path, sizeof(path));
 	if (!recovered)
-		snprintf(path, sizeof(path), "%s", text);
+		snprintf(path, sizeof(path), "%s", loaded);
 	replace_song(app, &s, path);
 	if (recovered) {
 		app->touched = true;
@@ -638,8 +664,8 @@ static void recovery_answer(ui_app_t *app, int a)
 			app_msg(app, false, "kept the recovery copy aside as %s (^O opens it)", aside);
 	} else if (a == 'r') {
 		song_t s;
-		char err[600], path[UI_PATH_MAX];
-		if (load_song(&s, rp, err, sizeof(err)) != 0) {
+		char err[600], path[UI_PATH_MAX], loaded[UI_PATH_MAX];
+		if (load_song(&s, rp, err, sizeof(err), loaded, sizeof(loaded)) != 0) {
 			app_msg(app, true, "%s (the copy stays)", err);
 			return;
 		}
@@ -1260,9 +1286,12 @@ int ui_main(int argc, char **argv)
 	if (!app->undo)
 		return EXIT_BAD_INPUT;
 	edit_clip_init(&app->clip);
-	if (song_path && access(song_path, F_OK) == 0) {
+	bool exists = song_path && access(song_path, F_OK) == 0;
+	if (song_path)
+		snprintf(app->path, sizeof(app->path), "%s", song_path);
+	if (exists) {
 		char err[600];
-		if (load_song(&app->song, song_path, err, sizeof(err)) != 0) {
+		if (load_song(&app->song, song_path, err, sizeof(err), app->path, sizeof(app->path)) != 0) {
 			fprintf(stderr, "%s\n", err);
 			undo_destroy(app->undo);
 			return EXIT_BAD_INPUT;
@@ -1270,8 +1299,6 @@ int ui_main(int argc, char **argv)
 	} else {
 		new_song(&app->song);
 	}
-	if (song_path)
-		snprintf(app->path, sizeof(app->path), "%s", song_path);
 	app->follow = true;
 	app->jam_ch = -1;
 	reset_view(app);

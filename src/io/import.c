@@ -1,0 +1,959 @@
+/*
+ * import: tracker modules read by libxmp, turned into beatty songs.
+ *
+ * libxmp does the parsing (about 90 formats, fuzzed upstream); this file
+ * only translates its struct xmp_module:
+ *
+ *   xmp patterns x tracks -> [pattern NN] cells (note, instrument,
+ *                            volume column, one effect)
+ *   xmp instrument + sub  -> one sampler instrument per sample used
+ *   xmp orders            -> [order] (ST3's "+++" skips dropped, jumps
+ *                            renumbered)
+ *   speed, tempo          -> tpl, bpm with timing = ticks
+ *
+ * Effects go into beatty's ProTracker/FT2 letters.  Where the source
+ * tracker's memory rules differ from beatty's (ProTracker has none for
+ * 1xx, 2xx, Axy, E1x, E2x, EAx, EBx), the translation resolves it here:
+ * a zero parameter that means "nothing" in the source is dropped rather
+ * than left to recall an older one.  Anything else the song cannot hold
+ * is counted by kind in the report.
+ *
+ * Pitch: libxmp plays its note 60 (beatty's C-5) at 8363 Hz shifted by
+ * the sample's transpose and finetune, so each sample gets root C-5, a
+ * rate of 8363 Hz moved by the transpose, and the finetune in cents.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xmp.h>
+#include "import.h"
+#include "note.h"
+#include "sample.h"
+
+/* libxmp's internal effect numbers (its effects.h, stable across 4.x). */
+enum {
+	X_ARPEGGIO = 0x00, X_PORTA_UP = 0x01, X_PORTA_DN = 0x02, X_TONEPORTA = 0x03,
+	X_VIBRATO = 0x04, X_TONE_VSLIDE = 0x05, X_VIBRA_VSLIDE = 0x06, X_TREMOLO = 0x07,
+	X_SETPAN = 0x08, X_OFFSET = 0x09, X_VOLSLIDE = 0x0a, X_JUMP = 0x0b, X_VOLSET = 0x0c,
+	X_BREAK = 0x0d, X_EXTENDED = 0x0e, X_SPEED = 0x0f, X_GLOBALVOL = 0x10,
+	X_GVOL_SLIDE = 0x11, X_KEYOFF = 0x14, X_ENVPOS = 0x15, X_PANSLIDE = 0x19,
+	X_MULTI_RETRIG = 0x1b, X_TREMOR = 0x1d, X_XF_PORTA = 0x21, X_IT_BPM = 0x87,
+	X_IT_ROWDELAY = 0x88, X_SURROUND = 0x8d, X_IT_BREAK = 0x8e, X_S3M_SPEED = 0xa3,
+	X_VOLSLIDE_2 = 0xa4, X_FINETUNE = 0xa6, X_S3M_BPM = 0xab, X_FINE_VIBRATO = 0xac,
+	X_S3M_ARPEGGIO = 0xb4, X_PANSL_NOMEM = 0xb5,
+};
+
+#define C5_RATE   8363.0         /* FT2's and ST3's C-4 */
+#define PAL_RATE  (3546895.0 / 428.0)   /* a ProTracker C-2 on a PAL Amiga */
+#define NO_ORDER  (-1)
+
+typedef enum { FMT_MOD, FMT_S3M, FMT_XM, FMT_OTHER } fmt_t;
+
+/* The translation in progress. */
+typedef struct conv {
+	const struct xmp_module *m;
+	song_t *s;
+	import_report_t *rep;
+	fmt_t fmt;
+	bool speed_only;                           /* Noisetracker: every Fxx is a speed */
+	bool synth;                                /* has AdLib-style synth patches */
+	int order_of[XMP_MAX_MOD_LENGTH];          /* module order -> song order */
+	short inst_of[256][32];                    /* xmp instrument, sub -> song instrument */
+	int ninst;
+} conv_t;
+
+static void note_kind(import_report_t *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Counts one occurrence of a kind of thing the song cannot hold. */
+static void note_kind(import_report_t *rep, const char *fmt, ...)
+{
+	if (!rep)
+		return;
+	char what[96];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < rep->nkinds; i++)
+		if (!strcmp(rep->kind[i].what, what)) {
+			rep->kind[i].count++;
+			return;
+		}
+	if (rep->nkinds == IMPORT_KINDS_MAX) {
+		rep->dropped++;
+		return;
+	}
+	snprintf(rep->kind[rep->nkinds].what, sizeof(rep->kind[0].what), "%s", what);
+	rep->kind[rep->nkinds++].count = 1;
+}
+
+static int clampi(int x, int lo, int hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+static fmt_t format_of(const char *type)
+{
+	if (strstr(type, "S3M") || strstr(type, "Scream Tracker 3"))
+		return FMT_S3M;
+	if (strstr(type, "XM") || strstr(type, "Fast Tracker"))
+		return FMT_XM;
+	if (strstr(type, " IT") || strstr(type, "Impulse"))
+		return FMT_OTHER;
+	return FMT_MOD;
+}
+
+/* Copies a module's name field: printable ASCII, blanks trimmed, no ';'
+ * after a blank (the song file would read it as a comment). */
+static void copy_name(char *dst, size_t n, const char *src, size_t srclen)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < srclen && src[i] && j + 1 < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+		if (c < 0x20 || c > 0x7e)
+			c = ' ';
+		if (c == ';' && j > 0 && dst[j - 1] == ' ')
+			c = ',';
+		dst[j++] = (char)c;
+	}
+	while (j > 0 && dst[j - 1] == ' ')
+		j--;
+	dst[j] = 0;
+	size_t lead = strspn(dst, " ");
+	memmove(dst, dst + lead, strlen(dst + lead) + 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* samples and instruments                                              */
+
+/* Turns one xmp sample into float frames.  A ping-pong loop (bidi) is
+ * written out as a forward one: the frames up to the loop's end, then
+ * the loop backwards.  Trackers play both turning frames twice (a
+ * period of twice the loop length), which beatty's own ping-pong, made
+ * for seamless loops, does not; unrolled, the module plays exactly as
+ * written.  Returns false on allocation failure. */
+static bool take_sample(const struct xmp_sample *xs, sample_t *out, int rate,
+                        const struct xmp_sample *bidi)
+{
+	memset(out, 0, sizeof(*out));
+	if (xs->len <= 0 || !xs->data)
+		return true;
+	size_t len = bidi ? (size_t)bidi->lpe + (size_t)(bidi->lpe - bidi->lps) : (size_t)xs->len;
+	float *d = malloc(len * sizeof(float));
+	if (!d)
+		return false;
+	int n = bidi ? bidi->lpe : xs->len;
+	if (xs->flg & XMP_SAMPLE_16BIT) {
+		const int16_t *p = (const int16_t *)(const void *)xs->data;
+		for (int i = 0; i < n; i++)
+			d[i] = (float)p[i] / 32768.0f;
+	} else {
+		const int8_t *p = (const int8_t *)xs->data;
+		for (int i = 0; i < n; i++)
+			d[i] = (float)p[i] / 128.0f;
+	}
+	if (bidi) {
+		for (int i = 0; i < bidi->lpe - bidi->lps; i++)
+			d[bidi->lpe + i] = d[bidi->lpe - 1 - i];
+	}
+	out->data = d;
+	out->channels = 1;
+	out->frames = (int64_t)len;
+	out->rate = rate;
+	return true;
+}
+
+/* An FT2 volume envelope as an ADSR: the attack rises to the loudest
+ * point before the sustain (or the end), the decay falls to the sustain
+ * point's level, the release spans what follows it, fadeout included.
+ * Points are in ticks at the song's first tempo.  Returns the peak level
+ * (0..1) the envelope reaches, which goes into the instrument's volume;
+ * counts envelopes it could only approximate. */
+static float envelope_adsr(conv_t *cv, const struct xmp_instrument *xi, adsr_params_t *amp)
+{
+	double tick = 2.5 / cv->s->bpm;
+	const struct xmp_envelope *ev = &xi->aei;
+	/* Without an envelope, FT2 silences a released note at once; MOD and
+	 * S3M have no release at all (their "off" is a cut). */
+	*amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
+	bool on = (ev->flg & XMP_ENVELOPE_ON) && ev->npt >= 1 && ev->npt <= XMP_MAX_ENV_POINTS;
+	if (!on)
+		return 1.0f;   /* (a fadeout does nothing then: the off has cut the note) */
+	int n = ev->npt;
+	int sus = (ev->flg & XMP_ENVELOPE_SUS) && ev->sus >= 0 && ev->sus < n ? ev->sus : n - 1;
+	int peak = 0;
+	for (int i = 0; i <= sus; i++)
+		if (ev->data[2 * i + 1] > ev->data[2 * peak + 1])
+			peak = i;
+	double ymax = clampi(ev->data[2 * peak + 1], 0, 64) / 64.0;
+	if (ymax <= 0.0)
+		ymax = 1.0 / 64.0;
+	double ysus = clampi(ev->data[2 * sus + 1], 0, 64) / 64.0;
+	amp->attack = (float)(fmax(0, ev->data[2 * peak]) * tick);
+	amp->decay = (float)(fmax(0, ev->data[2 * sus] - ev->data[2 * peak]) * tick);
+	amp->sustain = (float)fmin(1.0, ysus / ymax);
+	double rel = (ev->data[2 * (n - 1)] - ev->data[2 * sus]) * tick;
+	if (xi->rls > 0)
+		rel = fmax(rel, 32768.0 / xi->rls * tick);
+	if (!(ev->flg & XMP_ENVELOPE_SUS))
+		rel = 0.004;   /* no sustain: the envelope ran its course; off just ends it */
+	amp->release = (float)fmin(60.0, fmax(0.004, rel));
+	amp->attack = fminf(amp->attack, 60.0f);
+	amp->decay = fminf(amp->decay, 60.0f);
+	if (ev->flg & (XMP_ENVELOPE_LOOP | XMP_ENVELOPE_SLOOP))
+		note_kind(cv->rep, "volume envelope loop (played as a plain envelope)");
+	if (n > 4 || peak > 1)
+		note_kind(cv->rep, "volume envelope shape (approximated by an ADSR)");
+	return (float)ymax;
+}
+
+/* A sample's file name, relative to the song: "<stem>-samples/NN-name.wav". */
+static void sample_path(char *dst, size_t n, const char *stem, int idx, const char *name)
+{
+	char clean[24];
+	size_t j = 0;
+	for (size_t i = 0; name[i] && j + 1 < 24; i++) {
+		unsigned char c = (unsigned char)name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (ok)
+			clean[j++] = (char)c;
+		else if (j > 0 && clean[j - 1] != '_')
+			clean[j++] = '_';
+	}
+	while (j > 0 && clean[j - 1] == '_')
+		j--;
+	clean[j] = 0;
+	if (j)
+		snprintf(dst, n, "%.180s-samples/%02X-%s.wav", stem, idx, clean);
+	else
+		snprintf(dst, n, "%.180s-samples/%02X.wav", stem, idx);
+}
+
+/* Makes song instrument idx from sub k of xmp instrument xi.  Returns
+ * false on allocation failure. */
+static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
+{
+	const struct xmp_module *m = cv->m;
+	const struct xmp_instrument *in = &m->xxi[xi];
+	const struct xmp_subinstrument *sub = &in->sub[k];
+	instrument_t *bi = song_inst_new(cv->s, idx, INST_SAMPLER);
+	if (!bi)
+		return false;
+	copy_name(bi->name, sizeof(bi->name), in->name, sizeof(in->name));
+	sampler_params_t *sp = &bi->sampler;
+	sp->root = NOTE_MIN + 60;   /* C-5 */
+	sp->finetune = clampi((int)lrint(sub->fin * 100.0 / 128.0), -100, 100);
+	double base = cv->fmt == FMT_MOD ? PAL_RATE : C5_RATE;
+	int rate = (int)lrint(base * exp2(clampi(sub->xpo, -96, 96) / 12.0));
+	rate = clampi(rate, 1, 4000000);
+	float level = envelope_adsr(cv, in, &sp->amp);
+	double g = level * (in->vol > 0 ? fmin(in->vol, 64) / 64.0 : 0.0) *
+	           (sub->gvl > 0 ? fmin(sub->gvl, 64) / 64.0 : 0.0);
+	sp->volume = g > 1e-5 ? (float)(20.0 * log10(g)) : -96.0f;
+	if (sub->sid < 0 || sub->sid >= m->smp) {
+		note_kind(cv->rep, "instrument without a sample (silent)");
+		return true;
+	}
+	const struct xmp_sample *xs = &m->xxs[sub->sid];
+	if (!bi->name[0])
+		copy_name(bi->name, sizeof(bi->name), xs->name, sizeof(xs->name));
+	if (xs->flg & XMP_SAMPLE_SYNTH) {
+		cv->synth = true;
+		note_kind(cv->rep, "synth patch instead of a sample (silent)");
+		return true;
+	}
+	bool loop = (xs->flg & XMP_SAMPLE_LOOP) && xs->lpe > xs->lps && xs->lps >= 0 &&
+	            xs->lpe <= xs->len && xs->lpe - xs->lps >= 2;
+	if (!take_sample(xs, &sp->sample, rate, loop && (xs->flg & XMP_SAMPLE_LOOP_BIDIR) ? xs : NULL))
+		return false;
+	sample_path(sp->path, sizeof(sp->path), stem, idx, bi->name);
+	if (loop) {
+		sp->loop = LOOP_FORWARD;
+		sp->loop_start = xs->lps;
+		sp->loop_end = sp->sample.frames;
+		if (!(xs->flg & XMP_SAMPLE_LOOP_BIDIR))
+			sp->loop_end = xs->lpe;
+		if (xs->flg & XMP_SAMPLE_LOOP_REVERSE)
+			note_kind(cv->rep, "reverse sample loop (played forward)");
+	}
+	if (xs->flg & XMP_SAMPLE_SLOOP)
+		note_kind(cv->rep, "sustain loop (ignored)");
+	if (cv->fmt == FMT_XM && sub->pan >= 0 && abs(sub->pan - 128) > 2)
+		note_kind(cv->rep, "sample panning (channel panning kept)");
+	if (sub->vde > 0 && sub->vra > 0)
+		note_kind(cv->rep, "instrument auto-vibrato");
+	return true;
+}
+
+/* Song instrument numbers: xmp instrument i keeps number i+1 for its
+ * first sample; further samples of a multi-sample instrument get the
+ * numbers after the last instrument. */
+static bool make_instruments(conv_t *cv, const char *stem)
+{
+	const struct xmp_module *m = cv->m;
+	memset(cv->inst_of, 0, sizeof(cv->inst_of));
+	int nins = m->ins < 255 ? m->ins : 255;
+	if (m->ins > 255)
+		note_kind(cv->rep, "instruments past 255");
+	int next = nins + 1;
+	for (int i = 0; i < nins; i++) {
+		const struct xmp_instrument *in = &m->xxi[i];
+		if (in->nsm <= 0 || !in->sub)
+			continue;
+		for (int k = 0; k < in->nsm && k < 32; k++) {
+			int idx = k == 0 ? i + 1 : next;
+			if (idx > SONG_MAX_INSTRUMENTS) {
+				note_kind(cv->rep, "samples past instrument FF (dropped)");
+				break;
+			}
+			if (k > 0) {
+				/* Only samples the keyboard map reaches. */
+				bool used = false;
+				for (int key = 0; key < XMP_MAX_KEYS; key++)
+					used |= in->map[key].ins == k;
+				if (!used)
+					continue;
+				next++;
+			}
+			if (!make_inst(cv, idx, i, k, stem))
+				return false;
+			cv->inst_of[i][k] = (short)idx;
+		}
+		if (in->nsm > 32)
+			note_kind(cv->rep, "samples past 32 in one instrument (dropped)");
+	}
+	cv->ninst = next - 1;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* effects                                                              */
+
+/* A translated effect: letter and parameter, or letter 0 for none; off
+ * asks for a note-off in the note column. */
+typedef struct fx {
+	int letter, param;
+	bool off;
+	int vol;      /* >= 0: a volume for the volume column instead */
+} fx_t;
+
+static fx_t fx_none(void)
+{
+	return (fx_t){ 0, 0, false, -1 };
+}
+
+static fx_t fx_of(int letter, int param)
+{
+	return (fx_t){ letter, param & 0xFF, false, -1 };
+}
+
+static fx_t ext(int x, int y)
+{
+	return fx_of('E', (x << 4) | (y & 15));
+}
+
+/* ProTracker has no memory for these: a zero parameter does nothing. */
+static bool pt_no_memory(const conv_t *cv, int param)
+{
+	return cv->fmt == FMT_MOD && param == 0;
+}
+
+static fx_t translate_ext(conv_t *cv, int p)
+{
+	int x = p >> 4, y = p & 15;
+	switch (x) {
+	case 0x1:
+	case 0x2:
+	case 0xA:
+	case 0xB:
+		if (y == 0 && cv->fmt == FMT_MOD)
+			return fx_none();
+		return ext(x, y);
+	case 0x6: case 0x9: case 0xC: case 0xD: case 0xE:
+		return ext(x, y);
+	case 0x8:
+		return fx_of('8', y * 17);
+	case 0x0:
+		note_kind(cv->rep, "E0x Amiga filter (ignored)");
+		return fx_none();
+	case 0x4:
+	case 0x7:
+		if (y == 0 || y == 4)
+			return fx_none();   /* the sine beatty uses anyway */
+		note_kind(cv->rep, "E%Xx vibrato/tremolo waveform (sine kept)", x);
+		return fx_none();
+	case 0x3: note_kind(cv->rep, "E3x glissando"); return fx_none();
+	case 0x5: note_kind(cv->rep, "E5x set finetune"); return fx_none();
+	case 0xF: note_kind(cv->rep, "EFx invert loop"); return fx_none();
+	}
+	return fx_none();
+}
+
+/* One xmp effect as a beatty effect (or nothing, counted). */
+static fx_t translate_fx(conv_t *cv, int t, int p)
+{
+	int x = p >> 4, y = p & 15;
+	switch (t) {
+	case X_ARPEGGIO:
+	case X_S3M_ARPEGGIO:
+		return p ? fx_of('0', p) : fx_none();
+	case X_PORTA_UP:
+	case X_PORTA_DN: {
+		int up = t == X_PORTA_UP;
+		if (pt_no_memory(cv, p))
+			return fx_none();
+		if (cv->fmt == FMT_S3M && x == 0xF)
+			return ext(up ? 1 : 2, y);
+		if (cv->fmt == FMT_S3M && x == 0xE) {
+			note_kind(cv->rep, "extra fine portamento (rounded to fine)");
+			return (y + 2) / 4 ? ext(up ? 1 : 2, (y + 2) / 4) : fx_none();
+		}
+		return fx_of(up ? '1' : '2', p);
+	}
+	case X_TONEPORTA: return fx_of('3', p);
+	case X_VIBRATO: return fx_of('4', p);
+	case X_TONE_VSLIDE:
+		if (pt_no_memory(cv, p))
+			return fx_of('3', 0);
+		return fx_of('5', p);
+	case X_VIBRA_VSLIDE:
+		if (pt_no_memory(cv, p))
+			return fx_of('4', 0);
+		return fx_of('6', p);
+	case X_TREMOLO: return fx_of('7', p);
+	case X_SETPAN: return fx_of('8', p);
+	case X_OFFSET: return fx_of('9', p);
+	case X_VOLSLIDE:
+	case X_VOLSLIDE_2:
+		if (pt_no_memory(cv, p) || (t == X_VOLSLIDE_2 && p == 0))
+			return fx_none();
+		if (cv->fmt == FMT_S3M && t == X_VOLSLIDE) {
+			if (y == 0xF && x)
+				return ext(0xA, x);
+			if (x == 0xF && y)
+				return ext(0xB, y);
+		}
+		if (x && y) {
+			note_kind(cv->rep, "volume slide up and down at once (up kept)");
+			return fx_of('A', x << 4);
+		}
+		return fx_of('A', p);
+	case X_JUMP: return fx_of('B', p);
+	case X_VOLSET: return (fx_t){ 0, 0, false, clampi(p, 0, 64) };
+	case X_BREAK: return fx_of('D', clampi(10 * x + y, 0, 255));
+	case X_IT_BREAK: return fx_of('D', p);
+	case X_EXTENDED: return translate_ext(cv, p);
+	case X_SPEED:
+		if (p == 0)
+			return cv->fmt == FMT_MOD ? fx_of('F', 0) : fx_none();
+		if (cv->speed_only && p > 0x1F) {
+			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
+			p = 0x1F;
+		}
+		return fx_of('F', p);
+	case X_S3M_SPEED:
+		if (p == 0)
+			return fx_none();
+		if (p > 0x1F) {
+			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
+			p = 0x1F;
+		}
+		return fx_of('F', p);
+	case X_S3M_BPM:
+	case X_IT_BPM:
+		if (p < 0x20) {
+			note_kind(cv->rep, "tempo slide");
+			return fx_none();
+		}
+		return fx_of('F', p);
+	case X_KEYOFF:
+		if (p == 0)
+			return (fx_t){ 0, 0, true, -1 };
+		note_kind(cv->rep, "Kxx key off at a later tick");
+		return fx_none();
+	case X_MULTI_RETRIG:
+		if (y && (x == 0 || x == 8))
+			return ext(0x9, y);
+		note_kind(cv->rep, "Rxy/Qxy retrigger with volume change (plain retrigger)");
+		return y ? ext(0x9, y) : fx_none();
+	case X_FINE_VIBRATO:
+		note_kind(cv->rep, "fine vibrato (depth rounded)");
+		return fx_of('4', (x << 4) | ((y + 2) / 4 ? (y + 2) / 4 : (y ? 1 : 0)));
+	case X_XF_PORTA:
+		note_kind(cv->rep, "extra fine portamento (rounded to fine)");
+		if ((x == 1 || x == 2) && (y + 2) / 4)
+			return ext(x, (y + 2) / 4);
+		return fx_none();
+	case X_GLOBALVOL: note_kind(cv->rep, "global volume"); return fx_none();
+	case X_GVOL_SLIDE: note_kind(cv->rep, "global volume slide"); return fx_none();
+	case X_ENVPOS: note_kind(cv->rep, "Lxx envelope position"); return fx_none();
+	case X_PANSLIDE:
+	case X_PANSL_NOMEM: note_kind(cv->rep, "panning slide"); return fx_none();
+	case X_TREMOR: note_kind(cv->rep, "tremor"); return fx_none();
+	case X_SURROUND: note_kind(cv->rep, "surround"); return fx_none();
+	case X_FINETUNE: note_kind(cv->rep, "set finetune"); return fx_none();
+	case X_IT_ROWDELAY: note_kind(cv->rep, "row delay"); return fx_none();
+	}
+	note_kind(cv->rep, "effect %02X (libxmp's number)", t);
+	return fx_none();
+}
+
+/* ------------------------------------------------------------------ */
+/* patterns and orders                                                  */
+
+static int song_inst_for(const conv_t *cv, int xi, int note)
+{
+	if (xi < 0 || xi >= cv->m->ins || xi >= 255)
+		return 0;
+	const struct xmp_instrument *in = &cv->m->xxi[xi];
+	int k = 0;
+	if (note >= 1 && note <= XMP_MAX_KEYS) {
+		int mk = in->map[note - 1].ins;
+		if (mk >= 0 && mk < 32 && mk < in->nsm)
+			k = mk;
+	}
+	if (cv->inst_of[xi][k])
+		return cv->inst_of[xi][k];
+	return xi + 1;   /* an instrument without samples: notes stay silent */
+}
+
+static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int *last_note)
+{
+	*c = (cell_t){ NOTE_NONE, 0, VOL_NONE, 0, 0 };
+	int note = ev->note;
+	if (note >= 1 && note <= 120) {
+		c->note = (uint8_t)note;
+		*last_note = note;
+	} else if (note == XMP_KEY_OFF || note == XMP_KEY_FADE) {
+		c->note = NOTE_OFF;
+		if (note == XMP_KEY_FADE)
+			note_kind(cv->rep, "note fade (played as note off)");
+	} else if (note == XMP_KEY_CUT) {
+		c->note = NOTE_CUT;
+	} else if (note) {
+		note_kind(cv->rep, "note out of range");
+	}
+	int sub_vol = -1;
+	if (ev->ins) {
+		int xi = ev->ins - 1;
+		c->inst = (uint8_t)song_inst_for(cv, xi, c->note <= 120 && c->note ? c->note : *last_note);
+		if (c->inst && xi < cv->m->ins && cv->m->xxi[xi].nsm > 0) {
+			int k = 0, n = c->note >= 1 && c->note <= 120 ? c->note : *last_note;
+			if (n >= 1 && n <= XMP_MAX_KEYS && cv->m->xxi[xi].map[n - 1].ins < cv->m->xxi[xi].nsm)
+				k = cv->m->xxi[xi].map[n - 1].ins;
+			sub_vol = clampi(cv->m->xxi[xi].sub[k].vol, 0, 64);
+		}
+	}
+	if (ev->vol)
+		c->vol = (uint8_t)clampi(ev->vol - 1, 0, 64);
+	fx_t a = translate_fx(cv, ev->fxt, ev->fxp);
+	fx_t b = ev->f2t || ev->f2p ? translate_fx(cv, ev->f2t, ev->f2p) : fx_none();
+	fx_t both[2] = { a, b };
+	for (int i = 0; i < 2; i++) {
+		fx_t f = both[i];
+		if (f.off && c->note == NOTE_NONE)
+			c->note = NOTE_OFF;
+		if (f.vol >= 0) {
+			if (c->vol == VOL_NONE)
+				c->vol = (uint8_t)f.vol;
+			else if (!c->fx)
+				c->fx = 'C', c->param = (uint8_t)f.vol;
+		}
+		if (!f.letter)
+			continue;
+		if (c->fx) {
+			note_kind(cv->rep, "second effect on a row (dropped)");
+			continue;
+		}
+		c->fx = (uint8_t)f.letter;
+		c->param = (uint8_t)f.param;
+	}
+	/* A sample's default volume: an instrument number sets it, in every
+	 * source tracker; beatty's own reset is to full volume. */
+	if (sub_vol >= 0 && c->vol == VOL_NONE && c->note != NOTE_OFF && c->note != NOTE_CUT)
+		c->vol = (uint8_t)sub_vol;
+	/* FT2's E90 restarts the note on the row's first tick, note or not:
+	 * the note column says the same. */
+	if (cv->fmt == FMT_XM && c->fx == 'E' && c->param == 0x90) {
+		c->fx = c->param = 0;
+		if (c->note == NOTE_NONE && *last_note)
+			c->note = (uint8_t)*last_note;
+	}
+	if (c->fx == 'B') {
+		int o = cv->order_of[c->param];   /* param < 256 = XMP_MAX_MOD_LENGTH */
+		if (o == NO_ORDER)
+			c->fx = 'F', c->param = 0;   /* past the list: the end, as players take it */
+		else
+			c->param = (uint8_t)o;
+	}
+}
+
+/* ST3 keeps one parameter memory for most of its commands (D, E, F, I,
+ * J, K, L, Q, R, S): a zero parameter takes the last non-zero one any
+ * of them had on the channel.  beatty keeps one per command, so the
+ * import fills the zeros in, within each pattern (where a pattern starts
+ * depends on how the song reaches it; there the zero is left to
+ * beatty's own memory). */
+static void s3m_memory(struct xmp_event *ev, int *mem)
+{
+	switch (ev->fxt) {
+	case X_VOLSLIDE: case X_PORTA_UP: case X_PORTA_DN: case X_TREMOR: case X_S3M_ARPEGGIO:
+	case X_VIBRA_VSLIDE: case X_TONE_VSLIDE: case X_MULTI_RETRIG: case X_TREMOLO:
+		if (ev->fxp)
+			*mem = ev->fxp;
+		else if (*mem)
+			ev->fxp = (unsigned char)*mem;
+		break;
+	}
+}
+
+/* In ST3 the first non-zero SEx of a row sets its delay; beatty, like
+ * ProTracker, takes the last.  Only the first stays. */
+static void s3m_row_delay(song_t *s, pattern_t *p, int row)
+{
+	bool seen = false;
+	for (int ch = 0; ch < s->channels; ch++) {
+		cell_t *c = song_cell(s, p, row, ch);
+		if (c->fx != 'E' || (c->param >> 4) != 0xE)
+			continue;
+		if (seen || (c->param & 15) == 0)
+			c->fx = c->param = 0;
+		else
+			seen = true;
+	}
+}
+
+static bool make_patterns(conv_t *cv)
+{
+	const struct xmp_module *m = cv->m;
+	song_t *s = cv->s;
+	song_pattern_free(s, 0);
+	int npat = m->pat < SONG_MAX_PATTERNS ? m->pat : SONG_MAX_PATTERNS;
+	if (m->pat > SONG_MAX_PATTERNS)
+		note_kind(cv->rep, "patterns past FF (dropped)");
+	for (int p = 0; p < npat; p++) {
+		const struct xmp_pattern *xp = m->xxp[p];
+		int rows = xp ? xp->rows : 0;
+		if (rows > SONG_MAX_ROWS) {
+			note_kind(cv->rep, "rows past 256 in a pattern (dropped)");
+			rows = SONG_MAX_ROWS;
+		}
+		pattern_t *bp = song_pattern_new(s, p, rows > 0 ? rows : 1);
+		if (!bp)
+			return false;
+		for (int ch = 0; xp && ch < s->channels; ch++) {
+			int t = xp->index[ch];
+			if (t < 0 || t >= m->trk || !m->xxt[t])
+				continue;
+			const struct xmp_track *tr = m->xxt[t];
+			int last_note = 0, mem = 0;
+			for (int r = 0; r < rows && r < tr->rows; r++) {
+				struct xmp_event ev = tr->event[r];
+				if (cv->fmt == FMT_S3M)
+					s3m_memory(&ev, &mem);
+				convert_cell(cv, &ev, song_cell(s, bp, r, ch), &last_note);
+			}
+		}
+		if (cv->fmt == FMT_S3M)
+			for (int r = 0; r < rows; r++)
+				s3m_row_delay(s, bp, r);
+	}
+	return true;
+}
+
+/* The order list without ST3's markers: "+++" (FE) is skipped, "---"
+ * (FF) ends the song.  order_of maps positions for Bxx. */
+static int make_orders(conv_t *cv)
+{
+	const struct xmp_module *m = cv->m;
+	song_t *s = cv->s;
+	int n = 0;
+	bool ended = false;
+	for (int i = 0; i < XMP_MAX_MOD_LENGTH; i++)
+		cv->order_of[i] = NO_ORDER;
+	int len = m->len < XMP_MAX_MOD_LENGTH ? m->len : XMP_MAX_MOD_LENGTH;
+	for (int i = 0; i < len && !ended; i++) {
+		int p = m->xxo[i];
+		if (p == 0xFF && cv->fmt == FMT_S3M) {
+			ended = true;
+			break;
+		}
+		if (p >= m->pat || p >= SONG_MAX_PATTERNS || !s->pattern[p])
+			continue;
+		if (n == SONG_MAX_ORDERS) {
+			note_kind(cv->rep, "order positions past FF (dropped)");
+			break;
+		}
+		cv->order_of[i] = n;
+		s->order[n].pattern = p;
+		s->order[n].label[0] = 0;
+		n++;
+	}
+	/* A jump to a skipped marker lands on the next real position. */
+	for (int i = len - 2; i >= 0; i--)
+		if (cv->order_of[i] == NO_ORDER && cv->order_of[i + 1] != NO_ORDER && !ended)
+			cv->order_of[i] = cv->order_of[i + 1];
+	s->norders = n;
+	int rst = m->rst >= 0 && m->rst < XMP_MAX_MOD_LENGTH ? cv->order_of[m->rst] : NO_ORDER;
+	s->restart = rst >= 0 && rst < n ? rst : 0;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* the whole module                                                     */
+
+static void path_parts(const char *song_path, char *dir, size_t dn, char *stem, size_t sn)
+{
+	const char *slash = strrchr(song_path, '/');
+	if (slash) {
+		size_t len = (size_t)(slash - song_path);
+		snprintf(dir, dn, "%.*s", (int)(len ? len : 1), len ? song_path : "/");
+	} else {
+		snprintf(dir, dn, ".");
+	}
+	const char *base = slash ? slash + 1 : song_path;
+	snprintf(stem, sn, "%s", base);
+	char *dot = strrchr(stem, '.');
+	if (dot && dot != stem)
+		*dot = 0;
+	if (!stem[0])
+		snprintf(stem, sn, "song");
+}
+
+static int translate(song_t *s, const struct xmp_module *m, bool speed_only, const char *name,
+                     const char *song_path, import_report_t *rep, char *err, size_t errlen)
+{
+	conv_t *cv = calloc(1, sizeof(*cv));
+	if (!cv) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	cv->m = m;
+	cv->s = s;
+	cv->rep = rep;
+	cv->fmt = format_of(m->type);
+	cv->speed_only = speed_only;
+	if (rep)
+		snprintf(rep->format, sizeof(rep->format), "%s", m->type);
+
+	song_init(s);
+	char stem[SONG_PATH_MAX];
+	path_parts(song_path, s->dir, sizeof(s->dir), stem, sizeof(stem));
+	copy_name(s->title, sizeof(s->title), m->name, sizeof(m->name));
+	s->timing = TIMING_TICKS;
+	/* ProTracker slides the Amiga's period; FT2 (linear table) and ST3,
+	 * whose periods are not held to the Amiga's limits, keep beatty's
+	 * even slides. */
+	s->slides = cv->fmt == FMT_MOD ? SLIDES_AMIGA : SLIDES_LINEAR;
+	s->lpb = 4;
+	s->tpl = clampi(m->spd, SONG_TPL_MIN, SONG_TPL_MAX);
+	if (m->spd > SONG_TPL_MAX)
+		note_kind(rep, "speed above 31 ticks a row (31 kept)");
+	s->bpm = clampi(m->bpm, SONG_BPM_MIN, SONG_BPM_MAX);
+	if (m->gvl > 0 && m->gvl < 64)
+		note_kind(rep, "global volume");
+	int chn = clampi(m->chn, 1, SONG_MAX_CHANNELS);
+	if (m->chn > SONG_MAX_CHANNELS)
+		note_kind(rep, "channels past 64 (dropped)");
+	bool ok = song_set_channels(s, chn);
+	/* Modules assume full-scale channels add up; keep the sum of all
+	 * of them out of clipping as a rule. */
+	float fader = (float)lrint(-10.0 * log10((double)chn));
+	for (int ch = 0; ch < chn; ch++) {
+		channel_t *c = &s->channel[ch];
+		int pan = m->xxc[ch].pan;
+		c->pan = pan < 128 ? (pan - 128) / 128.0f : (pan - 128) / 127.0f;
+		c->pan = c->pan < -1.0f ? -1.0f : c->pan > 1.0f ? 1.0f : c->pan;
+		c->volume = fader;
+		if (m->xxc[ch].flg & XMP_CHANNEL_MUTE)
+			c->mute = true;
+	}
+	ok = ok && make_instruments(cv, stem) && make_patterns(cv);
+	if (!ok) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		song_deinit(s);
+		free(cv);
+		return -1;
+	}
+	/* Nothing to hear at all is a broken module.  But an S3M's empty
+	 * slots may be AdLib instruments libxmp does not load, and patches
+	 * beatty cannot play make a module it only partly understands. */
+	bool sound = cv->synth || (m->smp > 0 && cv->fmt != FMT_MOD);
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		sound |= s->inst[i] && s->inst[i]->sampler.sample.data;
+	if (!sound) {
+		snprintf(err, errlen, "%s: the module has no samples", name);
+		song_deinit(s);
+		free(cv);
+		return -1;
+	}
+	if (make_orders(cv) == 0) {
+		snprintf(err, errlen, "%s: the module has no patterns to play", name);
+		song_deinit(s);
+		free(cv);
+		return -1;
+	}
+	free(cv);
+	return 0;
+}
+
+static const char *xmp_why(int rc)
+{
+	switch (-rc) {
+	case XMP_ERROR_FORMAT: return "not a module format libxmp knows";
+	case XMP_ERROR_LOAD: return "broken or truncated module";
+	case XMP_ERROR_DEPACK: return "cannot unpack the file";
+	case XMP_ERROR_SYSTEM: return strerror(errno);
+	default: return "cannot load the module";
+	}
+}
+
+typedef int (*loader_fn)(xmp_context ctx, const void *arg, size_t size);
+
+static int load_file(xmp_context ctx, const void *arg, size_t size)
+{
+	(void)size;
+	return xmp_load_module(ctx, (char *)(uintptr_t)arg);
+}
+
+static int load_mem(xmp_context ctx, const void *arg, size_t size)
+{
+	if (size > (size_t)0x7fffffff)
+		return -XMP_ERROR_LOAD;
+	return xmp_load_module_from_memory(ctx, (void *)(uintptr_t)arg, (long)size);
+}
+
+static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, const char *name,
+                       const char *song_path, import_report_t *rep, char *err, size_t errlen)
+{
+	if (rep)
+		memset(rep, 0, sizeof(*rep));
+	song_init(s);
+	song_deinit(s);
+	xmp_context ctx = xmp_create_context();
+	if (!ctx) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		song_init(s);
+		song_deinit(s);
+		return -1;
+	}
+	errno = 0;
+	int rc = fn(ctx, arg, size);
+	if (rc < 0) {
+		if (rc == -XMP_ERROR_SYSTEM && errno == 0)
+			errno = EIO;
+		snprintf(err, errlen, "%s: %s", name, xmp_why(rc));
+		xmp_free_context(ctx);
+		song_init(s);
+		song_deinit(s);
+		return -1;
+	}
+	struct xmp_module_info mi;
+	xmp_get_module_info(ctx, &mi);
+	/* The player mode libxmp picks for the module says which tracker's
+	 * rules it follows; it is only known once a player has started. */
+	bool speed_only = false;
+	if (xmp_start_player(ctx, 8000, XMP_FORMAT_MONO) == 0) {
+		speed_only = xmp_get_player(ctx, XMP_PLAYER_MODE) == XMP_MODE_NOISETRACKER;
+		xmp_end_player(ctx);
+	}
+	rc = mi.mod ? translate(s, mi.mod, speed_only, name, song_path, rep, err, errlen) : -1;
+	if (!mi.mod) {
+		snprintf(err, errlen, "%s: cannot load the module", name);
+		song_init(s);
+		song_deinit(s);
+	}
+	xmp_release_module(ctx);
+	xmp_free_context(ctx);
+	return rc;
+}
+
+int import_module(song_t *s, const char *path, const char *song_path, import_report_t *rep,
+                  char *err, size_t errlen)
+{
+	return import_with(s, load_file, path, 0, path, song_path, rep, err, errlen);
+}
+
+int import_module_mem(song_t *s, const void *data, size_t size, const char *name,
+                      const char *song_path, import_report_t *rep, char *err, size_t errlen)
+{
+	return import_with(s, load_mem, data, size, name, song_path, rep, err, errlen);
+}
+
+bool import_is_module(const char *path)
+{
+	size_t n = strlen(path);
+	if (n >= 4 && !strcmp(path + n - 4, ".bty"))
+		return false;
+	struct xmp_test_info ti;
+	return xmp_test_module((char *)(uintptr_t)path, &ti) == 0;
+}
+
+void import_song_path(const char *module_path, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", module_path);
+	char *slash = strrchr(buf, '/');
+	char *dot = strrchr(buf, '.');
+	if (dot && (!slash || dot > slash + 1))
+		*dot = 0;
+	size_t len = strlen(buf);
+	snprintf(buf + len, n > len ? n - len : 0, ".bty");
+}
+
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		int rc = mkdir(path, 0777);
+		*p = '/';
+		if (rc != 0 && errno != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+int import_write_samples(const song_t *s, const char *song_path, bool overwrite, char *err,
+                         size_t errlen)
+{
+	char dir[SONG_PATH_MAX], stem[SONG_PATH_MAX];
+	path_parts(song_path, dir, sizeof(dir), stem, sizeof(stem));
+	int wrote = 0;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		const instrument_t *in = s->inst[i];
+		if (!in || in->type != INST_SAMPLER || !in->sampler.sample.data || !in->sampler.path[0])
+			continue;
+		const sampler_params_t *sp = &in->sampler;
+		char full[2 * SONG_PATH_MAX + 2];
+		if (sp->path[0] == '/')
+			snprintf(full, sizeof(full), "%s", sp->path);
+		else
+			snprintf(full, sizeof(full), "%s/%s", dir, sp->path);
+		struct stat st;
+		if (!overwrite && stat(full, &st) == 0)
+			continue;
+		if (make_dirs(full) != 0) {
+			snprintf(err, errlen, "%s: cannot create its folder: %s", full, strerror(errno));
+			return -1;
+		}
+		if (sample_write_wav(full, sp->sample.data, sp->sample.channels, sp->sample.frames,
+		                     sp->sample.rate, 16, err, errlen) != 0)
+			return -1;
+		wrote++;
+	}
+	return wrote;
+}
+
+void import_report_print(const import_report_t *rep, FILE *f)
+{
+	for (int i = 0; i < rep->nkinds; i++)
+		fprintf(f, "  %6d  %s\n", rep->kind[i].count, rep->kind[i].what);
+	if (rep->dropped)
+		fprintf(f, "  %6d  of other kinds\n", rep->dropped);
+}

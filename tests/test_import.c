@@ -1,0 +1,268 @@
+/*
+ * test_import: modules through libxmp into songs.  Each test builds a
+ * small ProTracker module in memory (so nothing outside the tree is
+ * needed), imports it and checks the song it becomes and how that song
+ * plays: timing in frames, sample data, loop points, effect translation,
+ * and the bad-input paths.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "engine.h"
+#include "import.h"
+#include "note.h"
+#include "songfile.h"
+#include "testutil.h"
+
+#define RATE 48000
+
+/* A 4-channel M.K. module: one pattern, sample 1 of `len` bytes (a ramp),
+ * looped over [lps, lps + lpl) when lpl > 1; cells set by the test. */
+typedef struct mod {
+	uint8_t *data;
+	size_t size;
+} mod_t;
+
+#define MOD_HEAD  (20 + 31 * 30 + 2 + 128 + 4)
+#define MOD_PAT   (64 * 4 * 4)
+
+static void put16be(uint8_t *p, int v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void mod_new(mod_t *m, int len, int lps, int lpl, int vol)
+{
+	m->size = MOD_HEAD + MOD_PAT + (size_t)len;
+	m->data = calloc(1, m->size);
+	assert_non_null(m->data);
+	memcpy(m->data, "test module", 11);
+	uint8_t *s1 = m->data + 20;
+	memcpy(s1, "ramp", 4);
+	put16be(s1 + 22, len / 2);
+	s1[24] = 0;                 /* finetune */
+	s1[25] = (uint8_t)vol;
+	put16be(s1 + 26, lps / 2);
+	put16be(s1 + 28, lpl > 1 ? lpl / 2 : 1);
+	uint8_t *o = m->data + 20 + 31 * 30;
+	o[0] = 1;                   /* song length */
+	o[1] = 127;
+	memcpy(m->data + MOD_HEAD - 4, "M.K.", 4);
+	int8_t *smp = (int8_t *)(m->data + MOD_HEAD + MOD_PAT);
+	for (int i = 0; i < len; i++)
+		smp[i] = (int8_t)((i % 64) * 2 - 64);
+}
+
+/* Sets a cell: Amiga period (0 none), sample number, effect, parameter. */
+static void mod_cell(mod_t *m, int row, int ch, int period, int smp, int fx, int param)
+{
+	uint8_t *c = m->data + MOD_HEAD + (size_t)(row * 4 + ch) * 4;
+	c[0] = (uint8_t)((smp & 0xF0) | (period >> 8));
+	c[1] = (uint8_t)period;
+	c[2] = (uint8_t)(((smp & 15) << 4) | fx);
+	c[3] = (uint8_t)param;
+}
+
+static void import_ok(song_t *s, const mod_t *m, import_report_t *rep)
+{
+	char err[512];
+	if (import_module_mem(s, m->data, m->size, "test.mod", "out/test.bty", rep, err, sizeof(err)) != 0)
+		fail_msg("import failed: %s", err);
+}
+
+static void test_structure(void **state)
+{
+	(void)state;
+	mod_t m;
+	mod_new(&m, 2000, 1000, 600, 48);
+	mod_cell(&m, 0, 0, 428, 1, 0, 0);      /* C-2 in ProTracker */
+	song_t s;
+	import_report_t rep;
+	import_ok(&s, &m, &rep);
+	assert_int_equal(s.channels, 4);
+	assert_int_equal(s.timing, TIMING_TICKS);
+	assert_int_equal(s.tpl, 6);
+	assert_int_equal(s.bpm, 125);
+	assert_int_equal(s.norders, 1);
+	assert_string_equal(s.title, "test module");
+	assert_string_equal(s.dir, "out");
+	/* Amiga LRRL panning. */
+	assert_true(s.channel[0].pan < 0 && s.channel[1].pan > 0 && s.channel[2].pan > 0 &&
+	            s.channel[3].pan < 0);
+	const instrument_t *in = s.inst[1];
+	assert_non_null(in);
+	assert_int_equal(in->type, INST_SAMPLER);
+	assert_string_equal(in->name, "ramp");
+	assert_string_equal(in->sampler.path, "test-samples/01-ramp.wav");
+	assert_int_equal(in->sampler.sample.frames, 2000);
+	assert_int_equal(in->sampler.loop, LOOP_FORWARD);
+	assert_int_equal(in->sampler.loop_start, 1000);
+	assert_int_equal(in->sampler.loop_end, 1600);
+	/* The data itself, 8-bit steps as floats, up to the loop's end (what
+	 * a ProTracker sample holds past it is never heard, and libxmp does
+	 * not keep it). */
+	for (int i = 0; i < 1600; i++)
+		if (in->sampler.sample.data[i] != (float)((i % 64) * 2 - 64) / 128.0f)
+			fail_msg("frame %d: %g", i, (double)in->sampler.sample.data[i]);
+	/* The note: C-2 in ProTracker is libxmp's C-5; the sample's default
+	 * volume goes into the volume column with its instrument. */
+	const cell_t *c = song_cell(&s, s.pattern[0], 0, 0);
+	assert_int_equal(c->note, NOTE_MIN + 60);
+	assert_int_equal(c->inst, 1);
+	assert_int_equal(c->vol, 48);
+	/* 64 rows of 6 ticks of 2.5 / 125 s. */
+	assert_int_equal(engine_song_frames(&s, RATE), 64 * 6 * 960);
+	song_deinit(&s);
+	free(m.data);
+}
+
+/* The note plays the sample at the PAL Amiga's rate for C-2: a looped
+ * ramp of 64 steps repeats at 3546895 / 428 / 64 Hz. */
+static void test_pitch(void **state)
+{
+	(void)state;
+	mod_t m;
+	mod_new(&m, 2048, 0, 2048, 64);
+	mod_cell(&m, 0, 0, 428, 1, 0, 0);
+	song_t s;
+	import_ok(&s, &m, NULL);
+	float *buf;
+	int64_t n = tu_render(&s, RATE, &buf);
+	assert_true(n > 20000);
+	float *l = tu_channel(buf, (size_t)n, 0);
+	double hz = tu_peak_hz(l + 4000, 16384, RATE);
+	double want = 3546895.0 / 428.0 / 64.0;
+	if (!(fabs(hz - want) < 0.5))
+		fail_msg("%.2f Hz, expected %.2f", hz, want);
+	free(l);
+	free(buf);
+	song_deinit(&s);
+	free(m.data);
+}
+
+static void test_effects(void **state)
+{
+	(void)state;
+	mod_t m;
+	mod_new(&m, 200, 0, 0, 64);
+	mod_cell(&m, 0, 0, 428, 1, 0xA, 0x00);   /* A00: nothing in ProTracker */
+	mod_cell(&m, 1, 0, 0, 0, 0xE, 0x84);     /* E84: panning */
+	mod_cell(&m, 2, 0, 0, 0, 0x5, 0x00);     /* 500: the glide alone */
+	mod_cell(&m, 3, 0, 0, 0, 0xC, 0x20);     /* C20 */
+	mod_cell(&m, 4, 0, 0, 0, 0xD, 0x12);     /* D12: row 12, decimal */
+	mod_cell(&m, 5, 1, 0, 0, 0xE, 0x30);     /* E30: glissando, counted */
+	mod_cell(&m, 6, 1, 0, 0, 0xF, 0x03);     /* F03 */
+	song_t s;
+	import_report_t rep;
+	import_ok(&s, &m, &rep);
+	const pattern_t *p = s.pattern[0];
+	assert_int_equal(song_cell(&s, p, 0, 0)->fx, 0);
+	assert_int_equal(song_cell(&s, p, 1, 0)->fx, '8');
+	assert_int_equal(song_cell(&s, p, 1, 0)->param, 0x44);
+	assert_int_equal(song_cell(&s, p, 2, 0)->fx, '3');
+	assert_int_equal(song_cell(&s, p, 2, 0)->param, 0);
+	/* Cxx goes into the free volume column. */
+	assert_int_equal(song_cell(&s, p, 3, 0)->fx, 0);
+	assert_int_equal(song_cell(&s, p, 3, 0)->vol, 0x20);
+	assert_int_equal(song_cell(&s, p, 4, 0)->fx, 'D');
+	assert_int_equal(song_cell(&s, p, 4, 0)->param, 12);
+	assert_int_equal(song_cell(&s, p, 6, 1)->fx, 'F');
+	assert_int_equal(song_cell(&s, p, 6, 1)->param, 3);
+	bool gliss = false;
+	for (int i = 0; i < rep.nkinds; i++)
+		gliss |= strstr(rep.kind[i].what, "E3x") && rep.kind[i].count == 1;
+	assert_true(gliss);
+	/* D12 on row 4 of the only order: on to row 12 past the end (the
+	 * restart), so 5 + 52 rows play, all at 6 ticks (the F03 on row 6
+	 * is jumped over). */
+	assert_int_equal(engine_song_frames(&s, RATE), (5 + 52) * 6 * 960);
+	song_deinit(&s);
+	free(m.data);
+}
+
+/* Written out and read back, the song plays the same samples. */
+static void test_write_round_trip(void **state)
+{
+	(void)state;
+	mod_t m;
+	mod_new(&m, 1000, 0, 0, 64);
+	mod_cell(&m, 0, 0, 428, 1, 0, 0);
+	char dir[] = "/tmp/beatty-import.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], err[512];
+	snprintf(path, sizeof(path), "%s/t.bty", dir);
+	song_t s;
+	assert_int_equal(import_module_mem(&s, m.data, m.size, "t.mod", path, NULL, err, sizeof(err)), 0);
+	assert_int_equal(import_write_samples(&s, path, false, err, sizeof(err)), 1);
+	/* Already there: not written again. */
+	assert_int_equal(import_write_samples(&s, path, false, err, sizeof(err)), 0);
+	songfile_error_t se;
+	assert_int_equal(songfile_save(&s, path, &se), 0);
+	song_t back;
+	assert_int_equal(songfile_load(&back, path, SONGFILE_LOAD_SAMPLES, &se, NULL, NULL), 0);
+	float *a, *b;
+	int64_t na = tu_render(&s, RATE, &a), nb = tu_render(&back, RATE, &b);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, (size_t)na * 2 * sizeof(float));
+	free(a);
+	free(b);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	song_deinit(&s);
+	song_deinit(&back);
+	free(m.data);
+}
+
+/* Broken modules: an error naming the file, never a crash. */
+static void test_bad_input(void **state)
+{
+	(void)state;
+	mod_t m;
+	mod_new(&m, 2000, 0, 0, 64);
+	mod_cell(&m, 0, 0, 428, 1, 0, 0);
+	song_t s;
+	char err[512];
+	/* Cut inside the header, the pattern and the sample data. */
+	const size_t cuts[] = { 0, 100, MOD_HEAD - 1, MOD_HEAD + 10, MOD_HEAD + MOD_PAT + 5 };
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		err[0] = 0;
+		int rc = import_module_mem(&s, m.data, cuts[i], "cut.mod", "cut.bty", NULL, err, sizeof(err));
+		if (rc == 0) {
+			/* libxmp may keep what a short sample holds; what it gives
+			 * must still be a sound song. */
+			assert_true(s.inst[1] == NULL || s.inst[1]->sampler.sample.frames <= 2000);
+			song_deinit(&s);
+		} else {
+			assert_non_null(strstr(err, "cut.mod"));
+		}
+	}
+	/* No samples at all. */
+	mod_t z;
+	mod_new(&z, 0, 0, 0, 64);
+	mod_cell(&z, 0, 0, 428, 1, 0, 0);
+	assert_int_equal(import_module_mem(&s, z.data, z.size, "empty.mod", "e.bty", NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty.mod"));
+	/* Not a module. */
+	assert_int_equal(import_module_mem(&s, "hello", 5, "hello.mod", "h.bty", NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "hello.mod"));
+	assert_int_equal(import_module(&s, "/nonexistent/x.mod", "x.bty", NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "x.mod"));
+	free(m.data);
+	free(z.data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_pitch),
+		cmocka_unit_test(test_effects),
+		cmocka_unit_test(test_write_round_trip),
+		cmocka_unit_test(test_bad_input),
+	};
+	return TU_RUN(tests);
+}
