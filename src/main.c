@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "delivery.h"
 #include "dsp.h"
 #include "engine.h"
 #include "play.h"
@@ -34,6 +35,8 @@ static const char usage_text[] =
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
 	"              [--stems DIR] [--no-master] [--progress|--no-progress]\n"
 	"                  render the song to a WAV file (default: SONG's name in this folder);\n"
+	"                  OUT.flac, .ogg, .opus or .mp3 picks that format instead (--bits\n"
+	"                  applies to WAV and FLAC; the lossy ones encode the float mix);\n"
 	"                  --lufs sets the integrated loudness (-14 streaming, -9 club),\n"
 	"                  --stems writes one WAV per channel, bus return and the master into DIR\n"
 	"  check SONG      validate the song and its samples\n"
@@ -223,6 +226,9 @@ static int cmd_render(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a, "-o --rate --bits --lufs --stems --no-master --progress --no-progress");
 	if (rc)
 		return rc;
+	char why[256];
+	if (a.out && delivery_check(a.out, (int)a.rate, a.bits, why, sizeof(why)) != 0)
+		return usage_error("%s", why);
 	song_t s;
 	if (load(&s, a.song, SONGFILE_LOAD_SAMPLES) != 0)
 		return EXIT_BAD_INPUT;
@@ -254,10 +260,10 @@ static int cmd_render(int argc, char **argv)
 		fprintf(stderr, "beatty: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	char len[32];
+	char len[32], kind[64];
 	format_time(res.frames, o.rate, len, sizeof(len));
-	printf("%s: %s, %d Hz, %s, peak %.1f dBFS\n", a.out, len, o.rate,
-	       o.bits == 32 ? "32-bit float" : o.bits == 24 ? "24-bit" : "16-bit",
+	delivery_describe(a.out, o.bits, kind, sizeof(kind));
+	printf("%s: %s, %d Hz, %s, peak %.1f dBFS\n", a.out, len, o.rate, kind,
 	       gain_to_db(res.peak));
 	printf("frames: %lld (song %lld + release tail %lld)\n", (long long)res.frames,
 	       (long long)res.song_frames, (long long)(res.frames - res.song_frames));

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sndfile.h>
+#include "delivery.h"
 #include "dsp.h"
 #include "engine.h"
 #include "loudness.h"
@@ -60,11 +61,12 @@ static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, char
 	SF_INFO info = {
 		.samplerate = o->rate,
 		.channels = 2,
-		.format = SF_FORMAT_WAV | (o->bits == 16 ? SF_FORMAT_PCM_16 :
-		                           o->bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT),
+		.format = delivery_sf_format(path, o->bits),
 	};
+	const delivery_format_t *fmt = delivery_for_path(path);
 	snprintf(w->path, sizeof(w->path), "%s", path);
-	w->bits = o->bits;
+	/* a lossy encoder takes the float mix: nothing to dither to */
+	w->bits = fmt && fmt->lossy ? 32 : o->bits;
 	w->dither = o->dither;
 	w->rng = 0x5eed1234u;   /* fixed: the same song gives the same bytes */
 	/* Written beside the target and renamed over it when complete, so a
@@ -85,6 +87,7 @@ static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, char
 		w->fd = -1;
 		return -1;
 	}
+	delivery_tune(path, w->sf);
 	return 0;
 }
 
@@ -273,6 +276,8 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		snprintf(err, errlen, "unsupported bit depth %d (16, 24 or 32)", o->bits);
 		return -1;
 	}
+	if (path && delivery_check(path, o->rate, o->bits, err, errlen) != 0)
+		return -1;
 	if (isnan(o->lufs))
 		return render_pass(song, path, o, res, err, errlen);
 	if (!o->master) {
