@@ -22,7 +22,7 @@
 
 static const char usage_text[] =
 	"usage: beatty [SONG] [--device D] [--period N] [--periods N] [--rate HZ] [--no-audio]\n"
-	"              [--theme NAME|FILE]\n"
+	"              [--theme NAME|FILE] [--midi DEVICE|FIFO]\n"
 	"       beatty COMMAND [OPTIONS] SONG\n"
 	"\n"
 	"  beatty SONG     open the song in the tracker screen (a new song if it does not\n"
@@ -30,6 +30,8 @@ static const char usage_text[] =
 	"                  keys; sound as in 'play', and without a device it edits silently;\n"
 	"                  on SIGTERM/SIGHUP and every minute unsaved work goes to SONG.autosave\n"
 	"                  (autosave = SECONDS in config.ini; 0 never)\n"
+	"                  --midi reads a MIDI keyboard or pads from a raw device or FIFO\n"
+	"                  (beside the ALSA sequencer port 'beatty', where there is one)\n"
 	"\n"
 	"commands:\n"
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"

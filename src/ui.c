@@ -42,6 +42,7 @@
 #include "ui.h"
 #include "ui_app.h"
 #include "ui_inst.h"
+#include "ui_midi.h"
 #include "ui_mix.h"
 #include "ui_prefs.h"
 #include "ui_render.h"
@@ -1097,7 +1098,8 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 			continue;
 		}
 		bool valued = !strcmp(o, "--device") || !strcmp(o, "--period") ||
-		              !strcmp(o, "--periods") || !strcmp(o, "--rate") || !strcmp(o, "--theme");
+		              !strcmp(o, "--periods") || !strcmp(o, "--rate") || !strcmp(o, "--theme") ||
+		              !strcmp(o, "--midi");
 		if (valued) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -1107,6 +1109,10 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 				if (!*v)
 					return usage_error("%s", "--device needs a name");
 				snprintf(app->device, sizeof(app->device), "%s", v);
+			} else if (!strcmp(o, "--midi")) {
+				if (!*v)
+					return usage_error("%s", "--midi needs a device or FIFO (or none)");
+				snprintf(app->midi_path, sizeof(app->midi_path), "%s", v);
 			} else if (!strcmp(o, "--theme")) {
 				if (!*v)
 					return usage_error("%s", "--theme needs a name or a file");
@@ -1202,6 +1208,7 @@ int ui_main(int argc, char **argv)
 		ui_prefs_message(&prefs_msgs, m, sizeof(m));
 		app_msg(app, true, "%s", m);
 	}
+	ui_midi_open(app);
 	check_recovery(app);
 	stamp(&app->autosave_at);
 	struct timespec stats_at;
@@ -1212,6 +1219,10 @@ int ui_main(int argc, char **argv)
 			draw(app);
 			app->redraw = false;
 		}
+		/* With MIDI input, wait on it and the keyboard together, so a
+		 * played note is not held up by the key wait. */
+		if (app->midi)
+			timeout(ui_midi_wait(app, LOOP_MS) ? LOOP_MS : 0);
 		int key = getch();
 		if (key != ERR) {
 			handle_key(app, key);
@@ -1235,6 +1246,7 @@ int ui_main(int argc, char **argv)
 	int sig = got_signal;
 	if (sig && app_modified(app))
 		autosave(app);   /* the recovery copy, before anything else can fail */
+	ui_midi_close(app);
 	audio_close(app);
 	endwin();
 	restore_signals(old_quit, old_crash);

@@ -58,6 +58,9 @@ void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 	app->octave = c.octave;
 	app->step = c.step;
 	app->autosave_s = c.autosave;
+	app_copy(app->midi_path, sizeof(app->midi_path), c.midi);
+	app->midi_channel = c.midi_channel;
+	app->midi_seq = c.midi_seq != 0;
 }
 
 void ui_prefs_start(ui_app_t *app, cfg_msgs_t *msgs)
