@@ -199,6 +199,7 @@ typedef struct song {
 	char artist[SONG_TEXT_MAX];
 	int bpm, lpb, tpl, swing;
 	int restart;                 /* order the song loops back to */
+	int scale_key, scale;        /* key 0 (C)..11 and scale.h's scale; chromatic: no lock */
 	int channels;
 	channel_t channel[SONG_MAX_CHANNELS];
 	bus_t bus[SONG_SENDS];

@@ -42,6 +42,7 @@
 #include "fxcmd.h"
 #include "note.h"
 #include "sample.h"
+#include "scale.h"
 #include "songfile.h"
 
 #define GROUP        8                    /* channels on one pattern line */
@@ -229,9 +230,10 @@ typedef enum {
 } sect_t;
 
 static const char *const song_keys[] = {
-	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart"
+	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart", "scale"
 };
-enum { SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART, SK_COUNT };
+enum { SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART,
+       SK_SCALE, SK_COUNT };
 static const char *const channel_keys[] = {
 	"name", "volume", "pan", "mute", "solo", "send_reverb", "send_delay",
 	"macro_x", "macro_y", "macro_z"
@@ -1001,6 +1003,11 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 		p->restart_line = p->line;
 		return true;
 	}
+	case SK_SCALE:
+		/* "A minor": the key and scale that scale lock keeps notes in */
+		if (!scale_parse(v, &s->scale_key, &s->scale))
+			return fail(p, p->line, "bad scale '%.40s' (a key and a scale, e.g. A minor)", v);
+		return true;
 	}
 	return true;
 }
@@ -1949,6 +1956,11 @@ int songfile_write(const song_t *s, FILE *f)
 	put_int(&w, "channels", s->channels);
 	snprintf(b, sizeof b, "%02X", (unsigned)s->restart & 0xFF);
 	put_line(&w, "restart", b);
+	if (s->scale != SCALE_CHROMATIC) {   /* absent: no lock, as before scales */
+		char sc[32];
+		scale_format(s->scale_key, s->scale, sc, sizeof sc);
+		put_line(&w, "scale", sc);
+	}
 	put_extras(&w, s, "song");
 
 	for (int c = 0; c < s->channels; c++)

@@ -38,6 +38,7 @@
 #include <unistd.h>
 #include "dsp.h"
 #include "note.h"
+#include "scale.h"
 #include "songfile.h"
 #include "ui.h"
 #include "ui_app.h"
@@ -714,6 +715,11 @@ static void draw_info(ui_app_t *app)
 	         app->order, app->song.norders - 1, app->song.order[app->order].label, app_pattern(app),
 	         app->row, p ? p->rows - 1 : 0, app->octave, app->step, app->inst,
 	         in ? in->name : "(none)");
+	if (app->song.scale) {   /* scale lock, where the line has room */
+		size_t len = strlen(b);
+		snprintf(b + len, sizeof(b) - len, "  Key %s %s", scale_key_names[app->song.scale_key],
+		         scale_names[app->song.scale]);
+	}
 	move(1, 0);
 	clrtoeol();
 	mvaddnstr(1, 0, b, app->cols - 12);

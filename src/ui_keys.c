@@ -117,6 +117,9 @@ static const ui_binding_t table[] = {
 	{ CTX_PATTERN, "{", CMD_TRANSPOSE, -12, "transpose the block (or note) down an octave" },
 	{ CTX_PATTERN, "^K", CMD_INTERPOLATE, 0, "interpolate volume/effect over the block (column under the cursor)" },
 	{ CTX_PATTERN, "^E", CMD_SET_INST, 0, "set the current instrument on the block's notes" },
+	{ CTX_PATTERN, "^D", CMD_SCALE, 0, "the song's key and scale: scale lock (chromatic: off)" },
+	{ CTX_PATTERN, "\"", CMD_DEGREES, 1, "transpose the block (or note) up a degree of the scale" },
+	{ CTX_PATTERN, "'", CMD_DEGREES, -1, "transpose the block (or note) down a degree of the scale" },
 
 	/* order list */
 	{ CTX_ORDER, "KEY_UP", CMD_UP, 0, "previous position" },

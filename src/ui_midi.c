@@ -10,6 +10,7 @@
 #include "midi.h"
 #include "midi_in.h"
 #include "note.h"
+#include "ui_beat.h"
 #include "ui_midi.h"
 
 #define MAX_FDS 8
@@ -86,15 +87,16 @@ static bool recording(const ui_app_t *app)
 static void note_on(ui_app_t *app, const midi_action_t *a)
 {
 	struct ui_midi *m = app->midi;
+	int note = ui_beat_note(app, a->note);   /* scale lock */
 	if (app->bridge)
-		bridge_live_note(app->bridge, a->ch, app->inst, a->note, a->vol);
+		bridge_live_note(app->bridge, a->ch, app->inst, note, a->vol);
 	m->rec_pat[a->ch] = -1;
 	int pat, row;
 	if (!recording(app) || !target(app, &pat, &row))
 		return;
 	app_edit_begin(app, "MIDI note", pat, false);
 	cell_t *c = song_cell(&app->song, app->song.pattern[pat], row, a->ch);
-	c->note = (uint8_t)a->note;
+	c->note = (uint8_t)note;
 	if (app->inst > 0)
 		c->inst = (uint8_t)app->inst;
 	c->vol = (uint8_t)a->vol;

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Beatmaking tools on the tracker screen, driven by keys in tmux: scale
+# lock (the song's key and scale, typed and MIDI notes snapped to it,
+# out-of-scale notes marked, blocks moved by degrees) and the rhythm
+# helpers.  Results are read back from the saved song.
+. "$SRCDIR/tests/lib.sh"
+plan 10
+
+if ! command -v tmux >/dev/null 2>&1; then
+	skip_n "tmux is not installed" 10
+	exit 0
+fi
+SOCK="beatty-test-beat-$$"
+W="$TMP/w"
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
+printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
+UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
+: "${UTF8:=C.UTF-8}"
+
+# start SONG-PATTERN-LINES ARGS...: a 4-channel song with those lines in
+# pattern 00 (32 rows), a FIFO named pads, beatty on it.
+start() {
+	lines=$1
+	shift
+	tm kill-server 2>/dev/null
+	rm -rf "$W"
+	mkdir -p "$W/cfg/beatty"
+	printf '[audio]\nmidi_seq = 0\n' >"$W/cfg/beatty/config.ini"
+	mkfifo "$W/pads"
+	printf '[song]\nformat = 1\nbpm = 120\nchannels = 4\n\n[instrument 01]\ntype = synth\n\n[pattern 00]\nrows = 32\n%s\n\n[order]\n00 = 00\n' \
+		"$lines" >"$W/s.bty"
+	tm new-session -d -s bt -x 100 -y 30 \
+		"cd '$W' && env XDG_CONFIG_HOME='$W/cfg' TERM=tmux-256color LC_ALL=$UTF8 '$BEATTY' s.bty $* 2>stderr; sleep 600"
+	wait_for "Row 00/1F"
+}
+saved_row() { sed -n "/^\[pattern 00\]/,/^\[order\]/s/^$1 = //p" "$W/s.bty"; }
+save() {
+	keys C-s
+	wait_for "saved s.bty"
+}
+E='... .. .. ...'
+
+# --- scale lock ------------------------------------------------------------
+start "04 = F#4 01 .. ... | $E | $E | $E
+05 = A-4 01 .. ... | $E | $E | $E" --no-audio --midi pads
+keys C-d
+wait_for "key and scale"
+keys C-u "A minor" Enter
+ok "^D sets the key and scale" wait_for "scale lock: A minor"
+tm capture-pane -e -p -t bt: >"$TMP/ansi"
+ok "the out-of-scale F#4 is marked (underlined)" grep -q "$(printf '\033')\[4m.*F#4" "$TMP/ansi"
+ok "the in-scale A-4 is not" sh -c "! grep -q \"$(printf '\033')\\[4m[^ ]*A-4\" '$TMP/ansi'"
+# C#4 typed (s) and from MIDI (key 61) both snap: C# is as near C as D,
+# the lower wins; D#4 (MIDI 63) goes to D-4 the same way
+keys Space s
+wait_for "^00 .C-4 01"
+printf '\220\075\144\200\075\000' >"$W/pads"
+wait_for "^01 .C-4 01 32"
+printf '\220\077\144\200\077\000' >"$W/pads"
+ok "typed and MIDI notes snap into the scale" wait_for "^02 .D-4 01 32"
+# the cursor is on row 03 after three notes: rows 04..05 marked, up two
+# degrees: F#4 snaps to F-4 and goes on to A-4; A-4 to C-5
+keys Down S-Down
+keys '"' '"'
+ok "a block moves by degrees of the scale" wait_for "^05 .C-5 01"
+save
+is "the saved song holds the scale" "scale = A minor" "$(grep '^scale' "$W/s.bty")"
+is "row 04 moved two degrees" "A-4 01 .. ... | $E | $E | $E" "$(saved_row 04)"
+keys C-z
+ok "undo takes one step back, over the whole block" wait_for "^05 .B-4 01"
+ok "(row 04 too)" grep -q "^04 .G-4 01" "$TMP/screen"
+keys C-d
+wait_for "key and scale"
+keys C-u chromatic Enter
+ok "chromatic turns the lock off" wait_for "scale lock off"
