@@ -102,6 +102,7 @@ struct ui_app {
 	char midi_path[UI_PATH_MAX]; /* raw MIDI device or FIFO (--midi, config.ini) */
 	int midi_channel;            /* 1..16, or 0 for all */
 	bool midi_seq;               /* open the ALSA sequencer port */
+	char rhythm[128];            /* the last rhythm asked for (ui_beat.c) */
 
 	/* the cursor and editing state */
 	int order, row, ch, col;

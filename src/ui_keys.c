@@ -120,6 +120,7 @@ static const ui_binding_t table[] = {
 	{ CTX_PATTERN, "^D", CMD_SCALE, 0, "the song's key and scale: scale lock (chromatic: off)" },
 	{ CTX_PATTERN, "\"", CMD_DEGREES, 1, "transpose the block (or note) up a degree of the scale" },
 	{ CTX_PATTERN, "'", CMD_DEGREES, -1, "transpose the block (or note) down a degree of the scale" },
+	{ CTX_PATTERN, "%", CMD_RHYTHM, 0, "rhythm over the block: Euclidean E(k,n) or every N rows, accents, humanize" },
 
 	/* order list */
 	{ CTX_ORDER, "KEY_UP", CMD_UP, 0, "previous position" },

@@ -4,10 +4,10 @@
 # out-of-scale notes marked, blocks moved by degrees) and the rhythm
 # helpers.  Results are read back from the saved song.
 . "$SRCDIR/tests/lib.sh"
-plan 10
+plan 18
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 10
+	skip_n "tmux is not installed" 18
 	exit 0
 fi
 SOCK="beatty-test-beat-$$"
@@ -74,3 +74,44 @@ keys C-d
 wait_for "key and scale"
 keys C-u chromatic Enter
 ok "chromatic turns the lock off" wait_for "scale lock off"
+
+# --- rhythm helpers -----------------------------------------------------------
+start "" --no-audio
+keys %
+ok "a rhythm needs a marked block" wait_for "rhythm: mark a block first"
+# channel 2, rows 00..0F, the note under the cursor is none: C-4 01
+keys Tab S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down S-Down
+keys %
+wait_for "rhythm \\(3/8"
+keys C-u "3/8 rot 1 vol 20 accent 40" Enter
+ok "the rhythm is previewed before it is written" \
+	wait_for "E\\(3,8\\) rot 1  \\.x\\.\\.x\\.\\.x  C-4 01 on rows 00-0F, channel 2: write it\\? \\(y/n\\)"
+ok "and nothing is written yet" sh -c "! grep -q '^.. .\\.\\.\\. \\.\\. \\.\\. \\.\\.\\..C-4' '$TMP/screen'"
+keys y
+ok "y writes it" wait_for "rhythm written: E\\(3,8\\) rot 1"
+save
+is "row 01: a hit" "$E | C-4 01 14 ... | $E | $E" "$(saved_row 01)"
+is "row 04: a hit on a beat, accented" "$E | C-4 01 28 ... | $E | $E" "$(saved_row 04)"
+is "the hits are rows 01 04 07 09 0C 0F" "01 04 07 09 0C 0F" \
+	"$(sed -n '/^\[pattern 00\]/,/^\[order\]/s/^\([0-9A-F][0-9A-F]\) = .*C-4 01.*/\1/p' "$W/s.bty" | tr '\n' ' ' | sed 's/ $//')"
+# humanize: undo, then the same seed twice gives the same pattern
+keys C-z
+wait_for "undo"
+keys %
+wait_for "rhythm \\("
+keys C-u "4/4 vol 32 hv 8 hd 3 seed 5" Enter
+wait_for "write it"
+keys y
+wait_for "rhythm written"
+save
+cp "$W/s.bty" "$TMP/take1"
+keys C-z
+wait_for "undo"
+keys %
+wait_for "rhythm \\("
+keys Enter
+wait_for "write it"
+keys y
+wait_for "rhythm written"
+save
+ok "a seeded humanize writes the same take again" cmp "$TMP/take1" "$W/s.bty"
