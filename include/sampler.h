@@ -24,6 +24,8 @@ typedef struct sampler_voice {
 	int ramp;          /* samples left in the start declick ramp */
 	int ramp_len;
 	env_t amp;
+	int64_t stop;      /* a slice: ends here (exclusive), unlooped; 0 none */
+	double ratio;      /* a slice: pitch ratio applied to freq_hz; 0 none */
 } sampler_voice_t;
 
 /* Starts playback at frame `offset` (sample offset command).  v must be
@@ -32,6 +34,11 @@ typedef struct sampler_voice {
  * this way still clicks (its waveform jumps): fade it out with
  * sampler_voice_kill and start another. */
 void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset);
+/* Starts slice k of the sample (p->slice): from its start to the next
+ * slice's, unlooped, with freq_hz multiplied by ratio (a slice played
+ * from a note above the root sounds at the root's pitch). */
+void sampler_voice_start_slice(sampler_voice_t *v, const sampler_params_t *p, float rate, int k,
+                               double ratio);
 void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p);
 void sampler_voice_kill(sampler_voice_t *v, float seconds);
 /* Renders n frames at freq_hz (the note's frequency; root note and

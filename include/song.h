@@ -17,6 +17,7 @@
 
 #define SONG_FORMAT          1
 #define SONG_MAX_CHANNELS    64
+#define SONG_MAX_SLICES      64
 #define SONG_MAX_ROWS        256
 #define SONG_MAX_PATTERNS    256
 #define SONG_MAX_ORDERS      256
@@ -124,6 +125,13 @@ typedef struct sampler_params {
 	int64_t loop_start;        /* frames; loop_end exclusive */
 	int64_t loop_end;
 	adsr_params_t amp;
+	/* Slices (slice.h): slice k runs from slice[k] to the next one (the
+	 * last to the end).  They play from the root note up, one per note,
+	 * at the sample's own pitch; or, with slice_offsets, the sample
+	 * offset command 9xx starts slice xx. */
+	int nslices;
+	int64_t slice[SONG_MAX_SLICES];
+	bool slice_offsets;
 	sample_t sample;           /* empty (data NULL) until loaded */
 } sampler_params_t;
 
