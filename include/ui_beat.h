@@ -1,7 +1,8 @@
 /*
  * ui_beat: the beatmaking commands of the pattern editor: scale lock
  * (the song's key and scale, notes snapped to it, blocks moved by scale
- * degrees) and the rhythm helpers on a marked block.
+ * degrees), the rhythm helpers on a marked block, and slicing the
+ * current sample on the instruments page.
  *
  * UI thread only; edits go through app_edit_begin()/_end() like every
  * other edit, so each is one undo step.
@@ -21,5 +22,9 @@ int ui_beat_note(const ui_app_t *app, int note);
 
 /* Whether the grid should mark note as outside the song's scale. */
 bool ui_beat_out_of_scale(const ui_app_t *app, int note);
+
+/* Draws the slice points of sp over its waveform (h rows of w columns
+ * at y, x on the instruments page). */
+void ui_beat_slice_marks(ui_app_t *app, const sampler_params_t *sp, int y, int x, int h, int w);
 
 #endif

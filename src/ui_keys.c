@@ -181,6 +181,7 @@ static const ui_binding_t table[] = {
 	{ CTX_INST, "^D", CMD_INST_CLONE, 0, "clone the instrument into the first free slot" },
 	{ CTX_INST, "KEY_DC", CMD_INST_DELETE, 0, "delete the instrument (asks when notes use it)" },
 	{ CTX_INST, "^E", CMD_INST_RENAME, 0, "rename the instrument" },
+	{ CTX_INST, "^K", CMD_SLICE, 0, "slice the sample: N equal, t SENS at transients, off; notes or offsets" },
 	{ CTX_INST, "^G", CMD_INST_LOAD, 0, "get a sample: the file browser" },
 	{ CTX_INST, "^P", CMD_INST_PRESET, 0, "load a factory preset (kick, snare, hat, sub bass, pluck, pad, lead)" },
 	{ CTX_INST, "/", CMD_OCTAVE_DOWN, 0, "base octave down" },

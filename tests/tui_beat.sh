@@ -4,10 +4,10 @@
 # out-of-scale notes marked, blocks moved by degrees) and the rhythm
 # helpers.  Results are read back from the saved song.
 . "$SRCDIR/tests/lib.sh"
-plan 18
+plan 24
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 18
+	skip_n "tmux is not installed" 24
 	exit 0
 fi
 SOCK="beatty-test-beat-$$"
@@ -18,7 +18,7 @@ printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/
 UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
 : "${UTF8:=C.UTF-8}"
 
-# start SONG-PATTERN-LINES ARGS...: a 4-channel song with those lines in
+# start SONG-PATTERN-LINES ARGS... (SONG_INST: instrument 01's lines): a 4-channel song with those lines in
 # pattern 00 (32 rows), a FIFO named pads, beatty on it.
 start() {
 	lines=$1
@@ -28,8 +28,9 @@ start() {
 	mkdir -p "$W/cfg/beatty"
 	printf '[audio]\nmidi_seq = 0\n' >"$W/cfg/beatty/config.ini"
 	mkfifo "$W/pads"
-	printf '[song]\nformat = 1\nbpm = 120\nchannels = 4\n\n[instrument 01]\ntype = synth\n\n[pattern 00]\nrows = 32\n%s\n\n[order]\n00 = 00\n' \
-		"$lines" >"$W/s.bty"
+	printf '[song]\nformat = 1\nbpm = 120\nchannels = 4\n\n[instrument 01]\n%s\n\n[pattern 00]\nrows = 32\n%s\n\n[order]\n00 = 00\n' \
+		"${SONG_INST:-type = synth}" "$lines" >"$W/s.bty"
+	[ -f "$TMP/hits.wav" ] && cp "$TMP/hits.wav" "$W/"
 	tm new-session -d -s bt -x 100 -y 30 \
 		"cd '$W' && env XDG_CONFIG_HOME='$W/cfg' TERM=tmux-256color LC_ALL=$UTF8 '$BEATTY' s.bty $* 2>stderr; sleep 600"
 	wait_for "Row 00/1F"
@@ -115,3 +116,34 @@ keys y
 wait_for "rhythm written"
 save
 ok "a seeded humanize writes the same take again" cmp "$TMP/take1" "$W/s.bty"
+
+# --- slicing ---------------------------------------------------------------------
+# four 50 ms bursts, 0.5 s apart: hits at frames 0, 24000, 48000, 72000
+if ! sox -n -r 48000 -c 1 -b 16 "$TMP/a.wav" synth 0.05 sine 1000 fade q 0 0.05 0.04 pad 0 0.45 2>/dev/null ||
+	! sox "$TMP/a.wav" "$TMP/a.wav" "$TMP/a.wav" "$TMP/a.wav" "$TMP/hits.wav" 2>/dev/null; then
+	skip_n "sox could not make the test sample" 6
+	exit 0
+fi
+SONG_INST="type = sampler
+file = hits.wav
+root = C-4" start "" --no-audio
+keys C-t
+wait_for "file hits.wav"
+keys C-k
+wait_for "slice \\(8"
+keys C-u "t 50" Enter
+ok "^K slices at the transients and says which notes play them" wait_for "4 slices: notes C-4\\.\\.D#4 play them"
+ok "the waveform shows the slice marks 0..3" grep -Eq "│ 0[^0-9]+1[^0-9]+2[^0-9]+3[^0-9]*\$" "$TMP/screen"
+save
+sl=$(sed -n 's/^slices = //p' "$W/s.bty")
+ok "the slices sit on the hits, within 1 ms ($sl)" sh -c "echo '$sl' | awk '{ e[1]=0; e[2]=24000; e[3]=48000; e[4]=72000; if (NF != 4) exit 1; for (i = 1; i <= 4; i++) { d = \$i - e[i]; if (d < 0 || d > 48) exit 1 } }'"
+keys C-k
+wait_for "slice \\(8"
+keys C-u "8 offsets" Enter
+ok "equal slices as offsets" wait_for "8 slices: 900\\.\\.907 start them"
+save
+is "eight equal slices, mapped to offsets" "0 12000 24000 36000 48000 60000 72000 84000|offsets" \
+	"$(sed -n 's/^slices = //p' "$W/s.bty")|$(sed -n 's/^slice_map = //p' "$W/s.bty")"
+keys C-z
+save
+ok "undo brings the transient slices back" sh -c "[ \"\$(sed -n 's/^slices = //p' '$W/s.bty')\" = '$sl' ]"
