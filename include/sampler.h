@@ -26,6 +26,8 @@ typedef struct sampler_voice {
 	int ramp_len;
 	interp_t interp;   /* set by the caller after a start; AUTO reads as cubic */
 	env_t amp;
+	int64_t stop;      /* a slice: ends here (exclusive), unlooped; 0 none */
+	double ratio;      /* a slice: pitch ratio applied to freq_hz; 0 none */
 } sampler_voice_t;
 
 /* Builds the band-limited interpolator's table once per process.  Call
@@ -43,6 +45,12 @@ void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float ra
 /* Fades the start just made in over 1.5 ms, for a start that would
  * click though it is at offset 0: a stolen voice, a retrigger. */
 void sampler_voice_declick(sampler_voice_t *v);
+
+/* Starts slice k of the sample (p->slice): from its start to the next
+ * slice's, unlooped, with freq_hz multiplied by ratio (a slice played
+ * from a note above the root sounds at the root's pitch). */
+void sampler_voice_start_slice(sampler_voice_t *v, const sampler_params_t *p, float rate, int k,
+                               double ratio);
 void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p);
 void sampler_voice_kill(sampler_voice_t *v, float seconds);
 /* Renders n frames at freq_hz (the note's frequency; root note and

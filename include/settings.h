@@ -2,7 +2,8 @@
  * settings: the user's settings, $XDG_CONFIG_HOME/beatty/config.ini
  * (~/.config/beatty/config.ini when XDG_CONFIG_HOME is not set).
  *
- *   [audio]  device, period, periods, rate, threads, interpolation
+ *   [audio]  device, period, periods, rate, threads, interpolation, midi,
+ *            midi_channel, midi_seq
  *   [ui]     theme, octave, step, autosave
  *
  * Every setting has a default (config_default()), which a missing file
@@ -27,6 +28,9 @@ typedef struct beatty_config {
 	char theme[1024];              /* a theme name or a path */
 	int octave, step;              /* the pattern editor's base octave and edit step */
 	int autosave;                  /* seconds between recovery copies; 0: never */
+	char midi[1024];               /* raw MIDI input (device or FIFO), "none" */
+	int midi_channel;              /* MIDI channel to take, 1..16; 0 every one */
+	int midi_seq;                  /* 1: open the ALSA sequencer port "beatty" */
 } beatty_config_t;
 
 void config_default(beatty_config_t *c);

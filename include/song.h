@@ -17,6 +17,7 @@
 
 #define SONG_FORMAT          1
 #define SONG_MAX_CHANNELS    64
+#define SONG_MAX_SLICES      64
 #define SONG_MAX_ROWS        256
 #define SONG_MAX_PATTERNS    256
 #define SONG_MAX_ORDERS      256
@@ -147,6 +148,13 @@ typedef struct sampler_params {
 	int64_t loop_end;
 	adsr_params_t amp;
 	interp_t interp;           /* INTERP_AUTO unless the song chooses */
+	/* Slices (slice.h): slice k runs from slice[k] to the next one (the
+	 * last to the end).  They play from the root note up, one per note,
+	 * at the sample's own pitch; or, with slice_offsets, the sample
+	 * offset command 9xx starts slice xx. */
+	int nslices;
+	int64_t slice[SONG_MAX_SLICES];
+	bool slice_offsets;
 	sample_t sample;           /* empty (data NULL) until loaded */
 } sampler_params_t;
 
@@ -229,6 +237,7 @@ typedef struct song {
 	timing_t timing;
 	slides_t slides;
 	int restart;                 /* order the song loops back to */
+	int scale_key, scale;        /* key 0 (C)..11 and scale.h's scale; chromatic: no lock */
 	int channels;
 	channel_t channel[SONG_MAX_CHANNELS];
 	bus_t bus[SONG_SENDS];

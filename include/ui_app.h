@@ -120,6 +120,11 @@ struct ui_app {
 	bool dirty_inst[SONG_MAX_INSTRUMENTS + 1];
 	int jam_ch;                  /* channel of the last jammed note, -1 none */
 	struct timespec jam_at;
+	struct ui_midi *midi;        /* MIDI input (ui_midi.c), or NULL */
+	char midi_path[UI_PATH_MAX]; /* raw MIDI device or FIFO (--midi, config.ini) */
+	int midi_channel;            /* 1..16, or 0 for all */
+	bool midi_seq;               /* open the ALSA sequencer port */
+	char rhythm[128];            /* the last rhythm asked for (ui_beat.c) */
 
 	/* the cursor and editing state */
 	int order, row, ch, col;

@@ -75,4 +75,7 @@ void ui_inst_preview_stop(ui_app_t *app);
  * a missing instrument is created). */
 void ui_inst_load_sample(ui_app_t *app, const char *path);
 
+/* Replaces instrument idx with *in (NULL deletes it) as one undo step. */
+void ui_inst_replace(ui_app_t *app, int idx, const instrument_t *in, const char *what);
+
 #endif

@@ -64,6 +64,8 @@
 	X(CMD_FX_MOVE, "fx-move") X(CMD_FX_BYPASS, "fx-bypass") X(CMD_SIDECHAIN, "sidechain") \
 	X(CMD_AB, "ab-compare") X(CMD_AB_KEEP, "ab-keep") X(CMD_AB_MATCH, "ab-level-match") \
 	X(CMD_METER_RESET, "meter-reset") X(CMD_TARGET, "loudness-target") \
+	X(CMD_SCALE, "scale") X(CMD_DEGREES, "transpose-degrees") X(CMD_RHYTHM, "rhythm") \
+	X(CMD_SLICE, "slice") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,

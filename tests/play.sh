@@ -14,7 +14,7 @@
 # behind ALSA's `jack` plugin.  If jackd is missing or cannot start, those
 # checks are skipped with the reason.
 . "$SRCDIR/tests/lib.sh"
-plan 34
+plan 35
 DEMO="$SRCDIR/songs/demo.bty"
 RAWCMP=${RAWCMP:-$(dirname "$BEATTY")/tests/alsa/rawcmp}
 
@@ -76,7 +76,7 @@ for d in ${ALSA_CONFIG_DIR:-} /usr/share/alsa /usr/local/share/alsa; do
 	[ -f "$d/alsa.conf" ] && { sysconf="$d/alsa.conf"; break; }
 done
 if [ -z "$sysconf" ]; then
-	skip "no alsa.conf found (looked in /usr/share/alsa, /usr/local/share/alsa)" 33
+	skip "no alsa.conf found (looked in /usr/share/alsa, /usr/local/share/alsa)" 34
 	exit 0
 fi
 cat >"$TMP/asound.conf" <<EOF
@@ -126,6 +126,7 @@ ok "the message names the device and the ALSA call" \
 is "devices exits 0" 0 "$(exits "$BEATTY" devices)"
 ok "devices lists the null device" grep -q "^null " "$TMP/out"
 is "a bad --period is a usage error (2)" 2 "$(exits "$BEATTY" play --period 3 "$SHORT")"
+is "a bad --interp is a usage error (2)" 2 "$(exits "$BEATTY" play --interp linear "$SHORT")"
 is "--from past the order list is a usage error (2)" 2 "$(exits "$BEATTY" play --from 10 "$DEMO")"
 
 # --- (b) real-time pacing through JACK's dummy backend -----------------------

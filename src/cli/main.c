@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "delivery.h"
 #include "dsp.h"
 #include "engine.h"
 #include "outfile.h"
@@ -23,7 +24,7 @@
 
 static const char usage_text[] =
 	"usage: beatty [SONG] [--device D] [--period N] [--periods N] [--rate HZ] [--no-audio]\n"
-	"              [--theme NAME|FILE]\n"
+	"              [--theme NAME|FILE] [--midi DEVICE|FIFO]\n"
 	"       beatty COMMAND [OPTIONS] SONG\n"
 	"\n"
 	"  beatty SONG     open the song in the tracker screen (a new song if it does not\n"
@@ -31,12 +32,16 @@ static const char usage_text[] =
 	"                  keys; sound as in 'play', and without a device it edits silently;\n"
 	"                  on SIGTERM/SIGHUP and every minute unsaved work goes to SONG.autosave\n"
 	"                  (autosave = SECONDS in config.ini; 0 never)\n"
+	"                  --midi reads a MIDI keyboard or pads from a raw device or FIFO\n"
+	"                  (beside the ALSA sequencer port 'beatty', where there is one)\n"
 	"\n"
 	"commands:\n"
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
 	"              [--lufs-max-gain DB] [--stems DIR] [--no-master] [--threads N]\n"
 	"              [--progress|--no-progress]\n"
 	"                  render the song to a WAV file (default: SONG's name in this folder);\n"
+	"                  OUT.flac, .ogg, .opus or .mp3 picks that format instead (--bits\n"
+	"                  applies to WAV and FLAC; the lossy ones encode the float mix);\n"
 	"                  --lufs sets the integrated loudness (-14 streaming, -9 club), adding\n"
 	"                  at most --lufs-max-gain dB (default 30), and says if it fell short,\n"
 	"                  --stems writes one WAV per channel, bus return and the master into DIR,\n"
@@ -52,10 +57,12 @@ static const char usage_text[] =
 	"                  --loudness renders it and adds LUFS, LRA, true peak, correlation\n"
 	"  fmt SONG [-w]   print the song in canonical form (-w: rewrite the file in place)\n"
 	"  play SONG [--device D] [--period N] [--periods N] [--from ORDER] [--rate HZ]\n"
-	"            [--threads N]\n"
+	"            [--threads N] [--interp sinc|cubic|none]\n"
 	"                  play the song live through ALSA (default: device 'default', 48000 Hz,\n"
 	"                  3 periods of 256 frames; --from: hex order position; --threads:\n"
-	"                  workers, one per core by default); stops at the end, on 'q' or Ctrl-C\n"
+	"                  workers, one per core by default); stops at the end, on 'q' or Ctrl-C;\n"
+	"                  --interp: the samplers' interpolation (default sinc, as in render;\n"
+	"                  cubic costs less on a slow machine)\n"
 	"  devices         list the ALSA playback devices\n"
 	"  keys            list the tracker screen's key bindings (context, key, command, help)\n"
 	"\n"
@@ -332,6 +339,21 @@ static int cmd_render(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	o.guard = &guard;
+	/* An output that would replace the song, a sample or something that
+	 * is not a file is bad input, refused before the name's format is
+	 * judged (a usage error). */
+	char why[512];
+	if (outfile_check(&guard, a.out, why, sizeof(why)) != 0) {
+		fprintf(stderr, "beatty: %s\n", why);
+		outfile_guard_deinit(&guard);
+		song_deinit(&s);
+		return EXIT_BAD_INPUT;
+	}
+	if (delivery_check(a.out, o.rate, o.bits, why, sizeof(why)) != 0) {
+		outfile_guard_deinit(&guard);
+		song_deinit(&s);
+		return usage_error("%s", why);
+	}
 	outfile_cleanup_on_signals();   /* Ctrl-C leaves no temporary file */
 	render_result_t res;
 	char err[512];
@@ -345,10 +367,10 @@ static int cmd_render(int argc, char **argv)
 		fprintf(stderr, "beatty: %s\n", err);
 		return EXIT_BAD_INPUT;
 	}
-	char len[32];
+	char len[32], kind[64];
 	format_time(res.frames, o.rate, len, sizeof(len));
-	printf("%s: %s, %d Hz, %s, peak %.1f dBFS\n", a.out, len, o.rate,
-	       o.bits == 32 ? "32-bit float" : o.bits == 24 ? "24-bit" : "16-bit",
+	delivery_describe(a.out, o.bits, kind, sizeof(kind));
+	printf("%s: %s, %d Hz, %s, peak %.1f dBFS\n", a.out, len, o.rate, kind,
 	       gain_to_db(res.peak));
 	printf("frames: %lld (song %lld + release tail %lld)\n", (long long)res.frames,
 	       (long long)res.song_frames, (long long)(res.frames - res.song_frames));

@@ -43,6 +43,7 @@ typedef struct play_args {
 	const char *device;
 	long period, periods, rate, from;
 	long threads;        /* 0: one per core */
+	interp_t interp;     /* what samplers set to auto use */
 } play_args_t;
 
 /* The terminal, when stdin is one we may use (our process group owns it). */
@@ -75,12 +76,12 @@ static int parse_play_args(int argc, char **argv, play_args_t *a)
 	alsa_out_opts_t d;
 	alsa_out_opts_default(&d);
 	*a = (play_args_t){ .device = d.device, .period = d.period, .periods = d.periods,
-	                    .rate = d.rate, .from = 0 };
+	                    .rate = d.rate, .from = 0, .interp = INTERP_SINC };
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
 		bool valued = !strcmp(o, "--device") || !strcmp(o, "--period") ||
 		              !strcmp(o, "--periods") || !strcmp(o, "--from") || !strcmp(o, "--rate") ||
-		              !strcmp(o, "--threads");
+		              !strcmp(o, "--threads") || !strcmp(o, "--interp");
 		if (valued) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -95,6 +96,11 @@ static int parse_play_args(int argc, char **argv, play_args_t *a)
 			} else if (!strcmp(o, "--periods")) {
 				if (!parse_long(v, 10, 2, 32, &a->periods))
 					return usage_error("bad --periods '%s' (2..32)", v);
+			} else if (!strcmp(o, "--interp")) {
+				int m = song_enum_lookup(interp_names, INTERP_COUNT, v);
+				if (m <= INTERP_AUTO)
+					return usage_error("bad --interp '%s' (sinc, cubic or none)", v);
+				a->interp = (interp_t)m;
 			} else if (!strcmp(o, "--threads")) {
 				if (!parse_long(v, 10, 1, WORKPOOL_MAX_THREADS, &a->threads))
 					return usage_error("bad --threads '%s' (1..64)", v);
@@ -248,6 +254,7 @@ int cmd_play(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	bridge_set_meters(b, false);   /* the status line shows none */
+	bridge_set_interpolation(b, a.interp);
 	bridge_play(b, (int)a.from, 0);
 	fprintf(stderr, "playing %s on '%s': %d Hz, %s, %d x %d frames (%.1f ms buffer)\n", a.song,
 	        a.device, rate, alsa_out_format_names[alsa_out_format(out)], alsa_out_periods(out),

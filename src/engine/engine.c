@@ -322,6 +322,26 @@ static bool chan_retriggers(const engine_t *e, const chan_t *c)
 	return e->tick > 0 && c->fx == FX_EXTENDED && (c->param >> 4) == 0x9;
 }
 
+/* Where 9xx starts the sample: xx * 256 frames, or slice xx of a sampler
+ * whose slices are offsets (past the last slice: nothing plays). */
+static int64_t slice_offset(const engine_t *e, const chan_t *c, int x)
+{
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	if (!in || in->type != INST_SAMPLER || !in->sampler.slice_offsets || in->sampler.nslices < 1)
+		return (int64_t)x * 256;
+	return x < in->sampler.nslices ? in->sampler.slice[x] : INT64_MAX;
+}
+
+/* The slice a note plays on a sampler with slices on notes (-1: none, the
+ * whole sample plays as before). */
+static int note_slice(const chan_t *c, const sampler_params_t *p)
+{
+	if (p->nslices < 1 || p->slice_offsets)
+		return -1;
+	int k = (int)lround(c->pitch / PITCH_PER_SEMITONE) - p->root;
+	return k >= 0 && k < p->nslices ? k : -1;
+}
+
 static void chan_trigger(engine_t *e, int ch, int64_t offset)
 {
 	chan_t *c = &e->chan[ch];
@@ -353,7 +373,16 @@ static void chan_trigger(engine_t *e, int ch, int64_t offset)
 		synth_voice_start(&v->u.syn, &in->synth, (float)e->rate, seed);
 	} else {
 		memset(&v->u.smp, 0, sizeof(v->u.smp));
-		sampler_voice_start(&v->u.smp, &in->sampler, (float)e->rate, offset);
+		int k = note_slice(c, &in->sampler);
+		if (k >= 0) {
+			/* each note up from the root is the next slice, at the
+			 * root's pitch */
+			double ratio = exp2((in->sampler.root * PITCH_PER_SEMITONE - c->pitch) /
+			                    (12.0 * PITCH_PER_SEMITONE));
+			sampler_voice_start_slice(&v->u.smp, &in->sampler, (float)e->rate, k, ratio);
+		} else {
+			sampler_voice_start(&v->u.smp, &in->sampler, (float)e->rate, offset);
+		}
 		if (stolen || chan_retriggers(e, c))
 			sampler_voice_declick(&v->u.smp);
 		v->u.smp.interp = in->sampler.interp != INTERP_AUTO ? in->sampler.interp : e->interp;
@@ -665,7 +694,7 @@ static void play_cell(engine_t *e, int ch)
 			c->trem_offset = 0;
 			int64_t offset = 0;
 			if (c->fx == FX_OFFSET)
-				offset = (int64_t)remember(&c->mem_offset, c->param) * 256;
+				offset = slice_offset(e, c, remember(&c->mem_offset, c->param));
 			chan_trigger(e, ch, offset);
 		}
 	} else if (cell->note == NOTE_OFF) {

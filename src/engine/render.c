@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sndfile.h>
+#include "delivery.h"
 #include "dsp.h"
 #include "engine.h"
 #include "loudness.h"
@@ -76,11 +77,14 @@ static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, int6
 	SF_INFO info = {
 		.samplerate = o->rate,
 		.channels = 2,
-		.format = (w->rf64 ? SF_FORMAT_RF64 : SF_FORMAT_WAV) |
-		          (o->bits == 16 ? SF_FORMAT_PCM_16 :
-		           o->bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT),
+		/* RF64 only where the format is WAV */
+		.format = w->rf64 && (delivery_sf_format(path, o->bits) & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV
+		        ? (delivery_sf_format(path, o->bits) & ~SF_FORMAT_TYPEMASK) | SF_FORMAT_RF64
+		        : delivery_sf_format(path, o->bits),
 	};
-	w->bits = o->bits;
+	const delivery_format_t *fmt = delivery_for_path(path);
+	/* a lossy encoder takes the float mix: nothing to dither to */
+	w->bits = fmt && fmt->lossy ? 32 : o->bits;
 	w->dither = o->dither;
 	w->rng = 0x5eed1234u;   /* fixed: the same song gives the same bytes */
 	w->bytes = 0;
@@ -97,6 +101,7 @@ static int wav_open(wav_out_t *w, const char *path, const render_opts_t *o, int6
 		w->open = false;
 		return -1;
 	}
+	delivery_tune(path, w->sf);
 	return 0;
 }
 
@@ -357,6 +362,8 @@ int render_to_wav(const song_t *song, const char *path, const render_opts_t *o,
 		return -1;
 	}
 	if (check_outputs(song, path, o, err, errlen) != 0)
+		return -1;
+	if (path && delivery_check(path, o->rate, o->bits, err, errlen) != 0)
 		return -1;
 	if (!isnan(o->lufs) && !o->master) {
 		snprintf(err, errlen, "a loudness target needs the master chain (its limiter keeps the peaks down)");

@@ -373,6 +373,26 @@ void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float ra
 	v->end_fade = frame_peak(s, s->frames - 1) > NEAR_ZERO;
 }
 
+void sampler_voice_start_slice(sampler_voice_t *v, const sampler_params_t *p, float rate, int k,
+                               double ratio)
+{
+	const sample_t *s = &p->sample;
+	if (k < 0 || k >= p->nslices) {
+		v->ended = true;
+		return;
+	}
+	int64_t from = p->slice[k];
+	int64_t to = k + 1 < p->nslices ? p->slice[k + 1] : s->frames;
+	sampler_voice_start(v, p, rate, from);
+	if (v->ended || to <= from)
+		return;
+	v->stop = to < s->frames ? to : 0;
+	v->ratio = ratio;
+	/* a slice ends mid-waveform: fade it out unless it is quiet there */
+	if (v->stop > 0)
+		v->end_fade = frame_peak(s, v->stop - 1) > NEAR_ZERO;
+}
+
 void sampler_voice_release(sampler_voice_t *v, const sampler_params_t *p)
 {
 	env_release(&v->amp, &p->amp);
@@ -405,10 +425,17 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	region_t rg;
 	region_get(p, &rg);
 	const float *d = s->data;
-	const int64_t frames = s->frames;
+	int64_t frames = s->frames;
+	if (v->stop > 0 && v->stop < frames) {   /* a slice: unlooped, ends early */
+		rg.mode = LOOP_OFF;
+		rg.start = 0;
+		rg.end = frames = v->stop;
+	}
 	const int64_t stride = s->channels;
 	const bool stereo = s->channels >= 2;
 	double step = sampler_step(p, freq_hz, v->rate);
+	if (v->ratio > 0.0)
+		step *= v->ratio;
 	if (!(step >= 0.0))
 		step = 0.0;
 	if (step > MAX_STEP)

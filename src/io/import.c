@@ -29,8 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xmp.h>
 #include "import.h"
+#include "infile.h"
 #include "note.h"
 #include "sample.h"
 
@@ -815,10 +817,12 @@ static const char *xmp_why(int rc)
 
 typedef int (*loader_fn)(xmp_context ctx, const void *arg, size_t size);
 
+/* arg is a FILE opened through infile (a regular file), size its length. */
 static int load_file(xmp_context ctx, const void *arg, size_t size)
 {
-	(void)size;
-	return xmp_load_module(ctx, (char *)(uintptr_t)arg);
+	if (size > (size_t)0x7fffffff)
+		return -XMP_ERROR_LOAD;
+	return xmp_load_module_from_file(ctx, (void *)(uintptr_t)arg, (long)size);
 }
 
 static int load_mem(xmp_context ctx, const void *arg, size_t size)
@@ -876,7 +880,25 @@ static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, co
 int import_module(song_t *s, const char *path, const char *song_path, import_report_t *rep,
                   char *err, size_t errlen)
 {
-	return import_with(s, load_file, path, 0, path, song_path, rep, err, errlen);
+	/* Through infile, so a FIFO or a device is refused rather than read
+	 * forever; libxmp then reads the checked descriptor, not the name. */
+	char why[128];
+	int fd = infile_open(path, why, sizeof(why));
+	struct stat st;
+	FILE *f = fd >= 0 && fstat(fd, &st) == 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, fd >= 0 ? strerror(errno) : why);
+		if (fd >= 0)
+			close(fd);
+		if (rep)
+			memset(rep, 0, sizeof(*rep));
+		song_init(s);
+		song_deinit(s);
+		return -1;
+	}
+	int rc = import_with(s, load_file, f, (size_t)st.st_size, path, song_path, rep, err, errlen);
+	fclose(f);
+	return rc;
 }
 
 int import_module_mem(song_t *s, const void *data, size_t size, const char *name,
@@ -890,8 +912,20 @@ bool import_is_module(const char *path)
 	size_t n = strlen(path);
 	if (n >= 4 && !strcmp(path + n - 4, ".bty"))
 		return false;
+	/* Not a regular file: the song reader refuses it with the reason. */
+	char why[128];
+	int fd = infile_open(path, why, sizeof(why));
+	if (fd < 0)
+		return false;
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
+		return false;
+	}
 	struct xmp_test_info ti;
-	return xmp_test_module((char *)(uintptr_t)path, &ti) == 0;
+	bool yes = xmp_test_module_from_file(f, &ti) == 0;
+	fclose(f);
+	return yes;
 }
 
 void import_song_path(const char *module_path, char *buf, size_t n)

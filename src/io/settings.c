@@ -40,6 +40,9 @@ static const setting_t settings[] = {
 	    "worker threads that share the channels' work, 0 for one per core"),
 	TEXT("audio", "interpolation", interpolation,
 	     "how samplers set to auto read between frames live: cubic, sinc (clean, costlier) or none"),
+	TEXT("audio", "midi", midi, "raw MIDI input: a device (/dev/snd/midiC1D0) or a FIFO; none for none"),
+	INT("audio", "midi_channel", midi_channel, 0, 16, "MIDI channel to play from, 0 for every channel"),
+	INT("audio", "midi_seq", midi_seq, 0, 1, "1: open an ALSA sequencer input port named beatty"),
 	TEXT("ui", "theme", theme, "a theme name (themes/NAME.ini) or the path of a theme file"),
 	INT("ui", "octave", octave, 0, 8, "the pattern editor's base octave"),
 	INT("ui", "step", step, 0, 16, "edit step: rows the cursor moves after a note"),
@@ -62,6 +65,8 @@ void config_default(beatty_config_t *c)
 	c->octave = 4;
 	c->step = 1;
 	c->autosave = 60;
+	snprintf(c->midi, sizeof(c->midi), "none");
+	c->midi_seq = 1;
 }
 
 static void format_value(const beatty_config_t *c, const setting_t *s, char *buf, size_t n)

@@ -45,6 +45,7 @@
 #include "note.h"
 #include "outfile.h"
 #include "sample.h"
+#include "scale.h"
 #include "songfile.h"
 #include "songfile_common.h"
 
@@ -881,6 +882,11 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 		s->slides = (slides_t)t;
 		return true;
 	}
+	case SK_SCALE:
+		/* "A minor": the key and scale that scale lock keeps notes in */
+		if (!scale_parse(v, &s->scale_key, &s->scale))
+			return fail(p, p->line, "bad scale '%.40s' (a key and a scale, e.g. A minor)", v);
+		return true;
 	}
 	return true;
 }
@@ -961,9 +967,48 @@ static void store(instrument_t *in, const inst_key_t *k, const void *val, size_t
 		memcpy((char *)in + k->sampler, val, n);
 }
 
+/* Sample slices: "slices = 0 5512 11025 ..." in frames, ascending; a
+ * long list goes on over more slices lines.  "slice_map = offsets" makes
+ * them targets of 9xx instead of notes from the root. */
+#define K_SLICE_MAP 63   /* a keys_seen bit the table never reaches */
+/* instkeys.c asserts the table stays under 64 keys, so bit 63 is free. */
+static bool slice_key(parser_t *p, sampler_params_t *sp, const char *key, const char *v)
+{
+	if (!strcmp(key, "slice_map")) {
+		static const char *const maps[] = { "notes", "offsets" };
+		int x = 0;
+		if (!once(p, K_SLICE_MAP, key) || !get_enum(p, key, v, maps, 2, &x))
+			return false;
+		sp->slice_offsets = x == 1;
+		return true;
+	}
+	const char *t = v;
+	for (;;) {
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (!*t)
+			return true;
+		char *end;
+		errno = 0;
+		long long x = strtoll(t, &end, 10);
+		if (end == t || errno || x < 0 || x > SAMPLE_MAX_FRAMES)
+			return fail(p, p->line, "bad slice '%.20s' (a frame number, 0..%lld)", t,
+			            (long long)SAMPLE_MAX_FRAMES);
+		if (sp->nslices >= SONG_MAX_SLICES)
+			return fail(p, p->line, "more than %d slices", SONG_MAX_SLICES);
+		if (sp->nslices && x <= sp->slice[sp->nslices - 1])
+			return fail(p, p->line, "slice %lld must come after %lld", x,
+			            (long long)sp->slice[sp->nslices - 1]);
+		sp->slice[sp->nslices++] = x;
+		t = end;
+	}
+}
+
 static bool instrument_key(parser_t *p, const char *key, const char *v)
 {
 	instrument_t *in = p->s->inst[p->idx];
+	if (!strcmp(key, "slices") || !strcmp(key, "slice_map"))
+		return slice_key(p, &in->sampler, key, v);
 	int i = inst_key_find(key);
 	if (i < 0)
 		return keep(p, key, v);

@@ -19,6 +19,7 @@
 #include "fxcmd.h"
 #include "infile.h"
 #include "outfile.h"
+#include "scale.h"
 #include "note.h"
 #include "songfile.h"
 #include "songfile_common.h"
@@ -134,6 +135,20 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 		}
 	}
 	char sect[32];
+	const sampler_params_t *sp = &in->sampler;
+	if (type == INST_SAMPLER && sp->nslices > 0) {
+		/* eight to a line: well inside the reader's line length */
+		for (int k = 0; k < sp->nslices; k += 8) {
+			char b[8 * 12] = "";
+			size_t n = 0;
+			for (int j = k; j < sp->nslices && j < k + 8; j++)
+				n += (size_t)snprintf(b + n, sizeof b - n, "%s%lld", j > k ? " " : "",
+				                      (long long)sp->slice[j]);
+			put_line(w, "slices", b);
+		}
+		if (sp->slice_offsets)
+			put_line(w, "slice_map", "offsets");
+	}
 	snprintf(sect, sizeof sect, "instrument %02X", idx);
 	put_extras(w, s, sect);
 }
@@ -343,6 +358,11 @@ int songfile_write(const song_t *s, FILE *f)
 		put_line(&w, "timing", timing_names[s->timing]);
 	if (s->slides != SLIDES_LINEAR)
 		put_line(&w, "slides", slides_names[s->slides]);
+	if (s->scale != SCALE_CHROMATIC) {   /* absent: no lock, as before scales */
+		char sc[32];
+		scale_format(s->scale_key, s->scale, sc, sizeof sc);
+		put_line(&w, "scale", sc);
+	}
 	put_extras(&w, s, "song");
 
 	for (int c = 0; c < s->channels; c++)

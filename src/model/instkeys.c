@@ -55,8 +55,8 @@ const instkey_t instkeys[] = {
 	K_ENUM("lfo_target", SY(lfo_target), NO_OFF, lfo_target_names, LFO_TARGET_COUNT),
 };
 const int instkeys_count = (int)(sizeof instkeys / sizeof instkeys[0]);
-/* The reader marks the keys it has seen in 64 bits. */
-_Static_assert(sizeof instkeys / sizeof instkeys[0] <= 64, "keys_seen is 64 bits");
+/* The reader marks the keys it has seen in 64 bits; bit 63 is slice_map's. */
+_Static_assert(sizeof instkeys / sizeof instkeys[0] <= 63, "keys_seen is 64 bits");
 
 
 size_t instkeys_offset(const instkey_t *k, inst_type_t type)

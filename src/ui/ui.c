@@ -44,6 +44,8 @@
 #include "songfile.h"
 #include "ui.h"
 #include "ui_app.h"
+#include "scale.h"
+#include "ui_midi.h"
 #include "ui_prefs.h"
 #include "ui_render.h"
 
@@ -834,6 +836,11 @@ static void draw_info(ui_app_t *app)
 	         app->order, app->song.norders - 1, app->song.order[app->order].label, app_pattern(app),
 	         app->row, p ? p->rows - 1 : 0, app->octave, app->step, app->inst,
 	         in ? in->name : "(none)");
+	if (app->song.scale) {   /* scale lock, where the line has room */
+		size_t len = strlen(b);
+		snprintf(b + len, sizeof(b) - len, "  Key %s %s", scale_key_names[app->song.scale_key],
+		         scale_names[app->song.scale]);
+	}
 	move(1, 0);
 	clrtoeol();
 	mvaddnstr(1, 0, b, app->cols - 12);
@@ -1219,7 +1226,8 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 			continue;
 		}
 		bool valued = !strcmp(o, "--device") || !strcmp(o, "--period") ||
-		              !strcmp(o, "--periods") || !strcmp(o, "--rate") || !strcmp(o, "--theme");
+		              !strcmp(o, "--periods") || !strcmp(o, "--rate") || !strcmp(o, "--theme") ||
+		              !strcmp(o, "--midi");
 		if (valued) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -1229,6 +1237,10 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 				if (!*v)
 					return usage_error("%s", "--device needs a name");
 				snprintf(app->device, sizeof(app->device), "%s", v);
+			} else if (!strcmp(o, "--midi")) {
+				if (!*v)
+					return usage_error("%s", "--midi needs a device or FIFO (or none)");
+				snprintf(app->midi_path, sizeof(app->midi_path), "%s", v);
 			} else if (!strcmp(o, "--theme")) {
 				if (!*v)
 					return usage_error("%s", "--theme needs a name or a file");
@@ -1325,6 +1337,7 @@ int ui_main(int argc, char **argv)
 		ui_prefs_message(&prefs_msgs, m, sizeof(m));
 		app_msg(app, true, "%s", m);
 	}
+	ui_midi_open(app);
 	check_recovery(app);
 	stamp(&app->autosave_at);
 	struct timespec stats_at;
@@ -1335,6 +1348,10 @@ int ui_main(int argc, char **argv)
 			draw(app);
 			app->redraw = false;
 		}
+		/* With MIDI input, wait on it and the keyboard together, so a
+		 * played note is not held up by the key wait. */
+		if (app->midi)
+			timeout(ui_midi_wait(app, LOOP_MS) ? LOOP_MS : 0);
 		int key = getch();
 		if (key != ERR) {
 			handle_key(app, key);
@@ -1359,6 +1376,7 @@ int ui_main(int argc, char **argv)
 	bool rescued = false;
 	if (sig && app_modified(app))
 		rescued = autosave(app);   /* the recovery copy, before anything else can fail */
+	ui_midi_close(app);
 	audio_close(app);
 	endwin();
 	restore_signals(old_quit, old_crash);

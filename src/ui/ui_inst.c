@@ -21,6 +21,7 @@
 #include "note.h"
 #include "presets.h"
 #include "sample.h"
+#include "ui_beat.h"
 #include "ui_inst.h"
 
 #define LIST_W   22        /* the instrument list's width */
@@ -138,6 +139,11 @@ static void inst_put(ui_app_t *app, int idx, const instrument_t *in, const char 
 	app->song.inst[idx] = fresh;
 	free(old);   /* the struct: the history holds its copy, samplekeep its data */
 	app_edit_end(app, EDIT_OK);
+}
+
+void ui_inst_replace(ui_app_t *app, int idx, const instrument_t *in, const char *what)
+{
+	inst_put(app, idx, in, what);
 }
 
 static int free_slot(const song_t *s)
@@ -543,6 +549,7 @@ static void draw_wave(ui_app_t *app, const sampler_params_t *sp, int y, int x, i
 			addstr(u8);
 		}
 	}
+	ui_beat_slice_marks(app, sp, y, x, h, w);
 	/* The loop, under the picture: [ at its start, ] at its end. */
 	move(y + h, x);
 	attrset(app_color(app, PAIR_MARKER) | AT_BOLD);
@@ -675,7 +682,7 @@ static bool inst_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	case CMD_OCTAVE_DOWN: if (app->octave > 0) app->octave--; break;
 	case CMD_OCTAVE_UP: if (app->octave < 8) app->octave++; break;
 	default:
-		return false;
+		return ui_beat_cmd(app, cmd, arg);
 	}
 	return true;
 }

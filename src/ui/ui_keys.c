@@ -117,6 +117,10 @@ static const ui_binding_t table[] = {
 	{ CTX_PATTERN, "{", CMD_TRANSPOSE, -12, "transpose the block (or note) down an octave" },
 	{ CTX_PATTERN, "^K", CMD_INTERPOLATE, 0, "interpolate volume/effect over the block (column under the cursor)" },
 	{ CTX_PATTERN, "^E", CMD_SET_INST, 0, "set the current instrument on the block's notes" },
+	{ CTX_PATTERN, "^D", CMD_SCALE, 0, "the song's key and scale: scale lock (chromatic: off)" },
+	{ CTX_PATTERN, "\"", CMD_DEGREES, 1, "transpose the block (or note) up a degree of the scale" },
+	{ CTX_PATTERN, "'", CMD_DEGREES, -1, "transpose the block (or note) down a degree of the scale" },
+	{ CTX_PATTERN, "%", CMD_RHYTHM, 0, "rhythm over the block: Euclidean E(k,n) or every N rows, accents, humanize" },
 
 	/* order list */
 	{ CTX_ORDER, "KEY_UP", CMD_UP, 0, "previous position" },
@@ -177,6 +181,7 @@ static const ui_binding_t table[] = {
 	{ CTX_INST, "^D", CMD_INST_CLONE, 0, "clone the instrument into the first free slot" },
 	{ CTX_INST, "KEY_DC", CMD_INST_DELETE, 0, "delete the instrument (asks when notes use it)" },
 	{ CTX_INST, "^E", CMD_INST_RENAME, 0, "rename the instrument" },
+	{ CTX_INST, "^K", CMD_SLICE, 0, "slice the sample: N equal, t SENS at transients, off; notes or offsets" },
 	{ CTX_INST, "^G", CMD_INST_LOAD, 0, "get a sample: the file browser" },
 	{ CTX_INST, "^P", CMD_INST_PRESET, 0, "load a factory preset (kick, snare, hat, sub bass, pluck, pad, lead)" },
 	{ CTX_INST, "/", CMD_OCTAVE_DOWN, 0, "base octave down" },

@@ -19,6 +19,7 @@
 #include "fxcmd.h"
 #include "note.h"
 #include "ui_app.h"
+#include "ui_beat.h"
 
 #define GUTTER 3      /* "1F>" */
 #define CH_W   14     /* separator + "C-4 01 40 A0F" */
@@ -154,6 +155,10 @@ static void draw_grid(ui_app_t *app, int top, int height)
 				attr = app_color(app, PAIR_SEL) | (app->color ? 0 : base & AT_BOLD);
 			attrset(attr);
 			mvaddstr(y, x + 1, b);
+			if (ui_beat_out_of_scale(app, song_cell(&app->song, p, r, ch)->note)) {
+				attrset(app_color(app, PAIR_ERROR) | AT_UNDERLINE);
+				mvaddnstr(y, x + 1, b, 3);
+			}
 			if (cur && ch == app->ch) {
 				attrset(AT_REVERSE | (app->edit ? AT_BOLD : 0));
 				mvaddnstr(y, x + col_x[app->col], b + col_x[app->col] - 1, col_w[app->col]);
@@ -211,6 +216,7 @@ static void target(const ui_app_t *app, int *pat, int *row)
 
 static void put_note(ui_app_t *app, int note)
 {
+	note = ui_beat_note(app, note);   /* scale lock */
 	app_jam(app, note);
 	if (!app->edit || app->col != COL_NOTE)
 		return;
@@ -510,7 +516,7 @@ static bool pattern_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	case CMD_MUTE: app_set_mute(app, app->ch, !app->song.channel[app->ch].mute, false); break;
 	case CMD_SOLO: app_set_mute(app, app->ch, !app->song.channel[app->ch].solo, true); break;
 	default:
-		return false;
+		return ui_beat_cmd(app, cmd, arg);
 	}
 	return true;
 }

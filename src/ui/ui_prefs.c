@@ -43,6 +43,9 @@ void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 	app->autosave_s = c.autosave;
 	int m = song_enum_lookup(interp_names, INTERP_COUNT, c.interpolation);
 	app->interp = m > 0 ? m : INTERP_CUBIC;
+	app_copy(app->midi_path, sizeof(app->midi_path), c.midi);
+	app->midi_channel = c.midi_channel;
+	app->midi_seq = c.midi_seq != 0;
 }
 
 void ui_prefs_start(ui_app_t *app, cfg_msgs_t *msgs)
