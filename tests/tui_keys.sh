@@ -7,10 +7,10 @@
 # with a word on the status line, every F-key command has an Alt/Esc
 # key, and the help page lists both.
 . "$SRCDIR/tests/lib.sh"
-plan 29
+plan 31
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 29
+	skip_n "tmux is not installed" 31
 	exit 0
 fi
 
@@ -126,6 +126,19 @@ keys C-w C-u Enter
 wait_for "no file name: not saved"
 keys Down
 ok "and an error's (a save without a name)" wait_gone "no file name"
+
+# --- smaller faults ----------------------------------------------------------------------
+start xterm-256color
+keys '*' '*' '*' '*' '*' '*'
+wait_for "Oct 8"
+keys Space
+wait_for "EDIT"
+keys i
+ok "a note above B-9 is refused with a word" wait_for "no note above B-9"
+keys Escape Escape F3
+wait_for "Pos  Pat  Rows"
+keys c
+ok "cloning an order entry names the pattern it copied" wait_for "pattern 00 cloned to 04"
 
 # --- every F-key command without F-keys ------------------------------------------------
 start vt100
