@@ -154,6 +154,7 @@ struct ui_app {
 		ui_ask_fn answer;
 	} ask;
 	ui_cmd_t pending;            /* what to do after "save changes?" */
+	bool esc_prefix;             /* a lone Esc: the next key is looked up as Alt+key */
 
 	/* terminal */
 	int rows, cols;

@@ -108,6 +108,17 @@ void ui_keys_use(const ui_binding_t *t, int n);
  * names like "kUP5" are taken on trust).  Needs no terminal. */
 bool ui_key_known(const char *name);
 
+/* Codes beyond curses' own: Alt (or Esc, then) + a character, "M-x" in
+ * key names, and a complete escape sequence that names no key. */
+#define UI_KEY_ALT(c) (0x10000 | (c))
+#define UI_KEY_UNKNOWN 0x1ffff
+
+/* The code of one key name on this terminal ("KEY_F(5)", "M-p", "kUP5");
+ * -1 when it has none.  An extended key the terminal's entry lacks gets
+ * a code of its own, so a key decoded from its escape sequence (see
+ * ui_input.h) still finds its binding.  Needs the terminal set up. */
+int ui_keys_code(const char *name);
+
 /* Resolves every key name to its code for this terminal.  Returns the
  * number of names this terminal has no key for (their bindings are
  * simply unreachable here). */

@@ -24,7 +24,10 @@ start() {
 	lines=$1
 	shift
 	tm kill-server 2>/dev/null
-	rm -rf "$W"
+	# A folder of its own each time: the beatty just hung up may still be
+	# writing its autosave into the last one.
+	runs=$((${runs:-0} + 1))
+	W="$TMP/w$runs"
 	mkdir -p "$W/cfg/beatty"
 	printf '[audio]\nmidi_seq = 0\n' >"$W/cfg/beatty/config.ini"
 	mkfifo "$W/pads"

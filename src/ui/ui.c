@@ -45,6 +45,8 @@
 #include "ui.h"
 #include "ui_app.h"
 #include "scale.h"
+#include "termkey.h"
+#include "ui_input.h"
 #include "ui_midi.h"
 #include "ui_prefs.h"
 #include "ui_render.h"
@@ -1088,19 +1090,43 @@ static void handle_key(ui_app_t *app, int key)
 	if (app->msg[0] && !app->msg_err)
 		app->msg[0] = 0;
 	const ui_page_ops_t *pg = ui_page(app->page);
+	int arg;
+	if (app->esc_prefix) {
+		/* Esc, then a key: the Alt binding, for terminals without F-keys. */
+		app->esc_prefix = false;
+		if (key > 0 && key < 128 && key != 27 &&
+		    ui_keys_lookup(pg->ctx, UI_KEY_ALT(key), &arg) != CMD_NONE)
+			key = UI_KEY_ALT(key);
+	}
 	if (pg->key && pg->key(app, key))
 		return;
-	int arg;
 	ui_cmd_t cmd = ui_keys_lookup(pg->ctx, key, &arg);
 	if (cmd == CMD_NONE) {
 		if (app->page == PAGE_HELP)
 			app->page = app->help_from;
+		else if (key == 27)
+			app->esc_prefix = true;
 		return;
 	}
+	/* A command that works says so itself or not at all: an earlier
+	 * error must not look like its result. */
+	app->msg[0] = 0;
 	app->msg_err = false;
 	if (pg->cmd && pg->cmd(app, cmd, arg))
 		return;
 	global_cmd(app, cmd);
+}
+
+/* A sequence no key of ours matches is dropped whole, never typed. */
+static void take_key(ui_app_t *app, int key, const char *shown)
+{
+	if (key != UI_KEY_UNKNOWN) {
+		handle_key(app, key);
+		return;
+	}
+	app->redraw = true;
+	app->esc_prefix = false;
+	app_msg(app, true, "unknown key %s: ignored", shown);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1350,15 +1376,16 @@ int ui_main(int argc, char **argv)
 		}
 		/* With MIDI input, wait on it and the keyboard together, so a
 		 * played note is not held up by the key wait. */
+		int wait = LOOP_MS;
 		if (app->midi)
-			timeout(ui_midi_wait(app, LOOP_MS) ? LOOP_MS : 0);
-		int key = getch();
+			wait = ui_midi_wait(app, LOOP_MS) ? LOOP_MS : 0;
+		char shown[3 * TERMKEY_MAX];
+		int key = ui_input_get(wait, shown, sizeof(shown));
 		if (key != ERR) {
-			handle_key(app, key);
+			take_key(app, key, shown);
 			/* Take what was typed ahead before drawing again. */
-			timeout(0);
-			while (!app->quit && (key = getch()) != ERR)
-				handle_key(app, key);
+			while (!app->quit && (key = ui_input_get(0, shown, sizeof(shown))) != ERR)
+				take_key(app, key, shown);
 			timeout(LOOP_MS);
 		}
 		poll_audio(app, &stats_at);

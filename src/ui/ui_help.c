@@ -9,20 +9,82 @@
 static const char *const ctx_titles[CTX_COUNT] = {
 	[CTX_GLOBAL] = "Everywhere", [CTX_PATTERN] = "Pattern editor",
 	[CTX_ORDER] = "Order list", [CTX_SONG] = "Song settings", [CTX_HELP] = "This page",
+	[CTX_INST] = "Instruments", [CTX_BROWSE] = "Sample browser", [CTX_MIXER] = "Mixer",
+	[CTX_MASTER] = "Master",
 };
 
+static const char intro[] =
+	"Keys (from the key table; in the hex columns of the pattern editor 0-9 A-F type "
+	"digits, and 0-9 A-Z the effect letter). Alt+key is also Esc, then the key: "
+	"on a terminal without F-keys, Esc 5 plays and Esc 1 shows this page.";
+
+/* Line `line` of text wrapped at width into buf; false past its end. */
+static bool wrapped(const char *text, int width, int line, char *buf, size_t n)
+{
+	if (width < 20)
+		width = 20;
+	const char *p = text;
+	for (int l = 0; *p; l++) {
+		int len = (int)strlen(p);
+		int take = len;
+		if (len > width) {
+			take = width;
+			while (take > 0 && p[take] != ' ')
+				take--;
+			if (take == 0)
+				take = width;
+		}
+		if (l == line) {
+			snprintf(buf, n, "%.*s", take, p);
+			return true;
+		}
+		p += take;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* Whether binding k is the first of its command (and argument) in its
+ * context: the help lists each command once, with all its keys. */
+static bool first_of_kind(const ui_binding_t *t, int k)
+{
+	for (int j = 0; j < k; j++)
+		if (t[j].ctx == t[k].ctx && t[j].cmd == t[k].cmd && t[j].arg == t[k].arg)
+			return false;
+	return true;
+}
+
+/* The labels of every key of binding k's command in its context. */
+static void keys_of(const ui_binding_t *t, int nkeys, int k, char *buf, size_t n)
+{
+	buf[0] = 0;
+	size_t len = 0;
+	for (int j = k; j < nkeys; j++) {
+		if (t[j].ctx != t[k].ctx || t[j].cmd != t[k].cmd || t[j].arg != t[k].arg)
+			continue;
+		char label[32], item[36];
+		ui_key_label(t[j].key, label, sizeof(label));
+		snprintf(item, sizeof(item), ", %s,", label);
+		char have[260];
+		snprintf(have, sizeof(have), ", %s,", buf);
+		if (strstr(have, item))
+			continue;   /* ^J, ^M and KEY_ENTER are all Enter */
+		len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", len ? ", " : "", label);
+	}
+}
+
 /* Line i of the help text into buf; false past the end. */
-static bool help_line(int i, char *buf, size_t n, bool *title)
+static bool help_line(int i, int cols, char *buf, size_t n, bool *title)
 {
 	int nkeys;
 	const ui_binding_t *t = ui_keys_table(&nkeys);
 	*title = false;
-	if (i == 0) {
-		snprintf(buf, n, "Keys (from the key table; in the hex columns of the pattern editor "
-		                 "0-9 A-F type digits, and 0-9 A-Z the effect letter)");
+	if (wrapped(intro, cols - 1, i, buf, n))
 		return true;
-	}
-	int line = 1;
+	int line = 0;
+	while (wrapped(intro, cols - 1, line, buf, n))
+		line++;
 	for (int c = 0; c < CTX_COUNT; c++) {
 		if (line++ == i) {
 			buf[0] = 0;
@@ -34,12 +96,12 @@ static bool help_line(int i, char *buf, size_t n, bool *title)
 			return true;
 		}
 		for (int k = 0; k < nkeys; k++) {
-			if (t[k].ctx != (ui_ctx_t)c)
+			if (t[k].ctx != (ui_ctx_t)c || !first_of_kind(t, k))
 				continue;
 			if (line++ == i) {
-				char label[32];
-				ui_key_label(t[k].key, label, sizeof(label));
-				snprintf(buf, n, "  %-14s %-18s %s", label, ui_cmd_names[t[k].cmd], t[k].help);
+				char keys[200];
+				keys_of(t, nkeys, k, keys, sizeof(keys));
+				snprintf(buf, n, "  %-16s  %-18s %s", keys, ui_cmd_names[t[k].cmd], t[k].help);
 				return true;
 			}
 		}
@@ -47,27 +109,27 @@ static bool help_line(int i, char *buf, size_t n, bool *title)
 	return false;
 }
 
-static int help_lines(void)
+static int help_lines(int cols)
 {
-	char b[256];
+	char b[512];
 	bool t;
 	int n = 0;
-	while (help_line(n, b, sizeof(b), &t))
+	while (help_line(n, cols, b, sizeof(b), &t))
 		n++;
 	return n;
 }
 
 static void draw_help(ui_app_t *app, int top, int height)
 {
-	int total = help_lines();
+	int total = help_lines(app->cols);
 	if (app->help_top > total - height)
 		app->help_top = total - height;
 	if (app->help_top < 0)
 		app->help_top = 0;
 	for (int i = 0; i < height; i++) {
-		char b[256];
+		char b[512];
 		bool title;
-		if (!help_line(app->help_top + i, b, sizeof(b), &title))
+		if (!help_line(app->help_top + i, app->cols, b, sizeof(b), &title))
 			break;
 		attrset(title ? app_color(app, PAIR_HEADER) | AT_BOLD : AT_NORMAL);
 		mvaddnstr(top + i, 0, b, app->cols);

@@ -4,13 +4,17 @@
  * The defaults follow FastTracker 2 and Impulse/Schism Tracker where a
  * terminal allows: the two-row QWERTY piano, F-keys for pages and
  * transport, F9/F10 mute and solo, Shift+arrows to mark a block.  Alt
- * combinations are avoided (over SSH they arrive as Esc + key and are
- * ambiguous); Ctrl letters take the file and block commands.
+ * combinations are only a second way to the F-key commands (Alt+digit,
+ * or Esc then the digit on a terminal without F-keys: see ui_input.c
+ * for how Esc + key is told from an escape sequence); Ctrl letters take
+ * the file and block commands.
  */
 #include <curses.h>
 #include <string.h>
 #include <term.h>
 #include "ui_keys.h"
+
+#define KEY_NAME_LEN 24
 
 #define UI_CMD_NAME(e, n) n,
 const char *const ui_cmd_names[CMD_COUNT] = { UI_CMD_LIST(UI_CMD_NAME) };
@@ -37,6 +41,17 @@ static const ui_binding_t table[] = {
 	{ CTX_GLOBAL, "KEY_F(6)", CMD_PLAY_PATTERN, 0, "play the current pattern, looping" },
 	{ CTX_GLOBAL, "KEY_F(7)", CMD_PLAY_CURSOR, 0, "play the song from the cursor row" },
 	{ CTX_GLOBAL, "KEY_F(8)", CMD_STOP, 0, "stop" },
+	/* The same without F-keys or ^] (a vt100 has neither F5-F12 nor, on
+	 * many keyboards, an easy ^]): Alt+digit, or Esc then the digit. */
+	{ CTX_GLOBAL, "M-1", CMD_HELP, 0, "help: this page (any key leaves it)" },
+	{ CTX_GLOBAL, "M-2", CMD_PAGE_PATTERN, 0, "pattern editor" },
+	{ CTX_GLOBAL, "M-3", CMD_PAGE_ORDER, 0, "order list" },
+	{ CTX_GLOBAL, "M-4", CMD_PAGE_SONG, 0, "song settings" },
+	{ CTX_GLOBAL, "M-m", CMD_PAGE_MASTER, 0, "master: limiter, compressor, EQ, loudness, spectrum" },
+	{ CTX_GLOBAL, "M-5", CMD_PLAY_SONG, 0, "play the song from the current order position" },
+	{ CTX_GLOBAL, "M-6", CMD_PLAY_PATTERN, 0, "play the current pattern, looping" },
+	{ CTX_GLOBAL, "M-7", CMD_PLAY_CURSOR, 0, "play the song from the cursor row" },
+	{ CTX_GLOBAL, "M-8", CMD_STOP, 0, "stop" },
 	{ CTX_GLOBAL, "^F", CMD_FOLLOW, 0, "follow the playhead on/off" },
 	{ CTX_GLOBAL, "^S", CMD_SAVE, 0, "save" },
 	{ CTX_GLOBAL, "^W", CMD_SAVE_AS, 0, "save as (asks for a file name)" },
@@ -60,7 +75,7 @@ static const ui_binding_t table[] = {
 	{ CTX_PATTERN, "kUP5", CMD_BEAT_UP, 0, "to the previous beat" },
 	{ CTX_PATTERN, "kDN5", CMD_BEAT_DOWN, 0, "to the next beat" },
 	{ CTX_PATTERN, "^G", CMD_GOTO_ROW, 0, "go to a row (hex) or beat (b4 = beat 4)" },
-	{ CTX_PATTERN, "^I", CMD_NEXT_CH, 0, "next channel (Tab)" },
+	{ CTX_PATTERN, "^I", CMD_NEXT_CH, 0, "next channel" },
 	{ CTX_PATTERN, "KEY_BTAB", CMD_PREV_CH, 0, "previous channel" },
 	{ CTX_PATTERN, "(", CMD_PREV_ORDER, 0, "previous order position" },
 	{ CTX_PATTERN, ")", CMD_NEXT_ORDER, 0, "next order position" },
@@ -97,6 +112,8 @@ static const ui_binding_t table[] = {
 	{ CTX_PATTERN, "KEY_SDC", CMD_DELETE_ROW_ALL, 0, "delete the row in all channels" },
 	{ CTX_PATTERN, "KEY_F(9)", CMD_MUTE, 0, "mute the channel on/off" },
 	{ CTX_PATTERN, "KEY_F(10)", CMD_SOLO, 0, "solo the channel on/off" },
+	{ CTX_PATTERN, "M-9", CMD_MUTE, 0, "mute the channel on/off" },
+	{ CTX_PATTERN, "M-0", CMD_SOLO, 0, "solo the channel on/off" },
 
 	/* pattern editor: blocks */
 	{ CTX_PATTERN, "KEY_SR", CMD_SEL_UP, 0, "mark block upwards" },
@@ -146,15 +163,15 @@ static const ui_binding_t table[] = {
 	{ CTX_ORDER, "l", CMD_ORDER_LABEL, 0, "section label (intro, verse, chorus...)" },
 	{ CTX_ORDER, "r", CMD_ORDER_LENGTH, 0, "pattern length in rows" },
 	{ CTX_ORDER, "s", CMD_ORDER_RESTART, 0, "make this the restart position" },
-	{ CTX_ORDER, "^J", CMD_ORDER_EDIT, 0, "edit this position's pattern (Enter)" },
-	{ CTX_ORDER, "^M", CMD_ORDER_EDIT, 0, "edit this position's pattern (Enter)" },
+	{ CTX_ORDER, "^J", CMD_ORDER_EDIT, 0, "edit this position's pattern" },
+	{ CTX_ORDER, "^M", CMD_ORDER_EDIT, 0, "edit this position's pattern" },
 	{ CTX_ORDER, "KEY_ENTER", CMD_ORDER_EDIT, 0, "edit this position's pattern" },
 
 	/* song settings */
 	{ CTX_SONG, "KEY_UP", CMD_UP, 0, "previous setting" },
 	{ CTX_SONG, "KEY_DOWN", CMD_DOWN, 0, "next setting" },
-	{ CTX_SONG, "^J", CMD_FIELD_EDIT, 0, "change the setting (Enter)" },
-	{ CTX_SONG, "^M", CMD_FIELD_EDIT, 0, "change the setting (Enter)" },
+	{ CTX_SONG, "^J", CMD_FIELD_EDIT, 0, "change the setting" },
+	{ CTX_SONG, "^M", CMD_FIELD_EDIT, 0, "change the setting" },
 	{ CTX_SONG, "KEY_ENTER", CMD_FIELD_EDIT, 0, "change the setting" },
 	{ CTX_SONG, "+", CMD_FIELD_ADJUST, 1, "increase the setting" },
 	{ CTX_SONG, "-", CMD_FIELD_ADJUST, -1, "decrease the setting" },
@@ -172,8 +189,8 @@ static const ui_binding_t table[] = {
 	{ CTX_INST, "KEY_LEFT", CMD_FIELD_ADJUST, -1, "decrease the parameter (fine)" },
 	{ CTX_INST, "KEY_SRIGHT", CMD_FIELD_ADJUST, 10, "increase the parameter (coarse)" },
 	{ CTX_INST, "KEY_SLEFT", CMD_FIELD_ADJUST, -10, "decrease the parameter (coarse)" },
-	{ CTX_INST, "^J", CMD_FIELD_EDIT, 0, "type a value for the parameter (Enter)" },
-	{ CTX_INST, "^M", CMD_FIELD_EDIT, 0, "type a value for the parameter (Enter)" },
+	{ CTX_INST, "^J", CMD_FIELD_EDIT, 0, "type a value for the parameter" },
+	{ CTX_INST, "^M", CMD_FIELD_EDIT, 0, "type a value for the parameter" },
 	{ CTX_INST, "KEY_ENTER", CMD_FIELD_EDIT, 0, "type a value for the parameter" },
 	{ CTX_INST, "<", CMD_INST_PREV, 0, "previous instrument" },
 	{ CTX_INST, ">", CMD_INST_NEXT, 0, "next instrument" },
@@ -194,30 +211,30 @@ static const ui_binding_t table[] = {
 	{ CTX_BROWSE, "KEY_NPAGE", CMD_PAGE_DOWN, 0, "down a page" },
 	{ CTX_BROWSE, "KEY_HOME", CMD_TOP, 0, "first entry" },
 	{ CTX_BROWSE, "KEY_END", CMD_BOTTOM, 0, "last entry" },
-	{ CTX_BROWSE, "^J", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument (Enter)" },
-	{ CTX_BROWSE, "^M", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument (Enter)" },
+	{ CTX_BROWSE, "^J", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument" },
+	{ CTX_BROWSE, "^M", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument" },
 	{ CTX_BROWSE, "KEY_ENTER", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument" },
 	{ CTX_BROWSE, "KEY_BACKSPACE", CMD_BROWSE_PARENT, 0, "the parent folder" },
 	{ CTX_BROWSE, "^?", CMD_BROWSE_PARENT, 0, "the parent folder" },
 	{ CTX_BROWSE, "KEY_LEFT", CMD_BROWSE_PARENT, 0, "the parent folder" },
 	{ CTX_BROWSE, " ", CMD_BROWSE_PREVIEW, 0, "preview: play the file" },
 	{ CTX_BROWSE, "KEY_RIGHT", CMD_BROWSE_PREVIEW, 0, "preview: play the file" },
-	{ CTX_BROWSE, "^[", CMD_BACK, 0, "close the browser (Esc)" },
+	{ CTX_BROWSE, "^[", CMD_BACK, 0, "close the browser" },
 
 	/* mixer */
 	{ CTX_MIXER, "KEY_UP", CMD_UP, 0, "previous field (fader, pan, mute, solo, sends, chain, parameters)" },
 	{ CTX_MIXER, "KEY_DOWN", CMD_DOWN, 0, "next field" },
 	{ CTX_MIXER, "KEY_LEFT", CMD_LEFT, 0, "previous channel; in the chain, the previous unit; in parameters, the column to the left" },
 	{ CTX_MIXER, "KEY_RIGHT", CMD_RIGHT, 0, "next channel; in the chain, the next unit; in parameters, the column to the right" },
-	{ CTX_MIXER, "^I", CMD_NEXT_CH, 0, "next channel (Tab)" },
+	{ CTX_MIXER, "^I", CMD_NEXT_CH, 0, "next channel" },
 	{ CTX_MIXER, "KEY_BTAB", CMD_PREV_CH, 0, "previous channel" },
 	{ CTX_MIXER, "+", CMD_FIELD_ADJUST, 1, "raise the value a fine step" },
 	{ CTX_MIXER, "=", CMD_FIELD_ADJUST, 1, "raise the value a fine step" },
 	{ CTX_MIXER, "-", CMD_FIELD_ADJUST, -1, "lower the value a fine step" },
 	{ CTX_MIXER, "KEY_PPAGE", CMD_FIELD_ADJUST, 10, "raise the value a coarse step" },
 	{ CTX_MIXER, "KEY_NPAGE", CMD_FIELD_ADJUST, -10, "lower the value a coarse step" },
-	{ CTX_MIXER, "^J", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
-	{ CTX_MIXER, "^M", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
+	{ CTX_MIXER, "^J", CMD_FIELD_EDIT, 0, "type a value" },
+	{ CTX_MIXER, "^M", CMD_FIELD_EDIT, 0, "type a value" },
 	{ CTX_MIXER, "KEY_ENTER", CMD_FIELD_EDIT, 0, "type a value" },
 	{ CTX_MIXER, "0", CMD_MIX_DEFAULT, 0, "back to the default value (0 dB, centre, off...)" },
 	{ CTX_MIXER, "m", CMD_MUTE, 0, "mute the channel on/off" },
@@ -247,8 +264,8 @@ static const ui_binding_t table[] = {
 	{ CTX_MASTER, "KEY_LEFT", CMD_FIELD_ADJUST, -1, "lower the setting a fine step" },
 	{ CTX_MASTER, "KEY_PPAGE", CMD_FIELD_ADJUST, 10, "raise the setting a coarse step" },
 	{ CTX_MASTER, "KEY_NPAGE", CMD_FIELD_ADJUST, -10, "lower the setting a coarse step" },
-	{ CTX_MASTER, "^J", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
-	{ CTX_MASTER, "^M", CMD_FIELD_EDIT, 0, "type a value (Enter)" },
+	{ CTX_MASTER, "^J", CMD_FIELD_EDIT, 0, "type a value" },
+	{ CTX_MASTER, "^M", CMD_FIELD_EDIT, 0, "type a value" },
 	{ CTX_MASTER, "KEY_ENTER", CMD_FIELD_EDIT, 0, "type a value" },
 	{ CTX_MASTER, "0", CMD_MIX_DEFAULT, 0, "back to the default value" },
 	{ CTX_MASTER, "t", CMD_TARGET, 0, "loudness target: streaming -14, club -9, custom (T sets it)" },
@@ -266,7 +283,7 @@ static const ui_binding_t table[] = {
 	{ CTX_HELP, "KEY_NPAGE", CMD_PAGE_DOWN, 0, "page down" },
 	{ CTX_HELP, "KEY_HOME", CMD_TOP, 0, "top" },
 	{ CTX_HELP, "KEY_END", CMD_BOTTOM, 0, "bottom" },
-	{ CTX_HELP, "^[", CMD_BACK, 0, "back to the page you came from (Esc, q, F1)" },
+	{ CTX_HELP, "^[", CMD_BACK, 0, "back to the page you came from" },
 	{ CTX_HELP, "q", CMD_BACK, 0, "back to the page you came from" },
 	{ CTX_HELP, "KEY_F(1)", CMD_BACK, 0, "back to the page you came from" },
 };
@@ -298,17 +315,37 @@ void ui_keys_use(const ui_binding_t *t, int n)
 		codes[i] = -1;
 }
 
-/* keyname() is the inverse we need; scanning every code once is cheap. */
-static int resolve_one(const char *name)
+/* Extended key names the terminal's entry lacks, numbered in order of
+ * first use: their codes sit past every code curses hands out. */
+#define PRIVATE_BASE 0x20000
+#define PRIVATE_MAX 64
+static char private_names[PRIVATE_MAX][KEY_NAME_LEN];
+static int nprivate;
+
+static int private_code(const char *name)
 {
-	if (name[0] == 'k' && name[1] && strncmp(name, "KEY_", 4)) {
-		/* An extended key: its terminfo string, then ncurses' code for it. */
-		char *seq = tigetstr(name);
-		if (!seq || seq == (char *)-1)
-			return -1;
-		int code = key_defined(seq);
-		return code > 0 ? code : -1;
-	}
+	for (int i = 0; i < nprivate; i++)
+		if (!strcmp(private_names[i], name))
+			return PRIVATE_BASE + i;
+	if (nprivate == PRIVATE_MAX || strlen(name) >= KEY_NAME_LEN)
+		return -1;
+	snprintf(private_names[nprivate], KEY_NAME_LEN, "%s", name);
+	return PRIVATE_BASE + nprivate++;
+}
+
+static bool extended_name(const char *name)
+{
+	if (name[0] != 'k' || name[1] < 'A' || name[1] > 'Z')
+		return false;
+	for (const char *p = name + 1; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+/* keyname() is the inverse we need; scanning every code once is cheap. */
+static int plain_code(const char *name)
+{
 	for (int c = 0; c <= KEY_MAX; c++) {
 		const char *k = keyname(c);
 		if (k && !strcmp(k, name))
@@ -317,30 +354,46 @@ static int resolve_one(const char *name)
 	return -1;
 }
 
+/* "M-x", "M-^X": Alt + a character (keyname()'s own M- names are for
+ * 8-bit meta bytes, which a UTF-8 terminal cannot send). */
+static int alt_code(const char *name)
+{
+	if (strncmp(name, "M-", 2) || !name[2])
+		return -1;
+	int c = plain_code(name + 2);
+	return c >= 0 && c < 128 ? UI_KEY_ALT(c) : -1;
+}
+
+int ui_keys_code(const char *name)
+{
+	if (!strncmp(name, "M-", 2))
+		return alt_code(name);
+	if (extended_name(name)) {
+		/* An extended key: its terminfo string, then ncurses' code for it. */
+		char *seq = tigetstr(name);
+		int code = seq && seq != (char *)-1 ? key_defined(seq) : -1;
+		return code > 0 ? code : private_code(name);
+	}
+	return plain_code(name);
+}
+
 bool ui_key_known(const char *name)
 {
 	if (!name[0])
 		return false;
 	/* Extended keys exist per terminal: any terminfo-style name will do. */
-	if (name[0] == 'k' && name[1] >= 'A' && name[1] <= 'Z') {
-		for (const char *p = name + 1; *p; p++)
-			if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-				return false;
+	if (extended_name(name))
 		return true;
-	}
-	for (int c = 0; c <= KEY_MAX; c++) {
-		const char *k = keyname(c);
-		if (k && !strcmp(k, name))
-			return true;
-	}
-	return false;
+	if (!strncmp(name, "M-", 2))
+		return alt_code(name) >= 0;
+	return plain_code(name) >= 0;
 }
 
 int ui_keys_resolve(void)
 {
 	int missing = 0;
 	for (int i = 0; i < nactive; i++) {
-		codes[i] = resolve_one(active[i].key);
+		codes[i] = ui_keys_code(active[i].key);
 		missing += codes[i] < 0;
 	}
 	return missing;
@@ -382,6 +435,12 @@ void ui_key_label(const char *name, char *buf, size_t n)
 			snprintf(buf, n, "%s", named[i].label);
 			return;
 		}
+	}
+	if (!strncmp(name, "M-", 2) && name[2]) {
+		char rest[24];
+		ui_key_label(name + 2, rest, sizeof(rest));
+		snprintf(buf, n, "Alt-%s", rest);
+		return;
 	}
 	int f;
 	if (sscanf(name, "KEY_F(%d)", &f) == 1)

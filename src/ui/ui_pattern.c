@@ -463,6 +463,8 @@ static bool pattern_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		int note = NOTE_MIN + app->octave * 12 + arg;
 		if (note <= NOTE_MAX)
 			put_note(app, note);
+		else
+			app_msg(app, true, "no note above B-9: lower the octave (/)");
 		break;
 	}
 	case CMD_NOTE_OFF: put_note(app, NOTE_OFF); break;
