@@ -62,6 +62,20 @@ static void settings_are_read(void **state)
 	assert_int_equal(c.autosave, 0);
 }
 
+/* ':' separates as '=' does, in config.ini as in songs; a value may
+ * hold either after the first. */
+static void colon_separates_as_in_songs(void **state)
+{
+	(void)state;
+	beatty_config_t c;
+	cfg_msgs_t m;
+	parse(&c, "[audio]\nperiod: 128\ndevice: hw:1,0\nrate : 44100\n", &m);
+	assert_int_equal(cfg_msgs_count(&m), 0);
+	assert_int_equal(c.period, 128);
+	assert_string_equal(c.device, "hw:1,0");
+	assert_int_equal(c.rate, 44100);
+}
+
 /* The autosave interval may carry its unit: tests set it in seconds. */
 static void autosave_takes_seconds(void **state)
 {
@@ -232,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(settings_are_read),
+		cmocka_unit_test(colon_separates_as_in_songs),
 		cmocka_unit_test(autosave_takes_seconds),
 		cmocka_unit_test(broken_lines_keep_their_defaults),
 		cmocka_unit_test(garbage_and_empty_files_change_nothing),

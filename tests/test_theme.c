@@ -135,7 +135,7 @@ static void broken_lines_keep_their_defaults(void **state)
 	         "note = red\n"                      /* 12 */
 	         "[colors]\n"                        /* 13 */
 	         "playhead = 999 on red\n"           /* 14 */
-	         "marker:red\n"                      /* 15 */
+	         "marker:red\n"                      /* 15: as marker = red */
 	         "[theme]\n"                         /* 16 */
 	         "author = me\n"                     /* 17 */
 	         "[]\n",                             /* 18 */
@@ -152,7 +152,6 @@ static void broken_lines_keep_their_defaults(void **state)
 		"t.ini:10: line too long (over 196 characters); ignored",
 		"t.ini:11: unknown section [palette] (a theme has [theme] and [colors]); its lines are ignored",
 		"t.ini:14: playhead: colour number '999' out of range (0..255); keeping the default (black on yellow)",
-		"t.ini:15: expected 'name = value'; ignored",
 		"t.ini:17: unknown setting 'author' in [theme] (name, description); ignored",
 		"t.ini:18: bad section line (expected [name]); ignored",
 		NULL,
@@ -164,6 +163,7 @@ static void broken_lines_keep_their_defaults(void **state)
 	assert_style(&t, THEME_ROWNUM, "green");
 	assert_style(&t, THEME_NOTE, "white");
 	assert_style(&t, THEME_PLAYHEAD, "black on yellow");
+	assert_style(&t, THEME_MARKER, "red");
 }
 
 static void garbage_and_empty_files_change_nothing(void **state)

@@ -98,8 +98,12 @@ static bool line_ok(reader_t *r, const char *t, size_t n)
 			r->sect(r->user, s, r->line);
 		return true;
 	}
+	/* '=' or ':', whichever comes first, as inih and the song reader
+	 * take them: one rule for every file beatty reads. */
 	const char *eq = memchr(t, '=', n), *colon = memchr(t, ':', n);
-	if (!eq || eq == t || (colon && colon < eq)) {
+	if (colon && (!eq || colon < eq))
+		eq = colon;
+	if (!eq || eq == t) {
 		cfg_msgs_add(r->msgs, r->name, r->line, "expected 'name = value'; ignored");
 		return false;
 	}
