@@ -1,0 +1,408 @@
+/*
+ * engine_seq: the sequencer: ticks, rows, the order list, cells and effect commands.
+ */
+#include "engine_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* the sequencer                                                        */
+
+
+
+
+/* The denominator of a tick's length.  In tick timing a tick lasts
+ * 2.5 / bpm s, as in ProTracker: the line formula with lpb * tpl = 24
+ * (4 lines of 6 ticks a beat), whatever the song's lpb and tpl are;
+ * and, as trackers count them, each tick is a whole number of frames,
+ * the fraction dropped rather than carried. */
+static uint64_t tick_den(const engine_t *e)
+{
+	const song_t *s = e->song;
+	if (s->timing == TIMING_TICKS)
+		return (uint64_t)e->bpm * 24u * 100u;
+	return (uint64_t)e->bpm * (uint64_t)s->lpb * (uint64_t)e->tpl * 100u;
+}
+
+/* Tick length in frames; see the comment at the top of the file. */
+int64_t eng_tick_frames(engine_t *e)
+{
+	const song_t *s = e->song;
+	int swing = s->swing;
+	int pct = 100 + ((e->row & 1) ? -swing : swing);
+	uint64_t num = (uint64_t)e->rate * 60u * (uint64_t)pct;
+	uint64_t den = tick_den(e);
+	if (s->timing == TIMING_TICKS)
+		return (int64_t)(num / den);   /* whole frames a tick, the rest dropped (FT2, libxmp) */
+	if (den != e->den) {
+		/* Tempo changed: carry the same fraction of a frame over. */
+		e->acc = e->den ? e->acc * den / e->den : 0;
+		e->den = den;
+	}
+	e->acc += num;
+	int64_t n = (int64_t)(e->acc / den);
+	e->acc -= (uint64_t)n * den;
+	return n;
+}
+
+/* A one-shot sample, or a synth note whose envelope decays to silence:
+ * when the song ends, it plays out in the tail (up to ENGINE_MAX_TAIL)
+ * instead of being released. */
+static bool voice_ends_by_itself(const voice_t *v)
+{
+	if (!v)
+		return false;
+	const instrument_t *in = v->inst;
+	if (in->type == INST_SYNTH)
+		return !(in->synth.amp.sustain > 0.0f);
+	const sampler_params_t *p = &in->sampler;
+	int64_t end = p->loop_end > 0 && p->loop_end <= p->sample.frames ? p->loop_end : p->sample.frames;
+	return (p->loop != LOOP_FORWARD && p->loop != LOOP_PINGPONG) || end - p->loop_start < 2;
+}
+
+void eng_song_ends(engine_t *e)
+{
+	e->ended = true;
+	e->end_frame = e->frame;
+	e->tail_window = 0;
+	const song_t *s = e->song;
+	for (int ch = 0; ch < s->channels; ch++)
+		for (int k = 0; k < s->channel[ch].nfx; k++)
+			eng_slot_tail(e, &e->chan[ch].unit[k], &s->channel[ch].fx[k], &e->tail_window);
+	/* a bus counts only if something is sent to it */
+	for (int b = 0; b < SONG_SENDS; b++)
+		for (int ch = 0; ch < s->channels; ch++)
+			if (s->channel[ch].send[b] > SONG_SEND_OFF ||
+			    (e->chan[ch].send[b].set && e->chan[ch].send[b].cur > 0.0f)) {
+				eng_slot_tail(e, &e->busfx[b], &s->bus[b].fx, &e->tail_window);
+				break;
+			}
+	for (int ch = 0; ch < e->song->channels; ch++)
+		chan_detach(&e->chan[ch], !voice_ends_by_itself(e->chan[ch].voice));
+}
+
+/* A Bxx or Dxx that leaves the order list goes on at the restart
+ * position (the target row of a break kept), as trackers play it: the
+ * song is over only once that row has already been played.  True when
+ * it goes on; then the position is set. */
+static bool jump_wraps(engine_t *e, int *order, int row)
+{
+	const song_t *s = e->song;
+	int o = s->restart < s->norders ? s->restart : 0;
+	int p = s->order[o].pattern;
+	const pattern_t *pat = p >= 0 && p < SONG_MAX_PATTERNS ? s->pattern[p] : NULL;
+	if (!pat)
+		return false;
+	if (row >= pat->rows)
+		row = 0;
+	if (visited(e, o, row))
+		return false;
+	if (o != e->order)
+		for (int ch = 0; ch < s->channels; ch++)
+			e->chan[ch].loop_row = 0, e->chan[ch].loop_count = 0;
+	*order = o;
+	e->order = o;
+	e->row = row;
+	return true;
+}
+
+/* Moves to the next row, honouring jumps, breaks and loops.  Returns
+ * false when the song is over. */
+bool eng_next_row(engine_t *e)
+{
+	const song_t *s = e->song;
+	if (e->row_delay > 0) {
+		e->row_delay--;
+		e->row_repeat = true;
+		return true;
+	}
+	e->row_repeat = false;
+	int order = e->order, row = e->row + 1;
+	bool loop_jump = false;
+	if (e->jump_order >= 0 || e->jump_row >= 0) {
+		order = e->jump_order >= 0 ? e->jump_order : e->order + 1;
+		row = e->jump_row >= 0 ? e->jump_row : 0;
+	} else if (e->loop_jump_row >= 0) {
+		/* The rows replayed by a pattern loop are not a song loop. */
+		for (int r = e->loop_jump_row; r <= e->row; r++)
+			e->visited[e->order][r >> 3] &= (uint8_t)~(1u << (r & 7));
+		row = e->loop_jump_row;
+		loop_jump = true;
+	} else {
+		const pattern_t *p = cur_pattern(e);
+		if (!p || row >= p->rows) {
+			if (!e->loop_pattern)
+				order++;
+			else
+				memset(e->visited[e->order], 0, sizeof(e->visited[0]));
+			row = 0;
+		}
+	}
+	bool jumped = (e->jump_order >= 0 && e->jump_order < SONG_MAX_ORDERS) || e->jump_row >= 0;
+	e->jump_order = e->jump_row = e->loop_jump_row = -1;
+	if (order >= s->norders || order < 0) {
+		if (jumped && !e->loop && jump_wraps(e, &order, row))
+			return true;
+		if (!e->loop)
+			return false;
+		order = s->restart < s->norders ? s->restart : 0;
+		row = 0;
+		memset(e->visited, 0, sizeof(e->visited));
+	}
+	if (order != e->order)
+		for (int ch = 0; ch < s->channels; ch++)
+			e->chan[ch].loop_row = 0, e->chan[ch].loop_count = 0;
+	e->order = order;
+	const pattern_t *p = cur_pattern(e);
+	if (!p)
+		return false;
+	if (row >= p->rows)
+		row = 0;
+	e->row = row;
+	if (!loop_jump && visited(e, order, row)) {
+		/* A jump back into what already played: the song has looped. */
+		if (!e->loop)
+			return false;
+		memset(e->visited, 0, sizeof(e->visited));
+	}
+	return true;
+}
+
+/* Effect parameter memory: a zero parameter reuses the last one. */
+static int remember(int *mem, int param)
+{
+	if (param)
+		*mem = param;
+	return *mem;
+}
+
+static void vol_slide(chan_t *c, int param)
+{
+	int up = param >> 4, down = param & 15;
+	c->vol = clampi(c->vol + (up ? up : -down), 0, 64);
+}
+
+static void pitch_slide(chan_t *c, double amount)
+{
+	c->pitch = fmin(fmax(c->pitch + amount, PITCH_LO), PITCH_HI);
+}
+
+/* Amiga slides (slides = amiga).  ProTracker slides the period the
+ * Paula chip divides its clock by, not the pitch: a step is a larger
+ * interval the higher the note, and the period stays within 113..856
+ * (B-3..C-1 there; beatty's C-5 is its C-2, period 428).  The limits
+ * apply to the period the sample really plays at, finetune included. */
+#define AMIGA_C5_PERIOD 428.0
+#define AMIGA_C5_PITCH  ((NOTE_MIN + 60) * PITCH_PER_SEMITONE)
+#define AMIGA_MIN       113.0
+#define AMIGA_MAX       856.0
+
+static double chan_cents(const engine_t *e, const chan_t *c)
+{
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	return in && in->type == INST_SAMPLER ? in->sampler.finetune : 0.0;
+}
+
+static double amiga_period(double pitch)
+{
+	return AMIGA_C5_PERIOD * exp2(-(pitch - AMIGA_C5_PITCH) / (12.0 * PITCH_PER_SEMITONE));
+}
+
+static double amiga_pitch(double period)
+{
+	return AMIGA_C5_PITCH - 12.0 * PITCH_PER_SEMITONE * log2(period / AMIGA_C5_PERIOD);
+}
+
+/* Moves the channel's pitch by steps: 1/16 semitone each, or one period
+ * step each on the Amiga (positive is up). */
+static void slide_by(engine_t *e, chan_t *c, int steps)
+{
+	if (e->song->slides != SLIDES_AMIGA) {
+		pitch_slide(c, steps * 4.0);
+		return;
+	}
+	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
+	double per = amiga_period(c->pitch + ft) - steps;
+	per = fmin(fmax(per, AMIGA_MIN), AMIGA_MAX);
+	c->pitch = fmin(fmax(amiga_pitch(per) - ft, PITCH_LO), PITCH_HI);
+}
+
+static void amiga_tone_porta(chan_t *c)
+{
+	double per = amiga_period(c->pitch), goal = amiga_period(c->target);
+	if (per > goal)
+		per = fmax(per - c->mem_tone, goal);
+	else
+		per = fmin(per + c->mem_tone, goal);
+	c->pitch = per == goal ? c->target : amiga_pitch(per);
+}
+
+static void tone_porta(engine_t *e, chan_t *c)
+{
+	if (e->song->slides == SLIDES_AMIGA) {
+		amiga_tone_porta(c);
+		return;
+	}
+	double step = c->mem_tone * 4.0;
+	if (c->pitch < c->target)
+		c->pitch = fmin(c->pitch + step, c->target);
+	else
+		c->pitch = fmax(c->pitch - step, c->target);
+}
+
+static void vibrato(chan_t *c)
+{
+	c->vib_offset = sin(2.0 * M_PI * c->vib_pos / 64.0) * c->vib_depth * 8.0;
+	c->vib_pos = (c->vib_pos + c->vib_speed) & 63;
+}
+
+static void tremolo(chan_t *c)
+{
+	c->trem_offset = (int)lrint(sin(2.0 * M_PI * c->trem_pos / 64.0) * c->trem_depth * 4.0);
+	c->trem_pos = (c->trem_pos + c->trem_speed) & 63;
+}
+
+/* The note, instrument and volume columns, on the tick the note sounds
+ * (tick 0, or x for EDx). */
+void eng_play_cell(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	const cell_t *cell = &c->cell;
+	bool porta = c->fx == FX_TONE_PORTA || c->fx == FX_PORTA_VOL;
+
+	if (cell->inst) {
+		c->inst = cell->inst;
+		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
+	}
+	/* The row's volume is set before the note starts, so the note starts
+	 * at it instead of gliding down from the old volume.  (row_effect
+	 * sets Cxx again; that changes nothing.) */
+	if (cell->vol != VOL_NONE)
+		c->vol = clampi(cell->vol, 0, 64);
+	if (c->fx == FX_SET_VOL)
+		c->vol = clampi(c->param, 0, 64);
+	if (cell->note >= NOTE_MIN && cell->note <= NOTE_MAX) {
+		double pitch = cell->note * PITCH_PER_SEMITONE;
+		if (porta && c->voice && !c->voice->live) {
+			c->target = pitch;
+		} else {
+			c->pitch = c->target = pitch;
+			c->vib_pos = c->trem_pos = 0;
+			c->vib_offset = 0;
+			c->trem_offset = 0;
+			int64_t offset = 0;
+			if (c->fx == FX_OFFSET)
+				offset = slice_offset(e, c, remember(&c->mem_offset, c->param));
+			eng_chan_trigger(e, ch, offset);
+		}
+	} else if (cell->note == NOTE_OFF) {
+		if (c->voice)
+			voice_release(c->voice);
+	} else if (cell->note == NOTE_CUT) {
+		if (c->voice)
+			voice_kill(c->voice);
+		chan_detach(c, false);
+	}
+}
+
+void eng_row_effect(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	int p = c->param, x = p >> 4, y = p & 15;
+	switch (c->fx) {
+	case FX_VIBRATO:
+		if (x) c->vib_speed = x;
+		if (y) c->vib_depth = y;
+		break;
+	case FX_TREMOLO:
+		if (x) c->trem_speed = x;
+		if (y) c->trem_depth = y;
+		break;
+	case FX_PORTA_UP:
+		remember(&c->mem_porta_up, p);
+		break;
+	case FX_PORTA_DOWN:
+		remember(&c->mem_porta_down, p);
+		break;
+	case FX_TONE_PORTA:
+		remember(&c->mem_tone, p);
+		break;
+	case FX_VOL_SLIDE:
+	case FX_PORTA_VOL:
+	case FX_VIBRATO_VOL:
+		remember(&c->mem_vslide, p);
+		break;
+	case FX_PAN:
+		c->pan = p < 128 ? (p - 128) / 128.0f : (p - 128) / 127.0f;
+		break;
+	case FX_JUMP:
+		e->jump_order = p;
+		break;
+	case FX_SET_VOL:
+		c->vol = clampi(p, 0, 64);
+		break;
+	case FX_BREAK:
+		e->jump_row = p;
+		break;
+	case FX_SPEED:
+		if (p == 0)
+			e->jump_order = SONG_MAX_ORDERS;   /* F00: the end */
+		else if (p < 0x20)
+			e->tpl = p;
+		else
+			e->bpm = p;
+		break;
+	case FX_EXTENDED:
+		switch (x) {
+		case 0x1: slide_by(e, c, remember(&c->mem_fine_up, y)); break;
+		case 0x2: slide_by(e, c, -remember(&c->mem_fine_down, y)); break;
+		case 0xA: c->vol = clampi(c->vol + remember(&c->mem_fvol_up, y), 0, 64); break;
+		case 0xB: c->vol = clampi(c->vol - remember(&c->mem_fvol_down, y), 0, 64); break;
+		case 0x6:
+			if (y == 0) {
+				c->loop_row = e->row;
+			} else if (c->loop_count == 0) {
+				c->loop_count = y;
+				e->loop_jump_row = c->loop_row;
+			} else if (--c->loop_count > 0) {
+				e->loop_jump_row = c->loop_row;
+			}
+			break;
+		case 0xC:
+			if (y == 0)   /* EC0 cuts at once (later ticks: tick_effect) */
+				c->vol = 0;
+			break;
+		case 0xE:
+			if (!e->row_repeat)
+				e->row_delay = y;
+			break;
+		}
+		break;
+	}
+}
+
+/* Effects that run on every tick after the first. */
+void eng_tick_effect(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	int p = c->param, x = p >> 4, y = p & 15;
+	switch (c->fx) {
+	case FX_PORTA_UP:    slide_by(e, c, c->mem_porta_up); break;
+	case FX_PORTA_DOWN:  slide_by(e, c, -c->mem_porta_down); break;
+	case FX_TONE_PORTA:  tone_porta(e, c); break;
+	case FX_VIBRATO:     vibrato(c); break;
+	case FX_TREMOLO:     tremolo(c); break;
+	case FX_VOL_SLIDE:   vol_slide(c, c->mem_vslide); break;
+	case FX_PORTA_VOL:   tone_porta(e, c); vol_slide(c, c->mem_vslide); break;
+	case FX_VIBRATO_VOL: vibrato(c); vol_slide(c, c->mem_vslide); break;
+	case FX_EXTENDED:
+		/* E9x restarts the channel's note, whether or not this row
+		 * names one (as in ProTracker and FT2); not after an off or cut
+		 * on this row, nor before the channel has played a note. */
+		if (x == 0x9 && y && e->tick % y == 0 && c->pitch >= PITCH_LO &&
+		    c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
+			eng_chan_trigger(e, ch, 0);
+		else if (x == 0xC && e->tick == y)
+			c->vol = 0;
+		break;
+	}
+	(void)x;
+}

@@ -1,0 +1,96 @@
+/*
+ * engine_voice: starting and stopping voices (see engine.c for the whole).
+ */
+#include "engine_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* voices                                                               */
+
+
+
+
+/* A free voice, or the oldest voice that no channel owns any more. */
+static voice_t *voice_alloc(engine_t *e)
+{
+	voice_t *oldest = NULL;
+	for (int i = 0; i < e->nvoices; i++) {
+		voice_t *v = &e->voices[i];
+		if (!v->active)
+			return v;
+		if (!v->attached && (!oldest || v->serial < oldest->serial))
+			oldest = v;
+	}
+	return oldest;
+}
+
+
+
+
+
+
+
+/* An E9x restart after the row's first tick: the note starts again over
+ * itself, so its sample's first frame would click in. */
+static bool chan_retriggers(const engine_t *e, const chan_t *c)
+{
+	return e->tick > 0 && c->fx == FX_EXTENDED && (c->param >> 4) == 0x9;
+}
+
+
+/* The slice a note plays on a sampler with slices on notes (-1: none, the
+ * whole sample plays as before). */
+static int note_slice(const chan_t *c, const sampler_params_t *p)
+{
+	if (p->nslices < 1 || p->slice_offsets)
+		return -1;
+	int k = (int)lround(c->pitch / PITCH_PER_SEMITONE) - p->root;
+	return k >= 0 && k < p->nslices ? k : -1;
+}
+
+void eng_chan_trigger(engine_t *e, int ch, int64_t offset)
+{
+	chan_t *c = &e->chan[ch];
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	chan_detach(c, true);
+	if (!in)
+		return;
+	if (in->type == INST_SAMPLER && !in->sampler.sample.data)
+		return;
+	voice_t *v = voice_alloc(e);
+	if (!v)
+		return;
+	bool stolen = v->active;   /* it was the oldest releasing voice */
+	if (stolen)
+		v->active = false;
+	v->active = true;
+	v->attached = true;
+	v->live = false;
+	v->channel = ch;
+	v->inst = in;
+	v->serial = ++e->serial;
+	v->freq = chan_freq(c);
+	v->gain = v->gain_target = note_gain(c) * inst_gain(in);
+	if (in->type == INST_SYNTH) {
+		memset(&v->u.syn, 0, sizeof(v->u.syn));
+		/* Noise seeded from where the note falls: deterministic, yet
+		 * two hits of a hat are not bit-identical. */
+		uint32_t seed = (uint32_t)(e->frame * 2654435761u) ^ (uint32_t)(ch * 40503u + 1u);
+		synth_voice_start(&v->u.syn, &in->synth, (float)e->rate, seed);
+	} else {
+		memset(&v->u.smp, 0, sizeof(v->u.smp));
+		int k = note_slice(c, &in->sampler);
+		if (k >= 0) {
+			/* each note up from the root is the next slice, at the
+			 * root's pitch */
+			double ratio = exp2((in->sampler.root * PITCH_PER_SEMITONE - c->pitch) /
+			                    (12.0 * PITCH_PER_SEMITONE));
+			sampler_voice_start_slice(&v->u.smp, &in->sampler, (float)e->rate, k, ratio);
+		} else {
+			sampler_voice_start(&v->u.smp, &in->sampler, (float)e->rate, offset);
+		}
+		if (stolen || chan_retriggers(e, c))
+			sampler_voice_declick(&v->u.smp);
+		v->u.smp.interp = in->sampler.interp != INTERP_AUTO ? in->sampler.interp : e->interp;
+	}
+	c->voice = v;
+}
