@@ -21,11 +21,11 @@
 #include "env.h"
 #include "song.h"
 
-#define SYNTH_BLEP_HALF 16   /* half the length of a band-limited step */
+#define SYNTH_BLEP_HALF 32   /* half the length of a band-limited step */
 #define SYNTH_CTL       16   /* samples between modulation updates */
 /* Holds the pending steps of a whole SYNTH_CTL block: a power of two of at
  * least 2 * SYNTH_BLEP_HALF + SYNTH_CTL. */
-#define SYNTH_RING      64
+#define SYNTH_RING      128
 
 typedef struct synth_osc {
 	double phase;              /* 0..1, 0 at note start */

@@ -241,9 +241,9 @@ static void test_band_limiting(void **state)
 	free(naive);
 
 	static const struct { wave_t wave; const char *name; double all, audible; } w[] = {
-		{ WAVE_SAW, "saw", -40.0, -80.0 },
-		{ WAVE_SQUARE, "square", -40.0, -80.0 },
-		{ WAVE_TRIANGLE, "triangle", -55.0, -100.0 },
+		{ WAVE_SAW, "saw", -80.0, -100.0 },
+		{ WAVE_SQUARE, "square", -80.0, -100.0 },
+		{ WAVE_TRIANGLE, "triangle", -100.0, -110.0 },
 	};
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
 		synth_params_t p = params(w[i].wave);
@@ -256,6 +256,205 @@ static void test_band_limiting(void **state)
 		assert_true(audible < w[i].audible);
 		free(x);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* spurs up to Nyquist                                                  */
+
+#define SPUR_N 65536   /* about 1.4 s at 48 kHz: bins of 0.7 Hz */
+
+/* SPUR_N samples after the attack, the base frequency gliding linearly
+ * from f0 to f1 over them.  The frequency is given every SYNTH_CTL
+ * samples, where the voice ramps its phase step linearly to the next
+ * value: the glide is then smooth, with no sidebands of its own, and
+ * whatever lies off the harmonics comes from the oscillator. */
+static float *render_glide(const synth_params_t *p, int rate, double f0, double f1)
+{
+	const size_t total = SKIP + SPUR_N;
+	float *x = malloc(total * sizeof(float));
+	assert_non_null(x);
+	synth_voice_t v;
+	memset(&v, 0, sizeof(v));
+	synth_voice_start(&v, p, (float)rate, 1u);
+	_Static_assert(SKIP % SYNTH_CTL == 0 && SPUR_N % SYNTH_CTL == 0, "whole control periods");
+	for (size_t i = 0; i < total; i += SYNTH_CTL) {
+		double t = i < SKIP ? 0.0 : (double)(i - SKIP) / SPUR_N;
+		synth_voice_render(&v, p, f0 + (f1 - f0) * t, x + i, SYNTH_CTL);
+	}
+	return x;
+}
+
+/*
+ * The loudest spur of x (SPUR_N samples whose fundamental stays within
+ * lo..hi Hz, with modulation sidebands reaching `side` Hz beyond that) in
+ * dB relative to the fundamental, its frequency into *at.  Everything that
+ * is not a harmonic below Nyquist is a spur: the bins each harmonic sweeps,
+ * widened by the window's main lobe and by the sidebands, are left out, and the rest is read as sums of power over windows as wide as a
+ * spur can smear (a partial k sweeps k times as far as the fundamental;
+ * those above the rate fold back from far inside the step's stopband).
+ * *covered is the share of the band that windows could be read in, so a
+ * test can tell a clean spectrum from one it could not look at.
+ */
+static double worst_spur_db(const float *x, int rate, double lo, double hi, double side,
+                            double *at, double *covered)
+{
+	enum { NB = SPUR_N / 2 + 1, GUARD = 6 };
+	static double pw[NB], sum[NB + 1];
+	static int skipped[NB + 1];
+	static bool skip[NB], seen[NB];
+	const double bin = (double)rate / SPUR_N;
+
+	tu_power_bh(x, SPUR_N, pw);
+	memset(skip, 0, sizeof(skip));
+	memset(seen, 0, sizeof(seen));
+	double fund = 0.0;
+	for (int k = 1; k * lo < rate / 2.0; k++) {
+		long a = (long)floor((k * lo - side) / bin) - GUARD;
+		long b = (long)ceil((k * hi + side) / bin) + GUARD;
+		for (long j = a < 0 ? 0 : a; j <= b && j < NB; j++) {
+			skip[j] = true;
+			if (k == 1)
+				fund += pw[j];
+		}
+	}
+	sum[0] = 0.0;
+	skipped[0] = 0;
+	for (int j = 0; j < NB; j++) {
+		sum[j + 1] = sum[j] + pw[j];
+		skipped[j + 1] = skipped[j] + skip[j];
+	}
+	int w = 2 * GUARD + 1 + (int)ceil((rate / lo * (hi - lo) + 2.0 * side) / bin);
+	double worst = 0.0;
+	*at = 0.0;
+	for (int j = 0; j + w <= NB; j++) {
+		if (skipped[j + w] != skipped[j])
+			continue;
+		for (int i = j; i < j + w; i++)
+			seen[i] = true;
+		double e = sum[j + w] - sum[j];
+		if (e > worst) {
+			worst = e;
+			*at = (j + 0.5 * w) * bin;
+		}
+	}
+	int nseen = 0, nfree = 0;
+	for (int j = 0; j < NB; j++) {
+		nseen += seen[j];
+		nfree += !skip[j];
+	}
+	*covered = nfree > 0 ? (double)nseen / nfree : 1.0;
+	return 10.0 * log10(worst / fund + 1e-30);
+}
+
+typedef struct {
+	wave_t wave;
+	float pw;
+	const char *name;
+} spur_wave_t;
+
+/* Every periodic wave (noise has no partials to fold), the pulse at its
+ * widest and narrowest and in between. */
+static const spur_wave_t spur_waves[] = {
+	{ WAVE_SAW, 0.5f, "saw" },
+	{ WAVE_SQUARE, 0.5f, "square" },
+	{ WAVE_SQUARE, 0.3f, "pulse 30%" },
+	{ WAVE_SQUARE, 0.05f, "pulse 5%" },
+	{ WAVE_TRIANGLE, 0.5f, "triangle" },
+	{ WAVE_SINE, 0.5f, "sine" },
+};
+static const int spur_rates[] = { 44100, 48000, 96000 };
+
+/* Steady notes from A-4 to the top of the range: every spur, up to
+ * Nyquist, at least 80 dB under the fundamental. */
+static void test_spurs_to_nyquist(void **state)
+{
+	(void)state;
+	static const int notes[] = { NOTE_A4, NOTE_A4 + 15, NOTE_A4 + 36, NOTE_A4 + 50, NOTE_MAX };
+	double overall = -1e9;
+	for (size_t wi = 0; wi < sizeof(spur_waves) / sizeof(spur_waves[0]); wi++)
+		for (size_t r = 0; r < sizeof(spur_rates) / sizeof(spur_rates[0]); r++) {
+			double worst = -1e9, worst_at = 0.0, worst_f = 0.0;
+			for (size_t ni = 0; ni < sizeof(notes) / sizeof(notes[0]); ni++) {
+				synth_params_t p = params(spur_waves[wi].wave);
+				p.osc1_pw = spur_waves[wi].pw;
+				double f = note_to_hz(notes[ni]), at, cov;
+				float *x = render_glide(&p, spur_rates[r], f, f);
+				double s = worst_spur_db(x + SKIP, spur_rates[r], f, f, 0.0, &at, &cov);
+				assert_true(cov > 0.99);
+				if (s > worst) {
+					worst = s;
+					worst_at = at;
+					worst_f = f;
+				}
+				free(x);
+			}
+			print_message("# %-10s %6d Hz: worst spur %6.1f dB (at %.0f Hz, note %.0f Hz)\n",
+			              spur_waves[wi].name, spur_rates[r], worst, worst_at, worst_f);
+			if (worst > overall)
+				overall = worst;
+		}
+	assert_true(overall <= -80.0);
+}
+
+/* The same with the pitch moving: vibrato, a slide over the window and
+ * pulse-width modulation, high in the range where partials crowd Nyquist. */
+static void test_spurs_moving_pitch(void **state)
+{
+	(void)state;
+	static const int notes[] = { NOTE_A4 + 15, NOTE_A4 + 36, NOTE_MAX - 2 };
+	double overall = -1e9;
+	for (size_t wi = 0; wi < sizeof(spur_waves) / sizeof(spur_waves[0]); wi++)
+		for (size_t r = 0; r < sizeof(spur_rates) / sizeof(spur_rates[0]); r++) {
+			double worst = -1e9;
+			for (size_t ni = 0; ni < sizeof(notes) / sizeof(notes[0]); ni++)
+				for (int mod = 0; mod < 3; mod++) {
+					synth_params_t p = params(spur_waves[wi].wave);
+					p.osc1_pw = spur_waves[wi].pw;
+					double f = note_to_hz(notes[ni]), lo = f, hi = f, side = 0.0, at, cov;
+					float *x;
+					if (mod == 0) {
+						/* vibrato: 5 cents either way at 5 Hz */
+						p.lfo_target = LFO_TO_PITCH;
+						p.lfo_wave = WAVE_SINE;
+						p.lfo_rate = 5.0f;
+						p.lfo_depth = 0.05f;
+						lo = f * exp2(-0.05 / 12.0);
+						hi = f * exp2(0.05 / 12.0);
+						/* Bessel sidebands a dozen past the sweep
+						 * are far below -100 dB. */
+						side = 12.0 * p.lfo_rate;
+						x = render_glide(&p, spur_rates[r], f, f);
+					} else if (mod == 1) {
+						/* a slide, as far as the smear of the aliases
+						 * still leaves room between harmonics: a
+						 * quarter tone at A-7 and 48 kHz */
+						hi = f + f * f / (3.0 * spur_rates[r]);
+						x = render_glide(&p, spur_rates[r], lo, hi);
+					} else {
+						if (spur_waves[wi].wave != WAVE_SQUARE)
+							continue;
+						/* the width swept 0.2 .. 0.8 by a slow sine:
+						 * partial k swings with an index of about k,
+						 * which its sidebands outrun within 80 */
+						p.lfo_target = LFO_TO_PW;
+						p.lfo_wave = WAVE_SINE;
+						p.lfo_rate = 0.25f;
+						p.lfo_depth = 0.3f;
+						side = 20.0;
+						x = render_glide(&p, spur_rates[r], f, f);
+					}
+					double s = worst_spur_db(x + SKIP, spur_rates[r], lo, hi, side, &at, &cov);
+					assert_true(cov > 0.5);
+					if (s > worst)
+						worst = s;
+					free(x);
+				}
+			print_message("# %-10s %6d Hz, moving: worst spur %6.1f dB\n",
+			              spur_waves[wi].name, spur_rates[r], worst);
+			if (worst > overall)
+				overall = worst;
+		}
+	assert_true(overall <= -80.0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -856,6 +1055,8 @@ int main(void)
 		cmocka_unit_test(test_pulse_width),
 		cmocka_unit_test(test_triangle_harmonics),
 		cmocka_unit_test(test_band_limiting),
+		cmocka_unit_test(test_spurs_to_nyquist),
+		cmocka_unit_test(test_spurs_moving_pitch),
 		cmocka_unit_test(test_filter_lowpass),
 		cmocka_unit_test(test_filter_highpass),
 		cmocka_unit_test(test_filter_bandpass),

@@ -66,6 +66,22 @@ double tu_peak_hz(const float *x, size_t n, double rate)
 	return ((double)best + off) * rate / (double)m;
 }
 
+void tu_power_bh(const float *x, size_t n, double *pw)
+{
+	double *re = calloc(n, sizeof(double)), *im = calloc(n, sizeof(double));
+	assert_non_null(re);
+	assert_non_null(im);
+	for (size_t i = 0; i < n; i++) {
+		double a = 2.0 * M_PI * (double)i / (double)n;
+		re[i] = x[i] * (0.35875 - 0.48829 * cos(a) + 0.14128 * cos(2.0 * a) - 0.01168 * cos(3.0 * a));
+	}
+	fft(re, im, n);
+	for (size_t k = 0; k <= n / 2; k++)
+		pw[k] = re[k] * re[k] + im[k] * im[k];
+	free(re);
+	free(im);
+}
+
 double tu_goertzel(const float *x, size_t n, double rate, double freq)
 {
 	double w = 2.0 * M_PI * freq / rate, cr = cos(w), ci = sin(w);

@@ -23,6 +23,11 @@ double tu_peak_hz(const float *x, size_t n, double rate);
 /* Magnitude of the DFT of x at freq (Goertzel), normalised so a full-scale
  * sine of that frequency gives about 1.0 (0.5 * n scaling undone). */
 double tu_goertzel(const float *x, size_t n, double rate, double freq);
+/* Power spectrum of x[0..n) (n a power of two) through a 4-term
+ * Blackman-Harris window, whose sidelobes stay 92 dB down: bins 0..n/2
+ * into pw.  A sine's power lies within 4 bins of its frequency, so ratios
+ * of sums over such spans are levels free of the bins' scalloping. */
+void tu_power_bh(const float *x, size_t n, double *pw);
 double tu_rms(const float *x, size_t n);
 double tu_peak(const float *x, size_t n);
 /* Takes channel ch (0 left, 1 right) of interleaved stereo into a new

@@ -3,7 +3,9 @@
  * oscillators.  The kernel is a Kaiser-windowed sinc; its running integral
  * minus the ideal unit step is fitted, one unit-sample segment at a time,
  * by a polynomial in the fractional offset of the step.  Only the half
- * after the step is printed: the residual is odd-symmetric.
+ * after the step is printed: the residual is odd-symmetric.  The table is
+ * printed coefficient by coefficient, each row holding that coefficient
+ * of every segment, so the synth evaluates all segments at once.
  *
  * usage: blepgen [half-width cutoff beta degree]
  */
@@ -16,8 +18,8 @@
 #define MAXD 64
 #define MAXDEG 9
 
-static int half = 16, deg = 5;
-static double cutoff = 0.46, beta = 9.0;
+static int half = 32, deg = 7;
+static double cutoff = 0.453, beta = 9.5;
 
 static double bessel_i0(double x)
 {
@@ -62,7 +64,7 @@ int main(int argc, char **argv)
 		step[i] /= step[n];
 
 	double worst = 0.0;
-	printf("static const float blep_poly[BLEP_HALF][BLEP_DEG + 1] = {\n");
+	static double coef[MAXDEG + 1][MAXD];
 	for (int k = 0; k < half; k++) {
 		double a[MAXDEG + 1][MAXDEG + 2];
 		int m = deg + 1;
@@ -101,10 +103,15 @@ int main(int argc, char **argv)
 			if (e > worst)
 				worst = e;
 		}
-		printf("\t{");
 		for (int q = 0; q < m; q++)
-			printf(" %.8ef%s", x[q], q + 1 < m ? "," : " ");
-		printf("},\n");
+			coef[q][k] = x[q];
+	}
+	printf("static const float blep_poly[BLEP_DEG + 1][SYNTH_BLEP_HALF] = {\n");
+	for (int q = 0; q <= deg; q++) {
+		printf("\t{");
+		for (int k = 0; k < half; k++)
+			printf("%s%.8ef,", k % 4 ? " " : "\n\t\t", (float)coef[q][k]);
+		printf("\n\t},\n");
 	}
 	printf("};\n/* half %d, cutoff %.3f, beta %.2f, degree %d: worst fit error %.2e */\n",
 	       half, cutoff, beta, deg, worst);

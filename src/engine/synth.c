@@ -3,7 +3,7 @@
  *
  *   osc1 --\     ring: naive waves        +-----+
  *           +--> + band-limited steps --> | SVF | --> x amp env x tremolo --> out
- *   osc2 --/     (written 16 samples ahead) +-----+
+ *   osc2 --/     (written 32 samples ahead) +-----+
  *                                            ^
  *               cutoff: filter env, keytrack, LFO, automation
  *
@@ -26,7 +26,7 @@
 #include "synth.h"
 
 #define RING_MASK   (SYNTH_RING - 1)
-#define BLEP_DEG    5
+#define BLEP_DEG    7
 #define C4_HZ       261.6256f  /* keytrack leaves the cutoff alone here */
 #define MAX_DT      0.45f      /* oscillator ceiling, fraction of the rate */
 #define MAX_CUTOFF  0.48f      /* filter ceiling, fraction of the rate */
@@ -41,35 +41,110 @@ _Static_assert(SYNTH_RING >= 2 * SYNTH_BLEP_HALF + SYNTH_CTL,
 
 /*
  * The band-limited step: the running integral of a Kaiser-windowed sinc
- * (beta 9, cutoff 0.46 of the rate, 2 * SYNTH_BLEP_HALF samples long),
- * minus the ideal step.  Row k is that residual over [k, k + 1) samples
- * after the jump, as a polynomial in the jump's fractional distance; the
- * residual is odd about the jump, so the samples before it reuse the rows
- * mirrored.  Least-squares fits, worst error 4.4e-5 of the step.
+ * (beta 9.5, cutoff 0.453 of the rate, 2 * SYNTH_BLEP_HALF samples long),
+ * minus the ideal step.  blep_poly[q][k] is coefficient q of the residual
+ * over [k, k + 1) samples after the jump, as a polynomial in the jump's
+ * fractional distance; the residual is odd about the jump, so the samples
+ * before it reuse the rows mirrored.  Least-squares fits from
+ * tools/blepgen, worst error 3.3e-7 of the step.
  *
- * The cutoff sits below Nyquist on purpose.  The response is flat to 0.40
- * of the rate (-0.15 dB there: 17.6 kHz at 44.1 kHz) and -6 dB at 0.46;
- * in exchange a partial at 0.52 of the rate folds back 35 dB down and one
- * at 0.55 or above more than 90 dB down, where a cutoff at Nyquist would
- * let the partials just above it fold back almost whole.
+ * Every partial above Nyquist folds back, and one just above it lands
+ * just below, so the kernel's stopband has to begin at Nyquist itself:
+ * it is down 90 dB at 0.5 of the rate and stays there, which holds every
+ * alias 80 dB under the fundamental even for the 5% pulse, whose
+ * partials near Nyquist are as loud as its fundamental.  The passband is
+ * flat to 0.42 of the rate (-0.1 dB there: 18.5 kHz at 44.1 kHz), -5 dB
+ * at 0.45.  Such a transition, 0.08 of the rate wide, takes 64 taps at
+ * this depth; a 32-tap kernel could only have it by giving up the top
+ * of the band.  The fit is of degree 7 because the error of the fit
+ * repeats with the jump's fractional position and so comes out as
+ * sidebands of the partials: at degree 5 they reached -76 dB for the
+ * narrow pulse.  Taps cost per jump, not per sample: a note's few
+ * hundred jumps a second keep the longer kernel cheap, and the table is
+ * laid out coefficient by coefficient so that all taps are evaluated
+ * together in vector registers.
  */
-static const float blep_poly[SYNTH_BLEP_HALF][BLEP_DEG + 1] = {
-	{ -4.99958045e-01f, 9.18266127e-01f, 1.69381834e-02f, -4.96906953e-01f, 1.11264515e-01f, 3.46499643e-02f },
-	{ 8.41877952e-02f, 7.87216477e-02f, -4.86401612e-01f, 2.47470171e-01f, 1.08391774e-01f, -7.09623520e-02f },
-	{ -3.85629952e-02f, -7.17928824e-02f, 2.08830321e-01f, 2.62494690e-02f, -1.65244886e-01f, 5.98475161e-02f },
-	{ 1.93248315e-02f, 6.21868443e-02f, -1.06262398e-01f, -7.28457846e-02f, 1.26638200e-01f, -3.77920767e-02f },
-	{ -8.76087801e-03f, -5.09585377e-02f, 5.29701882e-02f, 7.54517504e-02f, -8.83709996e-02f, 2.23103648e-02f },
-	{ 2.65531449e-03f, 3.92702938e-02f, -2.24200911e-02f, -6.47032444e-02f, 5.79894069e-02f, -1.21173085e-02f },
-	{ 6.61869550e-04f, -2.82744265e-02f, 5.19713442e-03f, 5.01061949e-02f, -3.55474468e-02f, 5.71692714e-03f },
-	{ -2.12962039e-03f, 1.88490563e-02f, 3.49462359e-03f, -3.57641594e-02f, 1.99926908e-02f, -1.99156631e-03f },
-	{ 2.44355717e-03f, -1.14768010e-02f, -6.78477123e-03f, 2.36061460e-02f, -9.99172760e-03f, 7.93157395e-05f },
-	{ -2.11919110e-03f, 6.23989805e-03f, 6.94508845e-03f, -1.43514222e-02f, 4.14815006e-03f, 6.92202317e-04f },
-	{ 1.55150265e-03f, -2.90278569e-03f, -5.61151743e-03f, 7.96560847e-03f, -1.15427060e-03f, -8.27042586e-04f },
-	{ -9.76607415e-04f, 1.04214559e-03f, 3.86478679e-03f, -3.98298870e-03f, -8.90244040e-05f, 6.73347025e-04f },
-	{ 5.30619866e-04f, -1.81714671e-04f, -2.31086975e-03f, 1.76345704e-03f, 4.04916512e-04f, -4.43465416e-04f },
-	{ -2.36526934e-04f, -1.02056062e-04f, 1.19226928e-03f, -6.80726956e-04f, -3.33513498e-04f, 2.43853803e-04f },
-	{ 8.30473648e-05f, 1.21061337e-04f, -5.16693554e-04f, 2.33231264e-04f, 1.73746362e-04f, -1.09544433e-04f },
-	{ -1.50384556e-05f, -6.33373051e-05f, 1.76952598e-04f, -8.28209191e-05f, -5.19334417e-05f, 3.62116169e-05f },
+static const float blep_poly[BLEP_DEG + 1][SYNTH_BLEP_HALF] = {
+	{
+		-5.00000298e-01f, 8.42875764e-02f, -3.85288447e-02f, 1.88139100e-02f,
+		-7.42067769e-03f, 1.93292159e-04f, 4.33180714e-03f, -6.89091161e-03f,
+		7.94479158e-03f, -7.89292529e-03f, 7.06594391e-03f, -5.78673882e-03f,
+		4.30738507e-03f, -2.85369530e-03f, 1.56354054e-03f, -5.41052956e-04f,
+		-1.92791005e-04f, 6.34719210e-04f, -8.40578694e-04f, 8.56178289e-04f,
+		-7.59310322e-04f, 5.94739628e-04f, -4.22643352e-04f, 2.60852365e-04f,
+		-1.40065036e-04f, 5.14151834e-05f, -5.04961190e-06f, -2.09595364e-05f,
+		2.23954212e-05f, -2.14969787e-05f, 1.07862188e-05f, -7.69441158e-06f,
+	},
+	{
+		9.06018257e-01f, 9.22216401e-02f, -8.70847106e-02f, 7.89948031e-02f,
+		-6.86156079e-02f, 5.67681305e-02f, -4.43370454e-02f, 3.21767665e-02f,
+		-2.10280828e-02f, 1.14548318e-02f, -3.80723132e-03f, -1.78578903e-03f,
+		5.39733656e-03f, -7.26210605e-03f, 7.72283040e-03f, -7.17262086e-03f,
+		6.00154838e-03f, -4.55396436e-03f, 3.10044712e-03f, -1.82541308e-03f,
+		8.28895369e-04f, -1.39115102e-04f, -2.68497388e-04f, 4.50247928e-04f,
+		-4.74818837e-04f, 4.08158405e-04f, -3.03820212e-04f, 1.98705296e-04f,
+		-1.13227950e-04f, 5.44141803e-05f, -2.03475374e-05f, 4.61686705e-06f,
+	},
+	{
+		-3.70195427e-04f, -4.77809072e-01f, 2.07376137e-01f, -1.06128961e-01f,
+		5.00289239e-02f, -1.47302756e-02f, -7.83784222e-03f, 2.13771872e-02f,
+		-2.81448364e-02f, 2.98612658e-02f, -2.80032940e-02f, 2.38751583e-02f,
+		-1.85982604e-02f, 1.30799552e-02f, -7.98976235e-03f, 3.75536340e-03f,
+		-5.81106695e-04f, -1.51438662e-03f, 2.64838920e-03f, -3.02021136e-03f,
+		2.86099128e-03f, -2.39299494e-03f, 1.80176389e-03f, -1.22181315e-03f,
+		7.34339119e-04f, -3.73879768e-04f, 1.40200253e-04f, -1.18164935e-05f,
+		-4.16958683e-05f, 5.03972842e-05f, -3.83682345e-05f, 2.15404252e-05f,
+	},
+	{
+		-4.06419784e-01f, 1.95111498e-01f, 4.64400649e-02f, -8.07304606e-02f,
+		8.22837502e-02f, -7.33540878e-02f, 6.02240339e-02f, -4.57545146e-02f,
+		3.16552855e-02f, -1.90406293e-02f, 8.59365426e-03f, -6.36584766e-04f,
+		-4.81223548e-03f, 7.97302742e-03f, -9.23022162e-03f, 9.05551203e-03f,
+		-7.93674681e-03f, 6.32002205e-03f, -4.56973072e-03f, 2.94815958e-03f,
+		-1.61315280e-03f, 6.30052062e-04f, 7.20530261e-06f, -3.51220282e-04f,
+		4.77192632e-04f, -4.63308737e-04f, 3.77266027e-04f, -2.69234850e-04f,
+		1.70364307e-04f, -9.52291375e-05f, 4.63888173e-05f, -1.94222666e-05f,
+	},
+	{
+		-9.75666102e-03f, 1.50572523e-01f, -1.43839076e-01f, 8.11845586e-02f,
+		-4.06403206e-02f, 1.44049348e-02f, 2.46186880e-03f, -1.26668140e-02f,
+		1.79399792e-02f, -1.95812732e-02f, 1.86706316e-02f, -1.61337350e-02f,
+		1.27499737e-02f, -9.14215110e-03f, 5.76801132e-03f, -2.92218220e-03f,
+		7.50858744e-04f, 7.22509110e-04f, -1.56457513e-03f, 1.89734658e-03f,
+		-1.86597649e-03f, 1.61257025e-03f, -1.25802169e-03f, 8.92307784e-04f,
+		-5.72304067e-04f, 3.25280707e-04f, -1.55812580e-04f, 5.39221401e-05f,
+		-2.68217696e-06f, -1.58543862e-05f, 1.68809656e-05f, -1.11383079e-05f,
+	},
+	{
+		1.19575135e-01f, -7.66751394e-02f, 9.56795178e-03f, 2.77536307e-02f,
+		-3.79918627e-02f, 3.75039056e-02f, -3.24182846e-02f, 2.54945103e-02f,
+		-1.82152670e-02f, 1.14536658e-02f, -5.71628707e-03f, 1.24981522e-03f,
+		1.89481187e-03f, -3.81110376e-03f, 4.68912534e-03f, -4.77077020e-03f,
+		4.31044959e-03f, -3.54383071e-03f, 2.66641309e-03f, -1.82231166e-03f,
+		1.10238092e-03f, -5.49626537e-04f, 1.69341947e-04f, 5.86865171e-05f,
+		-1.68248182e-04f, 1.96730427e-04f, -1.78036193e-04f, 1.38587799e-04f,
+		-9.60552352e-05f, 6.00779858e-05f, -3.41372688e-05f, 1.77989787e-05f,
+	},
+	{
+		-2.06591934e-02f, -1.57401636e-02f, 3.46637480e-02f, -3.44965383e-02f,
+		2.68521328e-02f, -1.84586085e-02f, 1.10306218e-02f, -5.03820786e-03f,
+		5.61919354e-04f, 2.48456351e-03f, -4.27861325e-03f, 5.04975393e-03f,
+		-5.04988106e-03f, 4.52804053e-03f, -3.70963267e-03f, 2.78152060e-03f,
+		-1.88381039e-03f, 1.10820623e-03f, -5.01992530e-04f, 7.60296971e-05f,
+		1.85051438e-04f, -3.12303659e-04f, 3.43039661e-04f, -3.13505414e-04f,
+		2.54099839e-04f, -1.87075784e-04f, 1.26301806e-04f, -7.84425429e-05f,
+		4.48855062e-05f, -2.38163957e-05f, 1.20200775e-05f, -6.17527348e-06f,
+	},
+	{
+		-4.10018116e-03f, 9.50251985e-03f, -9.78134759e-03f, 7.18821678e-03f,
+		-4.30282811e-03f, 2.00429372e-03f, -3.45877081e-04f, -7.53375411e-04f,
+		1.39339350e-03f, -1.67362404e-03f, 1.68848981e-03f, -1.52450101e-03f,
+		1.25716184e-03f, -9.48403263e-04f, 6.45027496e-04f, -3.78532044e-04f,
+		1.66291473e-04f, -1.38320966e-05f, -8.22103393e-05f, 1.30922854e-04f,
+		-1.44146863e-04f, 1.34038652e-04f, -1.11337620e-04f, 8.43794332e-05f,
+		-5.87797804e-05f, 3.76292082e-05f, -2.20082529e-05f, 1.16329784e-05f,
+		-5.48054459e-06f, 2.29338025e-06f, -9.17284183e-07f, 4.73934961e-07f,
+	},
 };
 
 static inline float clampf(float x, float lo, float hi)
@@ -77,37 +152,83 @@ static inline float clampf(float x, float lo, float hi)
 	return x < lo ? lo : x > hi ? hi : x;
 }
 
-static inline float poly(const float *c, float d)
+/* 1 / (q + 1), for the integrals of the step's polynomials. */
+static const float recip[] = {
+	1.0f, 1.0f / 2, 1.0f / 3, 1.0f / 4, 1.0f / 5, 1.0f / 6, 1.0f / 7, 1.0f / 8,
+};
+_Static_assert(BLEP_DEG + 1 <= sizeof(recip) / sizeof(recip[0]), "recip[] covers the degree of blep_poly");
+
+/* The step's residual on every tap after a jump d samples (0..1) back,
+ * and after one e samples back.  Eight taps at a time, each Horner
+ * chain of both kept in registers from the first coefficient to the
+ * last. */
+static inline void residuals(float d, float e, float ra[SYNTH_BLEP_HALF], float rb[SYNTH_BLEP_HALF])
 {
-	float y = c[BLEP_DEG];
-	for (int q = BLEP_DEG - 1; q >= 0; q--)
-		y = y * d + c[q];
-	return y;
+	_Static_assert(SYNTH_BLEP_HALF % 8 == 0, "taps go eight at a time");
+	for (int k0 = 0; k0 < SYNTH_BLEP_HALF; k0 += 8) {
+		float a[8], b[8];
+		for (int j = 0; j < 8; j++)
+			a[j] = b[j] = blep_poly[BLEP_DEG][k0 + j];
+		for (int q = BLEP_DEG - 1; q >= 0; q--)
+			for (int j = 0; j < 8; j++) {
+				a[j] = a[j] * d + blep_poly[q][k0 + j];
+				b[j] = b[j] * e + blep_poly[q][k0 + j];
+			}
+		for (int j = 0; j < 8; j++) {
+			ra[k0 + j] = a[j];
+			rb[k0 + j] = b[j];
+		}
+	}
 }
 
-/* 1 / (q + 1): multiplying keeps divisions out of the kink loop. */
-static const float recip[BLEP_DEG + 1] = {
-	1.0f, 1.0f / 2, 1.0f / 3, 1.0f / 4, 1.0f / 5, 1.0f / 6,
-};
-_Static_assert(BLEP_DEG == 5, "recip[] follows the degree of blep_poly");
-
-/* Integral of poly(c, .) from 0 to d. */
-static inline float poly_integral(const float *c, float d)
+/* Each tap's residual integrated from 0 to d, and from 0 to e, in the
+ * same way. */
+static inline void integrals(float d, float e, float ra[SYNTH_BLEP_HALF], float rb[SYNTH_BLEP_HALF])
 {
-	float y = c[BLEP_DEG] * recip[BLEP_DEG];
-	for (int q = BLEP_DEG - 1; q >= 0; q--)
-		y = y * d + c[q] * recip[q];
-	return y * d;
+	for (int k0 = 0; k0 < SYNTH_BLEP_HALF; k0 += 8) {
+		float a[8], b[8];
+		for (int j = 0; j < 8; j++)
+			a[j] = b[j] = blep_poly[BLEP_DEG][k0 + j] * recip[BLEP_DEG];
+		for (int q = BLEP_DEG - 1; q >= 0; q--)
+			for (int j = 0; j < 8; j++) {
+				a[j] = a[j] * d + blep_poly[q][k0 + j] * recip[q];
+				b[j] = b[j] * e + blep_poly[q][k0 + j] * recip[q];
+			}
+		for (int j = 0; j < 8; j++) {
+			ra[k0 + j] = a[j] * d;
+			rb[k0 + j] = b[j] * e;
+		}
+	}
+}
+
+/* Adds h * after[k] at pos + k and h * before[k] at pos - 1 - k, for
+ * every tap.  About half the jumps leave the taps on both sides in one
+ * run of the ring, which the compiler adds with vector instructions; the
+ * others wrap and go one index at a time. */
+static inline void scatter(float *ring, unsigned pos, float h,
+                           const float after[SYNTH_BLEP_HALF], const float before[SYNTH_BLEP_HALF])
+{
+	unsigned a = (pos - SYNTH_BLEP_HALF) & RING_MASK;
+	if (a + 2 * SYNTH_BLEP_HALF <= SYNTH_RING) {
+		float *r = ring + a;
+		for (int k = 0; k < SYNTH_BLEP_HALF; k++) {
+			r[SYNTH_BLEP_HALF + k] += h * after[k];
+			r[k] -= h * before[SYNTH_BLEP_HALF - 1 - k];
+		}
+		return;
+	}
+	for (int k = 0; k < SYNTH_BLEP_HALF; k++) {
+		ring[(pos + (unsigned)k) & RING_MASK] += h * after[k];
+		ring[(pos - 1u - (unsigned)k) & RING_MASK] -= h * before[k];
+	}
 }
 
 /* The naive signal jumped by h, d samples (0..1) before sample pos. */
 static void add_step(float *ring, unsigned pos, float d, float h)
 {
-	float e = 1.0f - d;
-	for (int k = 0; k < SYNTH_BLEP_HALF; k++) {
-		ring[(pos + (unsigned)k) & RING_MASK] += h * poly(blep_poly[k], d);
-		ring[(pos - 1u - (unsigned)k) & RING_MASK] -= h * poly(blep_poly[k], e);
-	}
+	float after[SYNTH_BLEP_HALF], before[SYNTH_BLEP_HALF];
+	residuals(d, 1.0f - d, after, before);
+	scatter(ring, pos, h, after, before);
 }
 
 /* The naive signal's slope changed by s per sample, d samples before
@@ -116,13 +237,16 @@ static void add_step(float *ring, unsigned pos, float d, float h)
  * summed from the far end, where it is known to be zero. */
 static void add_kink(float *ring, unsigned pos, float d, float s)
 {
-	float e = 1.0f - d, tail = 0.0f;
+	float after[SYNTH_BLEP_HALF], before[SYNTH_BLEP_HALF], whole[SYNTH_BLEP_HALF];
+	integrals(d, 1.0f - d, after, before);
+	integrals(1.0f, 1.0f, whole, whole);
+	float tail = 0.0f;
 	for (int k = SYNTH_BLEP_HALF - 1; k >= 0; k--) {
-		float whole = poly_integral(blep_poly[k], 1.0f);
-		ring[(pos + (unsigned)k) & RING_MASK] -= s * (tail + whole - poly_integral(blep_poly[k], d));
-		ring[(pos - 1u - (unsigned)k) & RING_MASK] -= s * (tail + whole - poly_integral(blep_poly[k], e));
-		tail += whole;
+		tail += whole[k];
+		after[k] = tail - after[k];
+		before[k] -= tail;   /* even about the kink: scatter() mirrors odd */
 	}
+	scatter(ring, pos, -s, after, before);
 }
 
 /* Whether a phase moving from p0 by dt (< 1) passed `edge`, and if so how
