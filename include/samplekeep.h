@@ -8,6 +8,8 @@
  * undo.h) and the audio side may still be playing it (bridge.h).  So it
  * is not freed there: it moves here, and is freed once nobody can use it
  * any more.  A sample that an undo brings back returns to the song.
+ * Instruments may share data (song.h): it leaves the song only when the
+ * last instrument that held it lets go.
  *
  *   edit / undo -> samplekeep_sync():  data that left the song is kept,
  *                                      data that came back is the song's

@@ -5,7 +5,10 @@
  * sampler with its loaded sample), channels, patterns of cells and the
  * order list.  It knows nothing of files (songfile.c), sound (engine.c)
  * or screens.  Whoever owns a song_t owns everything it points to;
- * sample data is immutable once loaded.
+ * sample data is immutable once loaded.  Instruments may share one
+ * sample's frames (the instruments that name the same file do): the
+ * song owns each buffer once, and an edit that wants other frames gives
+ * its instrument a buffer of its own rather than writing into one.
  */
 #ifndef BEATTY_SONG_H
 #define BEATTY_SONG_H
@@ -155,7 +158,8 @@ typedef struct sampler_params {
 	int nslices;
 	int64_t slice[SONG_MAX_SLICES];
 	bool slice_offsets;
-	sample_t sample;           /* empty (data NULL) until loaded */
+	sample_t sample;           /* empty (data NULL) until loaded; may share
+	                            * its frames with other instruments */
 } sampler_params_t;
 
 typedef struct instrument {
@@ -254,7 +258,8 @@ typedef struct song {
 /* An empty song: 120 BPM, 4 lines per beat, 6 ticks per line, 4 channels,
  * one empty 64-row pattern in the order list. */
 void song_init(song_t *s);
-/* Frees everything the song owns (patterns, instruments, samples). */
+/* Frees everything the song owns (patterns, instruments, samples; each
+ * sample buffer once, however many instruments share it). */
 void song_deinit(song_t *s);
 
 /* Sets the channel count (1..SONG_MAX_CHANNELS), keeping the cells of the
@@ -280,6 +285,8 @@ void sampler_params_default(sampler_params_t *p);
 
 /* Creates instrument idx (1..255) of `type` with default parameters. */
 instrument_t *song_inst_new(song_t *s, int idx, inst_type_t type);
+/* Deletes instrument idx and its sample data, unless another instrument
+ * of s shares that data. */
 void song_inst_free(song_t *s, int idx);
 
 /* Sets u to a unit of type with default parameters. */
@@ -288,7 +295,8 @@ void fx_unit_default(fx_unit_t *u, fx_type_t type);
 bool fx_unit_set(fx_unit_t *u, const char *param, float value);
 
 /* Makes dst a deep copy of src: patterns, instruments, their sample
- * data and the round-trip extras, so the copy lives on after src is
+ * data (shared in the copy where it is shared in src) and the
+ * round-trip extras, so the copy lives on after src is
  * freed (a background render works on one).  Returns 0, or -1 on
  * allocation failure with dst left empty (deinitialised). */
 int song_copy(song_t *dst, const song_t *src);

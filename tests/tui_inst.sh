@@ -2,7 +2,8 @@
 # The instruments page, driven by keys in a real terminal (tmux, detached,
 # on a private server socket, 80x24): the sample browser and its preview,
 # a loop set and saved, a synth edit heard in the output, the presets,
-# undo, delete, and the waveform in braille and in ASCII.
+# undo, delete, a clone sharing its sample, and the waveform in braille
+# and in ASCII.
 #
 # Sound: beatty plays into ALSA's file plugin in front of a JACK-paced
 # device (JACK's dummy backend), so what it played is captured raw and
@@ -10,7 +11,7 @@
 # jammed note measurably darker.  Without jackd those checks are skipped
 # and the rest runs with --no-audio.
 . "$SRCDIR/tests/lib.sh"
-N=36
+N=44
 plan $N
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -211,3 +212,26 @@ ok "^Z ^N n in one burst: a new song" wait_for "untitled.bty"
 quit
 is "beatty quit cleanly after it" 0 "$(cat "$W/status" 2>/dev/null)"
 ok "and said nothing on stderr (no double free reported)" test ! -s "$W/stderr"
+
+# --- 6: a clone shares its sample; edits and deletes stay its own ----------
+# Under the sanitizers a frame buffer freed while the other instrument
+# still plays it, or freed twice, shows on stderr.
+start tmux-256color --no-audio song.bty
+keys C-t
+wait_for "file samples/kick.wav"
+keys C-d
+ok "^D clones the sampler into the first free slot" wait_for "^cloned into instrument 02"
+ok "the clone plays the same file" wait_for "file samples/kick.wav"
+keys C-k C-u 4 Enter
+ok "^K slices the clone" wait_for "^4 slices: notes"
+keys '<' Delete
+ok "the original deleted: the clone keeps the frames" wait_for "^deleted instrument 01"
+keys C-z
+ok "^Z brings the original back" wait_for "file samples/kick.wav"
+keys C-s
+wait_file_grep "^slices = " "$W/song.bty"
+ok "saved: both name the file, only the clone has slices" sh -c \
+	"[ \$(grep -cx 'file = samples/kick.wav' '$W/song.bty') = 2 ] && [ \$(grep -c '^slices = ' '$W/song.bty') = 1 ]"
+quit
+is "beatty quit cleanly" 0 "$(cat "$W/status" 2>/dev/null)"
+ok "and said nothing on stderr (no sanitizer report either)" test ! -s "$W/stderr"

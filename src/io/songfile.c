@@ -1373,9 +1373,16 @@ static void finish(parser_t *p, int ini_result)
 			warnf(p, p->inst_used_line[i], "instrument %02X does not exist", i);
 }
 
+/* Each file is read once and its frames shared by every instrument that
+ * names it, however it is spelled (a "./", a "..", a link): 255
+ * instruments on one file hold one copy, not 255.  The file is known by
+ * its device and inode, which also keeps two files with equal frames
+ * apart.  Its warnings come once, with its first instrument. */
 static void load_samples(parser_t *p, const char *dir)
 {
 	song_t *s = p->s;
+	struct loaded { dev_t dev; ino_t ino; int inst; } seen[SONG_MAX_INSTRUMENTS];
+	int nseen = 0;
 	for (int i = 1; i <= SONG_MAX_INSTRUMENTS && !p->failed; i++) {
 		instrument_t *in = s->inst[i];
 		if (!in || in->type != INST_SAMPLER || !in->sampler.path[0])
@@ -1399,18 +1406,26 @@ static void load_samples(parser_t *p, const char *dir)
 			     S_ISDIR(st.st_mode) ? "" : ", not a file");
 			return;
 		}
-		if (sample_load(&sp->sample, full, reason, sizeof reason) < 0) {
-			/* The reason names the full path; ours names it as written. */
-			const char *why = reason;
-			size_t fl = strlen(full);
-			if (!strncmp(why, full, fl) && !strncmp(why + fl, ": ", 2))
-				why += fl + 2;
-			fail(p, line, "cannot load sample '%s': %s", sp->path, why);
-			return;
+		int k = 0;
+		while (k < nseen && !(seen[k].dev == st.st_dev && seen[k].ino == st.st_ino))
+			k++;
+		if (k < nseen) {
+			sp->sample = s->inst[seen[k].inst]->sampler.sample;
+		} else {
+			if (sample_load(&sp->sample, full, reason, sizeof reason) < 0) {
+				/* The reason names the full path; ours names it as written. */
+				const char *why = reason;
+				size_t fl = strlen(full);
+				if (!strncmp(why, full, fl) && !strncmp(why + fl, ": ", 2))
+					why += fl + 2;
+				fail(p, line, "cannot load sample '%s': %s", sp->path, why);
+				return;
+			}
+			seen[nseen++] = (struct loaded){ st.st_dev, st.st_ino, i };
+			if (sp->sample.clamped)
+				warnf(p, line, "sample '%s': %lld values beyond full scale (or not numbers) clamped to +-1",
+				      sp->path, (long long)sp->sample.clamped);
 		}
-		if (sp->sample.clamped)
-			warnf(p, line, "sample '%s': %lld values beyond full scale (or not numbers) clamped to +-1",
-			      sp->path, (long long)sp->sample.clamped);
 		if (sp->loop != LOOP_OFF && sp->loop_end > sp->sample.frames)
 			fail(p, p->loop_line[i], "loop_end %lld is beyond the end of '%s' (%lld frames)",
 			     (long long)sp->loop_end, sp->path, (long long)sp->sample.frames);

@@ -28,9 +28,12 @@
  * cannot fail.
  *
  * The song copy: patterns and instruments are duplicated; the sample
- * data (large, and immutable once loaded) is shared with the UI's song,
- * which keeps owning it: bridge_destroy() clears the copy's sample
- * pointers before freeing the copy, so only the UI's song frees them.
+ * data (large, immutable once loaded, and possibly shared by several
+ * instruments) is shared with the UI's song, which keeps owning it:
+ * bridge_destroy() clears the copy's sample pointers before freeing the
+ * copy, so only the UI's song frees them.  The UI counts data as busy
+ * by pointer, so data another slot still holds stays busy when one
+ * instrument moves to new data.
  * The round-trip extras (unknown keys) are not copied: nothing plays
  * them.
  */

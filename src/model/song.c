@@ -222,11 +222,23 @@ instrument_t *song_inst_new(song_t *s, int idx, inst_type_t type)
 	return in;
 }
 
+/* Whether an instrument other than idx holds data. */
+static bool sample_shared(const song_t *s, const float *data, int idx)
+{
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		if (i != idx && s->inst[i] && s->inst[i]->sampler.sample.data == data)
+			return true;
+	return false;
+}
+
 void song_inst_free(song_t *s, int idx)
 {
 	if (idx < 1 || idx > SONG_MAX_INSTRUMENTS || !s->inst[idx])
 		return;
-	sample_free(&s->inst[idx]->sampler.sample);
+	sample_t *sm = &s->inst[idx]->sampler.sample;
+	/* The last instrument to let go of shared frames frees them. */
+	if (sm->data && !sample_shared(s, sm->data, idx))
+		sample_free(sm);
 	free(s->inst[idx]);
 	s->inst[idx] = NULL;
 }
@@ -290,7 +302,13 @@ int song_copy(song_t *dst, const song_t *src)
 			goto fail;
 		*d = *in;
 		const sample_t *sm = &in->sampler.sample;
-		if (sm->data) {
+		/* Frames shared in src are shared in the copy: one copy each. */
+		int j = 1;
+		while (j < i && !(src->inst[j] && src->inst[j]->sampler.sample.data == sm->data))
+			j++;
+		if (sm->data && j < i) {
+			d->sampler.sample.data = dst->inst[j]->sampler.sample.data;
+		} else if (sm->data) {
 			size_t n = (size_t)sm->frames * (size_t)sm->channels;
 			if (!(d->sampler.sample.data = malloc(n * sizeof(float)))) {
 				free(d);

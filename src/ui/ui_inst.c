@@ -298,17 +298,9 @@ static void new_cmd(ui_app_t *app, bool clone)
 	}
 	instrument_t t;
 	if (clone) {
+		/* The sample's frames are shared, not copied: no edit writes
+		 * into frames, and the song frees shared frames once. */
 		t = *in;
-		/* Its own copy of the sample: no two instruments share data. */
-		const sample_t *s = &in->sampler.sample;
-		if (s->data) {
-			size_t bytes = (size_t)s->frames * (size_t)s->channels * sizeof(float);
-			if (!(t.sampler.sample.data = malloc(bytes))) {
-				app_msg(app, true, "out of memory for the sample");
-				return;
-			}
-			memcpy(t.sampler.sample.data, s->data, bytes);
-		}
 	} else {
 		memset(&t, 0, sizeof(t));
 		t.type = INST_SYNTH;
@@ -317,10 +309,8 @@ static void new_cmd(ui_app_t *app, bool clone)
 		snprintf(t.name, sizeof(t.name), "Synth %02X", slot);
 	}
 	inst_put(app, slot, &t, clone ? "clone instrument" : "new instrument");
-	if (!app->song.inst[slot]) {
-		free(clone ? t.sampler.sample.data : NULL);
+	if (!app->song.inst[slot])
 		return;
-	}
 	app_msg(app, false, "%s instrument %02X", clone ? "cloned into" : "new", slot);
 	app->inst = slot;
 	app->instui->param = 0;
