@@ -99,8 +99,10 @@ int edit_order_insert(song_t *s, int pos, int pattern);
 int edit_order_delete(song_t *s, int pos);
 /* Inserts a copy of entry pos (pattern and label) after it. */
 int edit_order_duplicate(song_t *s, int pos);
-/* Copies the pattern at pos to a new pattern number and points pos at
- * it; returns the new number or a negative code. */
+/* Copies the pattern at pos to a new pattern number and inserts an
+ * entry playing it (with pos's label) after pos, so the song keeps what
+ * it played and the copy is there to vary; returns the new number or a
+ * negative code. */
 int edit_order_clone(song_t *s, int pos);
 /* Swaps entry pos with its neighbour pos + dir (dir -1 or +1). */
 int edit_order_move(song_t *s, int pos, int dir);

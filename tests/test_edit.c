@@ -202,10 +202,16 @@ static void order_list_operations(void **state)
 	assert_string_equal(s->order[1].label, "intro");
 	assert_int_equal(s->restart, 0);
 	assert_int_equal(edit_order_move(s, 0, -1), EDIT_ERANGE);
-	/* Clone: a new pattern with the same cells. */
+	/* Clone: a new pattern with the same cells, in an entry after the
+	 * one cloned, which stays as it was. */
+	int before = s->norders;
 	int idx = edit_order_clone(s, 0);
 	assert_int_equal(idx, 2);
-	assert_int_equal(s->order[0].pattern, 2);
+	assert_int_equal(s->norders, before + 1);
+	assert_int_equal(s->order[0].pattern, 1);
+	assert_int_equal(s->order[1].pattern, 2);
+	assert_string_equal(s->order[1].label, s->order[0].label);
+	assert_int_equal(edit_order_delete(s, 1), EDIT_OK);
 	assert_int_equal(s->pattern[2]->rows, 8);
 	assert_memory_equal(s->pattern[2]->cells, s->pattern[1]->cells, 8 * 3 * sizeof(cell_t));
 	assert_ptr_not_equal(s->pattern[2]->cells, s->pattern[1]->cells);

@@ -5,10 +5,10 @@
 # Each part starts beatty on a fresh copy of the demo in a folder of its
 # own.
 . "$SRCDIR/tests/lib.sh"
-plan 4
+plan 8
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 4
+	skip_n "tmux is not installed" 8
 	exit 0
 fi
 
@@ -72,6 +72,18 @@ ok "help: the position has a row of its own" \
 	sh -c "tail -n 2 '$TMP/screen' | head -n 1 | grep -Eq '^ +lines [0-9]+-[0-9]+ of [0-9]+ ?$'"
 ok "help: no heading reads (null), no command twice" \
 	sh -c "! grep -q '(null)' '$TMP/help.txt' && [ \$(sort -u '$TMP/help.txt' | grep -c 'order-edit') = 1 ]"
+
+# --- the order list: a clone goes after its entry ------------------------------------
+start
+keys F3
+wait_for "Pos  Pat  Rows"
+keys c
+wait_for "pattern 00 cloned to 04"
+ok "order: the cloned entry keeps its pattern" grep -Eq "^  00   00    64  intro" "$TMP/screen"
+ok "order: the clone is a new entry after it" grep -Eq "^  01   04    64  intro" "$TMP/screen"
+ok "order: and the entries after move down one" grep -Eq "^  06   03    64  outro" "$TMP/screen"
+keys C-z
+ok "order: undo takes the clone away" wait_for "^  01   01    64  verse"
 
 tm kill-server 2>/dev/null
 exit 0

@@ -334,6 +334,8 @@ int edit_order_clone(song_t *s, int pos)
 	const pattern_t *src = get_pat(s, s->order[pos].pattern);
 	if (!src)
 		return EDIT_ERANGE;
+	if (s->norders >= SONG_MAX_ORDERS)
+		return EDIT_EFULL;
 	int idx = edit_pattern_unused(s);
 	if (idx < 0)
 		return idx;
@@ -341,7 +343,10 @@ int edit_order_clone(song_t *s, int pos)
 	if (!d)
 		return EDIT_ENOMEM;
 	memcpy(d->cells, src->cells, (size_t)src->rows * (size_t)s->channels * sizeof(cell_t));
-	s->order[pos].pattern = idx;
+	order_t o = s->order[pos];
+	edit_order_insert(s, pos + 1, idx);   /* cannot fail: room and pattern checked */
+	s->order[pos + 1] = o;
+	s->order[pos + 1].pattern = idx;
 	return idx;
 }
 

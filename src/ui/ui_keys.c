@@ -151,7 +151,7 @@ static const ui_binding_t table[] = {
 	{ CTX_ORDER, "KEY_DC", CMD_ORDER_DELETE, 0, "delete the position" },
 	{ CTX_ORDER, "x", CMD_ORDER_DELETE, 0, "delete the position" },
 	{ CTX_ORDER, "d", CMD_ORDER_DUPLICATE, 0, "duplicate the position (same pattern, same label)" },
-	{ CTX_ORDER, "c", CMD_ORDER_CLONE, 0, "clone: copy its pattern to a new pattern number" },
+	{ CTX_ORDER, "c", CMD_ORDER_CLONE, 0, "clone: a copy of its pattern, new number, in a position after it" },
 	{ CTX_ORDER, "n", CMD_ORDER_NEW, 0, "insert a new empty pattern after the position" },
 	{ CTX_ORDER, "KEY_SR", CMD_ORDER_MOVE, -1, "move the position up" },
 	{ CTX_ORDER, "KEY_SF", CMD_ORDER_MOVE, 1, "move the position down" },
