@@ -203,6 +203,13 @@ void app_edit_also(ui_app_t *app, int pat);      /* one more pattern in the step
 void app_edit_end(ui_app_t *app, int code);
 bool app_modified(const ui_app_t *app);
 
+/* Channels added, removed, renamed, moved (CMD_CH_*) at the cursor's
+ * channel of the pattern editor or the mixer; false for other commands. */
+bool app_channel_cmd(ui_app_t *app, ui_cmd_t cmd, int arg);
+/* The channel layout changed (an edit or its undo): the audio side is
+ * made anew from the song and the cursors kept on a channel. */
+void app_relayout(ui_app_t *app);
+
 /* Jamming: sounds note on the cursor's channel and instrument. */
 void app_jam(ui_app_t *app, int note);
 /* Transport. */

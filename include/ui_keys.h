@@ -66,6 +66,8 @@
 	X(CMD_METER_RESET, "meter-reset") X(CMD_TARGET, "loudness-target") \
 	X(CMD_SCALE, "scale") X(CMD_DEGREES, "transpose-degrees") X(CMD_RHYTHM, "rhythm") \
 	X(CMD_SLICE, "slice") \
+	X(CMD_CH_ADD, "channel-add") X(CMD_CH_REMOVE, "channel-remove") \
+	X(CMD_CH_RENAME, "channel-rename") X(CMD_CH_MOVE, "channel-move") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,

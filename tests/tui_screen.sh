@@ -5,15 +5,15 @@
 # Each part starts beatty on a fresh copy of the demo in a folder of its
 # own.
 . "$SRCDIR/tests/lib.sh"
-plan 8
+plan 26
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 8
+	skip_n "tmux is not installed" 26
 	exit 0
 fi
 
 SOCK="beatty-screen-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
 UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
@@ -84,6 +84,89 @@ ok "order: the clone is a new entry after it" grep -Eq "^  01   04    64  intro"
 ok "order: and the entries after move down one" grep -Eq "^  06   03    64  outro" "$TMP/screen"
 keys C-z
 ok "order: undo takes the clone away" wait_for "^  01   01    64  verse"
+
+# --- channels from the keyboard ------------------------------------------------------
+"$BEATTY" fmt "$SRCDIR/songs/demo.bty" >"$TMP/demo.canon"
+# chan FILE N: channel N's name in a saved song.
+chan() { sed -n "/^\[channel $2\]\$/,/^\[/s/^name = //p" "$1"; }
+start
+keys M-a
+ok "channels: Alt-a adds a channel after the cursor's" wait_for "channel 2 added \(9 channels\)"
+ok "channels: the new one is empty, the rest moved right" grep -Eq "^Row 1  Kick +2  +3  Clap" "$TMP/screen"
+keys M-n
+wait_for "channel 2 name:"
+keys Sub Enter
+ok "channels: Alt-n names it" wait_for "^Row 1  Kick +2  Sub +3  Clap"
+keys M-Right
+ok "channels: Alt-Right moves it right" wait_for "^Row 1  Kick +2  Clap +3  Sub +4  Hats"
+save
+ok "channels: saved, the song has 9 channels" grep -q "^channels = 9$" "$TMP/saved"
+is "channels: the moved channel keeps its name" "Sub" "$(chan "$TMP/saved" 3)"
+ok "channels: the hats' notes moved with them (column 4)" \
+	grep -Eq "^02 = (\.\.\. \.\. \.\. \.\.\. \| ){3}C-4 03 30" "$TMP/saved"
+keys M-,
+wait_for "^Row 1  Kick +2  Sub +3  Clap"
+keys M-x
+ok "channels: Alt-x removes the cursor's channel, by name" wait_for "channel 2 Sub removed"
+save
+ok "channels: and the song is the demo again" cmp "$TMP/demo.canon" "$TMP/saved"
+keys C-z
+wait_for "undone: remove channel"
+save
+ok "channels: undo brings the channel back" sh -c "grep -q '^channels = 9\$' '$TMP/saved'"
+keys C-z C-z C-z C-z
+wait_for "undone: add channel"
+save
+ok "channels: undoing every step gives the demo" cmp "$TMP/demo.canon" "$TMP/saved"
+keys C-y
+wait_for "redone: add channel"
+keys C-b
+wait_for "channels 1-8 of 9"
+keys Right
+keys -H 1b 5b 33 3b 33 7e   # Alt-Delete as xterm sends it
+ok "channels: Alt-Delete on the mixer removes its channel" wait_for "channels 1-8 of 8"
+ok "channels: the mixer's strips follow" grep -Eq "^1 Kick +.2 Clap +.3 Hats" "$TMP/screen"
+keys -H 1b 5b 32 3b 33 7e   # Alt-Insert
+ok "channels: Alt-Insert on the mixer adds one" wait_for "channels 1-8 of 9"
+
+# While playing: the layout changes under the playing song and it plays on.
+if alsa_test_conf && jack_start; then
+	export ALSA_CONFIG_PATH JACK_DEFAULT_SERVER JACK_NO_AUDIO_RESERVATION
+	start_args="--device bt_jack"
+	tm kill-server 2>/dev/null
+	runs=$((runs + 1))
+	W="$TMP/w$runs"
+	mkdir -p "$W"
+	cp "$SRCDIR/songs/demo.bty" "$W/"
+	cp -r "$SRCDIR/songs/samples" "$W/"
+	tm new-session -d -s bt -x 80 -y 24 \
+		"cd '$W' && env TERM=xterm-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$TMP/nocfg' '$BEATTY' $start_args demo.bty 2>stderr; echo \$? >status; sleep 600"
+	wait_for "STOP +Ord 00 Pat 00 Row 00" 15
+	keys F6
+	wait_for "PATTERN +Ord 00 Pat 00 Row [1-3][0-9A-F]" 15
+	keys M-a
+	wait_for "channel 2 added"
+	keys M-Right M-Right M-, M-x
+	wait_for "channel 3 removed"
+	ok "playing: after adding, moving and removing channels the pattern still plays" \
+		wait_for "PATTERN +Ord 00 Pat 00 Row 0[0-9A-F]" 20
+	ok "playing: and moves on" wait_for "PATTERN +Ord 00 Pat 00 Row [1-3][0-9A-F]" 20
+	keys C-z C-z C-y
+	wait_for "redone"
+	ok "playing: undo and redo of the layout keep it playing" \
+		wait_for "PATTERN +Ord 00 Pat 00 Row 0[0-9A-F]" 20
+	keys F8
+	wait_for "STOP "
+	keys C-q
+	wait_for "unsaved|save" 5
+	keys n
+	n=0
+	while [ $n -lt 50 ] && [ ! -s "$W/status" ]; do sleep 0.1; n=$((n + 1)); done
+	is "playing: beatty ends cleanly" "0" "$(cat "$W/status" 2>/dev/null)"
+	jack_stop
+else
+	skip_n "no JACK device: ${jack_why:-${alsa_why:-}}" 4
+fi
 
 tm kill-server 2>/dev/null
 exit 0

@@ -44,6 +44,7 @@
 #include "songfile.h"
 #include "ui.h"
 #include "ui_app.h"
+#include "ui_mix.h"
 #include "scale.h"
 #include "termkey.h"
 #include "ui_input.h"
@@ -198,6 +199,8 @@ static void mark_touched(ui_app_t *app, const undo_touched_t *t)
 	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
 		if (t->inst[i])
 			app->dirty_inst[i] = true;
+	if (t->layout)
+		app_relayout(app);
 }
 
 void app_edit_end(ui_app_t *app, int code)
@@ -364,6 +367,37 @@ static void audio_open(ui_app_t *app)
 		return;
 	}
 	bridge_snapshot(app->bridge, &app->snap);
+}
+
+void app_relayout(ui_app_t *app)
+{
+	int n = app->song.channels;
+	if (app->ch >= n)
+		app->ch = n - 1;
+	if (app->first_ch > app->ch)
+		app->first_ch = app->ch;
+	if (app->sel_ch >= n)
+		app->sel_ch = n - 1;
+	if (app->mix) {
+		if (app->mix->ch >= n)
+			app->mix->ch = n - 1;
+		if (app->mix->first > app->mix->ch)
+			app->mix->first = app->mix->ch;
+		app->mix->unit = app->mix->param = 0;
+		/* the new audio side copies the mix as it is now */
+		app->mix->stale = true;
+	}
+	app->redraw = true;
+	if (!app->bridge)
+		return;
+	/* The audio thread is stopped before its bridge goes, so nothing of
+	 * the old layout is read while the new one is made. */
+	bool playing = app->snap.playing, loop = app->playing_pattern;
+	int order = app->snap.order, row = app->snap.row;
+	audio_close(app);
+	audio_open(app);
+	if (playing && app->bridge && order >= 0 && order < app->song.norders)
+		app_play(app, order, row, loop);
 }
 
 /* Sends what changed since the last call; what the ring cannot take now

@@ -850,7 +850,8 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		memset(m->hold, 0, sizeof(m->hold));
 		break;
 	default:
-		return false;
+		if (!app_channel_cmd(app, cmd, arg))
+			return false;
 	}
 	app->redraw = true;
 	return true;

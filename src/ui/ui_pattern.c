@@ -518,6 +518,8 @@ static bool pattern_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	case CMD_MUTE: app_set_mute(app, app->ch, !app->song.channel[app->ch].mute, false); break;
 	case CMD_SOLO: app_set_mute(app, app->ch, !app->song.channel[app->ch].solo, true); break;
 	default:
+		if (app_channel_cmd(app, cmd, arg))
+			break;
 		return ui_beat_cmd(app, cmd, arg);
 	}
 	return true;
