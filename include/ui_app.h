@@ -168,6 +168,8 @@ struct ui_app {
 	bool recovery_own;           /* the recovery copy at the song's name is this session's */
 	char autosave_fail[1200];    /* why the last autosave failed, or "" */
 	char theme[UI_PATH_MAX];     /* theme name or path (--theme, config.ini) */
+	char keys[UI_PATH_MAX];      /* keymap name or path (--keys, config.ini) */
+	bool keys_cli;               /* keys came from --keys: a bad one is an error */
 	int pair_attr[THEME_ROLE_COUNT + 1];   /* app_color(): the theme as applied */
 	struct keymap *keymap;       /* keys.ini over the built-in table, or NULL */
 

@@ -5,10 +5,10 @@
 # Each part starts beatty on a fresh copy of the demo in a folder of its
 # own.
 . "$SRCDIR/tests/lib.sh"
-plan 26
+plan 38
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 26
+	skip_n "tmux is not installed" 38
 	exit 0
 fi
 
@@ -49,22 +49,27 @@ save() {
 	wait_for "saved demo.bty" && "$BEATTY" fmt "$W/demo.bty" >"$TMP/saved"
 }
 
+# help_all: the help page (open) paged through into $TMP/help.txt.
+help_all() {
+	wait_for "Keys \(from the key table"
+	: >"$TMP/help.txt"
+	i=0
+	while [ $i -lt 40 ]; do
+		screen >"$TMP/screen"
+		cat "$TMP/screen" >>"$TMP/help.txt"
+		grep -Eq "lines [0-9]+-([0-9]+) of \1( |$)" "$TMP/screen" && break
+		last=$(grep -Eo "lines [0-9]+-[0-9]+ of [0-9]+" "$TMP/screen")
+		keys NPage
+		n=0
+		while [ $n -lt 50 ] && screen | grep -q "$last"; do sleep 0.1; n=$((n + 1)); done
+		i=$((i + 1))
+	done
+}
+
 # --- the help page at 80 columns ----------------------------------------------
 start
 keys F1
-wait_for "Keys \(from the key table"
-: >"$TMP/help.txt"
-i=0
-while [ $i -lt 40 ]; do
-	screen >"$TMP/screen"
-	cat "$TMP/screen" >>"$TMP/help.txt"
-	grep -Eq "lines [0-9]+-([0-9]+) of \1( |$)" "$TMP/screen" && break
-	last=$(grep -Eo "lines [0-9]+-[0-9]+ of [0-9]+" "$TMP/screen")
-	keys NPage
-	n=0
-	while [ $n -lt 50 ] && screen | grep -q "$last"; do sleep 0.1; n=$((n + 1)); done
-	i=$((i + 1))
-done
+help_all
 ok "help: a row's text longer than the screen wraps under itself" \
 	grep -Eq "^ {39}position$" "$TMP/help.txt"
 ok "help: the end of a long row is shown" grep -q "(asks which kind)" "$TMP/help.txt"
@@ -128,6 +133,39 @@ ok "channels: Alt-Delete on the mixer removes its channel" wait_for "channels 1-
 ok "channels: the mixer's strips follow" grep -Eq "^1 Kick +.2 Clap +.3 Hats" "$TMP/screen"
 keys -H 1b 5b 32 3b 33 7e   # Alt-Insert
 ok "channels: Alt-Insert on the mixer adds one" wait_for "channels 1-8 of 9"
+
+# --- keymaps ----------------------------------------------------------------------------
+start --keys schism
+keys Space
+wait_for "EDIT"
+keys 1
+ok "schism: 1 types a note cut" wait_for "^00 .\^\^\^"
+keys '`'
+ok "schism: \` types a note off" wait_for "^01 .==="
+keys Up Up DC
+ok "schism: Delete pulls the rows below up" wait_for "^00 .=== "
+ok "schism: and the row it deleted is gone" grep -Eq "^01 .\.\.\. " "$TMP/screen"
+keys F9
+ok "schism: F9 opens a song (asks first about the unsaved change)" wait_for "unsaved changes"
+keys c
+start --keys milky
+keys F3
+ok "milky: F3 sets the base octave" wait_for "Oct 3 "
+keys F11
+ok "milky: F11 jumps to the pattern's half" wait_for "Row 20/3F"
+keys Space
+ok "milky: Space (stopped) switches edit mode on" wait_for "EDIT"
+keys M-1
+help_all
+ok "milky: the help page lists F1-F8 as octaves" grep -Eq "^  F8 +octave +base octave 8" "$TMP/help.txt"
+mkdir -p "$TMP/kcfg/beatty"
+printf '[ui]\nkeys = nosuch\n' >"$TMP/kcfg/beatty/config.ini"
+CFG="$TMP/kcfg" start
+ok "a bad keys = in config.ini is named in the status line" wait_for "no keymap 'nosuch'"
+tm kill-server 2>/dev/null
+"$BEATTY" --keys nosuch --no-audio >"$TMP/out" 2>"$TMP/err"
+is "a bad --keys is a usage error" 2 "$?"
+ok "that names the keymaps there are" grep -q "no keymap 'nosuch' (default, schism, milky" "$TMP/err"
 
 # While playing: the layout changes under the playing song and it plays on.
 if alsa_test_conf && jack_start; then

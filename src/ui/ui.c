@@ -1287,7 +1287,7 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 		}
 		bool valued = !strcmp(o, "--device") || !strcmp(o, "--period") ||
 		              !strcmp(o, "--periods") || !strcmp(o, "--rate") || !strcmp(o, "--theme") ||
-		              !strcmp(o, "--midi");
+		              !strcmp(o, "--midi") || !strcmp(o, "--keys");
 		if (valued) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -1301,6 +1301,11 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 				if (!*v)
 					return usage_error("%s", "--midi needs a device or FIFO (or none)");
 				snprintf(app->midi_path, sizeof(app->midi_path), "%s", v);
+			} else if (!strcmp(o, "--keys")) {
+				if (!*v)
+					return usage_error("%s", "--keys needs a keymap name or a file");
+				snprintf(app->keys, sizeof(app->keys), "%s", v);
+				app->keys_cli = true;
 			} else if (!strcmp(o, "--theme")) {
 				if (!*v)
 					return usage_error("%s", "--theme needs a name or a file");
@@ -1331,9 +1336,17 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 
 int ui_keys_main(int argc, char **argv)
 {
-	if (argc > 0)
-		return usage_error("keys takes no arguments ('%s')", argv[0]);
-	return ui_prefs_print_keys(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+	const char *keys = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--keys") && i + 1 < argc && argv[i + 1][0])
+			keys = argv[++i];
+		else if (!strcmp(argv[i], "--keys"))
+			return usage_error("%s", "--keys needs a keymap name or a file");
+		else
+			return usage_error("keys takes only --keys NAME ('%s')", argv[i]);
+	}
+	int rc = ui_prefs_print_keys(stdout, keys);
+	return rc == 2 ? EXIT_USAGE : rc == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
 int ui_main(int argc, char **argv)
@@ -1348,6 +1361,15 @@ int ui_main(int argc, char **argv)
 	int rc = parse_ui_args(argc, argv, app, &song_path);
 	if (rc)
 		return rc;
+	if (app->keys_cli) {
+		cfg_msgs_t km;
+		char path[UI_PATH_MAX];
+		cfg_msgs_init(&km);
+		if (ui_prefs_keymap_find(app->keys, path, sizeof(path), &km) < 0) {
+			fprintf(stderr, "beatty: %s\n", km.msg[0]);
+			return EXIT_USAGE;
+		}
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "beatty: the tracker screen needs a terminal "
 		                "(for scripts: beatty render, play, info, fmt)\n");

@@ -466,8 +466,12 @@ void ui_key_label(const char *name, char *buf, size_t n)
 		return;
 	}
 	int f;
-	if (sscanf(name, "KEY_F(%d)", &f) == 1)
-		snprintf(buf, n, "F%d", f);
+	if (sscanf(name, "KEY_F(%d)", &f) == 1) {
+		/* curses numbers modified F1-F12 as xterm sends them. */
+		static const char *const mod[] = { "", "Shift-", "Ctrl-", "Ctrl-Shift-", "Alt-" };
+		int m = f > 12 && f <= 60 ? (f - 1) / 12 : 0;
+		snprintf(buf, n, "%sF%d", mod[m], f - 12 * m);
+	}
 	else if (name[0] == '^' && name[1] && !name[2])
 		snprintf(buf, n, "Ctrl-%c", name[1]);
 	else
