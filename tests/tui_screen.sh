@@ -5,10 +5,10 @@
 # Each part starts beatty on a fresh copy of the demo in a folder of its
 # own.
 . "$SRCDIR/tests/lib.sh"
-plan 38
+plan 41
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 38
+	skip_n "tmux is not installed" 41
 	exit 0
 fi
 
@@ -133,6 +133,25 @@ ok "channels: Alt-Delete on the mixer removes its channel" wait_for "channels 1-
 ok "channels: the mixer's strips follow" grep -Eq "^1 Kick +.2 Clap +.3 Hats" "$TMP/screen"
 keys -H 1b 5b 32 3b 33 7e   # Alt-Insert
 ok "channels: Alt-Insert on the mixer adds one" wait_for "channels 1-8 of 9"
+
+# --- the mixer's parameter columns -------------------------------------------------------
+# The kick's EQ: hp..low_freq in the first column, low_gain..gain1 in
+# the second, q1..q2 in the third.
+start
+keys C-b
+wait_for "FX 1 Kick: 1:eq"
+keys Down Down Down Down Down Down Down Right Down Down Down Down Down Enter
+ok "mixer: Down stays in its column (gain1, not the next column's q1)" wait_for "eq gain1: "
+keys Escape
+wait_gone "eq gain1: "
+keys Up Up Up Up Up Down Enter
+ok "mixer: Up from a column's top goes to the chain, Down back to that top" \
+	wait_for "eq low_gain: "
+keys Escape
+wait_gone "eq low_gain: "
+keys Right Right Down Down Down Down Enter
+ok "mixer: a shorter column's end is its last parameter" wait_for "eq q2: "
+keys Escape
 
 # --- keymaps ----------------------------------------------------------------------------
 start --keys schism

@@ -235,8 +235,8 @@ static const ui_binding_t table[] = {
 	{ CTX_BROWSE, "^[", CMD_BACK, 0, "close the browser" },
 
 	/* mixer */
-	{ CTX_MIXER, "KEY_UP", CMD_UP, 0, "previous field (fader, pan, mute, solo, sends, chain, parameters)" },
-	{ CTX_MIXER, "KEY_DOWN", CMD_DOWN, 0, "next field" },
+	{ CTX_MIXER, "KEY_UP", CMD_UP, 0, "previous field (fader, pan, mute, solo, sends, chain, parameters); in parameters, up the column" },
+	{ CTX_MIXER, "KEY_DOWN", CMD_DOWN, 0, "next field; in parameters, down the column" },
 	{ CTX_MIXER, "KEY_LEFT", CMD_LEFT, 0, "previous channel; in the chain, the previous unit; in parameters, the column to the left" },
 	{ CTX_MIXER, "KEY_RIGHT", CMD_RIGHT, 0, "next channel; in the chain, the next unit; in parameters, the column to the right" },
 	{ CTX_MIXER, "^I", CMD_NEXT_CH, 0, "next channel" },
