@@ -384,8 +384,12 @@ void app_relayout(ui_app_t *app)
 		if (app->mix->first > app->mix->ch)
 			app->mix->first = app->mix->ch;
 		app->mix->unit = app->mix->param = 0;
-		/* the new audio side copies the mix as it is now */
+		/* the new audio side copies the mix as it is now; an A/B
+		 * compare ends with the mix heard, the other side's strips being
+		 * of the old layout */
 		app->mix->stale = true;
+		if (app->mix->ab_ok)
+			app->mix->ab.on = false;
 	}
 	app->redraw = true;
 	if (!app->bridge)
