@@ -99,8 +99,10 @@ int edit_order_insert(song_t *s, int pos, int pattern);
 int edit_order_delete(song_t *s, int pos);
 /* Inserts a copy of entry pos (pattern and label) after it. */
 int edit_order_duplicate(song_t *s, int pos);
-/* Copies the pattern at pos to a new pattern number and points pos at
- * it; returns the new number or a negative code. */
+/* Copies the pattern at pos to a new pattern number and inserts an
+ * entry playing it (with pos's label) after pos, so the song keeps what
+ * it played and the copy is there to vary; returns the new number or a
+ * negative code. */
 int edit_order_clone(song_t *s, int pos);
 /* Swaps entry pos with its neighbour pos + dir (dir -1 or +1). */
 int edit_order_move(song_t *s, int pos, int dir);
@@ -108,5 +110,19 @@ int edit_order_move(song_t *s, int pos, int dir);
  * length of the one it replaces) if it does not exist. */
 int edit_order_set(song_t *s, int pos, int pattern);
 int edit_order_label(song_t *s, int pos, const char *label);
+
+/* Channels.  Each moves whole channels: their columns in every pattern,
+ * their strips (name, fader, pan, sends, FX chain, mute and solo) and
+ * the compressor sidechain keys that name them.  Up to
+ * SONG_MAX_CHANNELS; never fewer than one. */
+/* The general form: the song gets `channels` channels, channel c being
+ * the old channel from[c], or a new empty one when from[c] < 0. */
+int edit_channel_remap(song_t *s, int channels, const int *from);
+/* A new empty channel at position at (0..channels), the rest after it. */
+int edit_channel_insert(song_t *s, int at);
+int edit_channel_delete(song_t *s, int ch);
+/* Swaps channel ch with its neighbour ch + dir (dir -1 or +1). */
+int edit_channel_move(song_t *s, int ch, int dir);
+int edit_channel_name(song_t *s, int ch, const char *name);
 
 #endif

@@ -27,11 +27,13 @@
 #include "ui_keys.h"
 
 #define KEYMAP_KEY_LEN 24
+#define KEYMAP_HELP_LEN 48
 
 typedef struct keymap {
 	int n;
 	ui_binding_t b[UI_KEYS_MAX];
 	char key[UI_KEYS_MAX][KEYMAP_KEY_LEN];   /* b[i].key points here */
+	char help[UI_KEYS_MAX][KEYMAP_HELP_LEN];  /* b[i].help of a command the defaults lack */
 } keymap_t;
 
 /* A keymap holding the built-in table; NULL when out of memory. */

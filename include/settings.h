@@ -4,7 +4,7 @@
  *
  *   [audio]  device, period, periods, rate, threads, interpolation, midi,
  *            midi_channel, midi_seq
- *   [ui]     theme, octave, step, autosave
+ *   [ui]     theme, keys, octave, step, autosave
  *
  * Every setting has a default (config_default()), which a missing file
  * or a bad line leaves in place; a bad line gives a message with file,
@@ -26,6 +26,7 @@ typedef struct beatty_config {
 	int threads;                   /* workers for live playback, 0: one per core */
 	char interpolation[16];        /* samplers set to auto, live: sinc, cubic or none */
 	char theme[1024];              /* a theme name or a path */
+	char keys[1024];               /* a keymap name or a path */
 	int octave, step;              /* the pattern editor's base octave and edit step */
 	int autosave;                  /* seconds between recovery copies; 0: never */
 	char midi[1024];               /* raw MIDI input (device or FIFO), "none" */

@@ -266,6 +266,9 @@ void song_deinit(song_t *s);
  * channels that remain.  Returns false on allocation failure. */
 bool song_set_channels(song_t *s, int channels);
 
+/* A new channel's strip: 0 dB, centre, no sends, no FX, no name. */
+void song_channel_default(channel_t *c);
+
 /* Creates pattern idx with `rows` empty rows if it does not exist;
  * returns it, or NULL on allocation failure or bad index. */
 pattern_t *song_pattern_new(song_t *s, int idx, int rows);

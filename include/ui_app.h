@@ -168,6 +168,8 @@ struct ui_app {
 	bool recovery_own;           /* the recovery copy at the song's name is this session's */
 	char autosave_fail[1200];    /* why the last autosave failed, or "" */
 	char theme[UI_PATH_MAX];     /* theme name or path (--theme, config.ini) */
+	char keys[UI_PATH_MAX];      /* keymap name or path (--keys, config.ini) */
+	bool keys_cli;               /* keys came from --keys: a bad one is an error */
 	int pair_attr[THEME_ROLE_COUNT + 1];   /* app_color(): the theme as applied */
 	struct keymap *keymap;       /* keys.ini over the built-in table, or NULL */
 
@@ -202,6 +204,13 @@ void app_edit_begin(ui_app_t *app, const char *what, int pat, bool meta);
 void app_edit_also(ui_app_t *app, int pat);      /* one more pattern in the step */
 void app_edit_end(ui_app_t *app, int code);
 bool app_modified(const ui_app_t *app);
+
+/* Channels added, removed, renamed, moved (CMD_CH_*) at the cursor's
+ * channel of the pattern editor or the mixer; false for other commands. */
+bool app_channel_cmd(ui_app_t *app, ui_cmd_t cmd, int arg);
+/* The channel layout changed (an edit or its undo): the audio side is
+ * made anew from the song and the cursors kept on a channel. */
+void app_relayout(ui_app_t *app);
 
 /* Jamming: sounds note on the cursor's channel and instrument. */
 void app_jam(ui_app_t *app, int note);

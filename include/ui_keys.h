@@ -66,6 +66,9 @@
 	X(CMD_METER_RESET, "meter-reset") X(CMD_TARGET, "loudness-target") \
 	X(CMD_SCALE, "scale") X(CMD_DEGREES, "transpose-degrees") X(CMD_RHYTHM, "rhythm") \
 	X(CMD_SLICE, "slice") \
+	X(CMD_CH_ADD, "channel-add") X(CMD_CH_REMOVE, "channel-remove") \
+	X(CMD_CH_RENAME, "channel-rename") X(CMD_CH_MOVE, "channel-move") \
+	X(CMD_OCTAVE_SET, "octave") X(CMD_STOP_EDIT, "stop-or-edit") X(CMD_JUMP, "jump") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,

@@ -2,7 +2,10 @@
  * ui_prefs: the user's files applied to the tracker screen.
  *
  *   $XDG_CONFIG_HOME/beatty/config.ini   settings (settings.h)
- *   $XDG_CONFIG_HOME/beatty/keys.ini     key bindings (keymap.h)
+ *   keymaps/NAME.ini                     another tracker's habits (keymap.h
+ *       format), found like themes; "default" is the built-in table
+ *   $XDG_CONFIG_HOME/beatty/keys.ini     key bindings (keymap.h), over
+ *       the keymap
  *   themes/NAME.ini                      the look (theme.h), found in
  *       $XDG_CONFIG_HOME/beatty/themes, then the installed data folder,
  *       then the source tree's themes/ when beatty runs from its build
@@ -37,10 +40,16 @@ void ui_prefs_message(const cfg_msgs_t *msgs, char *buf, size_t n);
 /* The theme folders after the user's, ':'-separated, into buf. */
 void ui_prefs_theme_dirs(char *buf, size_t n);
 
-/* `beatty keys`: the bindings the screen uses (keys.ini over the
- * built-in table) on out, keys.ini's problems on stderr with file and
- * line.  Returns 0, or 1 when out could not be written. */
-int ui_prefs_print_keys(FILE *out);
+/* The file of keymap name (a shipped or user keymap name, or a path)
+ * into path: 0 found, 1 for "default" (the built-in table, no file),
+ * -1 none such; why into msgs. */
+int ui_prefs_keymap_find(const char *name, char *path, size_t n, cfg_msgs_t *msgs);
+
+/* `beatty keys`: the bindings the screen uses (keys.ini over the keymap
+ * keys names, NULL: config.ini's) on out, the files' problems on stderr
+ * with file and line.  Returns 0, 1 when out could not be written, 2
+ * when keys names no keymap. */
+int ui_prefs_print_keys(FILE *out, const char *keys);
 
 /* `beatty --dump-config`, `beatty --dump-keys`: the defaults on stdout
  * as a starting file; problems in the user's file on stderr. */

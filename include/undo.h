@@ -35,6 +35,7 @@ typedef struct undo_touched {
 	bool pattern[SONG_MAX_PATTERNS];
 	bool inst[SONG_MAX_INSTRUMENTS + 1];
 	bool mixer;
+	bool layout;   /* the channel count or order changed: every pattern and strip */
 } undo_touched_t;
 
 undo_t *undo_create(size_t max_bytes, int max_steps);
@@ -53,6 +54,10 @@ int undo_save_meta(undo_t *u, const song_t *s);
 /* Saves the mixer: every channel's fader, pan, sends, FX chain and
  * macros (not its name, mute or solo), the buses and the master. */
 int undo_save_mixer(undo_t *u, const song_t *s);
+/* Saves the channel layout: the channel count, every channel's strip
+ * (name, mute and solo too) and every pattern, before channels are
+ * added, removed or moved. */
+int undo_save_layout(undo_t *u, const song_t *s);
 /* Saves instrument idx (1..255) as it is now, or its absence.  The saved
  * copy shares the instrument's sample data and never frees it: whoever
  * replaces or drops a sample the history may bring back keeps it alive

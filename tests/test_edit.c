@@ -202,10 +202,16 @@ static void order_list_operations(void **state)
 	assert_string_equal(s->order[1].label, "intro");
 	assert_int_equal(s->restart, 0);
 	assert_int_equal(edit_order_move(s, 0, -1), EDIT_ERANGE);
-	/* Clone: a new pattern with the same cells. */
+	/* Clone: a new pattern with the same cells, in an entry after the
+	 * one cloned, which stays as it was. */
+	int before = s->norders;
 	int idx = edit_order_clone(s, 0);
 	assert_int_equal(idx, 2);
-	assert_int_equal(s->order[0].pattern, 2);
+	assert_int_equal(s->norders, before + 1);
+	assert_int_equal(s->order[0].pattern, 1);
+	assert_int_equal(s->order[1].pattern, 2);
+	assert_string_equal(s->order[1].label, s->order[0].label);
+	assert_int_equal(edit_order_delete(s, 1), EDIT_OK);
 	assert_int_equal(s->pattern[2]->rows, 8);
 	assert_memory_equal(s->pattern[2]->cells, s->pattern[1]->cells, 8 * 3 * sizeof(cell_t));
 	assert_ptr_not_equal(s->pattern[2]->cells, s->pattern[1]->cells);
@@ -242,6 +248,81 @@ static void new_pattern_and_length(void **state)
 	assert_int_equal(edit_pattern_length(s, 9, 8), EDIT_ERANGE);
 }
 
+/* Channels: columns, strips, sidechain keys and names move together. */
+static void channels_add_remove_move(void **state)
+{
+	song_t *s = *state;
+	snprintf(s->channel[0].name, sizeof(s->channel[0].name), "Kick");
+	snprintf(s->channel[2].name, sizeof(s->channel[2].name), "Hats");
+	s->channel[0].volume = -3.0f;
+	s->channel[2].pan = 0.5f;
+	s->channel[2].mute = true;
+	s->channel[2].send[0] = -6.0f;
+	/* channel 2 (index 1) compresses, keyed by channel 1 (the kick) and 3 */
+	channel_t *c1 = &s->channel[1];
+	c1->nfx = 1;
+	fx_unit_default(&c1->fx[0], FX_COMP);
+	c1->fx[0].sidechain = 1u | 4u;
+	cell_t kick = *at(s, 0, 0, 0), hats = *at(s, 0, 1, 2);
+
+	/* Insert at 1: the kick stays, the rest move right. */
+	assert_int_equal(edit_channel_insert(s, 1), EDIT_OK);
+	assert_int_equal(s->channels, 4);
+	assert_memory_equal(at(s, 0, 0, 0), &kick, sizeof(cell_t));
+	assert_true(edit_cell_is_empty(at(s, 0, 0, 1)));
+	assert_true(edit_cell_is_empty(at(s, 1, 0, 1)));
+	assert_memory_equal(at(s, 0, 1, 3), &hats, sizeof(cell_t));
+	assert_string_equal(s->channel[1].name, "");
+	assert_int_equal(s->channel[1].nfx, 0);
+	assert_true(s->channel[1].send[0] <= SONG_SEND_OFF);
+	assert_string_equal(s->channel[3].name, "Hats");
+	assert_true(s->channel[3].mute);
+	assert_true(s->channel[3].pan == 0.5f);
+	assert_true(s->channel[3].send[0] == -6.0f);
+	assert_int_equal(s->channel[2].nfx, 1);
+	assert_int_equal(s->channel[2].fx[0].type, FX_COMP);
+	assert_true(s->channel[2].fx[0].sidechain == (1u | 8u));
+
+	/* Move the hats left twice: to the front of the compressor's channel. */
+	assert_int_equal(edit_channel_move(s, 3, -1), EDIT_OK);
+	assert_int_equal(edit_channel_move(s, 2, -1), EDIT_OK);
+	assert_string_equal(s->channel[1].name, "Hats");
+	assert_memory_equal(at(s, 0, 1, 1), &hats, sizeof(cell_t));
+	assert_int_equal(s->channel[3].nfx, 1);
+	assert_true(s->channel[3].fx[0].sidechain == (1u | 2u));
+	assert_int_equal(edit_channel_move(s, 0, -1), EDIT_ERANGE);
+	assert_int_equal(edit_channel_move(s, 3, 1), EDIT_ERANGE);
+
+	/* Remove the kick: its key goes from the compressor, the rest shift left. */
+	assert_int_equal(edit_channel_delete(s, 0), EDIT_OK);
+	assert_int_equal(s->channels, 3);
+	assert_string_equal(s->channel[0].name, "Hats");
+	assert_memory_equal(at(s, 0, 1, 0), &hats, sizeof(cell_t));
+	assert_true(s->channel[2].fx[0].sidechain == 1u);
+
+	/* Names: one line, trimmed. */
+	assert_int_equal(edit_channel_name(s, 1, "  lead\tsynth "), EDIT_OK);
+	assert_string_equal(s->channel[1].name, "lead synth");
+	assert_int_equal(edit_channel_name(s, 3, "x"), EDIT_ERANGE);
+
+	/* Never none, never more than the format holds. */
+	while (s->channels > 1)
+		assert_int_equal(edit_channel_delete(s, 0), EDIT_OK);
+	assert_int_equal(edit_channel_delete(s, 0), EDIT_ELAST);
+	while (s->channels < SONG_MAX_CHANNELS)
+		assert_int_equal(edit_channel_insert(s, s->channels), EDIT_OK);
+	assert_int_equal(edit_channel_insert(s, 0), EDIT_EFULL);
+
+	/* The result is a valid song. */
+	char *text = songfile_to_string(s);
+	assert_non_null(text);
+	song_t back;
+	tu_song_parse(&back, text);
+	assert_int_equal(back.channels, SONG_MAX_CHANNELS);
+	song_deinit(&back);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(insert_and_delete_rows_shift_one_channel, setup, teardown),
 		cmocka_unit_test_setup_teardown(order_list_operations, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_pattern_and_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(channels_add_remove_move, setup, teardown),
 	};
 	return TU_RUN(tests);
 }

@@ -263,10 +263,54 @@ static void song_copy_is_deep(void **state)
 	free(b2);
 }
 
+/* Channels added, moved and removed come back byte for byte, with their
+ * strips, names and every pattern. */
+static void channel_layout_undo_redo(void **state)
+{
+	fixture_t *f = *state;
+	snprintf(f->song.channel[2].name, sizeof(f->song.channel[2].name), "Bass");
+	f->song.channel[2].volume = -4.0f;
+	f->song.channel[3].solo = true;
+	char *states[4];
+	states[0] = text(&f->song);
+	static const char *const what[3] = { "add channel", "move channel", "remove channel" };
+	for (int k = 0; k < 3; k++) {
+		undo_begin(f->undo, what[k]);
+		assert_int_equal(undo_save_layout(f->undo, &f->song), 0);
+		int rc = k == 0 ? edit_channel_insert(&f->song, 1) :
+		         k == 1 ? edit_channel_move(&f->song, 3, -1) : edit_channel_delete(&f->song, 0);
+		assert_int_equal(rc, EDIT_OK);
+		undo_end(f->undo);
+		states[k + 1] = text(&f->song);
+		assert_string_not_equal(states[k], states[k + 1]);
+	}
+	assert_int_equal(f->song.channels, 4);
+	assert_string_equal(f->song.channel[1].name, "Bass");
+	undo_touched_t t;
+	for (int k = 3; k > 0; k--) {
+		memset(&t, 0, sizeof(t));
+		assert_string_equal(undo_undo(f->undo, &f->song, &t), what[k - 1]);
+		assert_true(t.layout);
+		assert_true(t.pattern[0] && t.pattern[1]);
+		char *now = text(&f->song);
+		assert_string_equal(now, states[k - 1]);
+		free(now);
+	}
+	for (int k = 1; k <= 3; k++) {
+		assert_non_null(undo_redo(f->undo, &f->song, NULL));
+		char *now = text(&f->song);
+		assert_string_equal(now, states[k]);
+		free(now);
+	}
+	for (int k = 0; k < 4; k++)
+		free(states[k]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(paste_undo_redo_is_byte_identical, setup, teardown),
+		cmocka_unit_test_setup_teardown(channel_layout_undo_redo, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_history_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(bounded_in_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(clean_mark, setup, teardown),

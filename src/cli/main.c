@@ -24,7 +24,7 @@
 
 static const char usage_text[] =
 	"usage: beatty [SONG] [--device D] [--period N] [--periods N] [--rate HZ] [--no-audio]\n"
-	"              [--theme NAME|FILE] [--midi DEVICE|FIFO]\n"
+	"              [--theme NAME|FILE] [--keys NAME|FILE] [--midi DEVICE|FIFO]\n"
 	"       beatty COMMAND [OPTIONS] SONG\n"
 	"\n"
 	"  beatty SONG     open the song in the tracker screen (a new song if it does not\n"
@@ -34,6 +34,8 @@ static const char usage_text[] =
 	"                  (autosave = SECONDS in config.ini; 0 never)\n"
 	"                  --midi reads a MIDI keyboard or pads from a raw device or FIFO\n"
 	"                  (beside the ALSA sequencer port 'beatty', where there is one)\n"
+	"                  --keys: another tracker's habits, schism or milky (default: beatty's\n"
+	"                  own; keys = NAME in config.ini), or a keymap file\n"
 	"\n"
 	"commands:\n"
 	"  render SONG [-o OUT.wav] [--rate HZ] [--bits 16|24|32f] [--lufs TARGET]\n"
@@ -64,7 +66,8 @@ static const char usage_text[] =
 	"                  --interp: the samplers' interpolation (default sinc, as in render;\n"
 	"                  cubic costs less on a slow machine)\n"
 	"  devices         list the ALSA playback devices\n"
-	"  keys            list the tracker screen's key bindings (context, key, command, help)\n"
+	"  keys [--keys NAME|FILE]\n"
+	"                  list the tracker screen's key bindings (context, key, command, help)\n"
 	"\n"
 	"  --dump-config   print the default settings as a starting config.ini\n"
 	"  --dump-keys     print the default key bindings as a starting keys.ini\n"

@@ -44,6 +44,8 @@ static const setting_t settings[] = {
 	INT("audio", "midi_channel", midi_channel, 0, 16, "MIDI channel to play from, 0 for every channel"),
 	INT("audio", "midi_seq", midi_seq, 0, 1, "1: open an ALSA sequencer input port named beatty"),
 	TEXT("ui", "theme", theme, "a theme name (themes/NAME.ini) or the path of a theme file"),
+	TEXT("ui", "keys", keys,
+	     "a keymap for another tracker's habits: default, schism, milky (keymaps/NAME.ini) or the path of a keymap file"),
 	INT("ui", "octave", octave, 0, 8, "the pattern editor's base octave"),
 	INT("ui", "step", step, 0, 16, "edit step: rows the cursor moves after a note"),
 	SECONDS("ui", "autosave", autosave, 0, CONFIG_AUTOSAVE_MAX,
@@ -62,6 +64,7 @@ void config_default(beatty_config_t *c)
 	c->rate = o.rate;
 	snprintf(c->interpolation, sizeof(c->interpolation), "cubic");
 	snprintf(c->theme, sizeof(c->theme), "default");
+	snprintf(c->keys, sizeof(c->keys), "default");
 	c->octave = 4;
 	c->step = 1;
 	c->autosave = 60;

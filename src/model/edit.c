@@ -334,6 +334,8 @@ int edit_order_clone(song_t *s, int pos)
 	const pattern_t *src = get_pat(s, s->order[pos].pattern);
 	if (!src)
 		return EDIT_ERANGE;
+	if (s->norders >= SONG_MAX_ORDERS)
+		return EDIT_EFULL;
 	int idx = edit_pattern_unused(s);
 	if (idx < 0)
 		return idx;
@@ -341,7 +343,10 @@ int edit_order_clone(song_t *s, int pos)
 	if (!d)
 		return EDIT_ENOMEM;
 	memcpy(d->cells, src->cells, (size_t)src->rows * (size_t)s->channels * sizeof(cell_t));
-	s->order[pos].pattern = idx;
+	order_t o = s->order[pos];
+	edit_order_insert(s, pos + 1, idx);   /* cannot fail: room and pattern checked */
+	s->order[pos + 1] = o;
+	s->order[pos + 1].pattern = idx;
 	return idx;
 }
 
@@ -384,6 +389,118 @@ int edit_order_label(song_t *s, int pos, const char *label)
 		label++;
 	for (; *label && n + 1 < sizeof(s->order[pos].label); label++)
 		d[n++] = (unsigned char)*label < 0x20 ? ' ' : *label;
+	while (n > 0 && d[n - 1] == ' ')
+		n--;
+	d[n] = 0;
+	return EDIT_OK;
+}
+
+/* ---- channels --------------------------------------------------------- */
+
+int edit_channel_remap(song_t *s, int channels, const int *from)
+{
+	if (channels < 1 || channels > SONG_MAX_CHANNELS)
+		return channels < 1 ? EDIT_ELAST : EDIT_EFULL;
+	for (int c = 0; c < channels; c++)
+		if (from[c] >= s->channels)
+			return EDIT_ERANGE;
+	/* Every new grid before any is touched: out of memory changes nothing. */
+	cell_t *fresh[SONG_MAX_PATTERNS] = { 0 };
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++) {
+		const pattern_t *p = s->pattern[i];
+		if (!p)
+			continue;
+		fresh[i] = malloc((size_t)p->rows * (size_t)channels * sizeof(cell_t));
+		if (!fresh[i]) {
+			for (int j = 0; j < i; j++)
+				free(fresh[j]);
+			return EDIT_ENOMEM;
+		}
+	}
+	cell_t empty = edit_cell_empty();
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++) {
+		pattern_t *p = s->pattern[i];
+		if (!p)
+			continue;
+		for (int r = 0; r < p->rows; r++)
+			for (int c = 0; c < channels; c++)
+				fresh[i][(size_t)r * (size_t)channels + (size_t)c] =
+					from[c] >= 0 ? *song_cell(s, p, r, from[c]) : empty;
+		free(p->cells);
+		p->cells = fresh[i];
+	}
+	/* The strips follow their columns; a compressor keyed by a channel
+	 * stays keyed by that channel wherever it went, and by none that went. */
+	channel_t old[SONG_MAX_CHANNELS];
+	memcpy(old, s->channel, sizeof(old));
+	for (int c = 0; c < channels; c++) {
+		if (from[c] >= 0)
+			s->channel[c] = old[from[c]];
+		else
+			song_channel_default(&s->channel[c]);
+	}
+	for (int c = channels; c < SONG_MAX_CHANNELS; c++)
+		song_channel_default(&s->channel[c]);
+	for (int c = 0; c < channels; c++) {
+		for (int k = 0; k < s->channel[c].nfx; k++) {
+			fx_unit_t *u = &s->channel[c].fx[k];
+			uint64_t mask = 0;
+			for (int d = 0; d < channels; d++)
+				if (from[d] >= 0 && (u->sidechain >> from[d] & 1))
+					mask |= UINT64_C(1) << d;
+			u->sidechain = mask;
+		}
+	}
+	s->channels = channels;
+	return EDIT_OK;
+}
+
+int edit_channel_insert(song_t *s, int at)
+{
+	if (at < 0 || at > s->channels)
+		return EDIT_ERANGE;
+	if (s->channels >= SONG_MAX_CHANNELS)
+		return EDIT_EFULL;
+	int from[SONG_MAX_CHANNELS];
+	for (int c = 0; c <= s->channels; c++)
+		from[c] = c < at ? c : c == at ? -1 : c - 1;
+	return edit_channel_remap(s, s->channels + 1, from);
+}
+
+int edit_channel_delete(song_t *s, int ch)
+{
+	if (ch < 0 || ch >= s->channels)
+		return EDIT_ERANGE;
+	if (s->channels <= 1)
+		return EDIT_ELAST;
+	int from[SONG_MAX_CHANNELS];
+	for (int c = 0; c < s->channels - 1; c++)
+		from[c] = c < ch ? c : c + 1;
+	return edit_channel_remap(s, s->channels - 1, from);
+}
+
+int edit_channel_move(song_t *s, int ch, int dir)
+{
+	int to = ch + dir;
+	if ((dir != -1 && dir != 1) || ch < 0 || ch >= s->channels || to < 0 || to >= s->channels)
+		return EDIT_ERANGE;
+	int from[SONG_MAX_CHANNELS];
+	for (int c = 0; c < s->channels; c++)
+		from[c] = c == ch ? to : c == to ? ch : c;
+	return edit_channel_remap(s, s->channels, from);
+}
+
+int edit_channel_name(song_t *s, int ch, const char *name)
+{
+	if (ch < 0 || ch >= s->channels)
+		return EDIT_ERANGE;
+	/* One line in the song file, like a section label. */
+	char *d = s->channel[ch].name;
+	size_t n = 0;
+	while (*name == ' ')
+		name++;
+	for (; *name && n + 1 < sizeof(s->channel[ch].name); name++)
+		d[n++] = (unsigned char)*name < 0x20 ? ' ' : *name;
 	while (n > 0 && d[n - 1] == ' ')
 		n--;
 	d[n] = 0;

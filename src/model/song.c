@@ -42,7 +42,7 @@ bool fx_unit_set(fx_unit_t *u, const char *param, float value)
 	return true;
 }
 
-static void channel_default(channel_t *c)
+void song_channel_default(channel_t *c)
 {
 	memset(c, 0, sizeof(*c));
 	for (int i = 0; i < SONG_SENDS; i++)
@@ -58,7 +58,7 @@ void song_init(song_t *s)
 	s->lpb = 4;
 	s->tpl = 6;
 	for (int i = 0; i < SONG_MAX_CHANNELS; i++)
-		channel_default(&s->channel[i]);
+		song_channel_default(&s->channel[i]);
 	s->channels = 4;
 	fx_unit_default(&s->bus[0].fx, FX_REVERB);
 	fx_unit_default(&s->bus[1].fx, FX_DELAY);
@@ -129,7 +129,7 @@ bool song_set_channels(song_t *s, int channels)
 		p->cells = fresh[i];
 	}
 	for (int c = s->channels; c < channels; c++)
-		channel_default(&s->channel[c]);
+		song_channel_default(&s->channel[c]);
 	s->channels = channels;
 	return true;
 }

@@ -29,6 +29,13 @@ typedef struct undo_meta {
 #define ITEM_META (-1)
 #define ITEM_INST (-2)
 #define ITEM_MIXER (-3)
+#define ITEM_LAYOUT (-4)
+
+/* The channel layout: the count and every strip with its name. */
+typedef struct undo_layout {
+	int channels;
+	channel_t channel[SONG_MAX_CHANNELS];
+} undo_layout_t;
 
 typedef struct undo_item {
 	int pattern;            /* pattern number, ITEM_META or ITEM_INST */
@@ -37,6 +44,7 @@ typedef struct undo_item {
 	instrument_t *ins;      /* its other version (NULL: absent); never owns sample data */
 	undo_meta_t *meta;
 	struct undo_mixer *mixer;   /* ITEM_MIXER */
+	undo_layout_t *layout;      /* ITEM_LAYOUT */
 	size_t bytes;
 } undo_item_t;
 
@@ -69,6 +77,7 @@ static void item_free(undo_item_t *it)
 	free(it->ins);   /* the struct only: its sample data is the song's or the caller's */
 	free(it->meta);
 	free(it->mixer);
+	free(it->layout);
 }
 
 static void step_free(undo_step_t *st)
@@ -394,11 +403,54 @@ int undo_save_mixer(undo_t *u, const song_t *s)
 	return 0;
 }
 
+int undo_save_layout(undo_t *u, const song_t *s)
+{
+	if (!u->open || u->broken)
+		return u->open ? -1 : 0;
+	if (has_item(&u->pending, ITEM_LAYOUT))
+		return 0;
+	/* Every pattern's grid is as wide as the channel count: all of them
+	 * go with it. */
+	for (int i = 0; i < SONG_MAX_PATTERNS; i++)
+		if (s->pattern[i] && undo_save_pattern(u, s, i) != 0)
+			return -1;
+	undo_layout_t *l = malloc(sizeof(*l));
+	undo_item_t *it = l ? add_item(u) : NULL;
+	if (!it) {
+		free(l);
+		u->broken = true;
+		return -1;
+	}
+	l->channels = s->channels;
+	memcpy(l->channel, s->channel, sizeof(l->channel));
+	it->pattern = ITEM_LAYOUT;
+	it->layout = l;
+	it->bytes = sizeof(undo_item_t) + sizeof(*l);
+	u->pending.bytes += it->bytes;
+	return 0;
+}
+
+static void layout_swap(undo_layout_t *l, song_t *s)
+{
+	int n = s->channels;
+	s->channels = l->channels;
+	l->channels = n;
+	for (int ch = 0; ch < SONG_MAX_CHANNELS; ch++) {
+		channel_t t = s->channel[ch];
+		s->channel[ch] = l->channel[ch];
+		l->channel[ch] = t;
+	}
+}
+
 static void swap_step(undo_step_t *st, song_t *s, undo_touched_t *t, bool backwards)
 {
 	for (int k = 0; k < st->nitems; k++) {
 		undo_item_t *it = &st->items[backwards ? st->nitems - 1 - k : k];
-		if (it->pattern == ITEM_MIXER) {
+		if (it->pattern == ITEM_LAYOUT) {
+			layout_swap(it->layout, s);
+			if (t)
+				t->layout = true;
+		} else if (it->pattern == ITEM_MIXER) {
 			mixer_swap(it->mixer, s);
 			if (t)
 				t->mixer = true;

@@ -59,13 +59,33 @@ static const char *help_for(int ctx, ui_cmd_t cmd, int arg)
 	return best ? best : ui_cmd_names[cmd];
 }
 
+/* The help of a binding whose command has none in the defaults (the
+ * commands only keymaps bind): worded with its argument, kept in km. */
+static const char *help_own(keymap_t *km, int at, ui_cmd_t cmd, int arg)
+{
+	char *h = km->help[at];
+	switch (cmd) {
+	case CMD_OCTAVE_SET: snprintf(h, KEYMAP_HELP_LEN, "base octave %d", arg); break;
+	case CMD_JUMP: snprintf(h, KEYMAP_HELP_LEN, "to row %d/4 of the pattern", arg); break;
+	case CMD_STOP_EDIT:
+		snprintf(h, KEYMAP_HELP_LEN, "stop; when stopped, edit mode on/off");
+		break;
+	default: return NULL;
+	}
+	return h;
+}
+
 static void remove_at(keymap_t *km, int i)
 {
 	memmove(&km->b[i], &km->b[i + 1], sizeof(km->b[0]) * (size_t)(km->n - i - 1));
 	memmove(km->key[i], km->key[i + 1], sizeof(km->key[0]) * (size_t)(km->n - i - 1));
+	memmove(km->help[i], km->help[i + 1], sizeof(km->help[0]) * (size_t)(km->n - i - 1));
 	km->n--;
-	for (int k = i; k < km->n; k++)
+	for (int k = i; k < km->n; k++) {
 		km->b[k].key = km->key[k];
+		if (km->b[k].help == km->help[k + 1])
+			km->b[k].help = km->help[k];
+	}
 }
 
 /* ---- the file ---------------------------------------------------------- */
@@ -174,8 +194,10 @@ static void on_value(void *user, const char *section, const char *name, const ch
 			km->b[at].key = km->key[at];
 			km->b[at].ctx = (ui_ctx_t)p->ctx;
 		}
-		if (km->b[at].help == NULL || (int)km->b[at].cmd != cmd || km->b[at].arg != (int)arg)
-			km->b[at].help = help_for(p->ctx, (ui_cmd_t)cmd, (int)arg);
+		if (km->b[at].help == NULL || (int)km->b[at].cmd != cmd || km->b[at].arg != (int)arg) {
+			const char *own = help_own(km, at, (ui_cmd_t)cmd, (int)arg);
+			km->b[at].help = own ? own : help_for(p->ctx, (ui_cmd_t)cmd, (int)arg);
+		}
 		km->b[at].cmd = (ui_cmd_t)cmd;
 		km->b[at].arg = (int)arg;
 	}

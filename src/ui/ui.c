@@ -44,6 +44,7 @@
 #include "songfile.h"
 #include "ui.h"
 #include "ui_app.h"
+#include "ui_mix.h"
 #include "scale.h"
 #include "termkey.h"
 #include "ui_input.h"
@@ -198,6 +199,8 @@ static void mark_touched(ui_app_t *app, const undo_touched_t *t)
 	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
 		if (t->inst[i])
 			app->dirty_inst[i] = true;
+	if (t->layout)
+		app_relayout(app);
 }
 
 void app_edit_end(ui_app_t *app, int code)
@@ -364,6 +367,41 @@ static void audio_open(ui_app_t *app)
 		return;
 	}
 	bridge_snapshot(app->bridge, &app->snap);
+}
+
+void app_relayout(ui_app_t *app)
+{
+	int n = app->song.channels;
+	if (app->ch >= n)
+		app->ch = n - 1;
+	if (app->first_ch > app->ch)
+		app->first_ch = app->ch;
+	if (app->sel_ch >= n)
+		app->sel_ch = n - 1;
+	if (app->mix) {
+		if (app->mix->ch >= n)
+			app->mix->ch = n - 1;
+		if (app->mix->first > app->mix->ch)
+			app->mix->first = app->mix->ch;
+		app->mix->unit = app->mix->param = 0;
+		/* the new audio side copies the mix as it is now; an A/B
+		 * compare ends with the mix heard, the other side's strips being
+		 * of the old layout */
+		app->mix->stale = true;
+		if (app->mix->ab_ok)
+			app->mix->ab.on = false;
+	}
+	app->redraw = true;
+	if (!app->bridge)
+		return;
+	/* The audio thread is stopped before its bridge goes, so nothing of
+	 * the old layout is read while the new one is made. */
+	bool playing = app->snap.playing, loop = app->playing_pattern;
+	int order = app->snap.order, row = app->snap.row;
+	audio_close(app);
+	audio_open(app);
+	if (playing && app->bridge && order >= 0 && order < app->song.norders)
+		app_play(app, order, row, loop);
 }
 
 /* Sends what changed since the last call; what the ring cannot take now
@@ -1253,7 +1291,7 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 		}
 		bool valued = !strcmp(o, "--device") || !strcmp(o, "--period") ||
 		              !strcmp(o, "--periods") || !strcmp(o, "--rate") || !strcmp(o, "--theme") ||
-		              !strcmp(o, "--midi");
+		              !strcmp(o, "--midi") || !strcmp(o, "--keys");
 		if (valued) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", o);
@@ -1267,6 +1305,11 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 				if (!*v)
 					return usage_error("%s", "--midi needs a device or FIFO (or none)");
 				snprintf(app->midi_path, sizeof(app->midi_path), "%s", v);
+			} else if (!strcmp(o, "--keys")) {
+				if (!*v)
+					return usage_error("%s", "--keys needs a keymap name or a file");
+				snprintf(app->keys, sizeof(app->keys), "%s", v);
+				app->keys_cli = true;
 			} else if (!strcmp(o, "--theme")) {
 				if (!*v)
 					return usage_error("%s", "--theme needs a name or a file");
@@ -1297,9 +1340,17 @@ static int parse_ui_args(int argc, char **argv, ui_app_t *app, const char **song
 
 int ui_keys_main(int argc, char **argv)
 {
-	if (argc > 0)
-		return usage_error("keys takes no arguments ('%s')", argv[0]);
-	return ui_prefs_print_keys(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+	const char *keys = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--keys") && i + 1 < argc && argv[i + 1][0])
+			keys = argv[++i];
+		else if (!strcmp(argv[i], "--keys"))
+			return usage_error("%s", "--keys needs a keymap name or a file");
+		else
+			return usage_error("keys takes only --keys NAME ('%s')", argv[i]);
+	}
+	int rc = ui_prefs_print_keys(stdout, keys);
+	return rc == 2 ? EXIT_USAGE : rc == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
 int ui_main(int argc, char **argv)
@@ -1314,6 +1365,15 @@ int ui_main(int argc, char **argv)
 	int rc = parse_ui_args(argc, argv, app, &song_path);
 	if (rc)
 		return rc;
+	if (app->keys_cli) {
+		cfg_msgs_t km;
+		char path[UI_PATH_MAX];
+		cfg_msgs_init(&km);
+		if (ui_prefs_keymap_find(app->keys, path, sizeof(path), &km) < 0) {
+			fprintf(stderr, "beatty: %s\n", km.msg[0]);
+			return EXIT_USAGE;
+		}
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "beatty: the tracker screen needs a terminal "
 		                "(for scripts: beatty render, play, info, fmt)\n");

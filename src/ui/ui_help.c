@@ -18,6 +18,9 @@ static const char intro[] =
 	"digits, and 0-9 A-Z the effect letter). Alt+key is also Esc, then the key: "
 	"on a terminal without F-keys, Esc 5 plays and Esc 1 shows this page.";
 
+/* Where a row's help text starts: after "  KEYS(16)  COMMAND(18) ". */
+#define HELP_TEXT_COL 39
+
 /* Line `line` of text wrapped at width into buf; false past its end. */
 static bool wrapped(const char *text, int width, int line, char *buf, size_t n)
 {
@@ -98,10 +101,19 @@ static bool help_line(int i, int cols, char *buf, size_t n, bool *title)
 		for (int k = 0; k < nkeys; k++) {
 			if (t[k].ctx != (ui_ctx_t)c || !first_of_kind(t, k))
 				continue;
-			if (line++ == i) {
-				char keys[200];
-				keys_of(t, nkeys, k, keys, sizeof(keys));
-				snprintf(buf, n, "  %-16s  %-18s %s", keys, ui_cmd_names[t[k].cmd], t[k].help);
+			/* The text wraps under itself: cut at the screen's edge, the
+			 * end of a line is what a user at 80 columns never sees. */
+			char keys[160], head[200], part[200];
+			keys_of(t, nkeys, k, keys, sizeof(keys));
+			int hl = snprintf(head, sizeof(head), "  %-16s  %-18s ", keys, ui_cmd_names[t[k].cmd]);
+			int width = cols - 1 - (hl > HELP_TEXT_COL ? hl : HELP_TEXT_COL);
+			for (int w = 0; wrapped(t[k].help, width, w, part, sizeof(part)); w++) {
+				if (line++ != i)
+					continue;
+				if (w == 0)
+					snprintf(buf, n, "%s%s", head, part);
+				else
+					snprintf(buf, n, "%*s%s", HELP_TEXT_COL, "", part);
 				return true;
 			}
 		}
@@ -121,6 +133,8 @@ static int help_lines(int cols)
 
 static void draw_help(ui_app_t *app, int top, int height)
 {
+	/* The last row is the position's, so it never covers a line of text. */
+	height--;
 	int total = help_lines(app->cols);
 	if (app->help_top > total - height)
 		app->help_top = total - height;
@@ -138,7 +152,7 @@ static void draw_help(ui_app_t *app, int top, int height)
 	char pos[64];
 	snprintf(pos, sizeof(pos), " lines %d-%d of %d ", app->help_top + 1,
 	         app->help_top + height < total ? app->help_top + height : total, total);
-	mvaddstr(top + height - 1, app->cols - (int)strlen(pos), pos);
+	mvaddstr(top + height, app->cols - (int)strlen(pos), pos);
 }
 
 static bool help_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)

@@ -139,6 +139,19 @@ static const ui_binding_t table[] = {
 	{ CTX_PATTERN, "'", CMD_DEGREES, -1, "transpose the block (or note) down a degree of the scale" },
 	{ CTX_PATTERN, "%", CMD_RHYTHM, 0, "rhythm over the block: Euclidean E(k,n) or every N rows, accents, humanize" },
 
+	/* pattern editor: channels (Alt + the keys that insert, delete and
+	 * move, as tracks are handled in Renoise; Alt + letters for
+	 * terminals that send no modified Insert or arrows) */
+	{ CTX_PATTERN, "kIC3", CMD_CH_ADD, 0, "add a channel after this one" },
+	{ CTX_PATTERN, "M-a", CMD_CH_ADD, 0, "add a channel after this one" },
+	{ CTX_PATTERN, "kDC3", CMD_CH_REMOVE, 0, "remove this channel: its notes, strip and name (undo brings it back)" },
+	{ CTX_PATTERN, "M-x", CMD_CH_REMOVE, 0, "remove this channel: its notes, strip and name (undo brings it back)" },
+	{ CTX_PATTERN, "M-n", CMD_CH_RENAME, 0, "name this channel" },
+	{ CTX_PATTERN, "kLFT3", CMD_CH_MOVE, -1, "move this channel left: notes, strip, FX, name" },
+	{ CTX_PATTERN, "M-,", CMD_CH_MOVE, -1, "move this channel left: notes, strip, FX, name" },
+	{ CTX_PATTERN, "kRIT3", CMD_CH_MOVE, 1, "move this channel right: notes, strip, FX, name" },
+	{ CTX_PATTERN, "M-.", CMD_CH_MOVE, 1, "move this channel right: notes, strip, FX, name" },
+
 	/* order list */
 	{ CTX_ORDER, "KEY_UP", CMD_UP, 0, "previous position" },
 	{ CTX_ORDER, "KEY_DOWN", CMD_DOWN, 0, "next position" },
@@ -151,7 +164,7 @@ static const ui_binding_t table[] = {
 	{ CTX_ORDER, "KEY_DC", CMD_ORDER_DELETE, 0, "delete the position" },
 	{ CTX_ORDER, "x", CMD_ORDER_DELETE, 0, "delete the position" },
 	{ CTX_ORDER, "d", CMD_ORDER_DUPLICATE, 0, "duplicate the position (same pattern, same label)" },
-	{ CTX_ORDER, "c", CMD_ORDER_CLONE, 0, "clone: copy its pattern to a new pattern number" },
+	{ CTX_ORDER, "c", CMD_ORDER_CLONE, 0, "clone: a copy of its pattern, new number, in a position after it" },
 	{ CTX_ORDER, "n", CMD_ORDER_NEW, 0, "insert a new empty pattern after the position" },
 	{ CTX_ORDER, "KEY_SR", CMD_ORDER_MOVE, -1, "move the position up" },
 	{ CTX_ORDER, "KEY_SF", CMD_ORDER_MOVE, 1, "move the position down" },
@@ -222,8 +235,8 @@ static const ui_binding_t table[] = {
 	{ CTX_BROWSE, "^[", CMD_BACK, 0, "close the browser" },
 
 	/* mixer */
-	{ CTX_MIXER, "KEY_UP", CMD_UP, 0, "previous field (fader, pan, mute, solo, sends, chain, parameters)" },
-	{ CTX_MIXER, "KEY_DOWN", CMD_DOWN, 0, "next field" },
+	{ CTX_MIXER, "KEY_UP", CMD_UP, 0, "previous field (fader, pan, mute, solo, sends, chain, parameters); in parameters, up the column" },
+	{ CTX_MIXER, "KEY_DOWN", CMD_DOWN, 0, "next field; in parameters, down the column" },
 	{ CTX_MIXER, "KEY_LEFT", CMD_LEFT, 0, "previous channel; in the chain, the previous unit; in parameters, the column to the left" },
 	{ CTX_MIXER, "KEY_RIGHT", CMD_RIGHT, 0, "next channel; in the chain, the next unit; in parameters, the column to the right" },
 	{ CTX_MIXER, "^I", CMD_NEXT_CH, 0, "next channel" },
@@ -253,6 +266,15 @@ static const ui_binding_t table[] = {
 	{ CTX_MIXER, "L", CMD_AB_MATCH, 0, "A/B: level matching on/off" },
 	{ CTX_MIXER, "r", CMD_METER_RESET, 0, "reset clip lights and peak holds" },
 	{ CTX_MIXER, "M", CMD_PAGE_MASTER, 0, "the master page" },
+	{ CTX_MIXER, "kIC3", CMD_CH_ADD, 0, "add a channel after this one" },
+	{ CTX_MIXER, "M-a", CMD_CH_ADD, 0, "add a channel after this one" },
+	{ CTX_MIXER, "kDC3", CMD_CH_REMOVE, 0, "remove this channel: its notes, strip and name (undo brings it back)" },
+	{ CTX_MIXER, "M-x", CMD_CH_REMOVE, 0, "remove this channel: its notes, strip and name (undo brings it back)" },
+	{ CTX_MIXER, "M-n", CMD_CH_RENAME, 0, "name this channel" },
+	{ CTX_MIXER, "kLFT3", CMD_CH_MOVE, -1, "move this channel left: notes, strip, FX, name" },
+	{ CTX_MIXER, "M-,", CMD_CH_MOVE, -1, "move this channel left: notes, strip, FX, name" },
+	{ CTX_MIXER, "kRIT3", CMD_CH_MOVE, 1, "move this channel right: notes, strip, FX, name" },
+	{ CTX_MIXER, "M-.", CMD_CH_MOVE, 1, "move this channel right: notes, strip, FX, name" },
 
 	/* master */
 	{ CTX_MASTER, "KEY_UP", CMD_UP, 0, "previous setting" },
@@ -427,7 +449,8 @@ void ui_key_label(const char *name, char *buf, size_t n)
 		{ "KEY_SR", "Shift-Up" }, { "KEY_SF", "Shift-Down" }, { "KEY_SLEFT", "Shift-Left" },
 		{ "KEY_SRIGHT", "Shift-Right" }, { "KEY_SPREVIOUS", "Shift-PgUp" },
 		{ "KEY_SNEXT", "Shift-PgDn" }, { "KEY_BTAB", "Shift-Tab" }, { "^I", "Tab" },
-		{ "kUP5", "Ctrl-Up" }, { "kDN5", "Ctrl-Down" }, { "^J", "Enter" }, { "^M", "Enter" },
+		{ "kUP5", "Ctrl-Up" }, { "kDN5", "Ctrl-Down" }, { "kLFT3", "Alt-Left" },
+		{ "kRIT3", "Alt-Right" }, { "kIC3", "Alt-Insert" }, { "kDC3", "Alt-Delete" }, { "^J", "Enter" }, { "^M", "Enter" },
 		{ "KEY_ENTER", "Enter" }, { "^[", "Esc" }, { " ", "Space" },
 	};
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
@@ -443,8 +466,12 @@ void ui_key_label(const char *name, char *buf, size_t n)
 		return;
 	}
 	int f;
-	if (sscanf(name, "KEY_F(%d)", &f) == 1)
-		snprintf(buf, n, "F%d", f);
+	if (sscanf(name, "KEY_F(%d)", &f) == 1) {
+		/* curses numbers modified F1-F12 as xterm sends them. */
+		static const char *const mod[] = { "", "Shift-", "Ctrl-", "Ctrl-Shift-", "Alt-" };
+		int m = f > 12 && f <= 60 ? (f - 1) / 12 : 0;
+		snprintf(buf, n, "%sF%d", mod[m], f - 12 * m);
+	}
 	else if (name[0] == '^' && name[1] && !name[2])
 		snprintf(buf, n, "Ctrl-%c", name[1]);
 	else

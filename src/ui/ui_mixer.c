@@ -708,7 +708,11 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	int nfx = c ? c->nfx : 1;
 	switch (cmd) {
 	case CMD_UP:
-		if (m->row == MIX_PARAM && m->param > 0)
+		/* Parameters stand in columns, one unit's worth each way: Up
+		 * and Down stay in the column (Left and Right change it), so a
+		 * step past its end never lands on another unit of measure.
+		 * From a column's top, Up goes back to the chain. */
+		if (m->row == MIX_PARAM && m->param % pr > 0)
 			m->param--;
 		else if (m->row > 0)
 			m->row--;
@@ -717,25 +721,31 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		break;
 	case CMD_DOWN:
 		if (m->row == MIX_PARAM) {
-			if (m->param + 1 < n)
+			if (m->param % pr + 1 < pr && m->param + 1 < n)
 				m->param++;
 		} else if (m->row < MIX_CHAIN || (m->row == MIX_CHAIN && u)) {
 			m->row++;
 			if (!c && !bus_row(m->row))
 				m->row = MIX_CHAIN;
+			/* back into the column it left by its top */
 			if (m->row == MIX_PARAM)
-				m->param = 0;
+				m->param = m->param < n ? m->param - m->param % pr : 0;
 		}
 		break;
 	case CMD_LEFT:
 	case CMD_RIGHT: {
 		int d = cmd == CMD_LEFT ? -1 : 1;
 		if (m->row == MIX_CHAIN) {
-			if (m->unit + d >= 0 && m->unit + d < nfx)
+			if (m->unit + d >= 0 && m->unit + d < nfx) {
 				m->unit += d;
+				m->param = 0;
+			}
 		} else if (m->row == MIX_PARAM) {
+			/* The next column's last row when it is shorter. */
 			if (m->param + d * pr >= 0 && m->param + d * pr < n)
 				m->param += d * pr;
+			else if (d > 0 && m->param / pr < (n - 1) / pr)
+				m->param = n - 1;
 		} else if (m->ch + d >= 0 && m->ch + d < nstrips(app)) {
 			m->ch += d;
 			m->unit = 0;
@@ -850,7 +860,8 @@ static bool mixer_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		memset(m->hold, 0, sizeof(m->hold));
 		break;
 	default:
-		return false;
+		if (!app_channel_cmd(app, cmd, arg))
+			return false;
 	}
 	app->redraw = true;
 	return true;

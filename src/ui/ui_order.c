@@ -118,12 +118,14 @@ static bool order_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 			app->order_cur++;
 		break;
 	case CMD_ORDER_CLONE: {
-		int from = cur_pattern(app);   /* the entry names the copy afterwards */
+		int from = cur_pattern(app);
 		app_edit_begin(app, "order: clone pattern", edit_pattern_unused(s), true);
 		rc = edit_order_clone(s, pos);
 		app_edit_end(app, rc < 0 ? rc : EDIT_OK);
-		if (rc >= 0)
+		if (rc >= 0) {
+			app->order_cur++;
 			app_msg(app, false, "pattern %02X cloned to %02X", from, rc);
+		}
 		break;
 	}
 	case CMD_ORDER_NEW: {

@@ -478,6 +478,21 @@ static bool pattern_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	case CMD_EDIT_MODE:
 		app->edit = !app->edit;
 		break;
+	case CMD_STOP_EDIT:
+		/* FastTracker 2's Space: a playing song stops, a stopped one
+		 * switches edit mode. */
+		if (app_is_playing(app))
+			app_stop(app);
+		else
+			app->edit = !app->edit;
+		break;
+	case CMD_OCTAVE_SET: if (arg >= 0 && arg <= 8) app->octave = arg; break;
+	case CMD_JUMP:
+		if (arg >= 0 && arg < 4) {
+			app->row = rows_of(app) * arg / 4;
+			move_row(app, 0, false);
+		}
+		break;
 	case CMD_CLEAR:
 		block_op(app, CMD_CLEAR, 0);
 		break;
@@ -518,6 +533,8 @@ static bool pattern_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 	case CMD_MUTE: app_set_mute(app, app->ch, !app->song.channel[app->ch].mute, false); break;
 	case CMD_SOLO: app_set_mute(app, app->ch, !app->song.channel[app->ch].solo, true); break;
 	default:
+		if (app_channel_cmd(app, cmd, arg))
+			break;
 		return ui_beat_cmd(app, cmd, arg);
 	}
 	return true;

@@ -19,6 +19,53 @@ void ui_prefs_theme_dirs(char *buf, size_t n)
 	datadir_dirs(BEATTY_DATADIR, "themes", buf, n);
 }
 
+static bool keymap_is_path(const char *name)
+{
+	size_t n = strlen(name);
+	return strchr(name, '/') || (n > 4 && !strcmp(name + n - 4, ".ini"));
+}
+
+int ui_prefs_keymap_find(const char *name, char *path, size_t n, cfg_msgs_t *msgs)
+{
+	if (!name[0] || !strcmp(name, "default"))
+		return 1;
+	if (keymap_is_path(name)) {
+		if (access(name, R_OK) == 0) {
+			snprintf(path, n, "%s", name);
+			return 0;
+		}
+		cfg_msgs_add(msgs, name, 0, "no such keymap file");
+		return -1;
+	}
+	/* The user's keymaps first, then the shipped ones. */
+	char dirs[3 * PATH_MAX + 32], own[PATH_MAX];
+	dirs[0] = 0;
+	if (cfgfile_path("keymaps", own, sizeof(own)) == 0)
+		snprintf(dirs, sizeof(dirs), "%s:", own);
+	size_t k = strlen(dirs);
+	datadir_dirs(BEATTY_DATADIR, "keymaps", dirs + k, sizeof(dirs) - k);
+	for (char *d = dirs, *end; *d; d = *end ? end + 1 : end) {
+		end = strchr(d, ':');
+		if (!end)
+			end = d + strlen(d);
+		int len = snprintf(path, n, "%.*s/%s.ini", (int)(end - d), d, name);
+		if (len > 0 && (size_t)len < n && access(path, R_OK) == 0)
+			return 0;
+	}
+	cfg_msgs_add(msgs, "keys", 0,
+	             "no keymap '%s' (default, schism, milky, one in ~/.config/beatty/keymaps, "
+	             "or a file path)", name);
+	return -1;
+}
+
+/* km gets the keymap name over the built-in table, then keys.ini. */
+static void keys_over(keymap_t *km, const char *name, cfg_msgs_t *msgs)
+{
+	char path[UI_PATH_MAX];
+	if (ui_prefs_keymap_find(name, path, sizeof(path), msgs) == 0)
+		keymap_load(km, path, msgs);
+}
+
 void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 {
 	beatty_config_t c;
@@ -38,6 +85,7 @@ void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 	app->threads = c.threads;
 	app_copy(app->device, sizeof(app->device), c.device);
 	app_copy(app->theme, sizeof(app->theme), c.theme);
+	app_copy(app->keys, sizeof(app->keys), c.keys);
 	app->octave = c.octave;
 	app->step = c.step;
 	app->autosave_s = c.autosave;
@@ -54,6 +102,10 @@ void ui_prefs_start(ui_app_t *app, cfg_msgs_t *msgs)
 	keymap_t *km = keymap_create();
 	char *text;
 	size_t len;
+	/* A --keys that names nothing stopped beatty before the terminal
+	 * started; config.ini's is a message and the defaults. */
+	if (km)
+		keys_over(km, app->keys, msgs);
 	/* Named as in its folder: the status line is narrow. */
 	if (km && cfgfile_path("keys.ini", path, sizeof(path)) == 0 &&
 	    cfgfile_read(path, &text, &len, msgs) == 0) {
@@ -130,18 +182,32 @@ int ui_dump_config_main(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
-int ui_prefs_print_keys(FILE *out)
+int ui_prefs_print_keys(FILE *out, const char *keys)
 {
+	cfg_msgs_t msgs;
+	cfg_msgs_init(&msgs);
+	char path[UI_PATH_MAX];
+	beatty_config_t c;
+	config_default(&c);
+	if (!keys) {
+		/* config.ini's other problems are --dump-config's to tell. */
+		cfg_msgs_t quiet;
+		cfg_msgs_init(&quiet);
+		if (cfgfile_path("config.ini", path, sizeof(path)) == 0)
+			config_load(&c, path, &quiet);
+		keys = c.keys;
+	} else if (ui_prefs_keymap_find(keys, path, sizeof(path), &msgs) < 0) {
+		fprintf(stderr, "beatty: %s\n", msgs.msg[0]);
+		return 2;
+	}
 	keymap_t *km = keymap_create();
 	if (!km) {
 		fprintf(stderr, "beatty: out of memory\n");
 		return 1;
 	}
-	/* The screen's table: the user's keys.ini over the defaults, with
-	 * its problems named by the file's full path. */
-	cfg_msgs_t msgs;
-	cfg_msgs_init(&msgs);
-	char path[UI_PATH_MAX];
+	/* The screen's table: the keymap, the user's keys.ini over it, with
+	 * their problems named by the files' full paths. */
+	keys_over(km, keys, &msgs);
 	if (cfgfile_path("keys.ini", path, sizeof(path)) == 0)
 		keymap_load(km, path, &msgs);
 	ui_keys_use(km->b, km->n);
