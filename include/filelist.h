@@ -40,4 +40,9 @@ void filelist_path(const filelist_t *l, int i, char *buf, size_t n);
  * stays absolute.  Returns 0 or -1 (out too small). */
 int filelist_relative(const char *dir, const char *path, char *out, size_t n);
 
+/* The absolute, tidy path of name as seen from the folder of song_path
+ * (a song not yet saved, "" or NULL: the current folder); an absolute
+ * name stays itself.  Returns 0 or -1 (too long, no current folder). */
+int filelist_beside(const char *song_path, const char *name, char *out, size_t n);
+
 #endif

@@ -215,3 +215,15 @@ int filelist_relative(const char *dir, const char *path, char *out, size_t n)
 	strcpy(out + len, rest);
 	return 0;
 }
+
+int filelist_beside(const char *song_path, const char *name, char *out, size_t n)
+{
+	char tmp[PATH_MAX * 2];
+	const char *slash = song_path ? strrchr(song_path, '/') : NULL;
+	if (name[0] == '/' || !slash)
+		snprintf(tmp, sizeof tmp, "%s", name);
+	else if ((size_t)snprintf(tmp, sizeof tmp, "%.*s/%s", (int)(slash - song_path),
+	                          song_path, name) >= sizeof tmp)
+		return -1;
+	return absolute(tmp, out, n);
+}

@@ -49,6 +49,7 @@
 #include "ui_input.h"
 #include "ui_midi.h"
 #include "ui_prefs.h"
+#include "filelist.h"
 #include "ui_render.h"
 
 #define EXIT_BAD_INPUT 1
@@ -739,11 +740,22 @@ static void render_done_prompt(ui_app_t *app, const char *text)
 		app_msg(app, true, "render: %s", err);
 		return;
 	}
-	app->render = ui_render_start(&app->song, path, &o, stems, err, sizeof(err));
+	/* A relative name means beside the song: the folder beatty was
+	 * started in is an accident of the shell, and a file put there
+	 * unannounced is a file lost. */
+	char full[UI_PATH_MAX], sfull[UI_PATH_MAX];
+	if (filelist_beside(app->path, path, full, sizeof(full)) != 0 ||
+	    (stems[0] && filelist_beside(app->path, stems, sfull, sizeof(sfull)) != 0)) {
+		app_msg(app, true, "render: the path %s is too long", path);
+		return;
+	}
+	if (stems[0])
+		snprintf(stems, sizeof(stems), "%s", sfull);
+	app->render = ui_render_start(&app->song, full, &o, stems, err, sizeof(err));
 	if (!app->render)
 		app_msg(app, true, "render: %s", err);
 	else
-		app_msg(app, false, "rendering %s in the background", path);
+		app_msg(app, false, "rendering %s in the background", full);
 }
 
 static void cmd_render(ui_app_t *app)
@@ -758,7 +770,7 @@ static void cmd_render(ui_app_t *app)
 	if (dot && dot != def)
 		*dot = 0;
 	strncat(def, ".wav", sizeof(def) - strlen(def) - 1);
-	app_prompt(app, "render to (and options: --rate --bits --lufs --stems --no-master): ", def,
+	app_prompt(app, "render to (beside the song; --rate --bits --lufs --stems --no-master): ", def,
 	           render_done_prompt);
 }
 
