@@ -66,6 +66,8 @@
 	X(CMD_METER_RESET, "meter-reset") X(CMD_TARGET, "loudness-target") \
 	X(CMD_SCALE, "scale") X(CMD_DEGREES, "transpose-degrees") X(CMD_RHYTHM, "rhythm") \
 	X(CMD_SLICE, "slice") \
+	X(CMD_BROWSE_GOTO, "browse-goto") X(CMD_BROWSE_MARKS, "browse-bookmarks") \
+	X(CMD_BROWSE_AUTOPLAY, "browse-autopreview") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,

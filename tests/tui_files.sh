@@ -3,10 +3,10 @@
 # song's folder (as over SSH, from the home folder): ^R writes beside the
 # song and names the file by its full path.
 . "$SRCDIR/tests/lib.sh"
-plan 4
+plan 13
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 4
+	skip_n "tmux is not installed" 13
 	exit 0
 fi
 
@@ -26,6 +26,7 @@ start() {
 	mkdir -p "$W/song" "$W/cfg"
 	cp "$SRCDIR/songs/demo.bty" "$W/song/"
 	cp -r "$SRCDIR/songs/samples" "$W/song/"
+	[ -z "${PREP:-}" ] || $PREP
 	tm new-session -d -s bt -x 200 -y 50 \
 		"cd '$W' && env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$W/cfg' HOME='$W' '$BEATTY' --no-audio $* 2>stderr; sleep 600"
 	wait_for "^F1: help   Space: edit mode" 15
@@ -45,3 +46,49 @@ keys C-u
 keys -l "out/x.wav"
 keys Enter
 ok "a relative folder is the song's too" wait_for "rendered $W/song/out/x.wav|render failed: $W/song/out/x.wav" 60
+
+# --- the sample browser -----------------------------------------------------------
+# A kit three folders down, a folder of thousands of files and a FIFO
+# named like a sample.
+browser_files() {
+	mkdir -p "$W/samples/kits/Rock" "$W/big" "$W/cfg/beatty"
+	cp "$SRCDIR/songs/samples/"*.wav "$W/samples/kits/Rock/"
+	mkfifo "$W/samples/kits/Rock/pipe.wav"
+	i=0
+	while [ $i -lt 3000 ]; do ln "$W/samples/kits/Rock/hat.wav" "$W/big/h$i.wav"; i=$((i + 1)); done
+	printf '[browser]\nbookmarks = ~/samples:~/not-there\n' >"$W/cfg/beatty/config.ini"
+}
+PREP=browser_files start song/demo.bty
+keys C-t
+sleep 0.3
+keys C-g
+wait_for "Load a sample into 01: $W/song/samples"
+ok "each file shows its length, rate, channels and bits" \
+	wait_for "^ hat.wav +0.13 s +44100 Hz +stereo +16-bit"
+keys n a r
+wait_for "filter: nar"
+ok "typed letters narrow the list" sh -c "! grep -q 'hat.wav' '$TMP/screen' && grep -q 'snare.wav' '$TMP/screen'"
+sleep 0.3
+keys Escape
+sleep 0.3
+keys C-k
+wait_for "Load a sample into 01: bookmarks"
+ok "^K lists the bookmarks that exist, the song's folder first" \
+	sh -c "grep -q '^ $W/song *\$' '$TMP/screen' && grep -q '^ $W/samples *\$' '$TMP/screen' && ! grep -q 'not-there' '$TMP/screen'"
+keys Down Enter
+wait_for "Load a sample into 01: $W/samples"
+keys C-g
+wait_for "folder \(Tab completes\)"
+keys C-u "~/samples/k" Tab
+ok "Tab completes a folder" wait_for "folder \(Tab completes\): $W/samples/kits/"
+keys R Tab Enter
+ok "the kit is reached by its path" wait_for "Load a sample into 01: $W/samples/kits/Rock"
+ok "a FIFO named like a sample is not listed" sh -c "! grep -q pipe.wav '$TMP/screen'"
+keys C-g
+wait_for "folder \(Tab completes\)"
+keys C-u "$W/big" Enter
+ok "a folder of 3000 files opens and takes keys at once" wait_for "Load a sample into 01: $W/big" 5
+keys h 2 9 9 9
+ok "its details come in on their own" wait_for "^ h2999.wav +0.13 s" 20
+keys C-p
+ok "^P turns preview on cursor moves on" wait_for "preview on cursor moves on"

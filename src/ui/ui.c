@@ -139,6 +139,7 @@ void app_prompt(ui_app_t *app, const char *label, const char *initial, ui_prompt
 	app_copy(app->prompt.buf, sizeof(app->prompt.buf), initial ? initial : "");
 	app->prompt.len = app->prompt.pos = (int)strlen(app->prompt.buf);
 	app->prompt.done = done;
+	app->prompt.complete = NULL;
 	app->redraw = true;
 }
 
@@ -994,6 +995,9 @@ static void prompt_key(ui_app_t *app, int key)
 		p->pos = 0;
 	} else if (key == KEY_END || key == 5) {
 		p->pos = p->len;
+	} else if (key == '\t' && p->complete) {
+		p->complete(app, p->buf, sizeof(p->buf));
+		p->len = p->pos = (int)strlen(p->buf);
 	} else if (key == 21) {   /* ^U: clear */
 		p->buf[0] = 0;
 		p->pos = p->len = 0;

@@ -101,6 +101,8 @@ void ui_inst_deinit(ui_app_t *app)
 	forget_preview(u);
 	samplekeep_deinit(&u->keep);
 	filelist_free(&u->files);
+	free(u->view);
+	sampleinfo_probe_destroy(u->probe);
 	free(u);
 	app->instui = NULL;
 }
@@ -721,5 +723,6 @@ const ui_page_ops_t ui_page_inst = {
 	.key = inst_key,
 	.song_changed = ui_inst_reset,
 	.sync = ui_inst_sync,
+	.poll = ui_browse_poll,
 	.free = ui_inst_deinit,
 };

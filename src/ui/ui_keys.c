@@ -214,12 +214,15 @@ static const ui_binding_t table[] = {
 	{ CTX_BROWSE, "^J", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument" },
 	{ CTX_BROWSE, "^M", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument" },
 	{ CTX_BROWSE, "KEY_ENTER", CMD_BROWSE_OPEN, 0, "open the folder, or load the file into the instrument" },
-	{ CTX_BROWSE, "KEY_BACKSPACE", CMD_BROWSE_PARENT, 0, "the parent folder" },
-	{ CTX_BROWSE, "^?", CMD_BROWSE_PARENT, 0, "the parent folder" },
+	{ CTX_BROWSE, "KEY_BACKSPACE", CMD_BROWSE_PARENT, 0, "take back a letter of the filter; without one, the parent folder" },
+	{ CTX_BROWSE, "^?", CMD_BROWSE_PARENT, 0, "take back a letter of the filter; without one, the parent folder" },
 	{ CTX_BROWSE, "KEY_LEFT", CMD_BROWSE_PARENT, 0, "the parent folder" },
 	{ CTX_BROWSE, " ", CMD_BROWSE_PREVIEW, 0, "preview: play the file" },
 	{ CTX_BROWSE, "KEY_RIGHT", CMD_BROWSE_PREVIEW, 0, "preview: play the file" },
-	{ CTX_BROWSE, "^[", CMD_BACK, 0, "close the browser" },
+	{ CTX_BROWSE, "^[", CMD_BACK, 0, "clear the filter; without one, close the browser" },
+	{ CTX_BROWSE, "^G", CMD_BROWSE_GOTO, 0, "go to a folder: type its path (Tab completes, ~ is home)" },
+	{ CTX_BROWSE, "^K", CMD_BROWSE_MARKS, 0, "bookmarks: the song's folder and the sample folders that exist" },
+	{ CTX_BROWSE, "^P", CMD_BROWSE_AUTOPLAY, 0, "preview on cursor moves on/off (config.ini: preview)" },
 
 	/* mixer */
 	{ CTX_MIXER, "KEY_UP", CMD_UP, 0, "previous field (fader, pan, mute, solo, sends, chain, parameters)" },
