@@ -10,6 +10,9 @@
  * - Sample headers: rate, channels, bits and length without reading
  *   the data; a FIFO is refused at once, never waited on; the probe
  *   answers from its thread.
+ * - Collecting: a file goes into samples/ under its name, a name taken
+ *   by other bytes gets a suffix and is never replaced, the same bytes
+ *   are reused.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 #include <sndfile.h>
 #include <sys/stat.h>
+#include "collect.h"
 #include "filelist.h"
 #include "sampleinfo.h"
 #include "testutil.h"
@@ -160,6 +164,36 @@ static void sample_headers(void **state)
 	assert_int_equal(si.bits, 16);
 	sampleinfo_probe_clear(pr);
 	sampleinfo_probe_destroy(pr);
+
+	/* collecting into dir/song/samples */
+	char song[PATH_MAX], src[PATH_MAX], rel[256], err[300], taken[PATH_MAX + 16];
+	int reused;
+	snprintf(song, sizeof song, "%s/song", dir);
+	assert_int_equal(mkdir(song, 0755), 0);
+	snprintf(src, sizeof src, "%s/s16.wav", dir);
+	assert_int_equal(collect_file(song, src, rel, sizeof rel, &reused, err, sizeof err), 0);
+	assert_string_equal(rel, "samples/s16.wav");
+	assert_int_equal(reused, 0);
+	assert_int_equal(collect_file(song, src, rel, sizeof rel, &reused, err, sizeof err), 0);
+	assert_string_equal(rel, "samples/s16.wav");
+	assert_int_equal(reused, 1);
+	/* other bytes under the same name */
+	snprintf(taken, sizeof taken, "%s/samples/m24.wav", song);
+	FILE *f = fopen(taken, "w");
+	assert_non_null(f);
+	fputs("mine", f);
+	fclose(f);
+	snprintf(src, sizeof src, "%s/m24.wav", dir);
+	assert_int_equal(collect_file(song, src, rel, sizeof rel, &reused, err, sizeof err), 0);
+	assert_string_equal(rel, "samples/m24-2.wav");
+	f = fopen(taken, "r");
+	char got[8] = "";
+	assert_non_null(fgets(got, sizeof got, f));
+	fclose(f);
+	assert_string_equal(got, "mine");
+	snprintf(src, sizeof src, "%s/pipe.wav", dir);
+	assert_int_equal(collect_file(song, src, rel, sizeof rel, &reused, err, sizeof err), -1);
+	assert_non_null(strstr(err, "FIFO"));
 	char cmd[PATH_MAX + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);

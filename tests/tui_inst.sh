@@ -102,7 +102,7 @@ ok "it lists the samples folder" wait_for "^ samples/"
 keys Enter
 ok "Enter goes into the folder: folders first, then the audio files, sorted" \
 	wait_for "^ src/"
-ok "the files are listed in order" sh -c "grep -A4 '^ src/' '$TMP/screen' | tr -d ' ' | tr '\n' ,  | grep -q '^src/,clap.wav,hat.wav,kick.wav,snare.wav,'"
+ok "the files are listed in order" sh -c "grep -A4 '^ src/' '$TMP/screen' | sed 's/^ \([^ ]*\).*/\1/' | tr '\n' ,  | grep -q '^src/,clap.wav,hat.wav,kick.wav,snare.wav,'"
 keys Down Down Down
 if [ "$AUDIO" != "--no-audio" ]; then
 	: >"$TMP/cap.raw"

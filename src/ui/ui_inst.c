@@ -16,12 +16,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "collect.h"
 #include "edit.h"
 #include "instparam.h"
 #include "note.h"
 #include "presets.h"
 #include "sample.h"
 #include "ui_beat.h"
+#include "songfile.h"
 #include "ui_inst.h"
 
 #define LIST_W   22        /* the instrument list's width */
@@ -146,6 +148,45 @@ static void inst_put(ui_app_t *app, int idx, const instrument_t *in, const char 
 void ui_inst_replace(ui_app_t *app, int idx, const instrument_t *in, const char *what)
 {
 	inst_put(app, idx, in, what);
+}
+
+/* Copies the samples from outside the song's folder into its samples/;
+ * each instrument's new path is an undo step of its own (undo puts the
+ * old path back; the copies stay, harmless). */
+static void collect_cmd(ui_app_t *app)
+{
+	if (!app->path[0]) {
+		app_msg(app, true, "save the song first (^W): its samples go into the folder beside it");
+		return;
+	}
+	char probe[UI_PATH_MAX], dir[UI_PATH_MAX], err[600];
+	if (filelist_beside(app->path, "x", probe, sizeof(probe)) != 0) {
+		app_msg(app, true, "the song's path is too long");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(probe, '/') - probe), probe);
+	int changed = 0, copied = 0;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		char real[UI_PATH_MAX], rel[SONG_PATH_MAX];
+		if (!songfile_sample_outside(&app->song, i, real, sizeof(real)))
+			continue;
+		int reused;
+		if (collect_file(dir[0] ? dir : "/", real, rel, sizeof(rel), &reused, err, sizeof(err)) != 0) {
+			app_msg(app, true, "collect: %s", err);
+			return;
+		}
+		instrument_t t = *app->song.inst[i];
+		snprintf(t.sampler.path, sizeof(t.sampler.path), "%s", rel);
+		inst_put(app, i, &t, "collect sample");
+		copied += !reused;
+		changed++;
+	}
+	if (!changed)
+		app_msg(app, false, "every sample is in the song's folder already");
+	else
+		app_msg(app, false, "%d instrument%s now read%s from %s/samples (%d file%s copied); ^S saves",
+		        changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "", dir, copied,
+		        copied == 1 ? "" : "s");
 }
 
 static int free_slot(const song_t *s)
@@ -672,6 +713,7 @@ static bool inst_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 			app_prompt(app, "name: ", cur_inst(app)->name, rename_done);
 		break;
 	case CMD_INST_LOAD: ui_browse_open(app); break;
+	case CMD_COLLECT: collect_cmd(app); break;
 	case CMD_INST_PRESET: {
 		char label[256] = "preset (";
 		for (int i = 0; i < preset_count(); i++)
