@@ -53,6 +53,11 @@ typedef struct ui_inst {
 	bool pending;                /* rows drawn before their headers were read */
 	sampleinfo_probe_t *probe;   /* sample headers, read on a thread of their own */
 
+	/* the preset list (^P) */
+	bool picking;
+	int pick;
+	char pick_typed[32];         /* letters typed: the first name they begin */
+
 	ui_wave_t wave;
 } ui_inst_t;
 

@@ -3,10 +3,10 @@
 # song's folder (as over SSH, from the home folder): ^R writes beside the
 # song and names the file by its full path.
 . "$SRCDIR/tests/lib.sh"
-plan 20
+plan 23
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 20
+	skip_n "tmux is not installed" 23
 	exit 0
 fi
 
@@ -138,3 +138,18 @@ ok "and rewrites the song" collected "$W/song/demo.bty"
 is "run again, nothing is left to collect" \
 	"$W/song/demo.bty: 0 instruments now read from samples/ (0 files copied)" \
 	"$("$BEATTY" collect "$W/song/demo.bty" 2>&1)"
+
+# --- presets from a list -------------------------------------------------------------
+start song/demo.bty
+keys C-t
+sleep 0.3
+keys '>' '>' '>' '>' '>'
+wait_for "^ 06 "
+keys C-p
+ok "^P shows the presets as a list" wait_for "Load a preset into 06"
+keys Down Down Enter
+ok "Down Down Enter picks the third, the hat" wait_for "instrument 06: preset hat"
+keys C-p
+wait_for "Load a preset into 06"
+keys Tab
+ok "Tab still takes a typed name" wait_for "^preset \(kick, snare"

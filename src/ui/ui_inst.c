@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "collect.h"
 #include "edit.h"
 #include "instparam.h"
@@ -247,6 +248,8 @@ static void rename_done(ui_app_t *app, const char *text)
 	inst_put(app, app->inst, &t, "rename instrument");
 }
 
+static void load_preset(ui_app_t *app, int i);
+
 static void preset_done(ui_app_t *app, const char *text)
 {
 	if (!text || !*text)
@@ -261,6 +264,11 @@ static void preset_done(ui_app_t *app, const char *text)
 		app_msg(app, true, "no preset '%s'", text);
 		return;
 	}
+	load_preset(app, i);
+}
+
+static void load_preset(ui_app_t *app, int i)
+{
 	instrument_t t;
 	char err[300];
 	if (preset_load(i, &t, err, sizeof(err)) != 0) {
@@ -642,6 +650,24 @@ static void draw_inst(ui_app_t *app, int top, int height)
 	int x = LIST_W + 2, w = app->cols - x;
 	const instrument_t *in = cur_inst(app);
 	char b[300];
+	if (u->picking) {
+		attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
+		snprintf(b, sizeof(b), "Load a preset into %02X%s%s", app->inst < 1 ? 1 : app->inst,
+		         u->pick_typed[0] ? ": " : "", u->pick_typed);
+		mvaddnstr(top, x, b, w);
+		attrset(AT_NORMAL);
+		for (int i = 0; i < preset_count() && i < height - 2; i++) {
+			char nn[8];
+			note_name(preset_note(i), nn);
+			snprintf(b, sizeof(b), " %d  %-10s plays at %s", i + 1, preset_name(i), nn);
+			attrset(i == u->pick ? app_color(app, PAIR_LIST_CURSOR) | AT_REVERSE : AT_NORMAL);
+			mvaddnstr(top + 1 + i, x, b, w);
+			attrset(AT_NORMAL);
+		}
+		mvaddnstr(top + height - 1, x, "Enter load  Up/Down choose  letters jump  Tab type  Esc leave",
+		          w);
+		return;
+	}
 	attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
 	snprintf(b, sizeof(b), "%02X %s  %s  Oct %d", app->inst, in ? in->name : "(empty)",
 	         in ? inst_type_names[in->type] : "", app->octave);
@@ -714,20 +740,65 @@ static bool inst_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		break;
 	case CMD_INST_LOAD: ui_browse_open(app); break;
 	case CMD_COLLECT: collect_cmd(app); break;
-	case CMD_INST_PRESET: {
-		char label[256] = "preset (";
-		for (int i = 0; i < preset_count(); i++)
-			snprintf(label + strlen(label), sizeof(label) - strlen(label), "%s%s", i ? ", " : "",
-			         preset_name(i));
-		strncat(label, "): ", sizeof(label) - strlen(label) - 1);
-		app_prompt(app, label, "", preset_done);
+	case CMD_INST_PRESET:
+		u->picking = true;
+		u->pick = 0;
+		u->pick_typed[0] = 0;
+		app_msg(app, false, "presets: Up/Down choose, letters jump, Enter loads, Tab types a name, "
+		        "Esc leaves");
 		break;
-	}
 	case CMD_OCTAVE_DOWN: if (app->octave > 0) app->octave--; break;
 	case CMD_OCTAVE_UP: if (app->octave < 8) app->octave++; break;
 	default:
 		return ui_beat_cmd(app, cmd, arg);
 	}
+	return true;
+}
+
+/* The preset list: its own keys; any other key closes it and does what
+ * it does on the page. */
+static bool pick_key(ui_app_t *app, ui_inst_t *u, int key)
+{
+	int n = preset_count();
+	size_t tl = strlen(u->pick_typed);
+	if (key == KEY_UP || key == KEY_DOWN) {
+		u->pick = (u->pick + (key == KEY_UP ? n - 1 : 1)) % n;
+		u->pick_typed[0] = 0;
+	} else if (key == KEY_HOME) {
+		u->pick = 0;
+	} else if (key == KEY_END) {
+		u->pick = n - 1;
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		u->picking = false;
+		load_preset(app, u->pick);
+	} else if (key == 27) {
+		u->picking = false;
+		app_msg(app, false, "no preset loaded");
+	} else if (key == '\t') {
+		u->picking = false;
+		char label[256] = "preset (";
+		for (int i = 0; i < n; i++)
+			snprintf(label + strlen(label), sizeof(label) - strlen(label), "%s%s", i ? ", " : "",
+			         preset_name(i));
+		strncat(label, "): ", sizeof(label) - strlen(label) - 1);
+		app_prompt(app, label, "", preset_done);
+	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && tl) {
+		u->pick_typed[tl - 1] = 0;
+	} else if (key >= '1' && key <= '9' && !tl && key - '1' < n) {
+		u->pick = key - '1';
+	} else if (key >= ' ' && key < 127 && tl + 1 < sizeof(u->pick_typed)) {
+		u->pick_typed[tl] = (char)key;
+		u->pick_typed[tl + 1] = 0;
+		for (int i = 0; i < n; i++)
+			if (!strncasecmp(preset_name(i), u->pick_typed, tl + 1)) {
+				u->pick = i;
+				break;
+			}
+	} else {
+		u->picking = false;
+		return false;
+	}
+	app->redraw = true;
 	return true;
 }
 
@@ -740,6 +811,8 @@ static bool inst_key(ui_app_t *app, int key)
 		return false;
 	if (u->browsing)
 		return ui_browse_key(app, key);
+	if (u->picking)
+		return pick_key(app, u, key);
 	int arg;
 	if (ui_keys_lookup(CTX_INST, key, &arg) != CMD_NONE)
 		return false;

@@ -200,7 +200,7 @@ static const ui_binding_t table[] = {
 	{ CTX_INST, "^E", CMD_INST_RENAME, 0, "rename the instrument" },
 	{ CTX_INST, "^K", CMD_SLICE, 0, "slice the sample: N equal, t SENS at transients, off; notes or offsets" },
 	{ CTX_INST, "^G", CMD_INST_LOAD, 0, "get a sample: the file browser" },
-	{ CTX_INST, "^P", CMD_INST_PRESET, 0, "load a factory preset (kick, snare, hat, sub bass, pluck, pad, lead)" },
+	{ CTX_INST, "^P", CMD_INST_PRESET, 0, "factory presets: a list to pick from (Up/Down or letters, Enter loads)" },
 	{ CTX_INST, "C", CMD_COLLECT, 0, "collect samples: copy those outside the song's folder into its samples/" },
 	{ CTX_INST, "/", CMD_OCTAVE_DOWN, 0, "base octave down" },
 	{ CTX_INST, "*", CMD_OCTAVE_UP, 0, "base octave up" },
