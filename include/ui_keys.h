@@ -68,7 +68,7 @@
 	X(CMD_SLICE, "slice") \
 	X(CMD_BROWSE_GOTO, "browse-goto") X(CMD_BROWSE_MARKS, "browse-bookmarks") \
 	X(CMD_BROWSE_AUTOPLAY, "browse-autopreview") \
-	X(CMD_COLLECT, "collect-samples") \
+	X(CMD_COLLECT, "collect-samples") X(CMD_MEASURE, "measure-loudness") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,

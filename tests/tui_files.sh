@@ -3,10 +3,10 @@
 # song's folder (as over SSH, from the home folder): ^R writes beside the
 # song and names the file by its full path.
 . "$SRCDIR/tests/lib.sh"
-plan 23
+plan 27
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 23
+	skip_n "tmux is not installed" 27
 	exit 0
 fi
 
@@ -153,3 +153,16 @@ keys C-p
 wait_for "Load a preset into 06"
 keys Tab
 ok "Tab still takes a typed name" wait_for "^preset \(kick, snare"
+
+# --- loudness measured offline from the master page ---------------------------------------
+start song/demo.bty
+keys C-]
+wait_for "Offline +l measures the whole song"
+keys l
+keys Down
+ok "l measures the song in the background" wait_for "measured offline: .* integrated" 60
+want=$("$BEATTY" info --loudness "$W/song/demo.bty" | sed -n 's/^loudness: *\(.*true peak [^,]*\),.*/\1/p')
+ok "the figures are those of beatty info --loudness ($want)" grep -q "measured offline: $want" "$TMP/screen"
+ok "and the page shows them" grep -q "Offline     $want" "$TMP/screen"
+keys F2
+ok "the screen went on meanwhile" wait_for "Ord 00/05"

@@ -275,6 +275,7 @@ static const ui_binding_t table[] = {
 	{ CTX_MASTER, "t", CMD_TARGET, 0, "loudness target: streaming -14, club -9, custom (T sets it)" },
 	{ CTX_MASTER, "T", CMD_TARGET, 1, "set the custom loudness target" },
 	{ CTX_MASTER, "r", CMD_METER_RESET, 0, "reset the integrated loudness, range and true peak" },
+	{ CTX_MASTER, "l", CMD_MEASURE, 0, "measure the whole song offline (LUFS, LRA, true peak), in the background" },
 	{ CTX_MASTER, "A", CMD_AB, 0, "A/B: start, then flip between A and B" },
 	{ CTX_MASTER, "K", CMD_AB_KEEP, 0, "A/B: keep the mix heard, drop the other" },
 	{ CTX_MASTER, "L", CMD_AB_MATCH, 0, "A/B: level matching on/off" },
