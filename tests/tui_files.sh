@@ -27,8 +27,16 @@ start() {
 	cp "$SRCDIR/songs/demo.bty" "$W/song/"
 	cp -r "$SRCDIR/songs/samples" "$W/song/"
 	[ -z "${PREP:-}" ] || $PREP
-	tm new-session -d -s bt -x 200 -y 50 \
-		"cd '$W' && env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$W/cfg' HOME='$W' ${ALSA_CONFIG_PATH:+ALSA_CONFIG_PATH='$ALSA_CONFIG_PATH'} '$BEATTY' ${SOUND:---no-audio} $* 2>stderr; sleep 600"
+	# The server just killed may still be going away: try again then.
+	n=0
+	until tm new-session -d -s bt -x 200 -y 50 \
+		"cd '$W' && env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$W/cfg' HOME='$W' ${ALSA_CONFIG_PATH:+ALSA_CONFIG_PATH='$ALSA_CONFIG_PATH'} '$BEATTY' ${SOUND:---no-audio} $* 2>stderr; sleep 600" 2>/dev/null &&
+		tm has-session -t bt 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 30 ] || break
+		tm kill-server 2>/dev/null
+		sleep 0.1
+	done
 	wait_for "^F1: help   Space: edit mode" 15
 }
 

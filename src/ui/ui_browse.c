@@ -192,8 +192,8 @@ void ui_browse_draw(ui_app_t *app, int top, int height)
 		mvaddnstr(top + 2, 1, "(no name here holds the filter: Backspace or Esc)", app->cols - 1);
 	else if (!u->marks && u->files.n <= 1)
 		mvaddnstr(top + 2, 1, "(no audio files here: .wav .flac .ogg .aiff .aif)", app->cols - 1);
-	snprintf(b, sizeof(b), " Enter: open/load  Space: play  letters: filter  ^G: folder  "
-	         "^K: bookmarks  ^P: preview %s  Esc: close", app->browse_preview ? "on" : "off");
+	snprintf(b, sizeof(b), " Enter load  Space play  type to filter  ^G folder  ^K bookmarks "
+	         "^P autoplay %s", app->browse_preview ? "on" : "off");
 	mvaddnstr(top + height - 1, 0, b, app->cols);
 }
 
