@@ -61,7 +61,7 @@ int filelist_complete(const char *typed, char *out, size_t n);
 void filelist_expand_home(const char *path, char *out, size_t n);
 
 /* The bookmarks that exist as folders: list is colon-separated, each
- * "~/"-expanded; up to max of them into marks[i] (each markn long).
+ * "~/"-expanded; up to max of them into marks[i].
  * Returns how many. */
 int filelist_bookmarks(const char *list, char (*marks)[1024], int max);
 
