@@ -5,6 +5,7 @@
  *   [audio]  device, period, periods, rate, threads, interpolation, midi,
  *            midi_channel, midi_seq
  *   [ui]     theme, keys, octave, step, autosave
+ *   [browser] bookmarks, preview
  *
  * Every setting has a default (config_default()), which a missing file
  * or a bad line leaves in place; a bad line gives a message with file,
@@ -19,6 +20,10 @@
 #include "cfgfile.h"
 
 #define CONFIG_AUTOSAVE_MAX 86400
+/* Sample folders of the user and of the Debian packages of drum kits;
+ * the browser lists only those that exist. */
+#define CONFIG_BOOKMARKS "~/samples:~/Samples:~/Music/samples:/usr/share/hydrogen/data/drumkits:" \
+	"/usr/local/share/hydrogen/data/drumkits:~/.hydrogen/data/drumkits"
 
 typedef struct beatty_config {
 	char device[256];
@@ -32,6 +37,8 @@ typedef struct beatty_config {
 	char midi[1024];               /* raw MIDI input (device or FIFO), "none" */
 	int midi_channel;              /* MIDI channel to take, 1..16; 0 every one */
 	int midi_seq;                  /* 1: open the ALSA sequencer port "beatty" */
+	char bookmarks[2048];          /* the sample browser's folders, colon-separated */
+	int preview;                   /* 1: the browser plays the file the cursor moves to */
 } beatty_config_t;
 
 void config_default(beatty_config_t *c);

@@ -93,6 +93,8 @@ typedef struct ui_prompt {
 	char buf[UI_PATH_MAX];
 	int len, pos;
 	ui_prompt_fn done;
+	/* Tab: completes buf in place (NULL: Tab is typed as nothing). */
+	void (*complete)(ui_app_t *app, char *buf, size_t n);
 } ui_prompt_t;
 
 struct ui_app {
@@ -124,6 +126,8 @@ struct ui_app {
 	char midi_path[UI_PATH_MAX]; /* raw MIDI device or FIFO (--midi, config.ini) */
 	int midi_channel;            /* 1..16, or 0 for all */
 	bool midi_seq;               /* open the ALSA sequencer port */
+	char bookmarks[2048];        /* the sample browser's, colon-separated (config.ini) */
+	bool browse_preview;         /* the browser plays the file under the cursor */
 	char rhythm[128];            /* the last rhythm asked for (ui_beat.c) */
 
 	/* the cursor and editing state */

@@ -17,6 +17,7 @@
 #define BEATTY_UI_INST_H
 
 #include "filelist.h"
+#include "sampleinfo.h"
 #include "samplekeep.h"
 #include "ui_app.h"
 
@@ -44,7 +45,18 @@ typedef struct ui_inst {
 	/* the browser */
 	bool browsing;
 	filelist_t files;
-	int cur, top;
+	int cur, top;                /* in view[], the entries the filter lets through */
+	int *view, nview;
+	char filter[64];             /* typed letters: only names holding them show */
+	bool marks;                  /* files lists the bookmarks, by full path */
+	char back[1024];             /* the folder the bookmarks were opened from */
+	bool pending;                /* rows drawn before their headers were read */
+	sampleinfo_probe_t *probe;   /* sample headers, read on a thread of their own */
+
+	/* the preset list (^P) */
+	bool picking;
+	int pick;
+	char pick_typed[32];         /* letters typed: the first name they begin */
 
 	ui_wave_t wave;
 } ui_inst_t;
@@ -64,6 +76,8 @@ void ui_inst_deinit(ui_app_t *app);
 void ui_browse_open(ui_app_t *app);
 void ui_browse_close(ui_app_t *app);
 void ui_browse_draw(ui_app_t *app, int top, int height);
+/* Once a loop turn: redraws while headers are still being read. */
+void ui_browse_poll(ui_app_t *app);
 /* Every key while the browser is open; false: not taken (a global one). */
 bool ui_browse_key(ui_app_t *app, int key);
 

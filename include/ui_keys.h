@@ -69,6 +69,9 @@
 	X(CMD_CH_ADD, "channel-add") X(CMD_CH_REMOVE, "channel-remove") \
 	X(CMD_CH_RENAME, "channel-rename") X(CMD_CH_MOVE, "channel-move") \
 	X(CMD_OCTAVE_SET, "octave") X(CMD_STOP_EDIT, "stop-or-edit") X(CMD_JUMP, "jump") \
+	X(CMD_BROWSE_GOTO, "browse-goto") X(CMD_BROWSE_MARKS, "browse-bookmarks") \
+	X(CMD_BROWSE_AUTOPLAY, "browse-autopreview") \
+	X(CMD_COLLECT, "collect-samples") X(CMD_MEASURE, "measure-loudness") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,

@@ -32,6 +32,11 @@ int ui_render_parse(const char *line, char *path, size_t pathlen, render_opts_t 
 ui_render_t *ui_render_start(const song_t *song, const char *path, const render_opts_t *o,
                              const char *stems, char *err, size_t errlen);
 
+/* Starts measuring song as `beatty info --loudness` does (render_analyse():
+ * the same render, nothing written); ui_render_finish() gives the
+ * figures in res. */
+ui_render_t *ui_render_measure(const song_t *song, const render_opts_t *o, char *err, size_t errlen);
+
 /* Fraction done (0..1) and whether the worker has finished. */
 double ui_render_progress(const ui_render_t *r, bool *done);
 const char *ui_render_path(const ui_render_t *r);

@@ -135,7 +135,7 @@ static void broken_lines_keep_their_defaults(void **state)
 		"c.ini:10: bad octave '9' (0..8); keeping the default (4)",
 		"c.ini:12: bad autosave '-5' (0..86400); keeping the default (60)",
 		"c.ini:13: unknown setting 'colour' in [ui]; ignored",
-		"c.ini:14: unknown section [video] (audio, ui); its lines are ignored",
+		"c.ini:14: unknown section [video] (audio, ui, browser); its lines are ignored",
 		"c.ini:17: line too long (over 196 characters); ignored",
 		"c.ini:18: expected 'name = value'; ignored",
 		"c.ini:19: bad period '12 8' (16..8192); keeping the default (256)",

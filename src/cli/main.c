@@ -15,6 +15,7 @@
 #include "import.h"
 #include "play.h"
 #include "render.h"
+#include "collect.h"
 #include "songfile.h"
 #include "ui.h"
 #include "ui_prefs.h"
@@ -54,6 +55,9 @@ static const char usage_text[] =
 	"                  SONG-samples/ beside it; lists what could not be translated.\n"
 	"                  render, info, check and the tracker screen also take modules\n"
 	"  check SONG      validate the song and its samples\n"
+	"  collect SONG    copy every sample from outside the song's folder into its samples/\n"
+	"                  (a taken name gets a suffix, the same file is reused) and make\n"
+	"                  the instruments' paths relative to the song; rewrites SONG\n"
 	"  info SONG [--rate HZ] [--loudness]\n"
 	"                  print title, tempo, length, channels, patterns and instruments;\n"
 	"                  --loudness renders it and adds LUFS, LRA, true peak, correlation\n"
@@ -419,6 +423,38 @@ static int cmd_check(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_collect(int argc, char **argv)
+{
+	cli_args_t a;
+	int rc = parse_args(argc, argv, &a, "");
+	if (rc)
+		return rc;
+	song_t s;
+	if (load(&s, a.song, 0) != 0)
+		return EXIT_BAD_INPUT;
+	char err[600];
+	int copied;
+	int n = collect_song(&s, a.song, &copied, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "beatty: %s\n", err);
+		song_deinit(&s);
+		return EXIT_BAD_INPUT;
+	}
+	if (n > 0) {
+		songfile_error_t serr;
+		if (songfile_save(&s, a.song, &serr) != 0) {
+			songfile_error_format(&serr, err, sizeof(err));
+			fprintf(stderr, "%s\n", err);
+			song_deinit(&s);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	printf("%s: %d instrument%s now read%s from samples/ (%d file%s copied)\n", a.song, n,
+	       n == 1 ? "" : "s", n == 1 ? "s" : "", copied, copied == 1 ? "" : "s");
+	song_deinit(&s);
+	return 0;
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	cli_args_t a;
@@ -559,6 +595,7 @@ static const struct command {
 	{ "render", cmd_render },
 	{ "import", cmd_import },
 	{ "check", cmd_check },
+	{ "collect", cmd_collect },
 	{ "info", cmd_info },
 	{ "fmt", cmd_fmt },
 	{ "play", cmd_play },

@@ -215,3 +215,131 @@ int filelist_relative(const char *dir, const char *path, char *out, size_t n)
 	strcpy(out + len, rest);
 	return 0;
 }
+
+int filelist_beside(const char *song_path, const char *name, char *out, size_t n)
+{
+	char tmp[PATH_MAX * 2];
+	const char *slash = song_path ? strrchr(song_path, '/') : NULL;
+	if (name[0] == '/' || !slash)
+		snprintf(tmp, sizeof tmp, "%s", name);
+	else if ((size_t)snprintf(tmp, sizeof tmp, "%.*s/%s", (int)(slash - song_path),
+	                          song_path, name) >= sizeof tmp)
+		return -1;
+	return absolute(tmp, out, n);
+}
+
+static bool holds_nocase(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+	for (; *s; s++)
+		if (!strncasecmp(s, sub, n))
+			return true;
+	return !n;
+}
+
+int filelist_filter(const filelist_t *l, const char *filter, int *idx)
+{
+	int k = 0;
+	for (int i = 0; i < l->n; i++) {
+		const char *name = l->e[i].name;
+		if (filter[0] && (!strcmp(name, "..") || !holds_nocase(name, filter)))
+			continue;
+		idx[k++] = i;
+	}
+	return k;
+}
+
+void filelist_expand_home(const char *path, char *out, size_t n)
+{
+	const char *home = getenv("HOME");
+	if (home && home[0] && path[0] == '~' && (path[1] == '/' || !path[1]))
+		snprintf(out, n, "%s%s", strcmp(home, "/") ? home : "", path[1] ? path + 1 : "/");
+	else
+		snprintf(out, n, "%s", path);
+}
+
+int filelist_complete(const char *typed, char *out, size_t n)
+{
+	char path[PATH_MAX];
+	filelist_expand_home(typed, path, sizeof path);
+	snprintf(out, n, "%s", path);
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	const char *stem;
+	if (!slash) {
+		snprintf(dir, sizeof dir, ".");
+		stem = path;
+	} else {
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+		stem = slash + 1;
+	}
+	size_t sl = strlen(stem);
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	char best[256] = "";
+	bool best_dir = false;
+	int matches = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (strncmp(de->d_name, stem, sl) || (de->d_name[0] == '.' && stem[0] != '.'))
+			continue;
+		char full[PATH_MAX + 256 + 2];
+		snprintf(full, sizeof full, "%s/%s", dir, de->d_name);
+		struct stat st;
+		if (stat(full, &st) != 0)
+			continue;
+		bool isdir = S_ISDIR(st.st_mode);
+		if (!isdir && !(S_ISREG(st.st_mode) && filelist_is_audio(de->d_name)))
+			continue;
+		if (!matches++) {
+			snprintf(best, sizeof best, "%s", de->d_name);
+			best_dir = isdir;
+		} else {
+			size_t k = 0;
+			while (best[k] && best[k] == de->d_name[k])
+				k++;
+			best[k] = 0;
+			best_dir = false;
+		}
+	}
+	closedir(d);
+	if (!matches)
+		return 0;
+	size_t head = (size_t)(stem - path);
+	snprintf(out, n, "%.*s%s%s", (int)head, path, best, matches == 1 && best_dir ? "/" : "");
+	return matches;
+}
+
+int filelist_bookmarks(const char *list, char (*marks)[1024], int max)
+{
+	int k = 0;
+	const char *s = list;
+	while (*s && k < max) {
+		size_t len = strcspn(s, ":");
+		char one[1024], full[1024];
+		snprintf(one, sizeof one, "%.*s", (int)len, s);
+		s += len + (s[len] == ':');
+		/* trailing spaces and a trailing "/" say nothing */
+		size_t ol = strlen(one);
+		while (ol > 1 && (one[ol - 1] == ' ' || one[ol - 1] == '/'))
+			one[--ol] = 0;
+		const char *t = one;
+		while (*t == ' ')
+			t++;
+		if (!*t)
+			continue;
+		filelist_expand_home(t, full, sizeof full);
+		struct stat st;
+		if (stat(full, &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		bool dup = false;
+		for (int i = 0; i < k; i++)
+			dup |= !strcmp(marks[i], full);
+		if (!dup)
+			snprintf(marks[k++], sizeof marks[0], "%s", full);
+	}
+	return k;
+}

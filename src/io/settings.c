@@ -50,6 +50,10 @@ static const setting_t settings[] = {
 	INT("ui", "step", step, 0, 16, "edit step: rows the cursor moves after a note"),
 	SECONDS("ui", "autosave", autosave, 0, CONFIG_AUTOSAVE_MAX,
 	    "seconds between recovery copies of unsaved work (60 or 60s), 0 for never"),
+	TEXT("browser", "bookmarks", bookmarks,
+	     "the sample browser's bookmarks (^K): folders separated by colons, ~ for home"),
+	INT("browser", "preview", preview, 0, 1,
+	    "1: the sample browser plays each file the cursor moves to (^P turns it on and off)"),
 };
 #define NSET ((int)(sizeof(settings) / sizeof(settings[0])))
 
@@ -70,6 +74,7 @@ void config_default(beatty_config_t *c)
 	c->autosave = 60;
 	snprintf(c->midi, sizeof(c->midi), "none");
 	c->midi_seq = 1;
+	snprintf(c->bookmarks, sizeof(c->bookmarks), "%s", CONFIG_BOOKMARKS);
 }
 
 static void format_value(const beatty_config_t *c, const setting_t *s, char *buf, size_t n)
@@ -92,10 +97,10 @@ typedef struct parse_ctx {
 static void on_section(void *user, const char *section, int line)
 {
 	parse_ctx_t *p = user;
-	p->bad_section = strcmp(section, "audio") && strcmp(section, "ui");
+	p->bad_section = strcmp(section, "audio") && strcmp(section, "ui") && strcmp(section, "browser");
 	if (p->bad_section)
 		cfg_msgs_add(p->msgs, p->name, line,
-		             "unknown section [%s] (audio, ui); its lines are ignored", section);
+		             "unknown section [%s] (audio, ui, browser); its lines are ignored", section);
 }
 
 static void on_value(void *user, const char *section, const char *key, const char *value, int line)
@@ -122,7 +127,7 @@ static void on_value(void *user, const char *section, const char *key, const cha
 		return;
 	}
 	const setting_t *s = &settings[i];
-	char def[300];
+	char def[2100];
 	format_value(p->c, s, def, sizeof(def));
 	if (p->seen[i]) {
 		cfg_msgs_add(p->msgs, p->name, line, "%s set again (first on line %d); keeping %s", key,
@@ -197,7 +202,7 @@ void config_write(const beatty_config_t *c, FILE *f)
 			sec = s->section;
 			fprintf(f, "\n[%s]\n", sec);
 		}
-		char v[300];
+		char v[2100];
 		format_value(c, s, v, sizeof(v));
 		if (s->kind == SET_INT)
 			fprintf(f, "# %s (%ld..%ld)\n%s = %s\n", s->help, s->lo, s->hi, s->key, v);

@@ -50,6 +50,7 @@
 #include "ui_input.h"
 #include "ui_midi.h"
 #include "ui_prefs.h"
+#include "filelist.h"
 #include "ui_render.h"
 
 #define EXIT_BAD_INPUT 1
@@ -139,6 +140,7 @@ void app_prompt(ui_app_t *app, const char *label, const char *initial, ui_prompt
 	app_copy(app->prompt.buf, sizeof(app->prompt.buf), initial ? initial : "");
 	app->prompt.len = app->prompt.pos = (int)strlen(app->prompt.buf);
 	app->prompt.done = done;
+	app->prompt.complete = NULL;
 	app->redraw = true;
 }
 
@@ -777,11 +779,22 @@ static void render_done_prompt(ui_app_t *app, const char *text)
 		app_msg(app, true, "render: %s", err);
 		return;
 	}
-	app->render = ui_render_start(&app->song, path, &o, stems, err, sizeof(err));
+	/* A relative name means beside the song: the folder beatty was
+	 * started in is an accident of the shell, and a file put there
+	 * unannounced is a file lost. */
+	char full[UI_PATH_MAX], sfull[UI_PATH_MAX];
+	if (filelist_beside(app->path, path, full, sizeof(full)) != 0 ||
+	    (stems[0] && filelist_beside(app->path, stems, sfull, sizeof(sfull)) != 0)) {
+		app_msg(app, true, "render: the path %s is too long", path);
+		return;
+	}
+	if (stems[0])
+		snprintf(stems, sizeof(stems), "%s", sfull);
+	app->render = ui_render_start(&app->song, full, &o, stems, err, sizeof(err));
 	if (!app->render)
 		app_msg(app, true, "render: %s", err);
 	else
-		app_msg(app, false, "rendering %s in the background", path);
+		app_msg(app, false, "rendering %s in the background", full);
 }
 
 static void cmd_render(ui_app_t *app)
@@ -796,7 +809,7 @@ static void cmd_render(ui_app_t *app)
 	if (dot && dot != def)
 		*dot = 0;
 	strncat(def, ".wav", sizeof(def) - strlen(def) - 1);
-	app_prompt(app, "render to (and options: --rate --bits --lufs --stems --no-master): ", def,
+	app_prompt(app, "render to (beside the song; --rate --bits --lufs --stems --no-master): ", def,
 	           render_done_prompt);
 }
 
@@ -1020,6 +1033,9 @@ static void prompt_key(ui_app_t *app, int key)
 		p->pos = 0;
 	} else if (key == KEY_END || key == 5) {
 		p->pos = p->len;
+	} else if (key == '\t' && p->complete) {
+		p->complete(app, p->buf, sizeof(p->buf));
+		p->len = p->pos = (int)strlen(p->buf);
 	} else if (key == 21) {   /* ^U: clear */
 		p->buf[0] = 0;
 		p->pos = p->len = 0;

@@ -16,12 +16,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include "collect.h"
 #include "edit.h"
 #include "instparam.h"
 #include "note.h"
 #include "presets.h"
 #include "sample.h"
 #include "ui_beat.h"
+#include "songfile.h"
 #include "ui_inst.h"
 
 #define LIST_W   22        /* the instrument list's width */
@@ -101,6 +104,8 @@ void ui_inst_deinit(ui_app_t *app)
 	forget_preview(u);
 	samplekeep_deinit(&u->keep);
 	filelist_free(&u->files);
+	free(u->view);
+	sampleinfo_probe_destroy(u->probe);
 	free(u);
 	app->instui = NULL;
 }
@@ -144,6 +149,45 @@ static void inst_put(ui_app_t *app, int idx, const instrument_t *in, const char 
 void ui_inst_replace(ui_app_t *app, int idx, const instrument_t *in, const char *what)
 {
 	inst_put(app, idx, in, what);
+}
+
+/* Copies the samples from outside the song's folder into its samples/;
+ * each instrument's new path is an undo step of its own (undo puts the
+ * old path back; the copies stay, harmless). */
+static void collect_cmd(ui_app_t *app)
+{
+	if (!app->path[0]) {
+		app_msg(app, true, "save the song first (^W): its samples go into the folder beside it");
+		return;
+	}
+	char probe[UI_PATH_MAX], dir[UI_PATH_MAX], err[600];
+	if (filelist_beside(app->path, "x", probe, sizeof(probe)) != 0) {
+		app_msg(app, true, "the song's path is too long");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(probe, '/') - probe), probe);
+	int changed = 0, copied = 0;
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
+		char real[UI_PATH_MAX], rel[SONG_PATH_MAX];
+		if (!songfile_sample_outside(&app->song, i, real, sizeof(real)))
+			continue;
+		int reused;
+		if (collect_file(dir[0] ? dir : "/", real, rel, sizeof(rel), &reused, err, sizeof(err)) != 0) {
+			app_msg(app, true, "collect: %s", err);
+			return;
+		}
+		instrument_t t = *app->song.inst[i];
+		snprintf(t.sampler.path, sizeof(t.sampler.path), "%s", rel);
+		inst_put(app, i, &t, "collect sample");
+		copied += !reused;
+		changed++;
+	}
+	if (!changed)
+		app_msg(app, false, "every sample is in the song's folder already");
+	else
+		app_msg(app, false, "%d instrument%s now read%s from %s/samples (%d file%s copied); ^S saves",
+		        changed, changed == 1 ? "" : "s", changed == 1 ? "s" : "", dir, copied,
+		        copied == 1 ? "" : "s");
 }
 
 static int free_slot(const song_t *s)
@@ -204,6 +248,8 @@ static void rename_done(ui_app_t *app, const char *text)
 	inst_put(app, app->inst, &t, "rename instrument");
 }
 
+static void load_preset(ui_app_t *app, int i);
+
 static void preset_done(ui_app_t *app, const char *text)
 {
 	if (!text || !*text)
@@ -218,6 +264,11 @@ static void preset_done(ui_app_t *app, const char *text)
 		app_msg(app, true, "no preset '%s'", text);
 		return;
 	}
+	load_preset(app, i);
+}
+
+static void load_preset(ui_app_t *app, int i)
+{
 	instrument_t t;
 	char err[300];
 	if (preset_load(i, &t, err, sizeof(err)) != 0) {
@@ -589,6 +640,24 @@ static void draw_inst(ui_app_t *app, int top, int height)
 	int x = LIST_W + 2, w = app->cols - x;
 	const instrument_t *in = cur_inst(app);
 	char b[300];
+	if (u->picking) {
+		attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
+		snprintf(b, sizeof(b), "Load a preset into %02X%s%s", app->inst < 1 ? 1 : app->inst,
+		         u->pick_typed[0] ? ": " : "", u->pick_typed);
+		mvaddnstr(top, x, b, w);
+		attrset(AT_NORMAL);
+		for (int i = 0; i < preset_count() && i < height - 2; i++) {
+			char nn[8];
+			note_name(preset_note(i), nn);
+			snprintf(b, sizeof(b), " %d  %-10s plays at %s", i + 1, preset_name(i), nn);
+			attrset(i == u->pick ? app_color(app, PAIR_LIST_CURSOR) | AT_REVERSE : AT_NORMAL);
+			mvaddnstr(top + 1 + i, x, b, w);
+			attrset(AT_NORMAL);
+		}
+		mvaddnstr(top + height - 1, x, "Enter load  Up/Down choose  letters jump  Tab type  Esc leave",
+		          w);
+		return;
+	}
 	attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
 	snprintf(b, sizeof(b), "%02X %s  %s  Oct %d", app->inst, in ? in->name : "(empty)",
 	         in ? inst_type_names[in->type] : "", app->octave);
@@ -660,20 +729,66 @@ static bool inst_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 			app_prompt(app, "name: ", cur_inst(app)->name, rename_done);
 		break;
 	case CMD_INST_LOAD: ui_browse_open(app); break;
-	case CMD_INST_PRESET: {
-		char label[256] = "preset (";
-		for (int i = 0; i < preset_count(); i++)
-			snprintf(label + strlen(label), sizeof(label) - strlen(label), "%s%s", i ? ", " : "",
-			         preset_name(i));
-		strncat(label, "): ", sizeof(label) - strlen(label) - 1);
-		app_prompt(app, label, "", preset_done);
+	case CMD_COLLECT: collect_cmd(app); break;
+	case CMD_INST_PRESET:
+		u->picking = true;
+		u->pick = 0;
+		u->pick_typed[0] = 0;
+		app_msg(app, false, "presets: Up/Down choose, letters jump, Enter loads, Tab types a name, "
+		        "Esc leaves");
 		break;
-	}
 	case CMD_OCTAVE_DOWN: if (app->octave > 0) app->octave--; break;
 	case CMD_OCTAVE_UP: if (app->octave < 8) app->octave++; break;
 	default:
 		return ui_beat_cmd(app, cmd, arg);
 	}
+	return true;
+}
+
+/* The preset list: its own keys; any other key closes it and does what
+ * it does on the page. */
+static bool pick_key(ui_app_t *app, ui_inst_t *u, int key)
+{
+	int n = preset_count();
+	size_t tl = strlen(u->pick_typed);
+	if (key == KEY_UP || key == KEY_DOWN) {
+		u->pick = (u->pick + (key == KEY_UP ? n - 1 : 1)) % n;
+		u->pick_typed[0] = 0;
+	} else if (key == KEY_HOME) {
+		u->pick = 0;
+	} else if (key == KEY_END) {
+		u->pick = n - 1;
+	} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		u->picking = false;
+		load_preset(app, u->pick);
+	} else if (key == 27) {
+		u->picking = false;
+		app_msg(app, false, "no preset loaded");
+	} else if (key == '\t') {
+		u->picking = false;
+		char label[256] = "preset (";
+		for (int i = 0; i < n; i++)
+			snprintf(label + strlen(label), sizeof(label) - strlen(label), "%s%s", i ? ", " : "",
+			         preset_name(i));
+		strncat(label, "): ", sizeof(label) - strlen(label) - 1);
+		app_prompt(app, label, "", preset_done);
+	} else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && tl) {
+		u->pick_typed[tl - 1] = 0;
+	} else if (key >= '1' && key <= '9' && !tl && key - '1' < n) {
+		u->pick = key - '1';
+	} else if (key >= ' ' && key < 127 && tl + 1 < sizeof(u->pick_typed)) {
+		u->pick_typed[tl] = (char)key;
+		u->pick_typed[tl + 1] = 0;
+		for (int i = 0; i < n; i++)
+			if (!strncasecmp(preset_name(i), u->pick_typed, tl + 1)) {
+				u->pick = i;
+				break;
+			}
+	} else {
+		u->picking = false;
+		return false;
+	}
+	app->redraw = true;
 	return true;
 }
 
@@ -686,6 +801,8 @@ static bool inst_key(ui_app_t *app, int key)
 		return false;
 	if (u->browsing)
 		return ui_browse_key(app, key);
+	if (u->picking)
+		return pick_key(app, u, key);
 	int arg;
 	if (ui_keys_lookup(CTX_INST, key, &arg) != CMD_NONE)
 		return false;
@@ -711,5 +828,6 @@ const ui_page_ops_t ui_page_inst = {
 	.key = inst_key,
 	.song_changed = ui_inst_reset,
 	.sync = ui_inst_sync,
+	.poll = ui_browse_poll,
 	.free = ui_inst_deinit,
 };

@@ -8,12 +8,17 @@
  * limiter's gain reduction, how far the song is from a loudness target
  * (streaming -14, club -9 or a custom one), and a third-octave
  * spectrum.  Every change is an undoable mixer edit, heard at once.
+ *
+ * `l` measures the song offline: the render of `beatty info --loudness`
+ * on a copy of the song, in a thread, while the page goes on; then its
+ * integrated loudness, range and true peak, without playing it through.
  */
 #include <curses.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ui_mix.h"
+#include "ui_render.h"
 
 #define LEFT_W 38
 
@@ -27,6 +32,90 @@ typedef struct mfield {
 
 static const char *const unit_title[3] = { "EQ", "Glue compressor", "Limiter" };
 static const char *const target_names[TARGET_COUNT] = { "streaming", "club", "custom" };
+
+/* The offline measurement: one at a time, for the one screen there is. */
+static struct {
+	ui_render_t *job;
+	bool have;
+	uint64_t gen;          /* the song's edit generation it measured */
+	render_result_t res;
+} offline;
+
+static void offline_text(char *b, size_t n)
+{
+	const render_result_t *r = &offline.res;
+	char lufs[32], tp[32];
+	snprintf(lufs, sizeof(lufs), isfinite(r->lufs) ? "%.1f LUFS" : "silent", r->lufs);
+	snprintf(tp, sizeof(tp), isfinite(r->true_peak) ? "%.1f dBTP" : "-inf dBTP", r->true_peak);
+	snprintf(b, n, "%s integrated, LRA %.1f LU, true peak %s", lufs,
+	         isfinite(r->lra) ? r->lra : 0.0, tp);
+}
+
+static void offline_poll(ui_app_t *app)
+{
+	if (!offline.job)
+		return;
+	bool done;
+	ui_render_progress(offline.job, &done);
+	app->redraw = true;   /* the progress moves */
+	if (!done)
+		return;
+	char err[512], b[160];
+	int rc = ui_render_finish(offline.job, &offline.res, err, sizeof(err));
+	offline.job = NULL;
+	if (rc != 0) {
+		app_msg(app, true, "loudness: %s", err);
+		return;
+	}
+	offline.have = true;
+	offline_text(b, sizeof(b));
+	app_msg(app, false, "measured offline: %s", b);
+}
+
+static void offline_start(ui_app_t *app)
+{
+	if (offline.job) {
+		app_msg(app, true, "the song is being measured already");
+		return;
+	}
+	render_opts_t o;
+	render_opts_default(&o);
+	char err[512];
+	offline.job = ui_render_measure(&app->song, &o, err, sizeof(err));
+	if (!offline.job) {
+		app_msg(app, true, "loudness: %s", err);
+		return;
+	}
+	offline.gen = app->gen;
+	app_msg(app, false, "measuring the song offline, in the background");
+}
+
+static void offline_free(ui_app_t *app)
+{
+	if (offline.job) {
+		render_result_t res;
+		char err[512];
+		ui_render_finish(offline.job, &res, err, sizeof(err));
+		offline.job = NULL;
+	}
+	offline.have = false;
+}
+
+static void offline_draw(ui_app_t *app, int y, int x)
+{
+	char b[200], t[160];
+	if (offline.job) {
+		bool done;
+		double fr = ui_render_progress(offline.job, &done);
+		snprintf(b, sizeof(b), "Offline     measuring %3d%%", (int)(fr * 100));
+	} else if (offline.have) {
+		offline_text(t, sizeof(t));
+		snprintf(b, sizeof(b), "Offline     %s%s", t, app->gen != offline.gen ? " (edited since)" : "");
+	} else {
+		snprintf(b, sizeof(b), "Offline     l measures the whole song");
+	}
+	mvaddnstr(y, x, b, app->cols - x);
+}
 
 static fx_unit_t *munit(song_t *s, int k)
 {
@@ -178,6 +267,7 @@ static void draw_readings(ui_app_t *app, ui_mix_t *m, int top, int x, int h)
 		snprintf(b, sizeof(b), "  play to measure the song");
 	}
 	mvaddstr(y++, x, b);
+	offline_draw(app, y++, x);
 	if (m->dropped)
 		mvprintw(y - 1, x + 28, "lost %llu", (unsigned long long)m->dropped);
 	int sh = top + h - y - 2;
@@ -208,7 +298,7 @@ static void draw_master(ui_app_t *app, int top, int height)
 	draw_readings(app, m, top, LEFT_W + 2, height - 1);
 	attrset(app_color(app, PAIR_HEADER));
 	mvaddnstr(top + height - 1, 0,
-	          " +/- Left/Right PgUp/PgDn adjust  Enter type  0 default  t target  r reset  A A/B  M mixer",
+	          " +/- Left/Right PgUp/PgDn adjust  Enter type  0 default  t target  r reset  l measure  A A/B  M mixer",
 	          app->cols);
 	attrset(AT_NORMAL);
 }
@@ -363,6 +453,7 @@ static bool master_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		app_msg(app, false, "loudness readings reset");
 		break;
 	case CMD_AB: case CMD_AB_KEEP: case CMD_AB_MATCH: ui_mix_ab(app, cmd); break;
+	case CMD_MEASURE: offline_start(app); break;
 	default:
 		return false;
 	}
@@ -376,4 +467,6 @@ const ui_page_ops_t ui_page_master = {
 	.draw = draw_master,
 	.cmd = master_cmd,
 	.key = NULL,
+	.poll = offline_poll,
+	.free = offline_free,
 };

@@ -94,6 +94,8 @@ void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 	app_copy(app->midi_path, sizeof(app->midi_path), c.midi);
 	app->midi_channel = c.midi_channel;
 	app->midi_seq = c.midi_seq != 0;
+	app_copy(app->bookmarks, sizeof(app->bookmarks), c.bookmarks);
+	app->browse_preview = c.preview != 0;
 }
 
 void ui_prefs_start(ui_app_t *app, cfg_msgs_t *msgs)

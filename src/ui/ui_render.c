@@ -19,6 +19,7 @@ struct ui_render {
 	char stems[1024];
 	atomic_int permille;
 	atomic_bool done;
+	bool analyse;        /* measure only: render_analyse(), no file */
 	int rc;
 	render_result_t res;
 	char err[512];
@@ -34,7 +35,10 @@ static void on_progress(void *user, int64_t done, int64_t total)
 static void *worker(void *arg)
 {
 	ui_render_t *r = arg;
-	r->rc = render_to_wav(&r->song, r->path, &r->opts, &r->res, r->err, sizeof(r->err));
+	if (r->analyse)
+		r->rc = render_analyse(&r->song, &r->opts, &r->res, r->err, sizeof(r->err));
+	else
+		r->rc = render_to_wav(&r->song, r->path, &r->opts, &r->res, r->err, sizeof(r->err));
 	atomic_store(&r->permille, 1000);
 	atomic_store(&r->done, true);
 	return NULL;
@@ -117,10 +121,12 @@ int ui_render_parse(const char *line, char *path, size_t pathlen, render_opts_t 
 	return 0;
 }
 
-ui_render_t *ui_render_start(const song_t *song, const char *path, const render_opts_t *o,
-                             const char *stems, char *err, size_t errlen)
+static ui_render_t *start(const song_t *song, const char *path, const render_opts_t *o,
+                          const char *stems, bool analyse, char *err, size_t errlen)
 {
 	ui_render_t *r = calloc(1, sizeof(*r));
+	if (r)
+		r->analyse = analyse;
 	if (!r || song_copy(&r->song, song) != 0) {
 		free(r);
 		snprintf(err, errlen, "out of memory");
@@ -141,6 +147,17 @@ ui_render_t *ui_render_start(const song_t *song, const char *path, const render_
 		return NULL;
 	}
 	return r;
+}
+
+ui_render_t *ui_render_start(const song_t *song, const char *path, const render_opts_t *o,
+                             const char *stems, char *err, size_t errlen)
+{
+	return start(song, path, o, stems, false, err, errlen);
+}
+
+ui_render_t *ui_render_measure(const song_t *song, const render_opts_t *o, char *err, size_t errlen)
+{
+	return start(song, "", o, NULL, true, err, errlen);
 }
 
 double ui_render_progress(const ui_render_t *r, bool *done)
