@@ -134,3 +134,37 @@ wait_for() {
 	done
 	return 1
 }
+
+# tui_setup NAME: a private tmux server for a screen test (socket
+# beatty-NAME-PID, history off, a 256-colour TERM inside), stopped with
+# JACK and the temporary folder at exit; UTF8 names a UTF-8 locale.
+tui_setup() {
+	SOCK="beatty-$1-$$"
+	trap 'tm kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
+	trap 'exit 1' INT TERM
+	printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
+	UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
+	: "${UTF8:=C.UTF-8}"
+}
+
+# wait_gone REGEX [SECONDS]: until the screen no longer matches.
+wait_gone() {
+	n=$(( ${2:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		screen >"$TMP/screen" && ! grep -Eq -- "$1" "$TMP/screen" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# wait_file FILE [SECONDS]: until FILE exists and is not empty.
+wait_file() {
+	n=$(( ${2:-10} * 10 ))
+	while [ "$n" -gt 0 ]; do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}

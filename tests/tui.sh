@@ -9,42 +9,16 @@
 # need a paced device: a JACK server with its dummy backend behind
 # ALSA's jack plugin (as tests/play.sh); without jackd they are skipped.
 . "$SRCDIR/tests/lib.sh"
-plan 77
+N=77
+plan $N
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 74
+	skip_n "tmux is not installed" $N
 	exit 0
 fi
 
-SOCK="beatty-test-$$"
+tui_setup screen-main
 W="$TMP/w"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
-
-# wait_gone REGEX [SECONDS]: until the screen no longer matches.
-wait_gone() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		screen >"$TMP/screen" && ! grep -Eq -- "$1" "$TMP/screen" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
-# wait_file FILE [SECONDS]
-wait_file() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 
 # start COLS ROWS TERM ARGS...: a fresh work folder with the demo, and
 # beatty in it.  The shell around beatty records its pid, the terminal

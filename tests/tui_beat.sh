@@ -10,13 +10,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 	skip_n "tmux is not installed" 24
 	exit 0
 fi
-SOCK="beatty-test-beat-$$"
+tui_setup beat
 W="$TMP/w"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
 
 # start SONG-PATTERN-LINES ARGS... (SONG_INST: instrument 01's lines): a 4-channel song with those lines in
 # pattern 00 (32 rows), a FIFO named pads, beatty on it.

@@ -10,12 +10,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 
-SOCK="beatty-files-$$"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
+tui_setup files
 
 # start ARGS...: a fresh folder W with the demo in W/song, beatty run
 # from W itself (not the song's folder).

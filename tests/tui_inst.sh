@@ -19,13 +19,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 
-SOCK="beatty-inst-$$"
+tui_setup inst
 W="$TMP/w"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
 
 # wait_file_grep REGEX FILE [SECONDS]: until FILE holds a line matching.
 wait_file_grep() {

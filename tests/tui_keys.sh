@@ -14,24 +14,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 
-SOCK="beatty-keys-$$"
+tui_setup keys
 W="$TMP/w"
 CFG="$TMP/cfg"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
-
-wait_gone() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		screen >"$TMP/screen" && ! grep -Eq -- "$1" "$TMP/screen" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 
 # start TERM [CONFIG-DIR]: the demo in a fresh folder, beatty on it.
 start() {

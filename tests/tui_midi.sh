@@ -12,13 +12,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 	skip_n "tmux is not installed" 17
 	exit 0
 fi
-SOCK="beatty-test-midi-$$"
+tui_setup midi
 W="$TMP/w"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
 
 # start CONFIG-LINES ARGS...: a fresh folder with a 4-channel song, a
 # FIFO named pads and a config.ini; beatty in it.
@@ -50,16 +45,6 @@ rows = 32
 SONG
 	tm new-session -d -s bt -x 100 -y 30 \
 		"cd '$W' && env XDG_CONFIG_HOME='$W/cfg' TERM=tmux-256color LC_ALL=$UTF8 '$BEATTY' s.bty $* 2>stderr; sleep 600"
-}
-# wait_gone REGEX: until the screen no longer matches (10 s at most).
-wait_gone() {
-	n=100
-	while [ "$n" -gt 0 ]; do
-		screen >"$TMP/screen" && ! grep -Eq -- "$1" "$TMP/screen" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
 }
 # midi OCTAL-BYTES: one write into the FIFO
 midi() { printf "$1" >"$W/pads"; }

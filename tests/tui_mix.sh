@@ -20,23 +20,8 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 
-SOCK="beatty-mix-$$"
+tui_setup mix
 W="$TMP/w"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
-
-wait_file() {
-	n=$(( ${2:-10} * 10 ))
-	while [ "$n" -gt 0 ]; do
-		[ -s "$1" ] && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 
 # start SONG ARGS...: a fresh work folder with the demo (and the steady
 # song), beatty in it at 80x24.

@@ -13,14 +13,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 
-SOCK="beatty-recover-$$"
+tui_setup recover
 W="$TMP/w"
 CFG="$TMP/cfg"
-trap 'tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
 mkdir -p "$CFG/beatty" "$W"
 printf '[ui]\nautosave = 2s\n' >"$CFG/beatty/config.ini"
 cp "$SRCDIR/songs/demo.bty" "$W/"

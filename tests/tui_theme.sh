@@ -65,16 +65,11 @@ if ! command -v tmux >/dev/null 2>&1; then
 	skip_n "tmux is not installed" 23
 	exit 0
 fi
-SOCK="beatty-theme-$$"
+tui_setup theme
 W="$TMP/w"
 mkdir -p "$W"
 cp "$SRCDIR/songs/demo.bty" "$W/"
 cp -r "$SRCDIR/songs/samples" "$W/"
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; jack_stop; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
-printf 'set -g default-terminal tmux-256color\nset -g history-limit 0\n' >"$TMP/tmux.conf"
-UTF8=$(locale -a 2>/dev/null | grep -i -m1 '^c\.utf-\?8$' || true)
-: "${UTF8:=C.UTF-8}"
 
 # start TERM ARGS...: beatty on the demo in an 80x24 pane, with the test's
 # XDG_CONFIG_HOME; waits for the whole first screen (the title bar and
