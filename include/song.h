@@ -265,6 +265,10 @@ void song_deinit(song_t *s);
 /* Sets the channel count (1..SONG_MAX_CHANNELS), keeping the cells of the
  * channels that remain.  Returns false on allocation failure. */
 bool song_set_channels(song_t *s, int channels);
+/* A grid of `channels` columns for every pattern the song has (NULL
+ * where it has none), all or nothing: false, with none kept, when
+ * memory runs out.  For layout changes that must not half happen. */
+bool song_grids_alloc(const song_t *s, int channels, cell_t *fresh[SONG_MAX_PATTERNS]);
 
 /* A new channel's strip: 0 dB, centre, no sends, no FX, no name. */
 void song_channel_default(channel_t *c);

@@ -405,18 +405,9 @@ int edit_channel_remap(song_t *s, int channels, const int *from)
 		if (from[c] >= s->channels)
 			return EDIT_ERANGE;
 	/* Every new grid before any is touched: out of memory changes nothing. */
-	cell_t *fresh[SONG_MAX_PATTERNS] = { 0 };
-	for (int i = 0; i < SONG_MAX_PATTERNS; i++) {
-		const pattern_t *p = s->pattern[i];
-		if (!p)
-			continue;
-		fresh[i] = malloc((size_t)p->rows * (size_t)channels * sizeof(cell_t));
-		if (!fresh[i]) {
-			for (int j = 0; j < i; j++)
-				free(fresh[j]);
-			return EDIT_ENOMEM;
-		}
-	}
+	cell_t *fresh[SONG_MAX_PATTERNS];
+	if (!song_grids_alloc(s, channels, fresh))
+		return EDIT_ENOMEM;
 	cell_t empty = edit_cell_empty();
 	for (int i = 0; i < SONG_MAX_PATTERNS; i++) {
 		pattern_t *p = s->pattern[i];

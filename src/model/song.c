@@ -97,16 +97,11 @@ static void cells_clear(cell_t *c, size_t n)
 	}
 }
 
-bool song_set_channels(song_t *s, int channels)
+bool song_grids_alloc(const song_t *s, int channels, cell_t *fresh[SONG_MAX_PATTERNS])
 {
-	if (channels < 1 || channels > SONG_MAX_CHANNELS)
-		return false;
-	if (channels == s->channels)
-		return true;
-	/* Allocate every new grid before touching any, so failure changes nothing. */
-	cell_t *fresh[SONG_MAX_PATTERNS] = { 0 };
 	for (int i = 0; i < SONG_MAX_PATTERNS; i++) {
-		pattern_t *p = s->pattern[i];
+		const pattern_t *p = s->pattern[i];
+		fresh[i] = NULL;
 		if (!p)
 			continue;
 		fresh[i] = malloc((size_t)p->rows * (size_t)channels * sizeof(cell_t));
@@ -116,6 +111,19 @@ bool song_set_channels(song_t *s, int channels)
 			return false;
 		}
 	}
+	return true;
+}
+
+bool song_set_channels(song_t *s, int channels)
+{
+	if (channels < 1 || channels > SONG_MAX_CHANNELS)
+		return false;
+	if (channels == s->channels)
+		return true;
+	/* Allocate every new grid before touching any, so failure changes nothing. */
+	cell_t *fresh[SONG_MAX_PATTERNS];
+	if (!song_grids_alloc(s, channels, fresh))
+		return false;
 	int keep = channels < s->channels ? channels : s->channels;
 	for (int i = 0; i < SONG_MAX_PATTERNS; i++) {
 		pattern_t *p = s->pattern[i];
