@@ -6,8 +6,8 @@
  * and the handles on sound: the bridge (the only way to the playing
  * engine) and the ALSA sink that pulls from it.  Pages (ui_pattern.c,
  * ui_order.c, ui_song.c, ui_help.c) draw from it and run commands on
- * it through the small ops table below; ui.c owns the loop, the
- * terminal, files and prompts.
+ * it through the small ops table below and call the app_* services
+ * (ui_app.c); ui.c owns the loop, the terminal, files and sound.
  *
  * Every change to the song goes through app_edit_begin()/_end(), which
  * records undo state, marks the song modified and queues what changed
@@ -207,6 +207,9 @@ const pattern_t *app_pat(const ui_app_t *app);
 void app_edit_begin(ui_app_t *app, const char *what, int pat, bool meta);
 void app_edit_also(ui_app_t *app, int pat);      /* one more pattern in the step */
 void app_edit_end(ui_app_t *app, int code);
+/* Marks what an undo step touched as changed for the audio side (edits,
+ * undo and redo). */
+void app_mark_touched(ui_app_t *app, const undo_touched_t *t);
 bool app_modified(const ui_app_t *app);
 
 /* Channels added, removed, renamed, moved (CMD_CH_*) at the cursor's
