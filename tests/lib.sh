@@ -168,3 +168,20 @@ wait_file() {
 	done
 	return 1
 }
+
+# help_all: the help page (open) paged through into $TMP/help.txt.
+help_all() {
+	wait_for "Keys \(from the key table"
+	: >"$TMP/help.txt"
+	i=0
+	while [ $i -lt 40 ]; do
+		screen >"$TMP/screen"
+		cat "$TMP/screen" >>"$TMP/help.txt"
+		grep -Eq "lines [0-9]+-([0-9]+) of \1( |$)" "$TMP/screen" && break
+		last=$(grep -Eo "lines [0-9]+-[0-9]+ of [0-9]+" "$TMP/screen")
+		keys NPage
+		n=0
+		while [ $n -lt 50 ] && screen | grep -q "$last"; do sleep 0.1; n=$((n + 1)); done
+		i=$((i + 1))
+	done
+}

@@ -145,18 +145,7 @@ for size in 80x24 200x50; do
 	start "$c" "$r" tmux-256color demo.bty --no-audio
 	keys F1
 	wait_for "Keys \(from the key table"
-	: >"$TMP/help.txt"
-	i=0
-	while [ $i -lt 40 ]; do
-		screen >"$TMP/screen"
-		cat "$TMP/screen" >>"$TMP/help.txt"
-		grep -Eq "lines [0-9]+-([0-9]+) of \1( |$)" "$TMP/screen" && break
-		last=$(grep -Eo "lines [0-9]+-[0-9]+ of [0-9]+" "$TMP/screen")
-		keys NPage
-		n=0
-		while [ $n -lt 50 ] && screen | grep -q "$last"; do sleep 0.1; n=$((n + 1)); done
-		i=$((i + 1))
-	done
+	help_all
 	# A help row lists every key of one command: "  F3, F11, Alt-3   page-order ..."
 	missing=$(awk -F '\t' '
 		FNR == NR {

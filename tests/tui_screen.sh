@@ -34,23 +34,6 @@ save() {
 	wait_for "saved demo.bty" && "$BEATTY" fmt "$W/demo.bty" >"$TMP/saved"
 }
 
-# help_all: the help page (open) paged through into $TMP/help.txt.
-help_all() {
-	wait_for "Keys \(from the key table"
-	: >"$TMP/help.txt"
-	i=0
-	while [ $i -lt 40 ]; do
-		screen >"$TMP/screen"
-		cat "$TMP/screen" >>"$TMP/help.txt"
-		grep -Eq "lines [0-9]+-([0-9]+) of \1( |$)" "$TMP/screen" && break
-		last=$(grep -Eo "lines [0-9]+-[0-9]+ of [0-9]+" "$TMP/screen")
-		keys NPage
-		n=0
-		while [ $n -lt 50 ] && screen | grep -q "$last"; do sleep 0.1; n=$((n + 1)); done
-		i=$((i + 1))
-	done
-}
-
 # --- the help page at 80 columns ----------------------------------------------
 start
 keys F1
