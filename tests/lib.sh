@@ -185,3 +185,31 @@ help_all() {
 		i=$((i + 1))
 	done
 }
+
+# tui_session COLS ROWS COMMAND: the screen's session bt, COLS x ROWS,
+# running COMMAND.  A tmux server just killed can still be going away and
+# take the new session with it, so a session that does not come up is
+# started again.
+tui_session() {
+	tries=0
+	until tm new-session -d -s bt -x "$1" -y "$2" "$3" 2>/dev/null &&
+		tm has-session -t bt 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 30 ] || return 1
+		tm kill-server 2>/dev/null
+		sleep 0.1
+	done
+}
+
+# tui_fresh [SUB]: the screen's tmux server stopped and a new folder W,
+# with the demo and its samples in W/SUB.  A new folder each time: the
+# beatty just hung up may still be writing its autosave into the last
+# one, which the next start would offer for recovery.
+tui_fresh() {
+	tm kill-server 2>/dev/null
+	runs=$((${runs:-0} + 1))
+	W="$TMP/w$runs"
+	mkdir -p "$W/${1:-.}"
+	cp "$SRCDIR/songs/demo.bty" "$W/${1:-.}/"
+	cp -r "$SRCDIR/songs/samples" "$W/${1:-.}/"
+}

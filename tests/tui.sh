@@ -47,7 +47,7 @@ echo \$? >status
 stty -g >tty.after
 sleep 600
 EOF
-	tm new-session -d -s bt -x "$cols" -y "$rows" \
+	tui_session "$cols" "$rows" \
 		"env TERM=$term LC_ALL=$UTF8 sh '$W/run.sh' $*"
 	# The status line is drawn last: once it shows, so does the rest.
 	wait_for "^(F1: help   Space: edit mode|a recovery copy)" 15

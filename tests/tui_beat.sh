@@ -29,7 +29,7 @@ start() {
 	printf '[song]\nformat = 1\nbpm = 120\nchannels = 4\n\n[instrument 01]\n%s\n\n[pattern 00]\nrows = 32\n%s\n\n[order]\n00 = 00\n' \
 		"${SONG_INST:-type = synth}" "$lines" >"$W/s.bty"
 	[ -f "$TMP/hits.wav" ] && cp "$TMP/hits.wav" "$W/"
-	tm new-session -d -s bt -x 100 -y 30 \
+	tui_session 100 30 \
 		"cd '$W' && env XDG_CONFIG_HOME='$W/cfg' TERM=tmux-256color LC_ALL=$UTF8 '$BEATTY' s.bty $* 2>stderr; sleep 600"
 	wait_for "Row 00/1F"
 }

@@ -15,23 +15,11 @@ tui_setup files
 # start ARGS...: a fresh folder W with the demo in W/song, beatty run
 # from W itself (not the song's folder).
 start() {
-	tm kill-server 2>/dev/null
-	runs=$((${runs:-0} + 1))
-	W="$TMP/w$runs"
-	mkdir -p "$W/song" "$W/cfg"
-	cp "$SRCDIR/songs/demo.bty" "$W/song/"
-	cp -r "$SRCDIR/songs/samples" "$W/song/"
+	tui_fresh song
+	mkdir -p "$W/cfg"
 	[ -z "${PREP:-}" ] || $PREP
-	# The server just killed may still be going away: try again then.
-	n=0
-	until tm new-session -d -s bt -x 200 -y 50 \
-		"cd '$W' && env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$W/cfg' HOME='$W' ${ALSA_CONFIG_PATH:+ALSA_CONFIG_PATH='$ALSA_CONFIG_PATH'} '$BEATTY' ${SOUND:---no-audio} $* 2>stderr; sleep 600" 2>/dev/null &&
-		tm has-session -t bt 2>/dev/null; do
-		n=$((n + 1))
-		[ $n -lt 30 ] || break
-		tm kill-server 2>/dev/null
-		sleep 0.1
-	done
+	tui_session 200 50 \
+		"cd '$W' && env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$W/cfg' HOME='$W' ${ALSA_CONFIG_PATH:+ALSA_CONFIG_PATH='$ALSA_CONFIG_PATH'} '$BEATTY' ${SOUND:---no-audio} $* 2>stderr; sleep 600"
 	wait_for "^F1: help   Space: edit mode" 15
 }
 
@@ -142,11 +130,7 @@ rm -rf "$W/kit"
 ok "the folder alone renders the same song" sh -c "'$BEATTY' render '$W/song/demo.bty' -o '$W/moved.wav' >/dev/null 2>&1 && cmp '$W/after.wav' '$W/moved.wav'"
 
 # The same from the command line.
-runs=$((runs + 1))
-W="$TMP/w$runs"
-mkdir -p "$W/song"
-cp "$SRCDIR/songs/demo.bty" "$W/song/"
-cp -r "$SRCDIR/songs/samples" "$W/song/"
+tui_fresh song
 kit_outside
 is "beatty collect says what it did" \
 	"$W/song/demo.bty: 4 instruments now read from samples/ (3 files copied)" \

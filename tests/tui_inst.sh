@@ -49,7 +49,7 @@ sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
 echo \$? >status
 sleep 600
 RUNEOF
-	tm new-session -d -s bt -x 80 -y 24 "env TERM=$term LC_ALL=$UTF8 sh '$W/run.sh' $*"
+	tui_session 80 24 "env TERM=$term LC_ALL=$UTF8 sh '$W/run.sh' $*"
 	wait_for "^(F1: help|a recovery copy|new song)" 15
 }
 

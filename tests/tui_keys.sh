@@ -22,16 +22,8 @@ CFG="$TMP/cfg"
 start() {
 	term=$1
 	cfg=${2:-$TMP/nocfg}
-	tm kill-server 2>/dev/null
-	# A folder of its own each time: the beatty just hung up may still be
-	# writing its autosave into the last one, which would be offered for
-	# recovery here.
-	runs=$((${runs:-0} + 1))
-	W="$TMP/w$runs"
-	mkdir -p "$W"
-	cp "$SRCDIR/songs/demo.bty" "$W/"
-	cp -r "$SRCDIR/songs/samples" "$W/"
-	tm new-session -d -s bt -x 80 -y 24 \
+	tui_fresh
+	tui_session 80 24 \
 		"cd '$W' && env TERM=$term LC_ALL=$UTF8 XDG_CONFIG_HOME='$cfg' '$BEATTY' --no-audio demo.bty 2>stderr; sleep 600"
 	wait_for "^F1: help   Space: edit mode" 15
 }

@@ -43,7 +43,7 @@ rows = 32
 [order]
 00 = 00
 SONG
-	tm new-session -d -s bt -x 100 -y 30 \
+	tui_session 100 30 \
 		"cd '$W' && env XDG_CONFIG_HOME='$W/cfg' TERM=tmux-256color LC_ALL=$UTF8 '$BEATTY' s.bty $* 2>stderr; sleep 600"
 }
 # midi OCTAL-BYTES: one write into the FIFO

@@ -42,7 +42,7 @@ sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
 echo \$? >status
 sleep 600
 EOF
-	tm new-session -d -s bt -x 80 -y 24 "env TERM=tmux-256color LC_ALL=$UTF8 sh '$W/run.sh' $*"
+	tui_session 80 24 "env TERM=tmux-256color LC_ALL=$UTF8 sh '$W/run.sh' $*"
 	wait_for "^(F1: help   Space: edit mode|a recovery copy)" 15
 }
 

@@ -45,12 +45,7 @@ sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
 echo \$? >status
 sleep 600
 RUN
-	for try in 1 2 3; do
-		tm new-session -d -s bt -x 100 -y 30 \
-			"env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$CFG' sh '$W/run.sh' $*" \
-			2>/dev/null && tm has-session -t bt 2>/dev/null && break
-		sleep 0.2
-	done
+	tui_session 100 30 "env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$CFG' sh '$W/run.sh' $*"
 	wait_for "^(F1: help   Space: edit mode|a recovery copy)" 15
 }
 

@@ -17,13 +17,8 @@ tui_setup screen
 # start [ARGS...]: the demo in a fresh folder, beatty on it (no sound,
 # no user configuration unless $CFG names one).
 start() {
-	tm kill-server 2>/dev/null
-	runs=$((${runs:-0} + 1))
-	W="$TMP/w$runs"
-	mkdir -p "$W"
-	cp "$SRCDIR/songs/demo.bty" "$W/"
-	cp -r "$SRCDIR/songs/samples" "$W/"
-	tm new-session -d -s bt -x 80 -y 24 \
+	tui_fresh
+	tui_session 80 24 \
 		"cd '$W' && env TERM=xterm-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='${CFG:-$TMP/nocfg}' '$BEATTY' --no-audio $* demo.bty 2>stderr; echo \$? >status; sleep 600"
 	wait_for "^F1: help   Space: edit mode" 15
 }
@@ -158,13 +153,8 @@ ok "that names the keymaps there are" grep -q "no keymap 'nosuch' (default, schi
 if alsa_test_conf && jack_start; then
 	export ALSA_CONFIG_PATH JACK_DEFAULT_SERVER JACK_NO_AUDIO_RESERVATION
 	start_args="--device bt_jack"
-	tm kill-server 2>/dev/null
-	runs=$((runs + 1))
-	W="$TMP/w$runs"
-	mkdir -p "$W"
-	cp "$SRCDIR/songs/demo.bty" "$W/"
-	cp -r "$SRCDIR/songs/samples" "$W/"
-	tm new-session -d -s bt -x 80 -y 24 \
+	tui_fresh
+	tui_session 80 24 \
 		"cd '$W' && env TERM=xterm-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$TMP/nocfg' '$BEATTY' $start_args demo.bty 2>stderr; echo \$? >status; sleep 600"
 	wait_for "STOP +Ord 00 Pat 00 Row 00" 15
 	keys F6

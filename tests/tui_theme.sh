@@ -85,13 +85,7 @@ cd '$W'
 echo \$? >status
 sleep 600
 EOF
-	# A server still going away can take the new session with it: retry.
-	for try in 1 2 3; do
-		tm new-session -d -s bt -x 80 -y 24 \
-			"env TERM=$term LC_ALL=$UTF8 XDG_CONFIG_HOME='$CFG' sh '$W/run.sh' $*" \
-			2>/dev/null && tm has-session -t bt 2>/dev/null && break
-		sleep 0.2
-	done
+	tui_session 80 24 "env TERM=$term LC_ALL=$UTF8 XDG_CONFIG_HOME='$CFG' sh '$W/run.sh' $*"
 	wait_for "F1 help" 15 && wait_for "^Row " 5
 }
 
