@@ -7,7 +7,7 @@
  *   [ui]     theme, keys, octave, step, autosave
  *   [browser] bookmarks, preview
  *
- * Every setting has a default (config_default()), which a missing file
+ * Every setting has a default (settings_default()), which a missing file
  * or a bad line leaves in place; a bad line gives a message with file,
  * line and the default kept.  Command-line options are applied over
  * the result by the caller.  Pure C; any thread.
@@ -19,13 +19,13 @@
 #include <stdio.h>
 #include "cfgfile.h"
 
-#define CONFIG_AUTOSAVE_MAX 86400
+#define SETTINGS_AUTOSAVE_MAX 86400
 /* Sample folders of the user and of the Debian packages of drum kits;
  * the browser lists only those that exist. */
-#define CONFIG_BOOKMARKS "~/samples:~/Samples:~/Music/samples:/usr/share/hydrogen/data/drumkits:" \
+#define SETTINGS_BOOKMARKS "~/samples:~/Samples:~/Music/samples:/usr/share/hydrogen/data/drumkits:" \
 	"/usr/local/share/hydrogen/data/drumkits:~/.hydrogen/data/drumkits"
 
-typedef struct beatty_config {
+typedef struct settings {
 	char device[256];
 	int period, periods, rate;     /* frames, count, Hz */
 	int threads;                   /* workers for live playback, 0: one per core */
@@ -39,18 +39,18 @@ typedef struct beatty_config {
 	int midi_seq;                  /* 1: open the ALSA sequencer port "beatty" */
 	char bookmarks[2048];          /* the sample browser's folders, colon-separated */
 	int preview;                   /* 1: the browser plays the file the cursor moves to */
-} beatty_config_t;
+} settings_t;
 
-void config_default(beatty_config_t *c);
+void settings_default(settings_t *c);
 
 /* Parses text over c; bad lines are reported in msgs and change nothing. */
-void config_parse(beatty_config_t *c, const char *text, size_t len, const char *name,
-                  cfg_msgs_t *msgs);
+void settings_parse(settings_t *c, const char *text, size_t len, const char *name,
+                    cfg_msgs_t *msgs);
 /* Reads path over c.  A missing file is no error (1: defaults kept);
  * -1 when it cannot be read (said in msgs); 0 read. */
-int config_load(beatty_config_t *c, const char *path, cfg_msgs_t *msgs);
+int settings_load(settings_t *c, const char *path, cfg_msgs_t *msgs);
 
-/* Writes c as a commented config.ini that config_parse() reads back. */
-void config_write(const beatty_config_t *c, FILE *f);
+/* Writes c as a commented config.ini that settings_parse() reads back. */
+void settings_write(const settings_t *c, FILE *f);
 
 #endif

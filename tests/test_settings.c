@@ -22,18 +22,18 @@ static void assert_msgs(const cfg_msgs_t *m, const char *const want[])
 	assert_int_equal(cfg_msgs_count(m), n);
 }
 
-static void parse(beatty_config_t *c, const char *text, cfg_msgs_t *m)
+static void parse(settings_t *c, const char *text, cfg_msgs_t *m)
 {
-	config_default(c);
+	settings_default(c);
 	cfg_msgs_init(m);
-	config_parse(c, text, strlen(text), "c.ini", m);
+	settings_parse(c, text, strlen(text), "c.ini", m);
 }
 
 static void defaults(void **state)
 {
 	(void)state;
-	beatty_config_t c;
-	config_default(&c);
+	settings_t c;
+	settings_default(&c);
 	assert_string_equal(c.device, "default");
 	assert_int_equal(c.period, 256);
 	assert_int_equal(c.periods, 3);
@@ -47,7 +47,7 @@ static void defaults(void **state)
 static void settings_are_read(void **state)
 {
 	(void)state;
-	beatty_config_t c;
+	settings_t c;
 	cfg_msgs_t m;
 	parse(&c, "# mine\n[audio]\ndevice = hw:1,0\nperiod = 128\nperiods = 2\nrate = 44100\n"
 	          "[ui]\ntheme = light\noctave = 3\nstep = 0\nautosave = 0\n", &m);
@@ -67,7 +67,7 @@ static void settings_are_read(void **state)
 static void colon_separates_as_in_songs(void **state)
 {
 	(void)state;
-	beatty_config_t c;
+	settings_t c;
 	cfg_msgs_t m;
 	parse(&c, "[audio]\nperiod: 128\ndevice: hw:1,0\nrate : 44100\n", &m);
 	assert_int_equal(cfg_msgs_count(&m), 0);
@@ -80,7 +80,7 @@ static void colon_separates_as_in_songs(void **state)
 static void autosave_takes_seconds(void **state)
 {
 	(void)state;
-	beatty_config_t c;
+	settings_t c;
 	cfg_msgs_t m;
 	parse(&c, "[ui]\nautosave = 2s\n", &m);
 	assert_int_equal(cfg_msgs_count(&m), 0);
@@ -122,7 +122,7 @@ static void broken_lines_keep_their_defaults(void **state)
 	         "period 128\n"                /* 18 */
 	         "period = 12 8\n",            /* 19 */
 	         longline);
-	beatty_config_t c;
+	settings_t c;
 	cfg_msgs_t m;
 	parse(&c, text, &m);
 	static const char *const want[] = {
@@ -142,8 +142,8 @@ static void broken_lines_keep_their_defaults(void **state)
 		NULL,
 	};
 	assert_msgs(&m, want);
-	beatty_config_t d;
-	config_default(&d);
+	settings_t d;
+	settings_default(&d);
 	assert_int_equal(c.period, d.period);
 	assert_int_equal(c.periods, d.periods);
 	assert_int_equal(c.rate, 44100);
@@ -157,13 +157,13 @@ static void broken_lines_keep_their_defaults(void **state)
 static void garbage_and_empty_files_change_nothing(void **state)
 {
 	(void)state;
-	beatty_config_t c, d;
-	config_default(&d);
+	settings_t c, d;
+	settings_default(&d);
 	cfg_msgs_t m;
 	static const char garbage[] = "[ui]\noctave = 2\n\0\0\0\x01\x02\x03garbage\n";
-	config_default(&c);
+	settings_default(&c);
 	cfg_msgs_init(&m);
-	config_parse(&c, garbage, sizeof(garbage) - 1, "g.ini", &m);
+	settings_parse(&c, garbage, sizeof(garbage) - 1, "g.ini", &m);
 	static const char *const want[] = {
 		"g.ini:3: binary data, not a text file; the whole file is ignored (keeping the defaults)",
 		NULL,
@@ -181,15 +181,15 @@ static void garbage_and_empty_files_change_nothing(void **state)
 static void written_defaults_read_back(void **state)
 {
 	(void)state;
-	beatty_config_t c, d;
-	config_default(&d);
+	settings_t c, d;
+	settings_default(&d);
 	snprintf(d.device, sizeof(d.device), "plughw:0");
 	d.autosave = 5;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	config_write(&d, f);
+	settings_write(&d, f);
 	fclose(f);
 	cfg_msgs_t m;
 	parse(&c, buf, &m);
@@ -204,15 +204,15 @@ static void files_missing_unreadable_and_found(void **state)
 	char tmp[] = "/tmp/beatty-config-XXXXXX";
 	assert_non_null(mkdtemp(tmp));
 	char p[200];
-	beatty_config_t c;
+	settings_t c;
 	cfg_msgs_t m;
 	cfg_msgs_init(&m);
-	config_default(&c);
+	settings_default(&c);
 
 	snprintf(p, sizeof(p), "%s/none.ini", tmp);
-	assert_int_equal(config_load(&c, p, &m), 1);      /* missing: quietly the defaults */
+	assert_int_equal(settings_load(&c, p, &m), 1);      /* missing: quietly the defaults */
 	assert_int_equal(cfg_msgs_count(&m), 0);
-	assert_int_equal(config_load(&c, tmp, &m), -1);   /* a folder */
+	assert_int_equal(settings_load(&c, tmp, &m), -1);   /* a folder */
 	assert_int_equal(m.n, 1);
 	char want[300];
 	snprintf(want, sizeof(want), "%s: is a folder; keeping the defaults", tmp);

@@ -2,7 +2,7 @@
  * config: config.ini (see config.h).
  *
  * One table lists every setting with its section, range and help; the
- * reader, the messages and config_write() all walk it, so
+ * reader, the messages and settings_write() all walk it, so
  * `beatty --dump-config` always prints what the reader accepts.
  */
 #include <stddef.h>
@@ -24,12 +24,12 @@ typedef struct setting {
 } setting_t;
 
 #define TEXT(sec, key, field, help) \
-	{ sec, key, SET_TEXT, offsetof(beatty_config_t, field), \
-	  sizeof(((beatty_config_t *)0)->field), 0, 0, NULL, help }
+	{ sec, key, SET_TEXT, offsetof(settings_t, field), \
+	  sizeof(((settings_t *)0)->field), 0, 0, NULL, help }
 #define INT(sec, key, field, lo, hi, help) \
-	{ sec, key, SET_INT, offsetof(beatty_config_t, field), 0, lo, hi, NULL, help }
+	{ sec, key, SET_INT, offsetof(settings_t, field), 0, lo, hi, NULL, help }
 #define SECONDS(sec, key, field, lo, hi, help) \
-	{ sec, key, SET_INT, offsetof(beatty_config_t, field), 0, lo, hi, "s", help }
+	{ sec, key, SET_INT, offsetof(settings_t, field), 0, lo, hi, "s", help }
 
 static const setting_t settings[] = {
 	TEXT("audio", "device", device, "ALSA playback device (beatty devices lists them)"),
@@ -48,7 +48,7 @@ static const setting_t settings[] = {
 	     "a keymap for another tracker's habits: default, schism, milky (keymaps/NAME.ini) or the path of a keymap file"),
 	INT("ui", "octave", octave, 0, 8, "the pattern editor's base octave"),
 	INT("ui", "step", step, 0, 16, "edit step: rows the cursor moves after a note"),
-	SECONDS("ui", "autosave", autosave, 0, CONFIG_AUTOSAVE_MAX,
+	SECONDS("ui", "autosave", autosave, 0, SETTINGS_AUTOSAVE_MAX,
 	    "seconds between recovery copies of unsaved work (60 or 60s), 0 for never"),
 	TEXT("browser", "bookmarks", bookmarks,
 	     "the sample browser's bookmarks (^K): folders separated by colons, ~ for home"),
@@ -57,7 +57,7 @@ static const setting_t settings[] = {
 };
 #define NSET ((int)(sizeof(settings) / sizeof(settings[0])))
 
-void config_default(beatty_config_t *c)
+void settings_default(settings_t *c)
 {
 	memset(c, 0, sizeof(*c));
 	alsa_out_opts_t o;
@@ -74,10 +74,10 @@ void config_default(beatty_config_t *c)
 	c->autosave = 60;
 	snprintf(c->midi, sizeof(c->midi), "none");
 	c->midi_seq = 1;
-	snprintf(c->bookmarks, sizeof(c->bookmarks), "%s", CONFIG_BOOKMARKS);
+	snprintf(c->bookmarks, sizeof(c->bookmarks), "%s", SETTINGS_BOOKMARKS);
 }
 
-static void format_value(const beatty_config_t *c, const setting_t *s, char *buf, size_t n)
+static void format_value(const settings_t *c, const setting_t *s, char *buf, size_t n)
 {
 	const char *field = (const char *)c + s->off;
 	if (s->kind == SET_TEXT)
@@ -87,7 +87,7 @@ static void format_value(const beatty_config_t *c, const setting_t *s, char *buf
 }
 
 typedef struct parse_ctx {
-	beatty_config_t *c;
+	settings_t *c;
 	const char *name;
 	cfg_msgs_t *msgs;
 	int seen[NSET];
@@ -171,26 +171,26 @@ static void on_value(void *user, const char *section, const char *key, const cha
 	p->seen[i] = line;
 }
 
-void config_parse(beatty_config_t *c, const char *text, size_t len, const char *name,
-                  cfg_msgs_t *msgs)
+void settings_parse(settings_t *c, const char *text, size_t len, const char *name,
+                    cfg_msgs_t *msgs)
 {
 	parse_ctx_t p = { .c = c, .name = name, .msgs = msgs };
 	cfgfile_parse(text, len, name, on_value, on_section, &p, msgs);
 }
 
-int config_load(beatty_config_t *c, const char *path, cfg_msgs_t *msgs)
+int settings_load(settings_t *c, const char *path, cfg_msgs_t *msgs)
 {
 	char *text;
 	size_t len;
 	int rc = cfgfile_read(path, &text, &len, msgs);
 	if (rc != 0)
 		return rc;
-	config_parse(c, text, len, path, msgs);
+	settings_parse(c, text, len, path, msgs);
 	free(text);
 	return 0;
 }
 
-void config_write(const beatty_config_t *c, FILE *f)
+void settings_write(const settings_t *c, FILE *f)
 {
 	fprintf(f, "# beatty settings: save as ~/.config/beatty/config.ini\n"
 	           "# ($XDG_CONFIG_HOME/beatty/config.ini) and change what you need;\n"

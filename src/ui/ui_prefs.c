@@ -68,14 +68,14 @@ static void keys_over(keymap_t *km, const char *name, cfg_msgs_t *msgs)
 
 void ui_prefs_config(ui_app_t *app, cfg_msgs_t *msgs)
 {
-	beatty_config_t c;
-	config_default(&c);
+	settings_t c;
+	settings_default(&c);
 	char path[UI_PATH_MAX];
 	char *text;
 	size_t len;
 	if (cfgfile_path("config.ini", path, sizeof(path)) == 0 &&
 	    cfgfile_read(path, &text, &len, msgs) == 0) {
-		config_parse(&c, text, len, "config.ini", msgs);
+		settings_parse(&c, text, len, "config.ini", msgs);
 		free(text);
 	}
 	alsa_out_opts_default(&app->aopts);
@@ -167,14 +167,14 @@ int ui_dump_config_main(int argc, char **argv)
 	int rc = no_args(argc, argv, "--dump-config");
 	if (rc)
 		return rc;
-	beatty_config_t c;
-	config_default(&c);
-	config_write(&c, stdout);
+	settings_t c;
+	settings_default(&c);
+	settings_write(&c, stdout);
 	/* Then what is wrong with the user's own file, and its theme. */
 	cfg_msgs_t msgs;
 	cfg_msgs_init(&msgs);
 	char path[UI_PATH_MAX];
-	if (cfgfile_path("config.ini", path, sizeof(path)) == 0 && config_load(&c, path, &msgs) == 0) {
+	if (cfgfile_path("config.ini", path, sizeof(path)) == 0 && settings_load(&c, path, &msgs) == 0) {
 		char dirs[2 * PATH_MAX + 32];
 		ui_prefs_theme_dirs(dirs, sizeof(dirs));
 		theme_t t;
@@ -189,14 +189,14 @@ int ui_prefs_print_keys(FILE *out, const char *keys)
 	cfg_msgs_t msgs;
 	cfg_msgs_init(&msgs);
 	char path[UI_PATH_MAX];
-	beatty_config_t c;
-	config_default(&c);
+	settings_t c;
+	settings_default(&c);
 	if (!keys) {
 		/* config.ini's other problems are --dump-config's to tell. */
 		cfg_msgs_t quiet;
 		cfg_msgs_init(&quiet);
 		if (cfgfile_path("config.ini", path, sizeof(path)) == 0)
-			config_load(&c, path, &quiet);
+			settings_load(&c, path, &quiet);
 		keys = c.keys;
 	} else if (ui_prefs_keymap_find(keys, path, sizeof(path), &msgs) < 0) {
 		fprintf(stderr, "beatty: %s\n", msgs.msg[0]);

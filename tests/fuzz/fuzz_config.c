@@ -5,13 +5,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	beatty_config_t c;
+	settings_t c;
 	cfg_msgs_t m;
-	config_default(&c);
+	settings_default(&c);
 	cfg_msgs_init(&m);
-	config_parse(&c, (const char *)data, size, "config.ini", &m);
+	settings_parse(&c, (const char *)data, size, "config.ini", &m);
 	/* the reader keeps every value in its range */
-	if (c.autosave < 0 || c.autosave > CONFIG_AUTOSAVE_MAX || c.octave < 0 || c.octave > 8)
+	if (c.autosave < 0 || c.autosave > SETTINGS_AUTOSAVE_MAX || c.octave < 0 || c.octave > 8)
 		abort();
 	return 0;
 }
