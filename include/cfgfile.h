@@ -4,11 +4,10 @@
  *
  * Song files are strict: the first error ends the load.  These files
  * are the opposite: a bad line is reported with file and line, the
- * setting it meant keeps its default, and reading goes on.  inih does
- * the parsing; cfgfile_parse() frames it so each handler call knows
- * its line (Debian's inih has no INI_HANDLER_LINENO), indented lines
- * are plain lines (not continuations), over-long lines are reported
- * instead of split, and a binary file is refused whole.
+ * setting it meant keeps its default, and reading goes on: inifile's
+ * lenient mode (see inifile.h), where indented lines are plain lines
+ * (not continuations), over-long lines are reported instead of split,
+ * and a binary file is refused whole.
  *
  * Messages are kept in a fixed list (no allocation) that the UI shows
  * in its status line and the command line prints on stderr.
@@ -19,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "inifile.h"
 
 #define CFG_MSGS_MAX 16
 #define CFG_MSG_LEN  320
@@ -45,8 +45,8 @@ typedef void (*cfgfile_fn)(void *user, const char *section, const char *name,
 /* Called at each "[section]" line (may be NULL). */
 typedef void (*cfgfile_section_fn)(void *user, const char *section, int line);
 
-/* The longest line read: inih's buffer, less the line end. */
-#define CFGFILE_LINE_MAX 196
+/* The longest line read (trimmed). */
+#define CFGFILE_LINE_MAX INIFILE_LENIENT_LINE_MAX
 
 /* Parses text (len bytes, need not end in NUL) named name in messages.
  * Lines that are not a comment, a [section] or "name = value" are

@@ -279,11 +279,24 @@ static void dumped_keys_read_back_to_the_same_table(void **state)
 	free(buf);
 }
 
+/* ':' separates as '=' does, so "transpose +2: ;" binds ';' as
+ * "transpose +2 = ;" does, rather than take it for a comment. */
+static void colon_binds_semicolon_as_equals_does(void **state)
+{
+	(void)state;
+	cfg_msgs_t m;
+	keymap_t *km = parsed("[pattern]\ntranspose +2: ;\n", &m);
+	assert_int_equal(cfg_msgs_count(&m), 0);
+	assert_bound(km, CTX_PATTERN, ";", CMD_TRANSPOSE, 2);
+	keymap_destroy(km);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(starts_as_the_builtin_table),
 		cmocka_unit_test(rebinds_unbinds_and_adds),
+		cmocka_unit_test(colon_binds_semicolon_as_equals_does),
 		cmocka_unit_test(broken_lines_keep_the_defaults),
 		cmocka_unit_test(garbage_and_empty_files_change_nothing),
 		cmocka_unit_test(too_many_bindings_are_refused),

@@ -76,6 +76,23 @@ static void colon_separates_as_in_songs(void **state)
 	assert_int_equal(c.rate, 44100);
 }
 
+/* A ';' after a blank starts a comment, so "period ;x = 128" has no
+ * separator: said, not silently dropped. */
+static void comment_before_the_separator_is_reported(void **state)
+{
+	(void)state;
+	settings_t c;
+	cfg_msgs_t m;
+	parse(&c, "[audio]\nperiod ;x = 128\nrate = 44100\n", &m);
+	static const char *const want[] = {
+		"c.ini:2: expected 'name = value'; ignored",
+		NULL
+	};
+	assert_msgs(&m, want);
+	assert_int_equal(c.period, 256);
+	assert_int_equal(c.rate, 44100);
+}
+
 /* The autosave interval may carry its unit: tests set it in seconds. */
 static void autosave_takes_seconds(void **state)
 {
@@ -247,6 +264,7 @@ int main(void)
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(settings_are_read),
 		cmocka_unit_test(colon_separates_as_in_songs),
+		cmocka_unit_test(comment_before_the_separator_is_reported),
 		cmocka_unit_test(autosave_takes_seconds),
 		cmocka_unit_test(broken_lines_keep_their_defaults),
 		cmocka_unit_test(garbage_and_empty_files_change_nothing),

@@ -2,16 +2,12 @@
  * songfile: the .bty reader (the writer is songfile_write.c, path
  * rebasing songfile_rebase.c).
  *
- * Reading runs inih over the text through our own line reader, and the
- * reader is where the file's framing lives.  inih does not tell a
- * handler which line it is on (Debian builds it without
- * INI_HANDLER_LINENO), silently splits lines longer than its buffer and
- * treats indented lines as continuations; so the reader numbers the
- * lines, refuses binary data and over-long lines, strips indentation,
- * checks each line's shape and announces section starts and ends.  What
- * needs a whole section (a pattern's row count, an instrument's type) is
- * settled at its end.  Values are checked, never clamped, and the first
- * error ends the parse.
+ * Reading runs inifile's strict mode over the text (see inifile.h): it
+ * numbers the lines, refuses binary data and over-long lines, checks
+ * each line's shape and announces section starts, and its first
+ * complaint ends the parse.  What needs a whole section (a pattern's row
+ * count, an instrument's type) is settled at its end.  Values are
+ * checked, never clamped, and the first error ends the parse.
  *
  * Instrument keys are one table that both directions walk, so the reader
  * and the writer cannot disagree about names, order or ranges.  Effect
@@ -27,7 +23,6 @@
 #define _XOPEN_SOURCE 700   /* realpath() */
 #include <errno.h>
 #include <fcntl.h>
-#include <ini.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -42,6 +37,7 @@
 
 #include "fxcmd.h"
 #include "infile.h"
+#include "inifile.h"
 #include "note.h"
 #include "outfile.h"
 #include "sample.h"
@@ -114,19 +110,6 @@ static int split_words(char *t, char **w, int max)
 	}
 }
 
-/* Where inih would stop looking for one of chars: at one of them or at
- * an inline comment (';' after a blank). */
-static const char *find_stop(const char *t, const char *end, const char *chars)
-{
-	bool was_space = false;
-	for (; t < end; t++) {
-		if (strchr(chars, *t) || (was_space && *t == ';'))
-			return t;
-		was_space = is_space((unsigned char)*t);
-	}
-	return end;
-}
-
 /* ---- the parser ------------------------------------------------------ */
 
 typedef enum {
@@ -148,12 +131,8 @@ typedef struct parser {
 	songfile_warn_fn warn;
 	void *user;
 
-	const char *buf;
-	size_t len, pos;
-	int line;                 /* of the line inih is working on */
-	bool line_ended;          /* that line had its '\n' */
+	int line;                 /* of the line being read */
 	bool failed;
-	bool any_text;            /* a line that is not blank */
 
 	/* the current section */
 	sect_t kind;
@@ -1203,12 +1182,16 @@ static bool order_key(parser_t *p, const char *key, const char *v)
 	return true;
 }
 
-static int handler(void *user, const char *section, const char *key, const char *value)
+static bool on_pair(void *user, const char *section, const char *key, const char *value,
+                    int line)
 {
 	parser_t *p = user;
 	(void)section;   /* ours is p->sect: inih truncates long names */
+	p->line = line;
 	if (p->failed)
-		return 0;
+		return false;
+	if (p->kind == SECT_NONE)
+		return fail(p, p->line, "not a beatty song: expected [song] first");
 	if (!*key)
 		return fail(p, p->line, "missing key name before '='");
 	switch (p->kind) {
@@ -1220,80 +1203,25 @@ static int handler(void *user, const char *section, const char *key, const char 
 	case SECT_PATTERN: pattern_key(p, key, value); break;
 	case SECT_ORDER: order_key(p, key, value); break;
 	case SECT_UNKNOWN: keep(p, key, value); break;
-	case SECT_NONE: fail(p, p->line, "not a beatty song: expected [song] first"); break;
+	case SECT_NONE: break;
 	}
 	return !p->failed;
 }
 
-/* The framing check for one trimmed line: inih would skip or split what
- * we must report, and section boundaries are ours to act on. */
-static bool check_line(parser_t *p, const char *t, size_t n)
+static bool on_section(void *user, const char *name, int line)
 {
-	const char *end = t + n;
-	if (!n)
-		return true;
-	p->any_text = true;
-	if (*t == ';' || *t == '#')
-		return true;
-	if (*t == '[') {
-		const char *close = find_stop(t + 1, end, "]");
-		if (close == end || *close != ']')
-			return fail(p, p->line, "section header without closing ']'");
-		const char *after = close + 1;
-		while (after < end && is_space((unsigned char)*after))
-			after++;
-		if (after < end && *after != ';' && *after != '#')
-			return fail(p, p->line, "unexpected text after ']'");
-		return section_begin(p, t + 1, close);
-	}
-	const char *eq = find_stop(t, end, "=:");
-	if (eq == end || *eq == ';')
-		return fail(p, p->line, "expected 'key = value', found '%.*s'", n < 30 ? (int)n : 30, t);
-	if (p->kind == SECT_NONE)
-		return fail(p, p->line, "not a beatty song: expected [song] first");
-	return true;
+	parser_t *p = user;
+	p->line = line;
+	return section_begin(p, name, name + strlen(name));
 }
 
-/* inih's fgets: hands over one line at a time, so p->line is the line
- * each handler call belongs to. */
-static char *read_line(char *str, int num, void *stream)
+/* The front end's refusals are the parse's errors; binary data is in
+ * the words songfile_load() uses for a NUL. */
+static void on_problem(void *user, int line, inifile_problem_t what, const char *msg)
 {
-	parser_t *p = stream;
-	if (p->failed || p->pos >= p->len)
-		return NULL;
-	const char *b = p->buf + p->pos;
-	size_t rest = p->len - p->pos;
-	const char *nl = memchr(b, '\n', rest);
-	size_t n = nl ? (size_t)(nl - b) : rest;
-	p->pos += nl ? n + 1 : n;
-	p->line++;
-	p->line_ended = nl != NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)b[i];
-		if ((c < 0x20 && c != '\t' && !(c == '\r' && i + 1 == n)) || c == 0x7f) {
-			fail(p, p->line, "not a beatty song (binary data)");
-			return NULL;
-		}
-	}
-	if (num < 4 || n > (size_t)num - 3) {
-		fail(p, p->line, "line too long");
-		return NULL;
-	}
-	const char *t = b, *end = b + n;
-	if (p->line == 1 && n >= 3 && !memcmp(t, "\xEF\xBB\xBF", 3))
-		t += 3;
-	while (t < end && is_space((unsigned char)*t))
-		t++;
-	while (end > t && is_space((unsigned char)end[-1]))
-		end--;
-	size_t len = (size_t)(end - t);
-	if (!check_line(p, t, len))
-		return NULL;
-	memcpy(str, t, len);
-	str[len] = '\n';
-	str[len + 1] = '\0';
-	return str;
+	parser_t *p = user;
+	p->line = line;
+	fail(p, line, "%s", what == INIFILE_BINARY ? "not a beatty song (binary data)" : msg);
 }
 
 /* Chains count up from unit 1 without gaps; then each macro must name a
@@ -1337,16 +1265,12 @@ static void chains_end(parser_t *p)
 		}
 }
 
-static void finish(parser_t *p, int ini_result)
+static void finish(parser_t *p, bool any_text)
 {
 	song_t *s = p->s;
 	int last = p->line ? p->line : 1;
-	if (ini_result > 0)
-		fail(p, ini_result, "syntax error");
-	else if (ini_result < 0)
-		oom(p);
 	section_end(p);
-	if (!p->any_text)
+	if (!any_text)
 		fail(p, 0, "empty file");
 	if (!p->seen_song)
 		fail(p, last, "not a beatty song: no [song] section");
@@ -1453,8 +1377,6 @@ static int parse_buffer(song_t *s, const char *buf, size_t len, const char *name
 	p->err = err;
 	p->warn = warn;
 	p->user = user;
-	p->buf = buf;
-	p->len = len;
 
 	song_init(s);
 	/* The file says what exists; the empty song's defaults do not. */
@@ -1467,9 +1389,15 @@ static int parse_buffer(song_t *s, const char *buf, size_t len, const char *name
 	s->norders = 0;
 	snprintf(s->dir, sizeof s->dir, "%s", dir);
 
-	finish(p, ini_parse_stream(read_line, p, handler, p));
+	static const inifile_ops_t ops = {
+		.section = on_section, .pair = on_pair, .problem = on_problem
+	};
+	inifile_info_t info;
+	(void)inifile_parse(buf, len, INIFILE_STRICT, &ops, p, &info);
+	p->line = info.nlines;
+	finish(p, info.any_text);
 	/* An error on an unfinished last line is most likely a cut-off file. */
-	if (p->failed && len && !p->line_ended && err->line == p->line) {
+	if (p->failed && len && !info.last_ended && err->line == p->line) {
 		size_t m = strlen(err->msg);
 		snprintf(err->msg + m, sizeof err->msg - m, " (file truncated?)");
 	}

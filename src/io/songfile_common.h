@@ -8,14 +8,14 @@
 #ifndef BEATTY_SONGFILE_COMMON_H
 #define BEATTY_SONGFILE_COMMON_H
 
-#include <ini.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "fx.h"
+#include "inifile.h"
 #include "songfile.h"
 
 #define GROUP        8                    /* channels on one pattern line */
-#define LINE_TEXT    (INI_MAX_LINE - 3)   /* inih needs room for \r, \n, \0 */
+#define LINE_TEXT    INIFILE_STRICT_LINE_MAX
 #define MAX_FILE     ((size_t)128 << 20)  /* the largest song writes ~69 MB */
 #define MAX_EXTRAS   4096                 /* duplicate checks are linear */
 #define DEFAULT_ROWS 64
