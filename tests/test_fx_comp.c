@@ -12,14 +12,10 @@
 #include <string.h>
 #include "dsp.h"
 #include "fx.h"
+#include "fxharness.h"
 #include "testutil.h"
 
 #define RATE 48000
-
-static double db(double r)
-{
-	return 20.0 * log10(r + 1e-30);
-}
 
 /* The static curve: gain reduction in dB for a peak level in dB. */
 static double textbook_gr(double level, double thr, double ratio, double knee)
@@ -32,60 +28,24 @@ static double textbook_gr(double level, double thr, double ratio, double knee)
 	return slope * o;
 }
 
-typedef struct unit {
-	void *st;
-	float p[FX_MAX_PARAMS];
-} unit_t;
-
-static void param(unit_t *u, const char *name, float v)
+static void unit_open(fxh_unit_t *u, float thr, float ratio, float knee)
 {
-	int i = fx_param_index(&fx_comp, name);
-	assert_true(i >= 0);
-	u->p[i] = v;
-}
-
-static void unit_open(unit_t *u, float thr, float ratio, float knee)
-{
-	u->st = malloc(fx_comp.state_size(RATE));
-	assert_non_null(u->st);
-	fx_defaults(&fx_comp, u->p);
-	param(u, "threshold", thr);
-	param(u, "ratio", ratio);
-	param(u, "knee", knee);
-}
-
-/* Runs x (both sides alike unless r differs) in blocks of 64. */
-static void run(unit_t *u, float *l, float *r, size_t n, const fx_ctx_t *ctx)
-{
-	for (size_t i = 0; i < n; i += 64) {
-		int m = (int)(n - i < 64 ? n - i : 64);
-		fx_ctx_t c = { .rate = RATE, .bpm = 120 };
-		if (ctx) {
-			c.sc_l = ctx->sc_l ? ctx->sc_l + i : NULL;
-			c.sc_r = ctx->sc_r ? ctx->sc_r + i : NULL;
-		}
-		fx_comp.process(u->st, l + i, r + i, m, &c);
-	}
-}
-
-static float *sine(size_t n, double f, double amp)
-{
-	float *x = malloc(n * sizeof(float));
-	assert_non_null(x);
-	for (size_t i = 0; i < n; i++)
-		x[i] = (float)(amp * sin(2 * M_PI * f * (double)i / RATE));
-	return x;
+	fxh_open(u, &fx_comp, RATE);
+	fxh_param(u, "threshold", thr);
+	fxh_param(u, "ratio", ratio);
+	fxh_param(u, "knee", knee);
 }
 
 /* Output level in dBFS (peak-referenced, as the sine's amplitude) of a
  * steady 1 kHz sine of level in_db, measured over the second second. */
-static double steady_out_db(unit_t *u, double in_db)
+static double steady_out_db(fxh_unit_t *u, double in_db)
 {
 	size_t n = 2 * RATE;
-	float *l = sine(n, 1000, pow(10, in_db / 20)), *r = sine(n, 1000, pow(10, in_db / 20));
-	fx_comp.init(u->st, RATE, u->p);
-	run(u, l, r, n, NULL);
-	double out = db(tu_goertzel(l + RATE, RATE, RATE, 1000));
+	double amp = pow(10, in_db / 20);
+	float *l = fxh_sine(n, 1000, amp, RATE), *r = fxh_sine(n, 1000, amp, RATE);
+	fxh_start(u);
+	fxh_run(u, l, r, n, 64);
+	double out = fxh_db(tu_goertzel(l + RATE, RATE, RATE, 1000));
 	assert_memory_equal(l, r, n * sizeof(float));
 	free(l);
 	free(r);
@@ -107,7 +67,7 @@ static void test_parameter_table(void **state)
  * elsewhere too; below the threshold nothing changes. */
 static void test_static_curve(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -20, 4, 0);
 	double out = steady_out_db(&u, -10);
 	if (fabs(out - -17.5) > 0.5)
@@ -119,31 +79,32 @@ static void test_static_curve(void **state)
 	}
 	/* Ratio 20 at threshold -40: nearly a limiter. */
 	fx_defaults(&fx_comp, u.p);
-	param(&u, "threshold", -40);
-	param(&u, "ratio", 20);
-	param(&u, "knee", 0);
+	fxh_param(&u, "threshold", -40);
+	fxh_param(&u, "ratio", 20);
+	fxh_param(&u, "knee", 0);
 	double got = steady_out_db(&u, -6), want = -6 - textbook_gr(-6, -40, 20, 0);
 	if (fabs(got - want) > 0.5)
 		fail_msg("ratio 20: %.2f out, curve says %.2f", got, want);
 
 	/* Below the threshold the signal is not touched at all. */
-	param(&u, "threshold", -20);
-	param(&u, "ratio", 4);
+	fxh_param(&u, "threshold", -20);
+	fxh_param(&u, "ratio", 4);
 	size_t n = RATE;
-	float *l = sine(n, 440, 0.05), *r = sine(n, 440, 0.05), *x = sine(n, 440, 0.05);
-	fx_comp.init(u.st, RATE, u.p);
-	run(&u, l, r, n, NULL);
+	float *l = fxh_sine(n, 440, 0.05, RATE), *r = fxh_sine(n, 440, 0.05, RATE);
+	float *x = fxh_sine(n, 440, 0.05, RATE);
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
 	assert_memory_equal(l, x, n * sizeof(float));
 	assert_true(fx_comp.reduction(u.st) == 0.0f);
 	free(l); free(r); free(x);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* Quadratic knee: at the threshold, (1 - 1/ratio) W/8 of reduction; inside
  * and at the edges the quadratic and its joins. */
 static void test_soft_knee(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -20, 4, 12);
 	double got = steady_out_db(&u, -20), want = -20 - 0.75 * 12 / 8;
 	if (fabs(got - want) > 0.5)
@@ -157,21 +118,21 @@ static void test_soft_knee(void **state)
 	/* The knee's own shape, not a hard knee: at the threshold a hard knee
 	 * would give -20, more than 0.5 dB from the soft one. */
 	assert_true(fabs(steady_out_db(&u, -20) - -20) > 0.6);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* The gain reduction in dB, read off every sample of a constant input. */
-static double *gr_trace(unit_t *u, const float *x, size_t n, float *red)
+static double *gr_trace(fxh_unit_t *u, const float *x, size_t n, float *red)
 {
 	float *l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
 	double *gr = malloc(n * sizeof(double));
 	assert_non_null(gr);
 	memcpy(l, x, n * sizeof(float));
 	memcpy(r, x, n * sizeof(float));
-	fx_comp.init(u->st, RATE, u->p);
+	fxh_start(u);
 	for (size_t i = 0; i < n; i++) {
 		fx_comp.process(u->st, l + i, r + i, 1, NULL);
-		gr[i] = db(x[i] / l[i]);
+		gr[i] = fxh_db(x[i] / l[i]);
 		red[i] = fx_comp.reduction(u->st);
 	}
 	free(l);
@@ -195,10 +156,10 @@ static double time_63(const double *gr, size_t from, size_t to)
 
 static void check_times(float attack_ms, float release_ms)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -20, 4, 0);
-	param(&u, "attack", attack_ms);
-	param(&u, "release", release_ms);
+	fxh_param(&u, "attack", attack_ms);
+	fxh_param(&u, "release", release_ms);
 	/* -40 dBFS, then -10 (7.5 dB of reduction), then -40 again, each
 	 * long enough (ten time constants) to settle. */
 	size_t seg = (size_t)(RATE * 10 * fmax(attack_ms, release_ms) / 1000) + RATE / 10;
@@ -222,7 +183,7 @@ static void check_times(float attack_ms, float release_ms)
 	free(x);
 	free(red);
 	free(gr);
-	free(u.st);
+	fxh_close(&u);
 }
 
 static void test_attack_release_times(void **state)
@@ -239,71 +200,72 @@ static void test_attack_release_times(void **state)
  * for the bursts' level, and comes back between them. */
 static void test_sidechain_pumps(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -30, 8, 0);
-	param(&u, "attack", 1);
-	param(&u, "release", 100);
+	fxh_param(&u, "attack", 1);
+	fxh_param(&u, "release", 100);
 	size_t period = RATE, burst = RATE * 3 / 20, n = 4 * period;
 	double pad_amp = 0.2, kick_amp = 0.8;
-	float *l = sine(n, 330, pad_amp), *r = sine(n, 330, pad_amp);
+	float *l = fxh_sine(n, 330, pad_amp, RATE), *r = fxh_sine(n, 330, pad_amp, RATE);
 	float *sl = calloc(n, sizeof(float)), *sr = calloc(n, sizeof(float));
 	for (size_t i = 0; i < n; i++) {
 		size_t t = i % period;
 		if (t < burst)   /* 150 ms of 90 Hz, full level from the start */
 			sl[i] = sr[i] = (float)(kick_amp * sin(2 * M_PI * 90 * (double)t / RATE));
 	}
-	fx_comp.init(u.st, RATE, u.p);
-	fx_ctx_t ctx = { .sc_l = sl, .sc_r = sr };
-	run(&u, l, r, n, &ctx);
-	double want = textbook_gr(db(kick_amp), -30, 8, 0);
+	fxh_start(&u);
+	u.ctx.sc_l = sl;
+	u.ctx.sc_r = sr;
+	fxh_run(&u, l, r, n, 64);
+	double want = textbook_gr(fxh_db(kick_amp), -30, 8, 0);
 	/* The pad alone is at -14 dBFS, 16 dB above the threshold: unkeyed it
 	 * would be squashed; keyed by silence it passes. */
 	for (int k = 0; k < 4; k++) {
 		size_t b0 = (size_t)k * period;
 		/* Late in the burst: 50 ms .. 150 ms (whole pad periods: 33). */
-		double in_burst = db(tu_goertzel(l + b0 + RATE / 20, RATE / 10, RATE, 330) / pad_amp);
+		double in_burst = fxh_db(tu_goertzel(l + b0 + RATE / 20, RATE / 10, RATE, 330) / pad_amp);
 		/* End of the gap: the last 100 ms before the next burst, 750 ms
 		 * and more after the burst, where 25 dB released at 100 ms is
 		 * down to 25 e^(-7.5) = 0.01 dB. */
-		double in_gap = db(tu_goertzel(l + b0 + period - RATE / 10, RATE / 10, RATE, 330) / pad_amp);
+		double in_gap = fxh_db(tu_goertzel(l + b0 + period - RATE / 10, RATE / 10, RATE, 330) / pad_amp);
 		if (-in_burst < want - 0.5 || -in_burst > want + 0.5)
 			fail_msg("burst %d: pad down %.2f dB, curve says %.2f", k, -in_burst, want);
 		if (fabs(in_gap) > 0.1)
 			fail_msg("gap %d: pad at %.2f dB, should have recovered", k, in_gap);
 	}
 	/* Keyed by silence (a sidechain of zeros), a loud input passes. */
-	float *z = calloc(RATE, sizeof(float)), *x = sine(RATE, 330, 0.9), *y = sine(RATE, 330, 0.9);
-	fx_comp.init(u.st, RATE, u.p);
-	ctx.sc_l = ctx.sc_r = z;
-	run(&u, x, y, RATE, &ctx);
-	assert_true(fabs(db(tu_peak(x, RATE) / 0.9)) < 1e-5);
+	float *z = fxh_zeros(RATE), *x = fxh_sine(RATE, 330, 0.9, RATE), *y = fxh_sine(RATE, 330, 0.9, RATE);
+	fxh_start(&u);
+	u.ctx.sc_l = u.ctx.sc_r = z;
+	fxh_run(&u, x, y, RATE, 64);
+	assert_true(fabs(fxh_db(tu_peak(x, RATE) / 0.9)) < 1e-5);
 	free(l); free(r); free(sl); free(sr); free(z); free(x); free(y);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* One gain for both sides: the quiet side drops as much as the loud one. */
 static void test_stereo_link(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -20, 4, 0);
 	size_t n = 2 * RATE;
-	float *l = sine(n, 1000, pow(10, -10 / 20.0)), *r = sine(n, 1000, 0.01);
-	fx_comp.init(u.st, RATE, u.p);
-	run(&u, l, r, n, NULL);
-	double dl = db(tu_goertzel(l + RATE, RATE, RATE, 1000) / pow(10, -10 / 20.0));
-	double dr = db(tu_goertzel(r + RATE, RATE, RATE, 1000) / 0.01);
+	float *l = fxh_sine(n, 1000, pow(10, -10 / 20.0), RATE), *r = fxh_sine(n, 1000, 0.01, RATE);
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
+	double dl = fxh_db(tu_goertzel(l + RATE, RATE, RATE, 1000) / pow(10, -10 / 20.0));
+	double dr = fxh_db(tu_goertzel(r + RATE, RATE, RATE, 1000) / 0.01);
 	assert_true(fabs(dl - -7.5) < 0.5);
 	assert_true(fabs(dl - dr) < 0.01);
 	free(l); free(r);
-	free(u.st);
+	fxh_close(&u);
 }
 
 static void test_makeup_and_mix(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -20, 4, 0);
 	/* Makeup adds to whatever the curve gave: +6 below and above. */
-	param(&u, "makeup", 6);
+	fxh_param(&u, "makeup", 6);
 	double got = steady_out_db(&u, -30);
 	assert_true(fabs(got - -24) < 0.05);
 	got = steady_out_db(&u, -10);
@@ -311,54 +273,55 @@ static void test_makeup_and_mix(void **state)
 
 	/* Mix 50: half the dry plus half the compressed (in phase: there is no
 	 * latency), 0.5 + 0.5 * 10^(-7.5/20) of the input. */
-	param(&u, "makeup", 0);
-	param(&u, "mix", 50);
+	fxh_param(&u, "makeup", 0);
+	fxh_param(&u, "mix", 50);
 	got = steady_out_db(&u, -10);
-	double want = -10 + db(0.5 + 0.5 * pow(10, -7.5 / 20));
+	double want = -10 + fxh_db(0.5 + 0.5 * pow(10, -7.5 / 20));
 	if (fabs(got - want) > 0.5)
 		fail_msg("mix 50: %.2f dBFS, want %.2f", got, want);
 
 	/* Mix 0: the input exactly, however hard it compresses. */
-	param(&u, "mix", 0);
-	param(&u, "makeup", 12);
+	fxh_param(&u, "mix", 0);
+	fxh_param(&u, "makeup", 12);
 	size_t n = RATE;
-	float *l = sine(n, 1000, 0.9), *r = sine(n, 1000, 0.9), *x = sine(n, 1000, 0.9);
-	fx_comp.init(u.st, RATE, u.p);
-	run(&u, l, r, n, NULL);
+	float *l = fxh_sine(n, 1000, 0.9, RATE), *r = fxh_sine(n, 1000, 0.9, RATE);
+	float *x = fxh_sine(n, 1000, 0.9, RATE);
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
 	assert_memory_equal(l, x, n * sizeof(float));
 	assert_true(fx_comp.reduction(u.st) > 10.0f);   /* it did compress, unheard */
 	free(l); free(r); free(x);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* reduction() against the drop measured on a steady sine. */
 static void test_reduction_matches_output(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -30, 3, 6);
 	for (double in = -36; in <= 0; in += 6) {
 		size_t n = 2 * RATE;
 		double amp = pow(10, in / 20);
-		float *l = sine(n, 500, amp), *r = sine(n, 500, amp);
-		fx_comp.init(u.st, RATE, u.p);
-		run(&u, l, r, n, NULL);
-		double drop = -db(tu_goertzel(l + n - RATE / 10, RATE / 10, RATE, 500) / amp);
+		float *l = fxh_sine(n, 500, amp, RATE), *r = fxh_sine(n, 500, amp, RATE);
+		fxh_start(&u);
+		fxh_run(&u, l, r, n, 64);
+		double drop = -fxh_db(tu_goertzel(l + n - RATE / 10, RATE / 10, RATE, 500) / amp);
 		double red = fx_comp.reduction(u.st);
 		if (fabs(drop - red) > 0.3)
 			fail_msg("%.0f dBFS: reduction() %.2f dB, measured drop %.2f", in, red, drop);
 		free(l);
 		free(r);
 	}
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* Parameters jumping every block over loud noise: always finite, never
  * more than the largest makeup (24 dB) above the input. */
 static void test_random_automation_is_stable(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, -20, 4, 0);
-	fx_comp.init(u.st, RATE, u.p);
+	fxh_start(&u);
 	uint32_t seed = 3;
 	float l[64], r[64];
 	for (int blk = 0; blk < 10 * RATE / 64; blk++) {
@@ -378,7 +341,7 @@ static void test_random_automation_is_stable(void **state)
 				fail_msg("block %d: %g", blk, l[j]);
 		assert_true(fx_comp.reduction(u.st) >= 0.0f);
 	}
-	free(u.st);
+	fxh_close(&u);
 }
 
 int main(void)

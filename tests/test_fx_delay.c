@@ -16,70 +16,12 @@
 #include <time.h>
 #include "dsp.h"
 #include "fx.h"
+#include "fxharness.h"
 #include "testutil.h"
 
 #define BLOCK 64
 
 enum { TIME, SYNC, FEEDBACK, PINGPONG, HIGHCUT, MIX };
-
-typedef struct unit {
-	const fx_ops_t *ops;
-	void *st;
-	float p[FX_MAX_PARAMS];
-	int rate;
-	double bpm;
-} unit_t;
-
-/* A delay at rate with default parameters changed by the caller before
- * unit_start().  The state starts as garbage: init must clear it all. */
-static void unit_new(unit_t *u, int rate)
-{
-	u->ops = &fx_delay;
-	u->rate = rate;
-	u->bpm = 120.0;
-	size_t sz = u->ops->state_size(rate);
-	u->st = malloc(sz);
-	assert_non_null(u->st);
-	memset(u->st, 0xff, sz);
-	fx_defaults(u->ops, u->p);
-}
-
-static void unit_start(unit_t *u)
-{
-	u->ops->init(u->st, u->rate, u->p);
-}
-
-static void unit_free(unit_t *u)
-{
-	free(u->st);
-}
-
-/* Runs n frames in place, in blocks of at most blk. */
-static void unit_run_blk(unit_t *u, float *l, float *r, size_t n, int blk)
-{
-	fx_ctx_t ctx = { .rate = u->rate, .bpm = u->bpm };
-	for (size_t i = 0; i < n; i += (size_t)blk) {
-		int m = n - i < (size_t)blk ? (int)(n - i) : blk;
-		u->ops->process(u->st, l + i, r + i, m, &ctx);
-	}
-}
-
-static void unit_run(unit_t *u, float *l, float *r, size_t n)
-{
-	unit_run_blk(u, l, r, n, BLOCK);
-}
-
-static float *zeros(size_t n)
-{
-	float *x = calloc(n ? n : 1, sizeof(float));
-	assert_non_null(x);
-	return x;
-}
-
-static double db(double ratio)
-{
-	return 20.0 * log10(ratio + 1e-30);
-}
 
 static double energy(const float *x, size_t from, size_t to)
 {
@@ -160,17 +102,17 @@ static void test_sync_echo_times(void **state)
 		int rate = rates[k];
 		long d = lround(0.75 * 0.5 * rate);
 		size_t at = 100, n = at + (size_t)(6 * d);
-		unit_t u;
-		unit_new(&u, rate);
+		fxh_unit_t u;
+		fxh_open(&u, &fx_delay, rate);
 		u.p[SYNC] = 9;                  /* "1/8." */
 		u.p[TIME] = 40;                 /* must be ignored */
 		u.p[FEEDBACK] = 50;
 		u.p[HIGHCUT] = 20000;
 		u.p[MIX] = 100;
-		unit_start(&u);
-		float *l = zeros(n), *r = zeros(n);
+		fxh_start(&u);
+		float *l = fxh_zeros(n), *r = fxh_zeros(n);
 		l[at] = r[at] = 1.0f;
-		unit_run(&u, l, r, n);
+		fxh_run(&u, l, r, n, BLOCK);
 		/* Wet only: nothing at all before the first echo. */
 		assert_true(tu_peak(l, at + (size_t)d - 2) == 0.0);
 		/* The highcut smears each echo forward (at 96 kHz its impulse
@@ -188,7 +130,7 @@ static void test_sync_echo_times(void **state)
 		}
 		free(l);
 		free(r);
-		unit_free(&u);
+		fxh_close(&u);
 	}
 }
 
@@ -203,33 +145,33 @@ static void test_echo_levels(void **state)
 			int rate = rates[k];
 			long d = lround(0.250 * rate);
 			size_t n = (size_t)(8 * d), at = 10;
-			unit_t u;
-			unit_new(&u, rate);
+			fxh_unit_t u;
+			fxh_open(&u, &fx_delay, rate);
 			u.p[TIME] = 250;
 			u.p[FEEDBACK] = fbs[f];
 			u.p[HIGHCUT] = 20000;
 			u.p[MIX] = 100;
-			unit_start(&u);
-			float *l = zeros(n), *r = zeros(n);
+			fxh_start(&u);
+			float *l = fxh_zeros(n), *r = fxh_zeros(n);
 			size_t len = pulse(l, at, rate);
 			pulse(r, at, rate);
 			double e0 = energy(l, at, at + len);
-			unit_run(&u, l, r, n);
+			fxh_run(&u, l, r, n, BLOCK);
 			size_t pad = (size_t)rate / 500;   /* 2 ms either side */
 			double e1 = energy(l, at + (size_t)d - pad, at + (size_t)d + len + pad);
 			/* The first echo is the pulse itself. */
-			assert_true(fabs(db(sqrt(e1 / e0))) < 0.1);
+			assert_true(fabs(fxh_db(sqrt(e1 / e0))) < 0.1);
 			for (int e = 2; e <= 7; e++) {
 				size_t c = at + (size_t)(e * d);
 				double en = energy(l, c - pad, c + len + pad);
-				double got = db(sqrt(en / e1)), want = db(pow(fbs[f] * 0.01, e - 1));
+				double got = fxh_db(sqrt(en / e1)), want = fxh_db(pow(fbs[f] * 0.01, e - 1));
 				if (fabs(got - want) > 0.5)
 					fail_msg("%d Hz feedback %.0f%%: echo %d at %.2f dB, expected %.2f",
 					         rate, fbs[f], e, got, want);
 			}
 			free(l);
 			free(r);
-			unit_free(&u);
+			fxh_close(&u);
 		}
 }
 
@@ -241,19 +183,19 @@ static void test_pingpong(void **state)
 	long d = lround(0.200 * rate);
 	size_t n = (size_t)(7 * d), at = 10, pad = 96;
 	for (int side = 0; side < 2; side++) {
-		unit_t u;
-		unit_new(&u, rate);
+		fxh_unit_t u;
+		fxh_open(&u, &fx_delay, rate);
 		u.p[TIME] = 200;
 		u.p[FEEDBACK] = 70;
 		u.p[PINGPONG] = 1;
 		u.p[HIGHCUT] = 20000;
 		u.p[MIX] = 100;
-		unit_start(&u);
-		float *l = zeros(n), *r = zeros(n);
+		fxh_start(&u);
+		float *l = fxh_zeros(n), *r = fxh_zeros(n);
 		/* The pulse on one side only: the mono sum carries half of it. */
 		size_t len = pulse(side ? r : l, at, rate);
 		double e0 = energy(side ? r : l, at, at + len);
-		unit_run(&u, l, r, n);
+		fxh_run(&u, l, r, n, BLOCK);
 		double first = 0;
 		for (int e = 1; e <= 6; e++) {
 			size_t c = at + (size_t)(e * d);
@@ -263,16 +205,16 @@ static void test_pingpong(void **state)
 				fail_msg("echo %d: %.1f dB on the wrong side", e, 10 * log10(off / on + 1e-300));
 			if (e == 1) {
 				first = on;
-				assert_true(fabs(db(sqrt(on / e0)) - db(0.5)) < 0.1);
+				assert_true(fabs(fxh_db(sqrt(on / e0)) - fxh_db(0.5)) < 0.1);
 			} else {
-				double got = db(sqrt(on / first)), want = db(pow(0.7, e - 1));
+				double got = fxh_db(sqrt(on / first)), want = fxh_db(pow(0.7, e - 1));
 				if (fabs(got - want) > 0.5)
 					fail_msg("echo %d at %.2f dB, expected %.2f", e, got, want);
 			}
 		}
 		free(l);
 		free(r);
-		unit_free(&u);
+		fxh_close(&u);
 	}
 }
 
@@ -287,29 +229,29 @@ static void test_highcut(void **state)
 	double loss[2];
 	size_t d = 4800, burst = 2880, win = 1920, skip = 480, n = 4 * d;  /* 100, 60, 40, 10 ms */
 	for (int k = 0; k < 2; k++) {
-		unit_t u;
-		unit_new(&u, rate);
+		fxh_unit_t u;
+		fxh_open(&u, &fx_delay, rate);
 		u.p[TIME] = 100;
 		u.p[FEEDBACK] = (float)(fb * 100);
 		u.p[HIGHCUT] = (float)fc;
 		u.p[MIX] = 100;
-		unit_start(&u);
-		float *l = zeros(n), *r = zeros(n);
+		fxh_start(&u);
+		float *l = fxh_zeros(n), *r = fxh_zeros(n);
 		for (size_t i = 0; i < burst; i++)
 			l[i] = r[i] = (float)(0.5 * sin(2.0 * M_PI * freqs[k] * (double)i / rate));
 		double a0 = tu_goertzel(l + skip, win, rate, freqs[k]);
-		unit_run(&u, l, r, n);
+		fxh_run(&u, l, r, n, BLOCK);
 		double a1 = tu_goertzel(l + d + skip, win, rate, freqs[k]);
 		double a2 = tu_goertzel(l + 2 * d + skip, win, rate, freqs[k]);
 		double h = onepole_mag(freqs[k], fc, rate);
-		if (fabs(db(a1 / a0) - db(h)) > 0.5)
-			fail_msg("%.0f Hz first echo %.2f dB, expected %.2f", freqs[k], db(a1 / a0), db(h));
-		if (fabs(db(a2 / a1) - db(fb * h)) > 0.5)
-			fail_msg("%.0f Hz repeat %.2f dB, expected %.2f", freqs[k], db(a2 / a1), db(fb * h));
-		loss[k] = db(a2 / a1);
+		if (fabs(fxh_db(a1 / a0) - fxh_db(h)) > 0.5)
+			fail_msg("%.0f Hz first echo %.2f dB, expected %.2f", freqs[k], fxh_db(a1 / a0), fxh_db(h));
+		if (fabs(fxh_db(a2 / a1) - fxh_db(fb * h)) > 0.5)
+			fail_msg("%.0f Hz repeat %.2f dB, expected %.2f", freqs[k], fxh_db(a2 / a1), fxh_db(fb * h));
+		loss[k] = fxh_db(a2 / a1);
 		free(l);
 		free(r);
-		unit_free(&u);
+		fxh_close(&u);
 	}
 	assert_true(loss[1] < loss[0] - 10.0);
 }
@@ -324,20 +266,20 @@ static void test_time_change_smooth(void **state)
 	size_t half = (size_t)rate, n = 2 * half;
 	static const float times[][2] = { { 300, 123 }, { 123, 300 }, { 7, 1900 }, { 500, 499 } };
 	for (size_t t = 0; t < sizeof(times) / sizeof(times[0]); t++) {
-		unit_t u;
-		unit_new(&u, rate);
+		fxh_unit_t u;
+		fxh_open(&u, &fx_delay, rate);
 		u.p[TIME] = times[t][0];
 		u.p[FEEDBACK] = 0;
 		u.p[HIGHCUT] = 20000;
 		u.p[MIX] = 100;
-		unit_start(&u);
-		float *l = zeros(n), *r = zeros(n);
+		fxh_start(&u);
+		float *l = fxh_zeros(n), *r = fxh_zeros(n);
 		for (size_t i = 0; i < n; i++)
 			l[i] = r[i] = (float)(a * sin(2.0 * M_PI * f * (double)i / rate));
-		unit_run(&u, l, r, half);
+		fxh_run(&u, l, r, half, BLOCK);
 		u.p[TIME] = times[t][1];
 		u.ops->set(u.st, u.p);
-		unit_run(&u, l + half, r + half, half);
+		fxh_run(&u, l + half, r + half, half, BLOCK);
 		/* From the first echo on, and over the change. */
 		size_t from = (size_t)(times[t][0] * 0.001 * rate) + 2;
 		double step = 0;
@@ -355,7 +297,7 @@ static void test_time_change_smooth(void **state)
 		assert_true(err < 0.005);
 		free(l);
 		free(r);
-		unit_free(&u);
+		fxh_close(&u);
 	}
 }
 
@@ -364,18 +306,18 @@ static void test_tempo_follows(void **state)
 {
 	(void)state;
 	int rate = 44100;
-	unit_t u;
-	unit_new(&u, rate);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_delay, rate);
 	u.p[SYNC] = 5;    /* "1/4" */
 	u.p[FEEDBACK] = 0;
 	u.p[HIGHCUT] = 20000;
 	u.p[MIX] = 100;
-	unit_start(&u);
+	fxh_start(&u);
 	size_t n = 2 * (size_t)rate;
-	float *l = zeros(n), *r = zeros(n);
+	float *l = fxh_zeros(n), *r = fxh_zeros(n);
 	l[0] = r[0] = 1.0f;
-	u.bpm = 120;
-	unit_run(&u, l, r, n);
+	u.ctx.bpm = 120;
+	fxh_run(&u, l, r, n, BLOCK);
 	long on = tu_first_above(l + 1, n - 1, 1e-3f);
 	assert_true(labs(on + 1 - lround(0.5 * rate)) <= 1);
 
@@ -383,11 +325,11 @@ static void test_tempo_follows(void **state)
 	 * is 2/3 s, and a new impulse echoes whole after that long. */
 	memset(l, 0, n * sizeof(float));
 	memset(r, 0, n * sizeof(float));
-	u.bpm = 90;
-	unit_run(&u, l, r, (size_t)rate / 2);
+	u.ctx.bpm = 90;
+	fxh_run(&u, l, r, (size_t)rate / 2, BLOCK);
 	size_t at = (size_t)rate / 2;
 	l[at] = r[at] = 1.0f;
-	unit_run(&u, l + at, r + at, n - at);
+	fxh_run(&u, l + at, r + at, n - at, BLOCK);
 	on = tu_first_above(l + at + 1, n - at - 1, 1e-3f);
 	assert_true(labs(on + 1 - lround(60.0 / 90.0 * rate)) <= 1);
 	/* Whole: the highcut passes DC at unity, so the echo sums to 1. */
@@ -397,7 +339,7 @@ static void test_tempo_follows(void **state)
 	assert_true(fabs(sum - 1.0) < 0.01);
 	free(l);
 	free(r);
-	unit_free(&u);
+	fxh_close(&u);
 }
 
 /* Feedback 95% with a noise burst: bounded, finite, and it dies out to
@@ -408,22 +350,22 @@ static void test_feedback_stable(void **state)
 	int rate = 48000;
 	for (int pp = 0; pp < 2; pp++)
 		for (int hc = 0; hc < 2; hc++) {
-			unit_t u;
-			unit_new(&u, rate);
+			fxh_unit_t u;
+			fxh_open(&u, &fx_delay, rate);
 			u.p[TIME] = 10;
 			u.p[FEEDBACK] = 95;
 			u.p[PINGPONG] = (float)pp;
 			u.p[HIGHCUT] = hc ? 20000 : 6000;
 			u.p[MIX] = 100;
-			unit_start(&u);
+			fxh_start(&u);
 			size_t n = 25 * (size_t)rate, burst = (size_t)rate / 2;
-			float *l = zeros(n), *r = zeros(n);
+			float *l = fxh_zeros(n), *r = fxh_zeros(n);
 			uint32_t seed = 99;
 			for (size_t i = 0; i < burst; i++) {
 				l[i] = 0.5f * dsp_randf(&seed);
 				r[i] = 0.5f * dsp_randf(&seed);
 			}
-			unit_run(&u, l, r, n);
+			fxh_run(&u, l, r, n, BLOCK);
 			/* Loop gain 0.95 at most: no more than 1 / (1 - 0.95) times
 			 * the input's peak, whatever the input. */
 			double pk = fmax(tu_peak(l, n), tu_peak(r, n));
@@ -433,16 +375,15 @@ static void test_feedback_stable(void **state)
 			double tail = fmax(tu_peak(l + n - (size_t)rate, (size_t)rate),
 			                   tu_peak(r + n - (size_t)rate, (size_t)rate));
 			if (tail > 1e-6)
-				fail_msg("pingpong %d highcut %d: tail at %.1f dB", pp, hc, db(tail));
+				fail_msg("pingpong %d highcut %d: tail at %.1f dB", pp, hc, fxh_db(tail));
 			/* 95% per 10 ms reaches the denormals after some 17 s: the
 			 * loop must flush them, not carry them on forever. */
-			for (size_t i = 0; i < n; i++)
-				assert_true(fpclassify(l[i]) != FP_SUBNORMAL && fpclassify(r[i]) != FP_SUBNORMAL);
+			assert_true(fxh_first_subnormal(l, r, n) < 0);
 			assert_true(tu_peak(l + n - (size_t)rate, (size_t)rate) == 0.0);
 			assert_true(tu_peak(r + n - (size_t)rate, (size_t)rate) == 0.0);
 			free(l);
 			free(r);
-			unit_free(&u);
+			fxh_close(&u);
 		}
 }
 
@@ -453,7 +394,7 @@ static void test_mix_law(void **state)
 	(void)state;
 	int rate = 48000;
 	size_t n = (size_t)rate;
-	float *l = zeros(n), *r = zeros(n), *l0 = zeros(n), *r0 = zeros(n);
+	float *l = fxh_zeros(n), *r = fxh_zeros(n), *l0 = fxh_zeros(n), *r0 = fxh_zeros(n);
 	uint32_t seed = 5;
 	for (size_t i = 0; i < n; i++) {
 		l0[i] = dsp_randf(&seed);
@@ -461,46 +402,47 @@ static void test_mix_law(void **state)
 	}
 	l0[7] = -0.0f;   /* even the sign of a zero survives */
 
-	unit_t u;
-	unit_new(&u, rate);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_delay, rate);
 	u.p[MIX] = 0;
 	u.p[FEEDBACK] = 80;
-	unit_start(&u);
+	fxh_start(&u);
 	memcpy(l, l0, n * sizeof(float));
 	memcpy(r, r0, n * sizeof(float));
-	unit_run(&u, l, r, n);
+	fxh_run(&u, l, r, n, BLOCK);
 	assert_memory_equal(l, l0, n * sizeof(float));
 	assert_memory_equal(r, r0, n * sizeof(float));
 	/* Back to 0 after a glide: untouched again once it has landed. */
 	u.p[MIX] = 40;
 	u.ops->set(u.st, u.p);
-	unit_run(&u, l, r, n / 2);
+	fxh_run(&u, l, r, n / 2, BLOCK);
 	u.p[MIX] = 0;
 	u.ops->set(u.st, u.p);
-	unit_run(&u, l, r, n / 2);
+	fxh_run(&u, l, r, n / 2, BLOCK);
 	memcpy(l, l0, n * sizeof(float));
 	memcpy(r, r0, n * sizeof(float));
-	unit_run(&u, l, r, n);
+	fxh_run(&u, l, r, n, BLOCK);
 	assert_memory_equal(l, l0, n * sizeof(float));
 	assert_memory_equal(r, r0, n * sizeof(float));
-	unit_free(&u);
+	fxh_close(&u);
 
 	/* Mix 50: a pulse and its echo, each at -3 dB. */
-	unit_new(&u, rate);
+	fxh_open(&u, &fx_delay, rate);
 	u.p[MIX] = 50;
 	u.p[TIME] = 100;
 	u.p[FEEDBACK] = 0;
 	u.p[HIGHCUT] = 20000;
-	unit_start(&u);
+	fxh_start(&u);
 	memset(l, 0, n * sizeof(float));
 	memset(r, 0, n * sizeof(float));
 	size_t len = pulse(l, 0, rate);
 	pulse(r, 0, rate);
 	double e0 = energy(l, 0, len);
-	unit_run(&u, l, r, n);
-	assert_true(fabs(db(sqrt(energy(l, 0, len) / e0)) - db(sqrt(0.5))) < 0.01);
-	assert_true(fabs(db(sqrt(energy(l, 4800 - 96, 4800 + len + 96) / e0)) - db(sqrt(0.5))) < 0.1);
-	unit_free(&u);
+	fxh_run(&u, l, r, n, BLOCK);
+	assert_true(fabs(fxh_db(sqrt(energy(l, 0, len) / e0)) - fxh_db(sqrt(0.5))) < 0.01);
+	double e = energy(l, 4800 - 96, 4800 + len + 96);
+	assert_true(fabs(fxh_db(sqrt(e / e0)) - fxh_db(sqrt(0.5))) < 0.1);
+	fxh_close(&u);
 
 	free(l);
 	free(r);
@@ -517,20 +459,20 @@ static void test_block_independent(void **state)
 	static const int blocks[] = { 64, 1, 37, 1000 };
 	float *ref_l = NULL, *ref_r = NULL;
 	for (size_t b = 0; b < 4; b++) {
-		unit_t u;
-		unit_new(&u, rate);
+		fxh_unit_t u;
+		fxh_open(&u, &fx_delay, rate);
 		u.p[TIME] = 13;
 		u.p[FEEDBACK] = 80;
 		u.p[PINGPONG] = 1;
 		u.p[HIGHCUT] = 3000;
-		unit_start(&u);
-		float *l = zeros(n), *r = zeros(n);
+		fxh_start(&u);
+		float *l = fxh_zeros(n), *r = fxh_zeros(n);
 		uint32_t seed = 17;
 		for (size_t i = 0; i < n / 4; i++) {
 			l[i] = dsp_randf(&seed);
 			r[i] = dsp_randf(&seed);
 		}
-		unit_run_blk(&u, l, r, n, blocks[b]);
+		fxh_run(&u, l, r, n, (size_t)blocks[b]);
 		if (!ref_l) {
 			ref_l = l;
 			ref_r = r;
@@ -540,7 +482,7 @@ static void test_block_independent(void **state)
 			free(l);
 			free(r);
 		}
-		unit_free(&u);
+		fxh_close(&u);
 	}
 	free(ref_l);
 	free(ref_r);
@@ -552,11 +494,11 @@ static void test_cpu(void **state)
 	(void)state;
 	int rate = 48000;
 	size_t n = 5 * (size_t)rate;
-	unit_t u;
-	unit_new(&u, rate);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_delay, rate);
 	u.p[PINGPONG] = 1;
-	unit_start(&u);
-	float *l = zeros(n), *r = zeros(n);
+	fxh_start(&u);
+	float *l = fxh_zeros(n), *r = fxh_zeros(n);
 	uint32_t seed = 3;
 	for (size_t i = 0; i < n; i++) {
 		l[i] = 0.1f * dsp_randf(&seed);
@@ -564,14 +506,14 @@ static void test_cpu(void **state)
 	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	unit_run(&u, l, r, n);
+	fxh_run(&u, l, r, n, BLOCK);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / (double)n;
 	printf("# delay: %.1f ns per stereo frame at %d Hz (%.2f%% of one core), state %zu KiB\n",
 	       ns, rate, ns * rate * 1e-7, u.ops->state_size(rate) / 1024);
 	free(l);
 	free(r);
-	unit_free(&u);
+	fxh_close(&u);
 }
 
 int main(void)

@@ -12,15 +12,11 @@
 #include <string.h>
 #include "dsp.h"
 #include "fx.h"
+#include "fxharness.h"
 #include "testutil.h"
 
 #define RATE 48000
 #define SETTLE RATE      /* the DC blocker (5 Hz) has settled after 1 s */
-
-static double db(double r)
-{
-	return 20.0 * log10(r + 1e-30);
-}
 
 /* soft: q(x / 1.875), q(u) = (15u - 10u^3 + 3u^5) / 8, clipped at |u| = 1. */
 static double soft_curve(double x)
@@ -36,49 +32,20 @@ static double tube_curve(double x)
 	return soft_curve(x + 0.25) - soft_curve(0.25);
 }
 
-typedef struct unit {
-	void *st;
-	float p[FX_MAX_PARAMS];
-} unit_t;
-
-static void param(unit_t *u, const char *name, float v)
+static void unit_open(fxh_unit_t *u, float drive_db, int curve)
 {
-	int i = fx_param_index(&fx_drive, name);
-	assert_true(i >= 0);
-	u->p[i] = v;
-}
-
-static void unit_open(unit_t *u, float drive_db, int curve)
-{
-	u->st = malloc(fx_drive.state_size(RATE));
-	assert_non_null(u->st);
-	fx_defaults(&fx_drive, u->p);
-	param(u, "drive", drive_db);
-	param(u, "curve", (float)curve);
-}
-
-static void run(unit_t *u, float *l, float *r, size_t n)
-{
-	for (size_t i = 0; i < n; i += 64)
-		fx_drive.process(u->st, l + i, r + i, (int)(n - i < 64 ? n - i : 64), NULL);
-}
-
-static float *sine(size_t n, double f, double amp)
-{
-	float *x = malloc(n * sizeof(float));
-	assert_non_null(x);
-	for (size_t i = 0; i < n; i++)
-		x[i] = (float)(amp * sin(2 * M_PI * f * (double)i / RATE));
-	return x;
+	fxh_open(u, &fx_drive, RATE);
+	fxh_param(u, "drive", drive_db);
+	fxh_param(u, "curve", (float)curve);
 }
 
 /* The unit's output for a sine, settled: RATE samples after SETTLE. */
-static float *drive_sine(unit_t *u, double f, double amp)
+static float *drive_sine(fxh_unit_t *u, double f, double amp)
 {
 	size_t n = SETTLE + RATE;
-	float *l = sine(n, f, amp), *r = sine(n, f, amp);
-	fx_drive.init(u->st, RATE, u->p);
-	run(u, l, r, n);
+	float *l = fxh_sine(n, f, amp, RATE), *r = fxh_sine(n, f, amp, RATE);
+	fxh_start(u);
+	fxh_run(u, l, r, n, 64);
 	assert_memory_equal(l, r, n * sizeof(float));
 	float *out = malloc(RATE * sizeof(float));
 	memcpy(out, l + SETTLE, RATE * sizeof(float));
@@ -101,7 +68,7 @@ static double alias_db(const float *x, int f_khz)
 	for (int k = 1; k <= 24; k++)
 		if (k % f_khz)
 			e += bin(x, k) * bin(x, k);
-	return 10 * log10(e + 1e-300) - db(bin(x, f_khz));
+	return 10 * log10(e + 1e-300) - fxh_db(bin(x, f_khz));
 }
 
 static void test_parameter_table(void **state)
@@ -118,24 +85,24 @@ static void test_parameter_table(void **state)
 /* An odd curve makes odd harmonics only. */
 static void test_soft_odd_harmonics(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 12, 0);
 	float *y = drive_sine(&u, 1000, 0.5);
 	double f = bin(y, 1);
-	double h2 = db(bin(y, 2) / f), h3 = db(bin(y, 3) / f), h4 = db(bin(y, 4) / f);
+	double h2 = fxh_db(bin(y, 2) / f), h3 = fxh_db(bin(y, 3) / f), h4 = fxh_db(bin(y, 4) / f);
 	if (!(h2 < -60 && h4 < -60 && h3 > -40))
 		fail_msg("soft: h2 %.1f h3 %.1f h4 %.1f dB", h2, h3, h4);
 	free(y);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* The tube curve adds a 2nd harmonic, and its DC offset is gone. */
 static void test_tube_even_harmonics_no_dc(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 12, 1);
 	float *y = drive_sine(&u, 1000, 0.5);
-	double f = bin(y, 1), h2 = db(bin(y, 2) / f);
+	double f = bin(y, 1), h2 = fxh_db(bin(y, 2) / f);
 	double mean = 0;
 	for (int i = 0; i < RATE; i++)
 		mean += y[i];
@@ -150,18 +117,18 @@ static void test_tube_even_harmonics_no_dc(void **state)
 		fail_msg("tube: mean %.2e left (the curve makes %.3f)", mean, dc);
 	assert_true(fabs(dc) > 0.05);   /* there was DC to remove */
 	free(y);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* 5 kHz at 48 kHz, driven by 36 dB: aliases at least 40 dB down. The
  * same curve applied once per sample does not get there. */
 static void check_aliasing(int curve, double (*shape)(double))
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 36, curve);
 	float *y = drive_sine(&u, 5000, 0.5);
 	double got = alias_db(y, 5);
-	float *naive = sine(RATE, 5000, 0.5);
+	float *naive = fxh_sine(RATE, 5000, 0.5, RATE);
 	double g = pow(10, 36 / 20.0);
 	for (int i = 0; i < RATE; i++)
 		naive[i] = (float)shape(g * naive[i]);
@@ -172,7 +139,7 @@ static void check_aliasing(int curve, double (*shape)(double))
 		fail_msg("curve %d: even naive shaping aliases only %.1f dB; the test proves nothing", curve, bad);
 	free(y);
 	free(naive);
-	free(u.st);
+	fxh_close(&u);
 }
 
 static void test_aliasing(void **state)
@@ -186,7 +153,7 @@ static void test_aliasing(void **state)
  * input shifted by it. */
 static void test_latency_is_measured_delay(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 0, 0);
 	size_t n = 20000;
 	uint32_t seed = 11;
@@ -197,8 +164,8 @@ static void test_latency_is_measured_delay(void **state)
 		s2 += (s1 - s2) * k;
 		x[i] = l[i] = r[i] = (float)s2;
 	}
-	fx_drive.init(u.st, RATE, u.p);
-	run(&u, l, r, n);
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
 	int best = -1;
 	double bestc = 0, ex = 0, ey = 0;
 	for (int lag = 0; lag < 200; lag++) {
@@ -220,27 +187,28 @@ static void test_latency_is_measured_delay(void **state)
 	if (corr < 0.99)
 		fail_msg("correlation %.4f at the best lag", corr);
 	free(x); free(l); free(r);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* Mix 0: the input exactly, delayed by the latency. */
 static void test_mix_zero_is_dry(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 48, 2);
-	param(&u, "mix", 0);
-	param(&u, "output", 12);
+	fxh_param(&u, "mix", 0);
+	fxh_param(&u, "output", 12);
 	size_t n = 10000;
-	float *l = sine(n, 440, 0.9), *r = sine(n, 660, 0.7), *x = sine(n, 440, 0.9), *y = sine(n, 660, 0.7);
-	fx_drive.init(u.st, RATE, u.p);
-	run(&u, l, r, n);
+	float *l = fxh_sine(n, 440, 0.9, RATE), *r = fxh_sine(n, 660, 0.7, RATE);
+	float *x = fxh_sine(n, 440, 0.9, RATE), *y = fxh_sine(n, 660, 0.7, RATE);
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
 	size_t lat = (size_t)fx_drive.latency(u.st);
 	for (size_t i = 0; i < lat; i++)
 		assert_true(l[i] == 0.0f && r[i] == 0.0f);
 	assert_memory_equal(l + lat, x, (n - lat) * sizeof(float));
 	assert_memory_equal(r + lat, y, (n - lat) * sizeof(float));
 	free(l); free(r); free(x); free(y);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* Mix 50 with a clean wet path gives the dry level at every frequency: a
@@ -248,45 +216,45 @@ static void test_mix_zero_is_dry(void **state)
  * (-8 dB at 18 kHz). */
 static void test_mix_aligns_dry_and_wet(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 0, 0);
-	param(&u, "mix", 50);
+	fxh_param(&u, "mix", 50);
 	static const double freqs[] = { 100, 1000, 10000, 18000 };
 	for (size_t k = 0; k < 4; k++) {
 		float *y = drive_sine(&u, freqs[k], 0.01);
-		double lvl = db(tu_goertzel(y, RATE, RATE, freqs[k]) / 0.01);
+		double lvl = fxh_db(tu_goertzel(y, RATE, RATE, freqs[k]) / 0.01);
 		if (fabs(lvl) > 0.3)
 			fail_msg("mix 50 at %.0f Hz: %.2f dB", freqs[k], lvl);
 		free(y);
 	}
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* Output scales the driven signal by its gain. */
 static void test_output_gain(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 18, 0);
 	float *ref = drive_sine(&u, 1000, 0.5);
 	double a0 = bin(ref, 1);
 	static const float gains[] = { -24, -6, 12 };
 	for (int k = 0; k < 3; k++) {
-		param(&u, "output", gains[k]);
+		fxh_param(&u, "output", gains[k]);
 		float *y = drive_sine(&u, 1000, 0.5);
-		double d = db(bin(y, 1) / a0);
+		double d = fxh_db(bin(y, 1) / a0);
 		if (fabs(d - gains[k]) > 0.01)
 			fail_msg("output %+.0f dB: %.3f dB", gains[k], d);
 		free(y);
 	}
 	free(ref);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* The folder cannot run away, however hard it is driven: sin() stays
  * within 1, so does its average, and the filters add only their ripple. */
 static void test_fold_bounded(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 48, 2);
 	size_t n = 4 * RATE;
 	uint32_t seed = 5;
@@ -295,22 +263,22 @@ static void test_fold_bounded(void **state)
 		l[i] = dsp_randf(&seed);
 		r[i] = (float)sin(2 * M_PI * 50 * (double)i / RATE);
 	}
-	fx_drive.init(u.st, RATE, u.p);
-	run(&u, l, r, n);
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
 	double pk = fmax(tu_peak(l, n), tu_peak(r, n));
 	if (!(pk < 1.5) || !isfinite(pk))
 		fail_msg("fold peak %.3f", pk);
 	assert_true(tu_rms(r, n) > 0.3);   /* it folded, not muted */
 	free(l); free(r);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* Every parameter jumping every block, over full-scale noise. */
 static void test_random_automation_is_stable(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 12, 0);
-	fx_drive.init(u.st, RATE, u.p);
+	fxh_start(&u);
 	uint32_t seed = 77;
 	float l[64], r[64];
 	for (int blk = 0; blk < 10 * RATE / 64; blk++) {
@@ -330,73 +298,66 @@ static void test_random_automation_is_stable(void **state)
 			if (!isfinite(l[j]) || fabsf(l[j]) > 7.0f || fabsf(r[j]) > 7.0f)
 				fail_msg("block %d: %g %g", blk, l[j], r[j]);
 	}
-	free(u.st);
-}
-
-static double max_step(const float *x, size_t n)
-{
-	double m = 0;
-	for (size_t i = 1; i < n; i++)
-		m = fmax(m, fabs((double)x[i] - x[i - 1]));
-	return m;
+	fxh_close(&u);
 }
 
 /* Switching curves crossfades: no step larger than the curves make on
  * their own (a hard switch from soft to fold jumps by up to 2). */
 static void test_curve_change_is_smooth(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 12, 0);
 	size_t n = RATE, q = n / 4;
 	double steady = 0;
 	for (int c = 0; c < 3; c++) {
-		param(&u, "curve", (float)c);
+		fxh_param(&u, "curve", (float)c);
 		float *y = drive_sine(&u, 100, 0.5);
-		steady = fmax(steady, max_step(y, RATE));
+		steady = fmax(steady, fxh_max_step(y, RATE));
 		free(y);
 	}
-	param(&u, "curve", 0);
-	float *l = sine(n, 100, 0.5), *r = sine(n, 100, 0.5);
-	fx_drive.init(u.st, RATE, u.p);
+	fxh_param(&u, "curve", 0);
+	float *l = fxh_sine(n, 100, 0.5, RATE), *r = fxh_sine(n, 100, 0.5, RATE);
+	fxh_start(&u);
 	/* Switch at the sine's crests (a quarter period, 120 samples, past
 	 * whole periods), where the curves differ most. */
 	static const int order[] = { 2, 1, 0 };
 	size_t at = 0;
 	for (int k = 0; k < 4; k++) {
 		size_t end = k < 3 ? (size_t)(k + 1) * q + 120 : n;
-		run(&u, l + at, r + at, end - at);
+		fxh_run(&u, l + at, r + at, end - at, 64);
 		at = end;
 		if (k < 3) {
-			param(&u, "curve", (float)order[k]);
+			fxh_param(&u, "curve", (float)order[k]);
 			fx_drive.set(u.st, u.p);
 		}
 	}
-	double step = max_step(l + SETTLE / 8, n - SETTLE / 8);
+	double step = fxh_max_step(l + SETTLE / 8, n - SETTLE / 8);
 	if (step > 1.2 * steady)
 		fail_msg("step %.4f at a curve change; the curves alone step %.4f", step, steady);
 	free(l);
 	free(r);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* The same input gives the same output however the caller splits it. */
 static void test_block_split_invariant(void **state)
 {
-	unit_t u;
+	fxh_unit_t u;
 	unit_open(&u, 24, 1);
-	param(&u, "mix", 70);
+	fxh_param(&u, "mix", 70);
 	size_t n = 12000;
-	float *a = sine(n, 3000, 0.6), *b = sine(n, 200, 0.6), *c = sine(n, 3000, 0.6), *d = sine(n, 200, 0.6);
-	fx_drive.init(u.st, RATE, u.p);
-	param(&u, "curve", 2);
-	param(&u, "drive", 6);
+	float *a = fxh_sine(n, 3000, 0.6, RATE), *b = fxh_sine(n, 200, 0.6, RATE);
+	float *c = fxh_sine(n, 3000, 0.6, RATE), *d = fxh_sine(n, 200, 0.6, RATE);
+	fxh_start(&u);
+	fxh_param(&u, "curve", 2);
+	fxh_param(&u, "drive", 6);
 	fx_drive.set(u.st, u.p);
 	fx_drive.process(u.st, a, b, (int)n, NULL);
-	param(&u, "curve", 1);
-	param(&u, "drive", 24);
-	fx_drive.init(u.st, RATE, u.p);
-	param(&u, "curve", 2);
-	param(&u, "drive", 6);
+	fxh_param(&u, "curve", 1);
+	fxh_param(&u, "drive", 24);
+	fxh_start(&u);
+	fxh_param(&u, "curve", 2);
+	fxh_param(&u, "drive", 6);
 	fx_drive.set(u.st, u.p);
 	uint32_t seed = 9;
 	for (size_t i = 0; i < n;) {
@@ -409,7 +370,7 @@ static void test_block_split_invariant(void **state)
 	assert_memory_equal(a, c, n * sizeof(float));
 	assert_memory_equal(b, d, n * sizeof(float));
 	free(a); free(b); free(c); free(d);
-	free(u.st);
+	fxh_close(&u);
 }
 
 int main(void)

@@ -11,16 +11,12 @@
 #include <string.h>
 #include "dsp.h"
 #include "fx.h"
+#include "fxharness.h"
 #include "testutil.h"
 
 #define RATE 48000
 #define SETTLE 24000     /* half a second: every band here has rung out */
 #define WIN RATE         /* one second: whole periods of any integer Hz */
-
-static double db(double r)
-{
-	return 20.0 * log10(r + 1e-30);
-}
 
 /* ------------------------------------------------------------------ */
 /* the cookbook, independently                                          */
@@ -100,44 +96,18 @@ static double pass_db(bool high, int slope24, double f0, double f, double fs)
 /* ------------------------------------------------------------------ */
 /* running the unit                                                     */
 
-typedef struct unit {
-	void *st;
-	float p[FX_MAX_PARAMS];
-	int rate;
-} unit_t;
-
-static void unit_open(unit_t *u, int rate)
-{
-	u->rate = rate;
-	u->st = malloc(fx_eq.state_size(rate));
-	assert_non_null(u->st);
-	fx_defaults(&fx_eq, u->p);
-}
-
-static void param(unit_t *u, const char *name, float v)
-{
-	int i = fx_param_index(&fx_eq, name);
-	assert_true(i >= 0);
-	u->p[i] = v;
-}
-
 /* Gain in dB the unit (initialised with u->p) gives a sine of f. */
-static double measure_db(unit_t *u, double f)
+static double measure_db(fxh_unit_t *u, double f)
 {
 	size_t n = SETTLE + WIN;
-	float *l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
-	assert_non_null(l);
-	assert_non_null(r);
-	for (size_t i = 0; i < n; i++)
-		l[i] = r[i] = (float)(0.5 * sin(2 * M_PI * f * (double)i / u->rate));
-	fx_eq.init(u->st, u->rate, u->p);
-	for (size_t i = 0; i < n; i += 64)
-		fx_eq.process(u->st, l + i, r + i, (int)(n - i < 64 ? n - i : 64), NULL);
+	float *l = fxh_sine(n, f, 0.5, u->rate), *r = fxh_sine(n, f, 0.5, u->rate);
+	fxh_start(u);
+	fxh_run(u, l, r, n, 64);
 	double g = tu_goertzel(l + SETTLE, WIN, u->rate, f) / 0.5;
 	assert_memory_equal(l, r, n * sizeof(float));
 	free(l);
 	free(r);
-	return db(g);
+	return fxh_db(g);
 }
 
 static const double probe_hz[] = { 50, 100, 1000, 5000, 10000 };
@@ -159,8 +129,8 @@ static void test_parameter_table(void **state)
 
 static void test_peaking(void **state)
 {
-	unit_t u;
-	unit_open(&u, RATE);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
 	static const struct { double f, g, q; } cases[] = {
 		{ 1000, 12, 1 }, { 1000, -18, 4 }, { 100, 6, 0.5 }, { 5000, -24, 10 }, { 10000, 24, 0.1 },
 	};
@@ -168,9 +138,9 @@ static void test_peaking(void **state)
 		/* Alternate the two peaking bands, so both are checked. */
 		const char *fk = c & 1 ? "freq2" : "freq1", *gk = c & 1 ? "gain2" : "gain1", *qk = c & 1 ? "q2" : "q1";
 		fx_defaults(&fx_eq, u.p);
-		param(&u, fk, (float)cases[c].f);
-		param(&u, gk, (float)cases[c].g);
-		param(&u, qk, (float)cases[c].q);
+		fxh_param(&u, fk, (float)cases[c].f);
+		fxh_param(&u, gk, (float)cases[c].g);
+		fxh_param(&u, qk, (float)cases[c].q);
 		for (size_t i = 0; i < NPROBES; i++) {
 			double want = cb_db(cb_peak(cases[c].f, cases[c].g, cases[c].q, RATE), probe_hz[i], RATE);
 			double got = measure_db(&u, probe_hz[i]);
@@ -181,21 +151,21 @@ static void test_peaking(void **state)
 		/* At its own frequency a peaking band gives exactly its gain. */
 		assert_true(fabs(measure_db(&u, cases[c].f) - cases[c].g) < 0.5);
 	}
-	free(u.st);
+	fxh_close(&u);
 }
 
 static void test_shelves(void **state)
 {
-	unit_t u;
-	unit_open(&u, RATE);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
 	static const struct { bool high; double f, g; } cases[] = {
 		{ false, 100, 12 }, { false, 300, -18 }, { false, 1000, 24 },
 		{ true, 8000, -12 }, { true, 2000, 9 }, { true, 15000, -24 },
 	};
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		fx_defaults(&fx_eq, u.p);
-		param(&u, cases[c].high ? "high_freq" : "low_freq", (float)cases[c].f);
-		param(&u, cases[c].high ? "high_gain" : "low_gain", (float)cases[c].g);
+		fxh_param(&u, cases[c].high ? "high_freq" : "low_freq", (float)cases[c].f);
+		fxh_param(&u, cases[c].high ? "high_gain" : "low_gain", (float)cases[c].g);
 		cb_t cb = cases[c].high ? cb_highshelf(cases[c].f, cases[c].g, RATE)
 		                        : cb_lowshelf(cases[c].f, cases[c].g, RATE);
 		for (size_t i = 0; i < NPROBES; i++) {
@@ -208,15 +178,15 @@ static void test_shelves(void **state)
 		/* S = 1 puts the shelf's midpoint, half the gain in dB, at f0. */
 		assert_true(fabs(measure_db(&u, cases[c].f) - cases[c].g / 2) < 0.5);
 	}
-	free(u.st);
+	fxh_close(&u);
 }
 
 static void check_pass(bool high, int slope24, double f0)
 {
-	unit_t u;
-	unit_open(&u, RATE);
-	param(&u, high ? "hp" : "lp", (float)f0);
-	param(&u, high ? "hp_slope" : "lp_slope", (float)slope24);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
+	fxh_param(&u, high ? "hp" : "lp", (float)f0);
+	fxh_param(&u, high ? "hp_slope" : "lp_slope", (float)slope24);
 	for (size_t i = 0; i < NPROBES; i++) {
 		double want = pass_db(high, slope24, f0, probe_hz[i], RATE), got = measure_db(&u, probe_hz[i]);
 		if (fabs(got - want) > 0.5)
@@ -232,14 +202,14 @@ static void check_pass(bool high, int slope24, double f0)
 	 * bilinear transform's zero makes a low-pass fall faster, so that is
 	 * only checked where it still looks like its analogue prototype.) */
 	if (!high && f0 * 8 > 4000) {
-		free(u.st);
+		fxh_close(&u);
 		return;
 	}
 	double o1 = measure_db(&u, high ? f0 / 4 : f0 * 4), o2 = measure_db(&u, high ? f0 / 8 : f0 * 8);
 	double per_oct = o1 - o2, want = slope24 ? 24.0 : 12.0;
 	if (fabs(per_oct - want) > 1.0)
 		fail_msg("%s %.0f Hz: %.2f dB/oct two octaves out, want %.0f", high ? "hp" : "lp", f0, per_oct, want);
-	free(u.st);
+	fxh_close(&u);
 }
 
 static void test_highpass(void **state)
@@ -263,21 +233,21 @@ static void test_lowpass(void **state)
 /* The bands in series multiply: dB add. */
 static void test_all_bands(void **state)
 {
-	unit_t u;
-	unit_open(&u, RATE);
-	param(&u, "hp", 40);
-	param(&u, "hp_slope", 1);
-	param(&u, "lp", 16000);
-	param(&u, "low_freq", 150);
-	param(&u, "low_gain", 6);
-	param(&u, "high_freq", 6000);
-	param(&u, "high_gain", -9);
-	param(&u, "freq1", 700);
-	param(&u, "gain1", -6);
-	param(&u, "q1", 2);
-	param(&u, "freq2", 3000);
-	param(&u, "gain2", 4);
-	param(&u, "q2", 0.7f);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
+	fxh_param(&u, "hp", 40);
+	fxh_param(&u, "hp_slope", 1);
+	fxh_param(&u, "lp", 16000);
+	fxh_param(&u, "low_freq", 150);
+	fxh_param(&u, "low_gain", 6);
+	fxh_param(&u, "high_freq", 6000);
+	fxh_param(&u, "high_gain", -9);
+	fxh_param(&u, "freq1", 700);
+	fxh_param(&u, "gain1", -6);
+	fxh_param(&u, "q1", 2);
+	fxh_param(&u, "freq2", 3000);
+	fxh_param(&u, "gain2", 4);
+	fxh_param(&u, "q2", 0.7f);
 	for (size_t i = 0; i < NPROBES; i++) {
 		double f = probe_hz[i];
 		double want = pass_db(true, 1, 40, f, RATE) + pass_db(false, 0, 16000, f, RATE) +
@@ -289,69 +259,60 @@ static void test_all_bands(void **state)
 		if (fabs(got - want) > 0.5)
 			fail_msg("all bands at %.0f Hz: %.2f dB, cookbook %.2f", f, got, want);
 	}
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* lp 22000 at 44.1 kHz is above 0.49 of the rate: it sits at 21609 Hz. */
 static void test_frequency_clamp(void **state)
 {
-	unit_t u;
-	unit_open(&u, 44100);
-	param(&u, "lp", 22000);
-	param(&u, "lp_slope", 1);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, 44100);
+	fxh_param(&u, "lp", 22000);
+	fxh_param(&u, "lp_slope", 1);
 	double fc = 0.49 * 44100;
 	for (double f = 10000; f <= 21000; f += 5500) {
 		double want = pass_db(false, 1, fc, f, 44100), got = measure_db(&u, f);
 		if (fabs(got - want) > 0.5)
 			fail_msg("clamped lp at %.0f Hz: %.2f dB, want %.2f", f, got, want);
 	}
-	free(u.st);
+	fxh_close(&u);
 
 	/* At 8 kHz every band above 3920 Hz clamps, and stays a filter. */
-	unit_open(&u, 8000);
-	param(&u, "high_freq", 20000);
-	param(&u, "high_gain", 12);
-	param(&u, "freq1", 20000);
-	param(&u, "gain1", -12);
-	param(&u, "lp", 22000);
+	fxh_open(&u, &fx_eq, 8000);
+	fxh_param(&u, "high_freq", 20000);
+	fxh_param(&u, "high_gain", 12);
+	fxh_param(&u, "freq1", 20000);
+	fxh_param(&u, "gain1", -12);
+	fxh_param(&u, "lp", 22000);
 	double g = measure_db(&u, 1000);
 	assert_true(isfinite(g) && fabs(g) < 24);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* ------------------------------------------------------------------ */
 /* behaviour                                                            */
 
-static float *noise(size_t n, uint32_t seed, float amp)
-{
-	float *x = malloc(n * sizeof(float));
-	assert_non_null(x);
-	for (size_t i = 0; i < n; i++)
-		x[i] = amp * dsp_randf(&seed);
-	return x;
-}
-
 static void test_neutral_is_bit_exact(void **state)
 {
-	unit_t u;
-	unit_open(&u, RATE);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
 	size_t n = 48000;
-	float *l = noise(n, 1, 0.9f), *r = noise(n, 2, 0.9f);
+	float *l = fxh_noise(n, 1, 0.9f), *r = fxh_noise(n, 2, 0.9f);
 	float *l0 = malloc(n * sizeof(float)), *r0 = malloc(n * sizeof(float));
 	memcpy(l0, l, n * sizeof(float));
 	memcpy(r0, r, n * sizeof(float));
 	/* Defaults: everything neutral. */
-	fx_eq.init(u.st, RATE, u.p);
+	fxh_start(&u);
 	fx_eq.process(u.st, l, r, (int)n, NULL);
 	assert_memory_equal(l, l0, n * sizeof(float));
 	assert_memory_equal(r, r0, n * sizeof(float));
 
 	/* Moved away and back to neutral: once the glide is over, the bands
 	 * drop out again and the signal is untouched. */
-	param(&u, "gain1", 6);
-	param(&u, "hp", 300);
-	param(&u, "lp", 5000);
-	param(&u, "low_gain", -3);
+	fxh_param(&u, "gain1", 6);
+	fxh_param(&u, "hp", 300);
+	fxh_param(&u, "lp", 5000);
+	fxh_param(&u, "low_gain", -3);
 	fx_eq.set(u.st, u.p);
 	fx_eq.process(u.st, l, r, (int)n, NULL);
 	fx_defaults(&fx_eq, u.p);
@@ -363,16 +324,7 @@ static void test_neutral_is_bit_exact(void **state)
 	assert_memory_equal(l, l0, n * sizeof(float));
 	assert_memory_equal(r, r0, n * sizeof(float));
 	free(l); free(r); free(l0); free(r0);
-	free(u.st);
-}
-
-/* Largest step between neighbouring samples. */
-static double max_step(const float *x, size_t n)
-{
-	double m = 0;
-	for (size_t i = 1; i < n; i++)
-		m = fmax(m, fabs((double)x[i] - x[i - 1]));
-	return m;
+	fxh_close(&u);
 }
 
 /* Jumps in every parameter, including switching the pass filters on and
@@ -381,26 +333,26 @@ static double max_step(const float *x, size_t n)
  * sine does (a click is a step many times that). */
 static void test_changes_glide(void **state)
 {
-	unit_t u;
-	unit_open(&u, RATE);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
 	size_t n = RATE;
 	double f = 150, amp = 0.25;
 	float *l = malloc(n * sizeof(float)), *r = malloc(n * sizeof(float));
 	for (size_t i = 0; i < n; i++)
 		l[i] = r[i] = (float)(amp * sin(2 * M_PI * f * (double)i / RATE));
-	fx_eq.init(u.st, RATE, u.p);
+	fxh_start(&u);
 	int quarter = (int)n / 4;
 	fx_eq.process(u.st, l, r, quarter, NULL);
-	param(&u, "hp", 400);
-	param(&u, "hp_slope", 1);
-	param(&u, "low_gain", 12);
-	param(&u, "freq1", 150);
-	param(&u, "gain1", 12);
+	fxh_param(&u, "hp", 400);
+	fxh_param(&u, "hp_slope", 1);
+	fxh_param(&u, "low_gain", 12);
+	fxh_param(&u, "freq1", 150);
+	fxh_param(&u, "gain1", 12);
 	fx_eq.set(u.st, u.p);
 	fx_eq.process(u.st, l + quarter, r + quarter, quarter, NULL);
-	param(&u, "hp_slope", 0);
-	param(&u, "low_freq", 40);
-	param(&u, "q1", 8);
+	fxh_param(&u, "hp_slope", 0);
+	fxh_param(&u, "low_freq", 40);
+	fxh_param(&u, "q1", 8);
 	fx_eq.set(u.st, u.p);
 	fx_eq.process(u.st, l + 2 * quarter, r + 2 * quarter, quarter, NULL);
 	fx_defaults(&fx_eq, u.p);
@@ -408,12 +360,12 @@ static void test_changes_glide(void **state)
 	fx_eq.process(u.st, l + 3 * quarter, r + 3 * quarter, quarter, NULL);
 	/* The loudest the output gets, as a sine of f, bounds a smooth step. */
 	double peak = tu_peak(l, n), smooth = peak * 2 * M_PI * f / RATE;
-	double step = max_step(l, n);
+	double step = fxh_max_step(l, n);
 	if (step > 1.5 * smooth)
 		fail_msg("step %.4f between samples, a sine of peak %.3f steps %.4f", step, peak, smooth);
 	free(l);
 	free(r);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* Random parameter jumps every 64 frames for 20 seconds of noise: the
@@ -421,10 +373,10 @@ static void test_changes_glide(void **state)
  * four boosting bands 96 dB, so 0.001 in stays below 64 out). */
 static void test_random_automation_is_stable(void **state)
 {
-	unit_t u;
-	unit_open(&u, RATE);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
 	uint32_t seed = 99;
-	fx_eq.init(u.st, RATE, u.p);
+	fxh_start(&u);
 	float l[64], r[64];
 	double peak = 0;
 	for (int blk = 0; blk < 20 * RATE / 64; blk++) {
@@ -451,32 +403,32 @@ static void test_random_automation_is_stable(void **state)
 		}
 	}
 	assert_true(peak < 64.0);
-	free(u.st);
+	fxh_close(&u);
 }
 
 /* The same input gives the same output however the caller splits it. */
 static void test_block_split_invariant(void **state)
 {
-	unit_t u;
-	unit_open(&u, RATE);
+	fxh_unit_t u;
+	fxh_open(&u, &fx_eq, RATE);
 	size_t n = 20000;
-	float *a = noise(n, 5, 0.5f), *b = noise(n, 6, 0.5f);
+	float *a = fxh_noise(n, 5, 0.5f), *b = fxh_noise(n, 6, 0.5f);
 	float *c = malloc(n * sizeof(float)), *d = malloc(n * sizeof(float));
 	memcpy(c, a, n * sizeof(float));
 	memcpy(d, b, n * sizeof(float));
-	param(&u, "hp", 80);
-	param(&u, "gain1", 5);
-	fx_eq.init(u.st, RATE, u.p);
-	param(&u, "lp", 3000);
-	param(&u, "freq1", 4000);
+	fxh_param(&u, "hp", 80);
+	fxh_param(&u, "gain1", 5);
+	fxh_start(&u);
+	fxh_param(&u, "lp", 3000);
+	fxh_param(&u, "freq1", 4000);
 	fx_eq.set(u.st, u.p);
 	fx_eq.process(u.st, a, b, (int)n, NULL);
 	fx_defaults(&fx_eq, u.p);
-	param(&u, "hp", 80);
-	param(&u, "gain1", 5);
-	fx_eq.init(u.st, RATE, u.p);
-	param(&u, "lp", 3000);
-	param(&u, "freq1", 4000);
+	fxh_param(&u, "hp", 80);
+	fxh_param(&u, "gain1", 5);
+	fxh_start(&u);
+	fxh_param(&u, "lp", 3000);
+	fxh_param(&u, "freq1", 4000);
 	fx_eq.set(u.st, u.p);
 	uint32_t seed = 7;
 	for (size_t i = 0; i < n;) {
@@ -489,7 +441,7 @@ static void test_block_split_invariant(void **state)
 	assert_memory_equal(a, c, n * sizeof(float));
 	assert_memory_equal(b, d, n * sizeof(float));
 	free(a); free(b); free(c); free(d);
-	free(u.st);
+	fxh_close(&u);
 }
 
 int main(void)

@@ -29,17 +29,13 @@
 #include <sndfile.h>
 #include "dsp.h"
 #include "fx.h"
+#include "fxharness.h"
 #include "testutil.h"
 
 #define RATE 48000
 #define PAD  (RATE / 10)   /* silence after the latency tail, for the meters' filters */
 /* What the meters may read above the ceiling: float rounding, nothing more. */
 #define TOL_DB 0.005
-
-static double db(double r)
-{
-	return 20.0 * log10(r + 1e-30);
-}
 
 /* Worst (highest) reading relative to the ceiling, per meter, over the
  * whole run; printed as each test finishes. */
@@ -48,50 +44,18 @@ static double worst_ebur = -HUGE_VAL, worst_ff = -HUGE_VAL;
 /* ------------------------------------------------------------------ */
 /* running the unit                                                     */
 
-typedef struct lim {
-	void *st;
-	float p[FX_MAX_PARAMS];
-	int rate;
-	int lat;
-} lim_t;
-
-static void param(lim_t *u, const char *name, float v)
-{
-	int i = fx_param_index(&fx_limiter, name);
-	assert_true(i >= 0);
-	u->p[i] = v;
-}
+typedef fxh_unit_t lim_t;
 
 /* Opens and initialises a limiter. */
 static void lim_open(lim_t *u, int rate, double ceiling, double release, double lookahead,
                      double gain)
 {
-	u->rate = rate;
-	u->st = malloc(fx_limiter.state_size(rate));
-	assert_non_null(u->st);
-	fx_defaults(&fx_limiter, u->p);
-	param(u, "ceiling", (float)ceiling);
-	param(u, "release", (float)release);
-	param(u, "lookahead", (float)lookahead);
-	param(u, "gain", (float)gain);
-	fx_limiter.init(u->st, rate, u->p);
-	u->lat = fx_limiter.latency(u->st);
-	assert_true(u->lat >= 0);
-}
-
-static void lim_close(lim_t *u)
-{
-	free(u->st);
-	u->st = NULL;
-}
-
-static void process(lim_t *u, float *l, float *r, size_t n, size_t block)
-{
-	fx_ctx_t ctx = { .rate = u->rate, .bpm = 120.0, .sc_l = NULL, .sc_r = NULL };
-	for (size_t i = 0; i < n; i += block) {
-		size_t m = n - i < block ? n - i : block;
-		fx_limiter.process(u->st, l + i, r + i, (int)m, &ctx);
-	}
+	fxh_open(u, &fx_limiter, rate);
+	fxh_param(u, "ceiling", (float)ceiling);
+	fxh_param(u, "release", (float)release);
+	fxh_param(u, "lookahead", (float)lookahead);
+	fxh_param(u, "gain", (float)gain);
+	fxh_start(u);
 }
 
 /* A signal and what the unit made of it. */
@@ -114,7 +78,7 @@ static run_t run_through(lim_t *u, const float *il, const float *ir, size_t n, s
 	assert_non_null(o.r);
 	memcpy(o.l, il, n * sizeof(float));
 	memcpy(o.r, ir, n * sizeof(float));
-	process(u, o.l, o.r, o.n, block);
+	fxh_run(u, o.l, o.r, o.n, block);
 	return o;
 }
 
@@ -152,7 +116,7 @@ static double tp_ebur128(const float *l, const float *r, size_t n, int rate)
 	}
 	free(buf);
 	ebur128_destroy(&st);
-	return db(peak);
+	return fxh_db(peak);
 }
 
 static bool have_ffmpeg(void)
@@ -215,7 +179,7 @@ static void tp_ffmpeg(const float *l, const float *r, size_t n, int rate, double
 	unlink(path);
 	if (rc != 0 || !got_summary || meta < 0.0)
 		fail_msg("ffmpeg failed (status %d) or printed no true peak", rc);
-	*fine = db(meta);
+	*fine = fxh_db(meta);
 }
 
 /* Reads the output with libebur128, asserts it is under the ceiling,
@@ -375,7 +339,7 @@ static void test_drums_plus_20db(void **state)
 	};
 	sig_t s = drum_loop(2.0, RATE, 11);
 	print_message("# drum loop: sample peak %.2f dBFS, +20 dB of gain on top\n",
-	              db(fmax(tu_peak(s.l, s.n), tu_peak(s.r, s.n))));
+	              fxh_db(fmax(tu_peak(s.l, s.n), tu_peak(s.r, s.n))));
 	for (size_t c = 0; c < NCEIL; c++)
 		for (size_t k = 0; k < sizeof(set) / sizeof(set[0]); k++) {
 			lim_t u;
@@ -390,7 +354,7 @@ static void test_drums_plus_20db(void **state)
 			if (tp < ceilings[c] - 1.0)
 				fail_msg("%s: only reaches %.2f dBTP under a %.1f ceiling", what, tp, ceilings[c]);
 			run_free(&o);
-			lim_close(&u);
+			fxh_close(&u);
 		}
 	sig_free(&s);
 	print_message("# worst libebur128 reading so far: %+.3f dB re the ceiling\n", worst_ebur);
@@ -417,7 +381,7 @@ static void test_full_scale_squares(void **state)
 			if (square_hz[f] < 20000 && tp < ceilings[c] - 1.0)
 				fail_msg("%s: only reaches %.2f dBTP under a %.1f ceiling", what, tp, ceilings[c]);
 			run_free(&o);
-			lim_close(&u);
+			fxh_close(&u);
 		}
 		sig_free(&s);
 	}
@@ -431,7 +395,7 @@ static void test_intersample_and_noise(void **state)
 	sig_t q = quarter_sine(1.0, 0.5, RATE);
 	double in_tp = tp_ebur128(q.l, q.r, q.n, RATE);
 	print_message("# rate/4 sine at 45 deg: sample peak %.2f dBFS, libebur128 %.2f dBTP\n",
-	              db(tu_peak(q.l, q.n)), in_tp);
+	              fxh_db(tu_peak(q.l, q.n)), in_tp);
 	/* the meter itself must see the peak between the samples */
 	assert_true(fabs(in_tp) < 0.2);
 	sig_t w = white(1.0, 1.0, RATE, 5);
@@ -444,14 +408,14 @@ static void test_intersample_and_noise(void **state)
 			snprintf(what, sizeof(what), "rate/4 sine 0 dBTP, gain %+d dB", g);
 			check_ebur(what, &o, ceilings[c]);
 			run_free(&o);
-			lim_close(&u);
+			fxh_close(&u);
 		}
 		lim_t u;
 		lim_open(&u, RATE, ceilings[c], 20, 1, 20);
 		run_t o = run_through(&u, w.l, w.r, w.n, 1000);
 		check_ebur("white noise +20 dB, rel 20 la 1", &o, ceilings[c]);
 		run_free(&o);
-		lim_close(&u);
+		fxh_close(&u);
 	}
 	sig_free(&q);
 	sig_free(&w);
@@ -494,7 +458,7 @@ static void test_noise_bursts_random_settings(void **state)
 			         "gain %+.0f: libebur128 reads %.3f dBTP", k, rate, ceiling, release,
 			         lookahead, gain, tp);
 		run_free(&o);
-		lim_close(&u);
+		fxh_close(&u);
 		sig_free(&s);
 	}
 	print_message("# noise bursts, %d random settings: highest libebur128 reading %+.3f dB "
@@ -524,7 +488,7 @@ static void test_dc(void **state)
 				lo = fminf(lo, fminf(o.l[i], o.r[i]));
 				hi = fmaxf(hi, fmaxf(o.l[i], o.r[i]));
 			}
-			double level = db(fabs(lo));
+			double level = fxh_db(fabs(lo));
 			print_message("# DC settles at %+.3f dBFS (ceiling %.1f), spread %.2g\n", level,
 			              ceilings[c], (double)(hi - lo));
 			assert_true(hi - lo <= 1e-3f * fabsf(lo));   /* 0.009 dB */
@@ -532,13 +496,13 @@ static void test_dc(void **state)
 			if (level > ceilings[c] || level < ceilings[c] - 0.5)
 				fail_msg("DC settles at %.3f dBFS, ceiling %.1f", level, ceilings[c]);
 			/* the reduction meter shows what was taken off */
-			double want = db(2.0) - level, got = fx_limiter.reduction(u.st);
+			double want = fxh_db(2.0) - level, got = fx_limiter.reduction(u.st);
 			/* (read after the tail has flushed: the release has run
 			 * for PAD frames since; only check it was in the right
 			 * direction and not more than what was taken off) */
 			assert_true(got >= 0.0 && got <= want + 0.01);
 			run_free(&o);
-			lim_close(&u);
+			fxh_close(&u);
 			sig_free(&s);
 		}
 }
@@ -557,7 +521,7 @@ static void test_silence(void **state)
 					fail_msg("silence, gain %d: frame %zu is %g / %g", g, i, o.l[i], o.r[i]);
 			assert_true(fx_limiter.reduction(u.st) == 0.0f);
 			run_free(&o);
-			lim_close(&u);
+			fxh_close(&u);
 			sig_free(&s);
 		}
 }
@@ -580,7 +544,7 @@ static void test_garbage(void **state)
 			fail_msg("frame %zu is not finite", i);
 	check_ebur("NaN, inf, 1e30 in noise", &o, -1.0);
 	run_free(&o);
-	lim_close(&u);
+	fxh_close(&u);
 	sig_free(&s);
 }
 
@@ -609,7 +573,7 @@ static void test_ffmpeg_reads_under(void **state)
 		run_t o = run_through(&u, s->l, s->r, s->n, 480);
 		check_ffmpeg(cases[c].what, &o, cases[c].ceiling);
 		run_free(&o);
-		lim_close(&u);
+		fxh_close(&u);
 	}
 	sig_free(&drums);
 	sig_free(&sq4);
@@ -633,7 +597,7 @@ static void test_other_rate(void **state)
 	assert_true(tp <= -1.0 + TOL_DB);
 	assert_true(tp >= -2.0);
 	run_free(&o);
-	lim_close(&u);
+	fxh_close(&u);
 	sig_free(&s);
 }
 
@@ -672,7 +636,7 @@ static void test_under_ceiling_is_bit_exact(void **state)
 		assert_memory_equal(o.r + u.lat, s.r, n * sizeof(float));
 		assert_true(fx_limiter.reduction(u.st) == 0.0f);
 		run_free(&o);
-		lim_close(&u);
+		fxh_close(&u);
 	}
 	sig_free(&s);
 }
@@ -702,7 +666,7 @@ static void test_release_time(void **state)
 		const double from = 6.0, to = 6.0 / exp(1.0);
 		for (size_t p = 0; (loud + (p + 1) * per) <= n; p++) {
 			size_t a = (size_t)o.lat + loud + p * per;
-			double red = -db(tu_peak(o.l + a, per) / quiet);
+			double red = -fxh_db(tu_peak(o.l + a, per) / quiet);
 			if (p == 1)
 				r0 = red;
 			double t = (double)(p * per) / RATE;
@@ -720,12 +684,12 @@ static void test_release_time(void **state)
 			fail_msg("release %g ms: the reduction falls by e in %.1f ms", rel[k], tau);
 		/* and it has all gone after the tail: the sine is back whole */
 		size_t a = (size_t)o.lat + n - RATE / 20;
-		double left = -db(tu_peak(o.l + a, RATE / 20) / quiet);
+		double left = -fxh_db(tu_peak(o.l + a, RATE / 20) / quiet);
 		if (fabs(left) > 0.02)
 			fail_msg("release %g ms: %.3f dB still off %.0f ms after the loud part", rel[k],
 			         left, (double)(n - loud) * 1000.0 / RATE);
 		run_free(&o);
-		lim_close(&u);
+		fxh_close(&u);
 		sig_free(&s);
 	}
 }
@@ -739,12 +703,12 @@ static void test_reduction_meter(void **state)
 		s.l[i] = s.r[i] = (float)(2.0 * sin(2 * M_PI * 200.0 * (double)i / RATE));  /* +6 dB */
 	lim_t u;
 	lim_open(&u, RATE, -1.0, 80, 2, 0);
-	process(&u, s.l, s.r, n, n);
-	double out = db(tu_peak(s.l + n / 2, n / 2)), got = fx_limiter.reduction(u.st);
+	fxh_run(&u, s.l, s.r, n, n);
+	double out = fxh_db(tu_peak(s.l + n / 2, n / 2)), got = fx_limiter.reduction(u.st);
 	print_message("# +6 dBFS sine, ceiling -1: out %.2f dBFS, reduction meter %.2f dB\n", out, got);
 	/* 6.02 dB in, `out` out: the meter says the difference */
-	assert_true(fabs(got - (db(2.0) - out)) < 0.1);
-	lim_close(&u);
+	assert_true(fabs(got - (fxh_db(2.0) - out)) < 0.1);
+	fxh_close(&u);
 	sig_free(&s);
 }
 
@@ -765,7 +729,7 @@ static void test_block_split_invariant(void **state)
 			assert_memory_equal(o.r, ref.r, o.n * sizeof(float));
 			run_free(&o);
 		}
-		lim_close(&u);
+		fxh_close(&u);
 	}
 	/* random splits */
 	lim_t u;
@@ -786,7 +750,7 @@ static void test_block_split_invariant(void **state)
 	assert_memory_equal(o.r, ref.r, o.n * sizeof(float));
 	run_free(&o);
 	run_free(&ref);
-	lim_close(&u);
+	fxh_close(&u);
 	sig_free(&s);
 }
 
