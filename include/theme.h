@@ -39,8 +39,8 @@
 	X(INST, "inst", "cyan", "normal", "instrument numbers in the grid") \
 	X(VOL, "vol", "green", "normal", "volumes in the grid") \
 	X(FX, "fx", "magenta", "normal", "effect commands in the grid") \
-	X(CURSOR, "cursor", "black on white", "bold", "the cursor row") \
-	X(PLAYHEAD, "playhead", "black on yellow", "bold", "the row that is playing") \
+	X(CURSOR, "cursor", "black on white", "bold", "the cursor row, and its channel's name") \
+	X(PLAYHEAD, "playhead", "black on yellow", "bold", "the playing row's number") \
 	X(SEL, "selection", "white on magenta", "underline", "a marked block") \
 	X(HEADER, "header", "cyan", "normal", "headings and key hints") \
 	X(ERROR, "error", "red", "bold", "error messages, no sound") \

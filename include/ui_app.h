@@ -29,6 +29,7 @@
 
 #define UI_MIN_COLS 80
 #define UI_MIN_ROWS 24
+#define UI_LOG_MAX  6       /* messages the help page shows in full */
 #define UI_PATH_MAX 1024
 
 /* Sub-columns of a channel under the cursor. */
@@ -149,6 +150,11 @@ struct ui_app {
 	/* status line, prompts */
 	char msg[1400];
 	bool msg_err;
+	/* Errors and messages longer than the status line, newest at
+	 * (log_n - 1) % UI_LOG_MAX, for the top of the help page: the status
+	 * line shows two lines of one message at a time. */
+	char log[UI_LOG_MAX][1400];
+	int log_n;
 	ui_prompt_t prompt;
 	struct {
 		bool on;
@@ -187,9 +193,13 @@ struct ui_app {
 /* Copies src into dst (n bytes), cutting it short if it must. */
 void app_copy(char *dst, size_t n, const char *src);
 
-/* Status-line message (printf-style); err shows it as an error. */
+/* Status-line message (printf-style); err shows it as an error.  Errors
+ * and messages wider than the screen also go into the log (app_log). */
 void app_msg(ui_app_t *app, bool err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Keeps text for the help page's "Messages" (the same text twice in a
+ * row once). */
+void app_log(ui_app_t *app, const char *text);
 void app_prompt(ui_app_t *app, const char *label, const char *initial, ui_prompt_fn done);
 void app_ask(ui_app_t *app, const char *question, ui_ask_fn answer);
 /* The same with other answers: keys lists them (lower case; upper case

@@ -34,7 +34,8 @@ void ui_prefs_start(ui_app_t *app, cfg_msgs_t *msgs);
 /* Back to the built-in key table; frees the keymap. */
 void ui_prefs_end(ui_app_t *app);
 
-/* The status-line text for msgs: the first, and how many more. */
+/* The status-line text for msgs: the first, and how many more (the
+ * screen keeps the others for the help page: app_log()). */
 void ui_prefs_message(const cfg_msgs_t *msgs, char *buf, size_t n);
 
 /* The theme folders after the user's, ':'-separated, into buf. */

@@ -213,3 +213,65 @@ tui_fresh() {
 	cp "$SRCDIR/songs/demo.bty" "$W/${1:-.}/"
 	cp -r "$SRCDIR/songs/samples" "$W/${1:-.}/"
 }
+
+# follow_rate COLS ROWS BPM SECONDS: what following the playhead costs.
+# beatty on a fresh demo set to BPM, run under script(1), which keeps
+# every byte it writes to the terminal, plays the song from the pattern
+# page with follow on, paced by JACK (the caller starts it and writes
+# the ALSA configuration).  The bytes are counted over SECONDS and
+# divided by the song time played in them: the rows the view went
+# through (read off the info line every quarter second) at BPM, so a
+# slow machine that plays fewer rows does not look cheaper.  Sets
+# follow_bps (bytes per second of song time), follow_rows,
+# follow_lagged (how many samples found the view's row away from the
+# playing one) and $TMP/follow_screen (the last screen while playing);
+# on failure returns 1 with follow_why.
+follow_rate() {
+	follow_bps= follow_rows=0 follow_lagged=0 follow_why=
+	f_bpm=$3 f_secs=$4
+	tui_fresh
+	sed -i "s/^bpm = .*/bpm = $f_bpm/" "$W/demo.bty"
+	lpb=$(sed -n 's/^lpb = //p' "$W/demo.bty")
+	tui_session "$1" "$2" \
+		"cd '$W' && env TERM=xterm-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$TMP/nocfg' script -qfc \"'$BEATTY' --device bt_jack demo.bty\" '$W/typescript'; sleep 600"
+	wait_for "STOP " 15 || { follow_why="beatty did not start"; return 1; }
+	grep -q "FOLLOW" "$TMP/screen" || { follow_why="follow is not on"; return 1; }
+	keys F5
+	wait_for "PLAY .*Row 0[4-9A-F]" 15 || { follow_why="the song did not play"; return 1; }
+	grep -q "Row  *1 *Kick" "$TMP/screen" || { follow_why="not on the pattern page"; return 1; }
+	# follow_pos: "ORDER ROW LASTROW PLAYROW", in decimal, off the screen.
+	follow_pos() {
+		screen >"$TMP/screen"
+		{ sed -n \
+			-e 's/^ Ord \([0-9A-F]*\)\/.* Row \([0-9A-F]*\)\/\([0-9A-F]*\) .*/\1 \2 \3/p' \
+			-e 's/.*\(PLAY\|PATTERN\|STOP\) *Ord [0-9A-F]* Pat [0-9A-F]* Row \([0-9A-F]*\) .*/\2/p' "$TMP/screen" |
+			tr '\n' ' '; echo; } | { read -r o r l p _ && echo "$((0x$o)) $((0x$r)) $((0x$l)) $((0x${p:-0}))"; }
+	}
+	set -- $(follow_pos)
+	po=$1 pr=$2 pl=$3
+	b0=$(wc -c <"$W/typescript")
+	t_end=$(( $(date +%s%3N) + f_secs * 1000 ))
+	while :; do
+		sleep 0.25
+		now=$(date +%s%3N)
+		[ "$now" -ge "$t_end" ] && b1=$(wc -c <"$W/typescript")
+		set -- $(follow_pos)
+		[ $# -eq 4 ] || { follow_why="the position is not on the screen"; return 1; }
+		if [ "$1" = "$po" ]; then
+			follow_rows=$((follow_rows + $2 - pr))
+		else
+			follow_rows=$((follow_rows + pl + 1 - pr + $2))
+		fi
+		d=$(($4 - $2))
+		[ $d -lt -1 ] || [ $d -gt 1 ] && follow_lagged=$((follow_lagged + 1))
+		po=$1 pr=$2 pl=$3
+		[ "$now" -ge "$t_end" ] && break
+	done
+	cp "$TMP/screen" "$TMP/follow_screen"
+	keys F8
+	if [ "$follow_rows" -le 0 ]; then
+		follow_why="the view did not move with the song"
+		return 1
+	fi
+	follow_bps=$(( (b1 - b0) * f_bpm * lpb / 60 / follow_rows ))
+}

@@ -6,8 +6,9 @@
  * through the bridge, checks a background render and the autosave
  * timer, and redraws when something visible changed.  Curses keeps the
  * screen it last sent and writes only the difference, and the grid
- * scrolls with idlok(), so a following playhead costs a few lines per
- * row over SSH.
+ * scrolls with idlok(), so a following playhead costs one scroll, the
+ * new line and the two row numbers of the playhead mark per row over
+ * SSH (tests/tui_follow.sh holds it to 2 KB/s at 140 BPM).
  *
  * Sound: the ALSA sink's real-time thread pulls periods from the
  * bridge; this thread only sends messages and reads atomics, so it
@@ -659,6 +660,53 @@ void ui_pages_each(ui_app_t *app, size_t hook)
 	}
 }
 
+/* The status line's text: a question, or else the message. */
+static const char *status_text(const ui_app_t *app)
+{
+	if (app->prompt.on)
+		return NULL;
+	if (app->ask.on)
+		return app->ask.question;
+	return app->msg[0] ? app->msg : NULL;
+}
+
+/* Where text longer than w breaks: after its last space within w + 1
+ * columns (the space is dropped), else at w. */
+static int wrap_at(const char *text, int w)
+{
+	int len = (int)strlen(text);
+	if (len <= w)
+		return len;
+	for (int i = w; i > w / 2; i--)
+		if (text[i] == ' ')
+			return i;
+	return w;
+}
+
+/* Two lines where one does not hold the text, so the fact at the end of
+ * a long message (the reason after a path, the last key of a hint) is
+ * on the screen; the page gives up its last line meanwhile. */
+static int status_lines(const ui_app_t *app)
+{
+	const char *t = status_text(app);
+	return t && (int)strlen(t) > app->cols - 1 ? 2 : 1;
+}
+
+/* text on line y, at most w bytes; cut shorter with an ellipsis when it
+ * is longer (more is in the message than two lines hold). */
+static void put_cut(const ui_app_t *app, int y, const char *text, int w)
+{
+	int len = (int)strlen(text);
+	if (len <= w) {
+		mvaddstr(y, 0, text);
+		return;
+	}
+	const char *dots = app->ascii ? "..." : "\xe2\x80\xa6";
+	int keep = w - (app->ascii ? 3 : 1);
+	mvaddnstr(y, 0, text, keep);
+	addstr(dots);
+}
+
 static void fill_line(ui_app_t *app, int y, int attr)
 {
 	attrset(attr);
@@ -732,7 +780,10 @@ static void draw_transport(ui_app_t *app)
 		if (app->stats.lost)
 			snprintf(b, sizeof(b), " audio device lost: %s", app->stats.lost_reason);
 	}
-	mvaddnstr(2, 0, b, app->cols);
+	if (app->bridge)
+		mvaddnstr(2, 0, b, app->cols);
+	else   /* the whole reason is the status line's at start and on play */
+		put_cut(app, 2, b, app->cols);
 	attrset(AT_NORMAL);
 	if (app->render) {
 		bool done;
@@ -754,6 +805,25 @@ static void draw_status(ui_app_t *app)
 	int y = app->rows - 1;
 	move(y, 0);
 	clrtoeol();
+	int nlines = status_lines(app), w = app->cols - 1;
+	const char *text = status_text(app);
+	if (nlines == 2 && text) {
+		move(y - 1, 0);
+		clrtoeol();
+		int brk = wrap_at(text, w);
+		attrset(app->ask.on ? app_color(app, PAIR_PROMPT) :
+		        app->msg_err ? app_color(app, PAIR_ERROR) | AT_BOLD : app_color(app, PAIR_STATUS));
+		mvaddnstr(y - 1, 0, text, brk);
+		const char *rest = text + brk + (text[brk] == ' ');
+		if ((int)strlen(rest) <= w || !app->msg[0] || app->ask.on) {
+			put_cut(app, y, rest, w);
+		} else {   /* the rest is the help page's, whole */
+			put_cut(app, y, rest, w - 5);
+			addstr(" (F1)");
+		}
+		attrset(AT_NORMAL);
+		return;
+	}
 	if (app->prompt.on) {
 		attrset(app_color(app, PAIR_PROMPT));
 		mvaddnstr(y, 0, app->prompt.label, app->cols - 10);
@@ -795,9 +865,11 @@ static void draw(ui_app_t *app)
 	draw_title(app);
 	draw_info(app);
 	draw_transport(app);
-	ui_page(app->page)->draw(app, 3, app->rows - 4);
+	ui_page(app->page)->draw(app, 3, app->rows - 3 - status_lines(app));
 	draw_status(app);
 	curs_set(app->prompt.on ? 1 : 0);
+	/* A hidden cursor need not be put back after each update. */
+	leaveok(stdscr, !app->prompt.on);
 	refresh();
 }
 
@@ -1235,10 +1307,14 @@ int ui_main(int argc, char **argv)
 		app_msg(app, false, "new song: ^S saves it as %s", song_path);
 	else if (load_warning[0])
 		app_msg(app, true, "%s", load_warning);
+	else if (!app->bridge && !app->no_audio)   /* whole here; the transport line may cut it */
+		app_msg(app, true, "no sound: %s", app->audio_msg);
 	else
 		app_msg(app, false, "%s", "F1: help   Space: edit mode   F5/F6/F8: play/pattern/stop   ^Q: quit");
 	if (cfg_msgs_count(&prefs_msgs)) {
 		char m[sizeof(app->msg)];
+		for (int i = prefs_msgs.n - 1; i >= 1; i--)
+			app_log(app, prefs_msgs.msg[i]);
 		ui_prefs_message(&prefs_msgs, m, sizeof(m));
 		app_msg(app, true, "%s", m);
 	}

@@ -30,6 +30,16 @@ void app_msg(ui_app_t *app, bool err, const char *fmt, ...)
 	va_end(ap);
 	app->msg_err = err;
 	app->redraw = true;
+	if (err || (int)strlen(app->msg) > app->cols - 1)
+		app_log(app, app->msg);
+}
+
+void app_log(ui_app_t *app, const char *text)
+{
+	if (app->log_n > 0 && !strcmp(app->log[(app->log_n - 1) % UI_LOG_MAX], text))
+		return;
+	app_copy(app->log[app->log_n % UI_LOG_MAX], sizeof(app->log[0]), text);
+	app->log_n++;
 }
 
 void app_prompt(ui_app_t *app, const char *label, const char *initial, ui_prompt_fn done)

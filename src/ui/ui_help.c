@@ -1,6 +1,8 @@
 /*
  * ui_help: the help page, generated line by line from the key table
- * (ui_keys.c), the same table the editor dispatches from.
+ * (ui_keys.c), the same table the editor dispatches from.  On top, the
+ * latest errors and long messages whole (ui_app.h's log): the status
+ * line has room for two lines of one.
  */
 #include <curses.h>
 #include <string.h>
@@ -77,12 +79,49 @@ static void keys_of(const ui_binding_t *t, int nkeys, int k, char *buf, size_t n
 	}
 }
 
+/* Line i of the messages on top (the log whole, newest first, then a
+ * blank line) into buf; false past them, with *used their lines. */
+static bool msg_line(const ui_app_t *app, int i, int cols, char *buf, size_t n, bool *title,
+                     int *used)
+{
+	int shown = app->log_n < UI_LOG_MAX ? app->log_n : UI_LOG_MAX;
+	int line = 0;
+	*used = 0;
+	if (!shown)
+		return false;
+	if (line++ == i) {
+		snprintf(buf, n, "Messages (the newest first)");
+		*title = true;
+		return true;
+	}
+	for (int k = 0; k < shown; k++) {
+		const char *m = app->log[(app->log_n - 1 - k) % UI_LOG_MAX];
+		char part[400];
+		for (int w = 0; wrapped(m, cols - 3, w, part, sizeof(part)); w++) {
+			if (line++ == i) {
+				snprintf(buf, n, "  %s", part);
+				return true;
+			}
+		}
+	}
+	if (line++ == i) {
+		buf[0] = 0;
+		return true;
+	}
+	*used = line;
+	return false;
+}
+
 /* Line i of the help text into buf; false past the end. */
-static bool help_line(int i, int cols, char *buf, size_t n, bool *title)
+static bool help_line(const ui_app_t *app, int i, int cols, char *buf, size_t n, bool *title)
 {
 	int nkeys;
 	const ui_binding_t *t = ui_keys_table(&nkeys);
 	*title = false;
+	int used;
+	if (msg_line(app, i, cols, buf, n, title, &used))
+		return true;
+	i -= used;
 	if (wrapped(intro, cols - 1, i, buf, n))
 		return true;
 	int line = 0;
@@ -121,12 +160,12 @@ static bool help_line(int i, int cols, char *buf, size_t n, bool *title)
 	return false;
 }
 
-static int help_lines(int cols)
+static int help_lines(const ui_app_t *app, int cols)
 {
 	char b[512];
 	bool t;
 	int n = 0;
-	while (help_line(n, cols, b, sizeof(b), &t))
+	while (help_line(app, n, cols, b, sizeof(b), &t))
 		n++;
 	return n;
 }
@@ -135,7 +174,7 @@ static void draw_help(ui_app_t *app, int top, int height)
 {
 	/* The last row is the position's, so it never covers a line of text. */
 	height--;
-	int total = help_lines(app->cols);
+	int total = help_lines(app, app->cols);
 	if (app->help_top > total - height)
 		app->help_top = total - height;
 	if (app->help_top < 0)
@@ -143,7 +182,7 @@ static void draw_help(ui_app_t *app, int top, int height)
 	for (int i = 0; i < height; i++) {
 		char b[512];
 		bool title;
-		if (!help_line(app->help_top + i, app->cols, b, sizeof(b), &title))
+		if (!help_line(app, app->help_top + i, app->cols, b, sizeof(b), &title))
 			break;
 		attrset(title ? app_color(app, PAIR_HEADER) | AT_BOLD : AT_NORMAL);
 		mvaddnstr(top + i, 0, b, app->cols);

@@ -5,8 +5,10 @@
  * volume and effect ("C-4 01 40 A0F").  The cursor row stays in the
  * middle of the view and the pattern scrolls under it (FastTracker 2),
  * so a following playhead moves the text, not the bar: curses turns
- * that into a scroll plus a few lines.  As many channels as fit are
- * shown, scrolling sideways with the cursor.
+ * that into one scroll, the new line and the playhead's row numbers
+ * (the playing row's attributes are on its number only, for that).
+ * As many channels as fit are shown, scrolling sideways with the
+ * cursor.
  *
  * Entering: piano keys write a note (edit mode) and always sound it;
  * in the hex columns the keys are digits.  While the song plays in edit
@@ -94,7 +96,10 @@ static void draw_header(ui_app_t *app, int y, int first, int n)
 		const channel_t *c = &app->song.channel[ch];
 		char b[32];
 		snprintf(b, sizeof(b), "%-2d %-8.8s", ch + 1, c->name);
-		attrset(app_color(app, PAIR_HEADER) | AT_BOLD);
+		/* The cursor's channel is marked here too: while following
+		 * playback outside edit mode the grid does not mark its cell. */
+		attrset(ch == app->ch ? app_color(app, PAIR_CURSOR) :
+		        app_color(app, PAIR_HEADER) | AT_BOLD);
 		mvaddstr(y, x + 1, b);
 		if (c->mute || c->solo) {
 			attrset(app_color(app, PAIR_MUTED) | AT_BOLD);
@@ -126,11 +131,13 @@ static void draw_grid(ui_app_t *app, int top, int height)
 		if (r < 0 || r >= p->rows)
 			continue;
 		bool cur = r == app->row, play = show_play && r == app->snap.row;
+		/* The playhead marks only the row number: a whole line in its
+		 * colour would have to be sent again as it scrolls off the
+		 * middle, twice a row.  So the cursor bar too gives way to it
+		 * while following, leaving the cursor's cell marked. */
 		int base = AT_NORMAL;
-		if (cur)
+		if (cur && !play)
 			base = app_color(app, PAIR_CURSOR);
-		else if (play)
-			base = app_color(app, PAIR_PLAYHEAD);
 		else if (r % bar == 0)
 			base = app_color(app, PAIR_BAR);
 		else if (r % lpb == 0)
@@ -138,7 +145,9 @@ static void draw_grid(ui_app_t *app, int top, int height)
 		char num[16];
 		snprintf(num, sizeof(num), "%02X%c", r, play ? '>' : ' ');
 		int numattr = base;
-		if (!app->color && r % lpb == 0)
+		if (play)
+			numattr = app_color(app, PAIR_PLAYHEAD);
+		else if (!app->color && r % lpb == 0)
 			numattr |= r % bar == 0 ? AT_BOLD | AT_UNDERLINE : AT_BOLD;
 		else if (app->color && base == AT_NORMAL)
 			numattr = app_color(app, PAIR_ROWNUM);
@@ -159,7 +168,9 @@ static void draw_grid(ui_app_t *app, int top, int height)
 				attrset(app_color(app, PAIR_ERROR) | AT_UNDERLINE);
 				mvaddnstr(y, x + 1, b, 3);
 			}
-			if (cur && ch == app->ch) {
+			/* Following, the cell would move with every row: it shows
+			 * where a typed note lands only in edit mode. */
+			if (cur && ch == app->ch && (app->edit || !play)) {
 				attrset(AT_REVERSE | (app->edit ? AT_BOLD : 0));
 				mvaddnstr(y, x + col_x[app->col], b + col_x[app->col] - 1, col_w[app->col]);
 			}

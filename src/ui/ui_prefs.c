@@ -148,8 +148,7 @@ void ui_prefs_message(const cfg_msgs_t *msgs, char *buf, size_t n)
 	if (total == 1)
 		snprintf(buf, n, "%s", msgs->msg[0]);
 	else
-		snprintf(buf, n, "%s (+%d more: beatty --dump-config and --dump-keys list them)",
-		         msgs->msg[0], total - 1);
+		snprintf(buf, n, "%s (+%d more on the F1 page)", msgs->msg[0], total - 1);
 }
 
 static int no_args(int argc, char **argv, const char *what)
