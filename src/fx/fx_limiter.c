@@ -348,6 +348,11 @@ static void gap_grid(const lim_t *s, const float *const win[2], float acc[2][OS]
 	memcpy(macc[1], &mr, sizeof(mr));
 }
 
+static inline float max_f(float a, float b)
+{
+	return a > b ? a : b;
+}
+
 /* Highest point of |signal| in the gap from the centre sample to the one
  * after it, from the grid points either side refined by a parabola, or
  * the meters' reading where that is higher. */
@@ -360,13 +365,17 @@ static double gap_peak(stage_t *st, int ch, const float *win, const float *acc, 
 		v[p + 1] = acc[p];
 	v[OS + 1] = win[TAPS / 2];
 	st->last[ch] = v[OS];
+	/* The largest |point| (a tree of comparisons: no branch to guess, and
+	 * the same value in any order), then the first point that has it. */
+	_Static_assert(OS == 8, "the tree below takes nine points");
+	float mag[OS + 2];
+	for (int i = 1; i <= OS + 1; i++)
+		mag[i] = fabsf(v[i]);
+	float top = max_f(max_f(max_f(max_f(mag[1], mag[2]), max_f(mag[3], mag[4])),
+	                        max_f(max_f(mag[5], mag[6]), max_f(mag[7], mag[8]))), mag[9]);
 	int best = 1;
-	float top = fabsf(v[1]);
-	for (int i = 2; i <= OS + 1; i++)
-		if (fabsf(v[i]) > top) {
-			top = fabsf(v[i]);
-			best = i;
-		}
+	while (mag[best] != top)
+		best++;
 	/* Refine only a local maximum of the grid: then the parabola's vertex
 	 * lies within half a grid step of it and rises by at most a quarter
 	 * of the drop on either side.  (At best == 1 the point before it,
@@ -496,6 +505,57 @@ static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t i
 	return (uint32_t)(*sum / (uint64_t)len);
 }
 
+/* Whether the stage is at rest: no peak near enough to count, nothing
+ * held, no release under way, both averages full.  Then a quiet frame
+ * that needs no reading leaves every decision at unity gain. */
+static bool settled(void *base, const stage_t *st)
+{
+	const uint32_t *val = AT(base, st->at.dq_val, uint32_t);
+	return st->m[0] == 0.0 && st->m[1] == 0.0 && st->le == 0.0 && st->dq_len == 1 &&
+	       val[st->dq_head] == GAIN_ONE && st->sum1 == (uint64_t)st->a * GAIN_ONE &&
+	       st->sum2 == (uint64_t)st->b * GAIN_ONE;
+}
+
+/* stage_run() for a quiet frame of a settled stage: the same steps of
+ * its state (history, hold, averages, delay line), without the
+ * arithmetic that could only confirm a gain of 1. */
+static void calm_frame(void *base, stage_t *st, float *l, float *r, float *c)
+{
+	float *hist = AT(base, st->at.hist, float);
+	hist[st->hpos] = hist[st->hpos + HLEN] = *l;
+	hist[2 * HLEN + st->hpos] = hist[2 * HLEN + st->hpos + HLEN] = *r;
+	if (++st->hpos == HLEN)
+		st->hpos = 0;
+	st->read_last = false;
+
+	/* hold(GAIN_ONE) on a queue holding one GAIN_ONE */
+	uint32_t *val = AT(base, st->at.dq_val, uint32_t);
+	int64_t *at = AT(base, st->at.dq_at, int64_t);
+	if (at[st->dq_head] <= st->now - st->w && ++st->dq_head == st->w)
+		st->dq_head = 0;
+	val[st->dq_head] = GAIN_ONE;
+	at[st->dq_head] = st->now;
+	st->now++;
+	/* box(GAIN_ONE) on boxes full of it */
+	if (++st->p1 == st->a)
+		st->p1 = 0;
+	if (++st->p2 == st->b)
+		st->p2 = 0;
+
+	float *ring = AT(base, st->at.ring, float);
+	float *slot = ring + 3 * st->rpos;
+	float ol = slot[0], or = slot[1], oc = slot[2];
+	slot[0] = *l;
+	slot[1] = *r;
+	slot[2] = *c;
+	if (++st->rpos == st->delay)
+		st->rpos = 0;
+	st->gain = 1.0;
+	*l = ol;
+	*r = or;
+	*c = oc;
+}
+
 /* Takes one frame in (with the ceiling in force for it) and hands out the
  * frame `delay` frames older, limited, with its ceiling. */
 static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *r, float *c)
@@ -523,7 +583,12 @@ static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *
 		st->quiet = (float)(st->aim * *c) / s->reach;
 	}
 	float quiet = st->quiet;
-	if (!(fabsf(in[0]) <= quiet && fabsf(in[1]) <= quiet) && st->hot < HOT_FRAMES)
+	bool loud = !(fabsf(in[0]) <= quiet && fabsf(in[1]) <= quiet);
+	if (!loud && st->hot == 0 && settled(base, st)) {
+		calm_frame(base, st, l, r, c);
+		return;
+	}
+	if (loud && st->hot < HOT_FRAMES)
 		st->hot = HOT_FRAMES;
 
 	double peak = 0.0;
