@@ -398,21 +398,29 @@ static double run_sinc(const float *d, int64_t stride, bool stereo, double pos, 
 		}
 		/* named sums, so they stay in registers */
 		float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-		for (int k = 0; k < SINC_TAPS; k++) {
-			a0 += q[0][k * stride] * w[0][k];
-			a1 += q[1][k * stride] * w[1][k];
-			a2 += q[2][k * stride] * w[2][k];
-			a3 += q[3][k * stride] * w[3][k];
-		}
-		float b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+		float b0 = 0.0f, b1 = 0.0f, b2 = 0.0f, b3 = 0.0f;
 		if (stereo) {
-			b0 = b1 = b2 = b3 = 0.0f;
 			for (int k = 0; k < SINC_TAPS; k++) {
+				a0 += q[0][k * stride] * w[0][k];
+				a1 += q[1][k * stride] * w[1][k];
+				a2 += q[2][k * stride] * w[2][k];
+				a3 += q[3][k * stride] * w[3][k];
 				b0 += q[0][k * stride + 1] * w[0][k];
 				b1 += q[1][k * stride + 1] * w[1][k];
 				b2 += q[2][k * stride + 1] * w[2][k];
 				b3 += q[3][k * stride + 1] * w[3][k];
 			}
+		} else {
+			for (int k = 0; k < SINC_TAPS; k++) {
+				a0 += q[0][k] * w[0][k];
+				a1 += q[1][k] * w[1][k];
+				a2 += q[2][k] * w[2][k];
+				a3 += q[3][k] * w[3][k];
+			}
+			b0 = a0;
+			b1 = a1;
+			b2 = a2;
+			b3 = a3;
 		}
 		const float *gn = gain + j;
 		l[j] = a0 * gn[0];
