@@ -157,6 +157,8 @@ static void limits(const region_t *r, int dir, double *lo, double *hi)
 #define SINC_BETA        10.5
 #define SINC_CUTOFF      0.90
 #define SINC_MAX_STRETCH 16.0
+#define SINC_MAX_TAPS    (2 * (int)(SINC_HALF * SINC_MAX_STRETCH) + 2)
+#define SINC_FRAC_BITS   15    /* 16 * SINC_RES of them fit an int32 */
 
 static float sinc_half[SINC_HALF * SINC_RES + 2];
 static float sinc_poly[SINC_PHASES + 1][SINC_TAPS];
@@ -220,52 +222,231 @@ static inline float tap_at(const float *d, const region_t *r, bool looped, int64
 	return f < 0 ? 0.0f : d[f * stride + c];
 }
 
-/* One output frame of channel c at position i + t by the sinc, for a
- * playback step `stretch` (1 at or below the sample's own rate). */
-static float sinc_frame(const float *d, const region_t *r, bool looped, int64_t frames, int64_t stride,
-                        int c, int64_t lo_ok, int64_t hi_ok, int64_t i, float t, double stretch)
+/* Sums of products in eight partial sums (two vectors of four), added up
+ * in a fixed order at the end, so every build gives the same result.
+ * GCC's -O2 leaves such loops scalar unless they are written in vectors;
+ * GCC and Clang map these to SSE or NEON registers.  Lanes of even and of
+ * odd index come back apart, so one call takes a stereo frame's
+ * interleaved taps against its weights written twice. */
+typedef float sinc_v4 __attribute__((vector_size(16)));
+typedef int32_t sinc_v4i __attribute__((vector_size(16)));
+
+static inline sinc_v4 v4_load(const float *p)
+{
+	sinc_v4 v;
+	memcpy(&v, p, sizeof(v));    /* unaligned */
+	return v;
+}
+
+static void dot_lanes(const float *x, const float *w, int n, float *even, float *odd)
+{
+	sinc_v4 a0 = { 0 }, a1 = { 0 };
+	int k = 0;
+	for (; k + 8 <= n; k += 8) {
+		a0 += v4_load(x + k) * v4_load(w + k);
+		a1 += v4_load(x + k + 4) * v4_load(w + k + 4);
+	}
+	float a[8];
+	memcpy(a, &a0, sizeof(a0));
+	memcpy(a + 4, &a1, sizeof(a1));
+	for (int u = 0; k < n; k++, u++)
+		a[u] += x[k] * w[k];
+	*even = (a[0] + a[4]) + (a[2] + a[6]);
+	*odd = (a[1] + a[5]) + (a[3] + a[7]);
+}
+
+static float sum_lanes(const float *w, int n)
+{
+	sinc_v4 a0 = { 0 }, a1 = { 0 };
+	int k = 0;
+	for (; k + 8 <= n; k += 8) {
+		a0 += v4_load(w + k);
+		a1 += v4_load(w + k + 4);
+	}
+	float a[8];
+	memcpy(a, &a0, sizeof(a0));
+	memcpy(a + 4, &a1, sizeof(a1));
+	for (int u = 0; k < n; k++, u++)
+		a[u] += w[k];
+	return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+}
+
+/* The row of weights for a position t past a frame, steps up to 1. */
+static inline void sinc_weights(float t, float *w)
+{
+	float fp = t * SINC_PHASES;
+	int ph = (int)fp;
+	if (ph >= SINC_PHASES)
+		ph = SINC_PHASES - 1;
+	float f = fp - (float)ph;
+	const float *w0 = sinc_poly[ph], *w1 = sinc_poly[ph + 1];
+	for (int k = 0; k < SINC_TAPS; k++)
+		w[k] = w0[k] + f * (w1[k] - w0[k]);
+}
+
+/* One output frame at position i + t by the sinc, both channels (the
+ * right one only when stereo), for a playback step `stretch` (1 at or
+ * below the sample's own rate).  The weights are shared by both
+ * channels.  Up to a step of 1 each sum runs tap by tap in order, as
+ * run_sinc's do; stretched, the sums run in vector lanes. */
+static void sinc_frame(const float *d, const region_t *r, bool looped, int64_t frames, int64_t stride,
+                       bool stereo, int64_t lo_ok, int64_t hi_ok, int64_t i, float t, double stretch,
+                       float *yl, float *yr)
 {
 	if (stretch <= 1.0) {
-		float fp = t * SINC_PHASES;
-		int ph = (int)fp;
-		if (ph >= SINC_PHASES)
-			ph = SINC_PHASES - 1;
-		float f = fp - (float)ph;
-		const float *w0 = sinc_poly[ph], *w1 = sinc_poly[ph + 1];
+		float w[SINC_TAPS], al = 0.0f, ar = 0.0f;
+		sinc_weights(t, w);
 		int64_t first = i - SINC_HALF + 1;
-		float acc = 0.0f;
 		if (first >= lo_ok && first + SINC_TAPS <= hi_ok) {
-			const float *q = d + first * stride + c;
+			const float *q = d + first * stride;
 			for (int k = 0; k < SINC_TAPS; k++)
-				acc += q[k * stride] * (w0[k] + f * (w1[k] - w0[k]));
+				al += q[k * stride] * w[k];
+			if (stereo)
+				for (int k = 0; k < SINC_TAPS; k++)
+					ar += q[k * stride + 1] * w[k];
 		} else {
 			for (int k = 0; k < SINC_TAPS; k++)
-				acc += tap_at(d, r, looped, frames, stride, c, lo_ok, hi_ok, first + k) *
-				       (w0[k] + f * (w1[k] - w0[k]));
+				al += tap_at(d, r, looped, frames, stride, 0, lo_ok, hi_ok, first + k) * w[k];
+			if (stereo)
+				for (int k = 0; k < SINC_TAPS; k++)
+					ar += tap_at(d, r, looped, frames, stride, 1, lo_ok, hi_ok, first + k) * w[k];
 		}
-		return acc;
+		*yl = al;
+		*yr = stereo ? ar : al;
+		return;
 	}
 	/* Stretched: the kernel's cut-off follows the output's Nyquist.  The
 	 * weights step through the table by a constant stride, so they are
-	 * read from it directly, left and right of the centre. */
+	 * read from it directly, left and right of the centre; the position
+	 * on the table runs in fixed point (SINC_FRAC_BITS below the point),
+	 * so its steps are exact and its fraction is one mask.  Past the
+	 * table's end the kernel is zero: the last two entries are. */
 	double inv = 1.0 / stretch, reach = SINC_HALF * stretch;
 	int64_t first = i - (int64_t)reach, last = i + (int64_t)reach + 1;
-	bool inside = first >= lo_ok && last < hi_ok;
-	double acc = 0.0, sum = 0.0;
-	double du = inv * SINC_RES, u0 = ((double)(first - i) - t) * du;
-	const double umax = (double)(SINC_HALF * SINC_RES);
-	for (int64_t j = first; j <= last; j++) {
-		double u = fabs(u0 + (double)(j - first) * du);
-		if (u >= umax)
-			continue;
-		int q = (int)u;
-		float f = (float)(u - q);
-		float w = sinc_half[q] + f * (sinc_half[q + 1] - sinc_half[q]);
-		float x = inside ? d[j * stride + c] : tap_at(d, r, looped, frames, stride, c, lo_ok, hi_ok, j);
-		acc += (double)(w * x);
-		sum += w;
+	int n = (int)(last - first + 1);
+	const double one = (double)(1 << SINC_FRAC_BITS);
+	const int32_t umax = (SINC_HALF * SINC_RES) << SINC_FRAC_BITS;
+	double du = inv * SINC_RES;
+	int32_t u0 = (int32_t)lrint(((double)(first - i) - t) * du * one), us = (int32_t)lrint(du * one);
+	float w[SINC_MAX_TAPS + 3];
+	sinc_v4i u = { u0, u0 + us, u0 + 2 * us, u0 + 3 * us };
+	const sinc_v4i step4 = { 4 * us, 4 * us, 4 * us, 4 * us };
+	const sinc_v4i top = { umax, umax, umax, umax };
+	const sinc_v4i mask = { (1 << SINC_FRAC_BITS) - 1, (1 << SINC_FRAC_BITS) - 1,
+	                        (1 << SINC_FRAC_BITS) - 1, (1 << SINC_FRAC_BITS) - 1 };
+	const float scale = (float)(1.0 / one);
+	for (int k = 0; k < n; k += 4, u += step4) {
+		sinc_v4i sg = u >> 31, a = (u ^ sg) - sg;      /* |u| */
+		sinc_v4i over = a > top;
+		a = (a & ~over) | (top & over);
+		sinc_v4i q = a >> SINC_FRAC_BITS;
+		sinc_v4 f = __builtin_convertvector(a & mask, sinc_v4) * scale;
+		sinc_v4 v0 = { sinc_half[q[0]], sinc_half[q[1]], sinc_half[q[2]], sinc_half[q[3]] };
+		sinc_v4 v1 = { sinc_half[q[0] + 1], sinc_half[q[1] + 1], sinc_half[q[2] + 1], sinc_half[q[3] + 1] };
+		sinc_v4 wk = v0 + f * (v1 - v0);
+		memcpy(w + k, &wk, sizeof(wk));
 	}
-	return sum > 0.0 ? (float)(acc / sum) : 0.0f;
+	float sum = sum_lanes(w, n);
+	if (!(sum > 0.0f)) {
+		*yl = *yr = 0.0f;
+		return;
+	}
+	float x[SINC_MAX_TAPS], e, o;
+	if (first >= lo_ok && last < hi_ok && stride <= 2) {
+		if (stereo) {
+			float w2[2 * SINC_MAX_TAPS];
+			for (int k = 0; k < n; k++)
+				w2[2 * k] = w2[2 * k + 1] = w[k];
+			dot_lanes(d + 2 * first, w2, 2 * n, yl, yr);
+		} else {
+			dot_lanes(d + first, w, n, &e, &o);
+			*yl = *yr = e + o;
+		}
+	} else {
+		for (int c = 0; c < (stereo ? 2 : 1); c++) {
+			for (int k = 0; k < n; k++)
+				x[k] = tap_at(d, r, looped, frames, stride, c, lo_ok, hi_ok, first + k);
+			dot_lanes(x, w, n, &e, &o);
+			*(c ? yr : yl) = e + o;
+		}
+		if (!stereo)
+			*yr = *yl;
+	}
+	*yl /= sum;
+	*yr /= sum;
+}
+
+/* The straight runs of the sinc at steps up to 1: every tap inside the
+ * array, no loop point, no fade.  SINC_GROUP frames go at once, their
+ * sums interleaved tap by tap: each frame's sum is the same chain of
+ * adds, in the same order, as sinc_frame's, but the chains overlap
+ * instead of each waiting on its own previous add. */
+#define SINC_GROUP 4     /* the four named sums below */
+
+static double run_sinc(const float *d, int64_t stride, bool stereo, double pos, double dstep,
+                       const float *gain, float *l, float *r, int n)
+{
+	int j = 0;
+	for (; j + SINC_GROUP <= n; j += SINC_GROUP) {
+		float w[SINC_GROUP][SINC_TAPS];
+		const float *q[SINC_GROUP];
+		for (int g = 0; g < SINC_GROUP; g++) {
+			int32_t i = (int32_t)pos;
+			sinc_weights((float)(pos - (double)i), w[g]);
+			q[g] = d + ((int64_t)i - SINC_HALF + 1) * stride;
+			pos += dstep;
+		}
+		/* named sums, so they stay in registers */
+		float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+		float b0 = 0.0f, b1 = 0.0f, b2 = 0.0f, b3 = 0.0f;
+		if (stereo) {
+			for (int k = 0; k < SINC_TAPS; k++) {
+				a0 += q[0][k * stride] * w[0][k];
+				a1 += q[1][k * stride] * w[1][k];
+				a2 += q[2][k * stride] * w[2][k];
+				a3 += q[3][k * stride] * w[3][k];
+				b0 += q[0][k * stride + 1] * w[0][k];
+				b1 += q[1][k * stride + 1] * w[1][k];
+				b2 += q[2][k * stride + 1] * w[2][k];
+				b3 += q[3][k * stride + 1] * w[3][k];
+			}
+		} else {
+			for (int k = 0; k < SINC_TAPS; k++) {
+				a0 += q[0][k] * w[0][k];
+				a1 += q[1][k] * w[1][k];
+				a2 += q[2][k] * w[2][k];
+				a3 += q[3][k] * w[3][k];
+			}
+			b0 = a0;
+			b1 = a1;
+			b2 = a2;
+			b3 = a3;
+		}
+		const float *gn = gain + j;
+		l[j] = a0 * gn[0];
+		l[j + 1] = a1 * gn[1];
+		l[j + 2] = a2 * gn[2];
+		l[j + 3] = a3 * gn[3];
+		r[j] = b0 * gn[0];
+		r[j + 1] = b1 * gn[1];
+		r[j + 2] = b2 * gn[2];
+		r[j + 3] = b3 * gn[3];
+	}
+	for (; j < n; j++) {
+		int32_t i = (int32_t)pos;
+		float w[SINC_TAPS], al = 0.0f, ar = 0.0f;
+		sinc_weights((float)(pos - (double)i), w);
+		const float *q = d + ((int64_t)i - SINC_HALF + 1) * stride;
+		for (int k = 0; k < SINC_TAPS; k++)
+			al += q[k * stride] * w[k];
+		if (stereo)
+			for (int k = 0; k < SINC_TAPS; k++)
+				ar += q[k * stride + 1] * w[k];
+		l[j] = al * gain[j];
+		r[j] = (stereo ? ar : al) * gain[j];
+		pos += dstep;
+	}
+	return pos;
 }
 
 static inline float cubic(float xm1, float x0, float x1, float x2, float t)
@@ -466,6 +647,9 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	const double stretch = step > SINC_MAX_STRETCH ? SINC_MAX_STRETCH : step;
 	if (interp == INTERP_SINC)
 		sampler_init();
+	/* The taps a straight run reads: frames i - before .. i + after. */
+	const bool sinc_run = interp == INTERP_SINC && stretch <= 1.0;
+	const int before = sinc_run ? SINC_HALF - 1 : 1, after = sinc_run ? SINC_HALF : 2;
 
 	int k = 0;
 	float gain[CHUNK];
@@ -492,28 +676,31 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 			 * frame of margin, so the rounding of the position sum
 			 * cannot carry it across. */
 			int run = 0;
-			if (!cubic_mode) {
-				/* sinc and none: frame by frame below */
+			if (!cubic_mode && !sinc_run) {
+				/* none, and the stretched sinc: frame by frame below */
 			} else if (narrow && step > 0.0) {
 				double room;
 				int64_t i0 = (int64_t)(int32_t)pos;
 				if (dir > 0) {
-					double top = fmin(fmin(hi, (double)(hi_ok - 2)), fade_from);
-					room = i0 - 1 >= lo_ok ? top - 1.0 - pos : -1.0;
+					double top = fmin(fmin(hi, (double)(hi_ok - after)), fade_from);
+					room = i0 - before >= lo_ok ? top - 1.0 - pos : -1.0;
 				} else {
-					double bot = fmax(lo, (double)(lo_ok + 1));
-					room = i0 + 2 < hi_ok && !(pos > fade_from) ? pos - bot - 1.0 : -1.0;
+					double bot = fmax(lo, (double)(lo_ok + before));
+					room = i0 + after < hi_ok && !(pos > fade_from) ? pos - bot - 1.0 : -1.0;
 				}
 				if (room > 0.0)
 					run = room >= (double)(m - j) * step ? m - j : (int)(room / step);
 			} else if (narrow && step == 0.0) {
 				int64_t i0 = (int64_t)(int32_t)pos;
-				if (i0 - 1 >= lo_ok && i0 + 2 < hi_ok && !(pos > fade_from))
+				if (i0 - before >= lo_ok && i0 + after < hi_ok && !(pos > fade_from))
 					run = m - j;
 			}
 			if (run > 0) {
-				pos = stereo ? run_cubic2(d, pos, dstep, gain + j, l + k, r + k, run)
-				             : run_cubic1(d, pos, dstep, gain + j, l + k, r + k, run);
+				if (sinc_run)
+					pos = run_sinc(d, stride, stereo, pos, dstep, gain + j, l + k, r + k, run);
+				else
+					pos = stereo ? run_cubic2(d, pos, dstep, gain + j, l + k, r + k, run)
+					             : run_cubic1(d, pos, dstep, gain + j, l + k, r + k, run);
 				j += run;
 				k += run;
 				continue;
@@ -522,8 +709,7 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 			float t = (float)(pos - (double)i);
 			float yl, yr;
 			if (interp == INTERP_SINC) {
-				yl = sinc_frame(d, &rg, looped, frames, stride, 0, lo_ok, hi_ok, i, t, stretch);
-				yr = stereo ? sinc_frame(d, &rg, looped, frames, stride, 1, lo_ok, hi_ok, i, t, stretch) : yl;
+				sinc_frame(d, &rg, looped, frames, stride, stereo, lo_ok, hi_ok, i, t, stretch, &yl, &yr);
 			} else if (interp == INTERP_NONE) {
 				yl = tap_at(d, &rg, looped, frames, stride, 0, lo_ok, hi_ok, i);
 				yr = stereo ? tap_at(d, &rg, looped, frames, stride, 1, lo_ok, hi_ok, i) : yl;

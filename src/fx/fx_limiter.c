@@ -131,6 +131,7 @@ typedef struct stage {
 	bool read_last;       /* the frame before was read in full: last[] holds */
 	int hot;              /* frames still to read in full */
 	float c_in;           /* the ceiling the latest frame came in with */
+	float quiet, quiet_c; /* the level no reading can raise past the aim, for quiet_c */
 	double m[2];          /* the two latest per-frame peaks */
 	int64_t now;          /* frames pushed */
 	int dq_head, dq_len;
@@ -298,31 +299,83 @@ static float last_point(const lim_t *s, const float *win)
 	return acc;
 }
 
+/* Four floats as one value: GCC and Clang map it to SSE or NEON
+ * registers, and to plain scalar code where there are none. */
+typedef float lim_v4 __attribute__((vector_size(16)));
+
+static inline lim_v4 v4_load(const float *p)
+{
+	lim_v4 v;
+	memcpy(&v, p, sizeof(v));    /* unaligned */
+	return v;
+}
+
+static inline lim_v4 v4_set(float x)
+{
+	return (lim_v4){ x, x, x, x };
+}
+
+/* The grid points of both channels' gaps (acc[ch][p], phase 0 unused)
+ * and the meters' points (macc[ch][f], f 1..MOS-1).  Each point is a sum
+ * over the taps in order; the two channels' sums go side by side, so
+ * neither waits on its own previous add as long. */
+static void gap_grid(const lim_t *s, const float *const win[2], float acc[2][OS], float macc[2][MOS])
+{
+	lim_v4 l0 = { 0 }, l1 = { 0 }, r0 = { 0 }, r1 = { 0 };
+	for (int j = 0; j < TAPS; j++) {
+		lim_v4 c0 = v4_load(s->coef[j]), c1 = v4_load(s->coef[j] + 4);
+		lim_v4 wl = v4_set(win[0][j]), wr = v4_set(win[1][j]);
+		l0 += c0 * wl;
+		l1 += c1 * wl;
+		r0 += c0 * wr;
+		r1 += c1 * wr;
+	}
+	memcpy(acc[0], &l0, sizeof(l0));
+	memcpy(acc[0] + 4, &l1, sizeof(l1));
+	memcpy(acc[1], &r0, sizeof(r0));
+	memcpy(acc[1] + 4, &r1, sizeof(r1));
+	/* The meters' reading of the same gap: point f lies f / MOS past the
+	 * centre sample, tap k reads the sample (24 - 4k - f) / 4 after the
+	 * point, win[TAPS / 2 + 5 - k]. */
+	const int x0 = TAPS / 2 + (MTAPS_ALL - 1) / (2 * MOS) - 1;
+	lim_v4 ml = { 0 }, mr = { 0 };
+	for (int k = 0; k < MTAPS; k++) {
+		lim_v4 c = v4_load(s->mcoef[k]);
+		ml += c * v4_set(win[0][x0 - k]);
+		mr += c * v4_set(win[1][x0 - k]);
+	}
+	memcpy(macc[0], &ml, sizeof(ml));
+	memcpy(macc[1], &mr, sizeof(mr));
+}
+
+static inline float max_f(float a, float b)
+{
+	return a > b ? a : b;
+}
+
 /* Highest point of |signal| in the gap from the centre sample to the one
- * after it, from the grid points either side refined by a parabola. */
-static double gap_peak(const lim_t *s, stage_t *st, int ch, const float *win)
+ * after it, from the grid points either side refined by a parabola, or
+ * the meters' reading where that is higher. */
+static double gap_peak(stage_t *st, int ch, const float *win, const float *acc, const float *macc)
 {
 	float v[OS + 2];
 	v[0] = st->last[ch];
 	v[1] = win[TAPS / 2 - 1];
-	float acc[OS] = { 0.0f };
-	for (int j = 0; j < TAPS; j++) {
-		const float *c = s->coef[j];
-		float w = win[j];
-		for (int p = 0; p < OS; p++)
-			acc[p] += c[p] * w;
-	}
 	for (int p = 1; p < OS; p++)
 		v[p + 1] = acc[p];
 	v[OS + 1] = win[TAPS / 2];
 	st->last[ch] = v[OS];
+	/* The largest |point| (a tree of comparisons: no branch to guess, and
+	 * the same value in any order), then the first point that has it. */
+	_Static_assert(OS == 8, "the tree below takes nine points");
+	float mag[OS + 2];
+	for (int i = 1; i <= OS + 1; i++)
+		mag[i] = fabsf(v[i]);
+	float top = max_f(max_f(max_f(max_f(mag[1], mag[2]), max_f(mag[3], mag[4])),
+	                        max_f(max_f(mag[5], mag[6]), max_f(mag[7], mag[8]))), mag[9]);
 	int best = 1;
-	float top = fabsf(v[1]);
-	for (int i = 2; i <= OS + 1; i++)
-		if (fabsf(v[i]) > top) {
-			top = fabsf(v[i]);
-			best = i;
-		}
+	while (mag[best] != top)
+		best++;
 	/* Refine only a local maximum of the grid: then the parabola's vertex
 	 * lies within half a grid step of it and rises by at most a quarter
 	 * of the drop on either side.  (At best == 1 the point before it,
@@ -337,21 +390,23 @@ static double gap_peak(const lim_t *s, stage_t *st, int ch, const float *win)
 		if (a <= b && den < 0.0)
 			peak = b + (a - c) * (a - c) / (-8.0 * den);
 	}
-	/* The meters' reading of the same gap: point f lies f / MOS past the
-	 * centre sample, tap k reads the sample (24 - 4k - f) / 4 after the
-	 * point, win[TAPS / 2 + 5 - k]. */
-	const float *x = win + TAPS / 2 + (MTAPS_ALL - 1) / (2 * MOS) - 1;
-	float macc[MOS] = { 0.0f };
-	for (int k = 0; k < MTAPS; k++) {
-		const float *c = s->mcoef[k];
-		float w = x[-k];
-		for (int f = 0; f < MOS; f++)
-			macc[f] += c[f] * w;
-	}
 	for (int f = 1; f < MOS; f++)
 		if (fabsf(macc[f]) > peak)
 			peak = fabsf(macc[f]);
 	return peak;
+}
+
+/* fmax() and a clamp for values that are never NaN here, written as
+ * comparisons: without -ffinite-math-only the library's versions are
+ * calls, several a frame. */
+static inline double max_of(double a, double b)
+{
+	return a >= b ? a : b;
+}
+
+static inline float to_ceiling(float x, float c)
+{
+	return x < -c ? -c : x > c ? c : x;
 }
 
 /* --- a stage ---------------------------------------------------------- */
@@ -368,6 +423,7 @@ static void stage_clear(void *base, stage_t *s, float ceil)
 	s->read_last = true;
 	s->hot = 0;
 	s->c_in = ceil;
+	s->quiet_c = -1.0f;   /* no ceiling: worked out on the first frame */
 	s->m[0] = s->m[1] = 0.0;
 	s->now = 0;
 	s->dq_head = s->dq_len = 0;
@@ -449,6 +505,57 @@ static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t i
 	return (uint32_t)(*sum / (uint64_t)len);
 }
 
+/* Whether the stage is at rest: no peak near enough to count, nothing
+ * held, no release under way, both averages full.  Then a quiet frame
+ * that needs no reading leaves every decision at unity gain. */
+static bool settled(void *base, const stage_t *st)
+{
+	const uint32_t *val = AT(base, st->at.dq_val, uint32_t);
+	return st->m[0] == 0.0 && st->m[1] == 0.0 && st->le == 0.0 && st->dq_len == 1 &&
+	       val[st->dq_head] == GAIN_ONE && st->sum1 == (uint64_t)st->a * GAIN_ONE &&
+	       st->sum2 == (uint64_t)st->b * GAIN_ONE;
+}
+
+/* stage_run() for a quiet frame of a settled stage: the same steps of
+ * its state (history, hold, averages, delay line), without the
+ * arithmetic that could only confirm a gain of 1. */
+static void calm_frame(void *base, stage_t *st, float *l, float *r, float *c)
+{
+	float *hist = AT(base, st->at.hist, float);
+	hist[st->hpos] = hist[st->hpos + HLEN] = *l;
+	hist[2 * HLEN + st->hpos] = hist[2 * HLEN + st->hpos + HLEN] = *r;
+	if (++st->hpos == HLEN)
+		st->hpos = 0;
+	st->read_last = false;
+
+	/* hold(GAIN_ONE) on a queue holding one GAIN_ONE */
+	uint32_t *val = AT(base, st->at.dq_val, uint32_t);
+	int64_t *at = AT(base, st->at.dq_at, int64_t);
+	if (at[st->dq_head] <= st->now - st->w && ++st->dq_head == st->w)
+		st->dq_head = 0;
+	val[st->dq_head] = GAIN_ONE;
+	at[st->dq_head] = st->now;
+	st->now++;
+	/* box(GAIN_ONE) on boxes full of it */
+	if (++st->p1 == st->a)
+		st->p1 = 0;
+	if (++st->p2 == st->b)
+		st->p2 = 0;
+
+	float *ring = AT(base, st->at.ring, float);
+	float *slot = ring + 3 * st->rpos;
+	float ol = slot[0], or = slot[1], oc = slot[2];
+	slot[0] = *l;
+	slot[1] = *r;
+	slot[2] = *c;
+	if (++st->rpos == st->delay)
+		st->rpos = 0;
+	st->gain = 1.0;
+	*l = ol;
+	*r = or;
+	*c = oc;
+}
+
 /* Takes one frame in (with the ceiling in force for it) and hands out the
  * frame `delay` frames older, limited, with its ceiling. */
 static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *r, float *c)
@@ -471,22 +578,37 @@ static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *
 		st->c_in = *c;
 		st->hot = HOT_FRAMES + st->delay;
 	}
-	float quiet = (float)(st->aim * *c) / s->reach;
-	if (!(fabsf(in[0]) <= quiet && fabsf(in[1]) <= quiet) && st->hot < HOT_FRAMES)
+	if (*c != st->quiet_c) {
+		st->quiet_c = *c;
+		st->quiet = (float)(st->aim * *c) / s->reach;
+	}
+	float quiet = st->quiet;
+	bool loud = !(fabsf(in[0]) <= quiet && fabsf(in[1]) <= quiet);
+	if (!loud && st->hot == 0 && settled(base, st)) {
+		calm_frame(base, st, l, r, c);
+		return;
+	}
+	if (loud && st->hot < HOT_FRAMES)
 		st->hot = HOT_FRAMES;
 
 	double peak = 0.0;
+	const float *win[2];
 	for (int ch = 0; ch < 2; ch++) {
 		float *h = hist + ch * 2 * HLEN;
 		h[st->hpos] = h[st->hpos + HLEN] = in[ch];
-		const float *win = h + st->hpos + 1 + (HLEN - TAPS);
-		if (st->hot == 0)
-			continue;
-		if (!st->read_last)
-			st->last[ch] = last_point(s, win - 1);
-		double p = gap_peak(s, st, ch, win);
-		if (p > peak)
-			peak = p;
+		win[ch] = h + st->hpos + 1 + (HLEN - TAPS);
+	}
+	if (st->hot > 0) {
+		float acc[2][OS], macc[2][MOS];
+		for (int ch = 0; ch < 2; ch++)
+			if (!st->read_last)
+				st->last[ch] = last_point(s, win[ch] - 1);
+		gap_grid(s, win, acc, macc);
+		for (int ch = 0; ch < 2; ch++) {
+			double p = gap_peak(st, ch, win[ch], acc[ch], macc[ch]);
+			if (p > peak)
+				peak = p;
+		}
 	}
 	if (++st->hpos == HLEN)
 		st->hpos = 0;
@@ -495,7 +617,7 @@ static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *
 		st->hot--;
 
 	/* the frame whose gap both neighbouring gaps now have a peak for */
-	double around = fmax(fmax(st->m[0], st->m[1]), peak);
+	double around = max_of(max_of(st->m[0], st->m[1]), peak);
 	st->m[0] = st->m[1];
 	st->m[1] = peak;
 
@@ -596,8 +718,8 @@ static void lim_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx
 		float c = (float)s->ceil;
 		stage_run(s, s, &s->main, &x[0], &x[1], &c);
 		stage_run(s, s, &s->safety, &x[0], &x[1], &c);
-		l[i] = fminf(fmaxf(x[0], -c), c);
-		r[i] = fminf(fmaxf(x[1], -c), c);
+		l[i] = to_ceiling(x[0], c);
+		r[i] = to_ceiling(x[1], c);
 	}
 }
 

@@ -324,10 +324,60 @@ static inline float allpass(float *buf, uint32_t mask, int len, float g, uint32_
 	return d - g * v;
 }
 
-/* A sine-like wave from a phase in [-1, 1): two parabolas. */
-static inline float lfo_wave(float p)
+/*
+ * The network runs in two vectors of four: the even lines in one, the odd
+ * in the other, so the first stage of the Hadamard transform, the turned
+ * pairs and the inputs (left to the even lines, right to the odd) are
+ * plain lane by lane arithmetic.  Every lane does what the scalar code
+ * did, in the same order, so the output is the same bits.  GCC and Clang
+ * map these to SSE or NEON registers (GCC's -O2 leaves the scalar loops
+ * alone).
+ */
+typedef float rv_v4 __attribute__((vector_size(16)));
+typedef int32_t rv_v4i __attribute__((vector_size(16)));
+
+static inline rv_v4 v4_sel(rv_v4i m, rv_v4 a, rv_v4 b)
 {
-	return 4.0f * p * (1.0f - fabsf(p));
+	return (rv_v4)((m & (rv_v4i)a) | (~m & (rv_v4i)b));
+}
+
+static inline rv_v4 v4_abs(rv_v4 x)
+{
+	const rv_v4i mag = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+	return (rv_v4)((rv_v4i)x & mag);
+}
+
+static inline rv_v4 v4_flush(rv_v4 x)
+{
+	const rv_v4 tiny = { TINY, TINY, TINY, TINY }, zero = { 0 };
+	return v4_sel(v4_abs(x) < tiny, zero, x);
+}
+
+/* Lines 0 2 4 6 and 1 3 5 7 of an array in natural order, and back. */
+static inline void v4_split(const float *x, rv_v4 *e, rv_v4 *o)
+{
+	*e = (rv_v4){ x[0], x[2], x[4], x[6] };
+	*o = (rv_v4){ x[1], x[3], x[5], x[7] };
+}
+
+static inline void v4_join(rv_v4 e, rv_v4 o, float *x)
+{
+	for (int q = 0; q < NLINES / 2; q++) {
+		x[2 * q] = e[q];
+		x[2 * q + 1] = o[q];
+	}
+}
+
+/* The fast Hadamard transform's three stages, pairs 1, 2 and 4 apart, in
+ * that order, on the split lines: x[j] = a + b, x[j + h] = a - b. */
+static inline void hadamard_split(rv_v4 *e, rv_v4 *o)
+{
+	const rv_v4 pm = { 1, -1, 1, -1 }, pp = { 1, 1, -1, -1 };
+	rv_v4 a = *e + *o, b = *e - *o;                          /* h = 1 */
+	a = (rv_v4){ a[0], a[0], a[2], a[2] } + (rv_v4){ a[1], a[1], a[3], a[3] } * pm;   /* h = 2 */
+	b = (rv_v4){ b[0], b[0], b[2], b[2] } + (rv_v4){ b[1], b[1], b[3], b[3] } * pm;
+	*e = (rv_v4){ a[0], a[1], a[0], a[1] } + (rv_v4){ a[2], a[3], a[2], a[3] } * pp;   /* h = 4 */
+	*o = (rv_v4){ b[0], b[1], b[0], b[1] } + (rv_v4){ b[2], b[3], b[2], b[3] } * pp;
 }
 
 /*
@@ -336,29 +386,21 @@ static inline float lfo_wave(float p)
  * ((1 - t^2), 2t) / (1 + t^2), orthogonal whatever t is, so the network
  * stays lossless and the decay exact at every frequency (moving the line
  * lengths instead would need interpolation, and every interpolator short
- * of a long one dulls the top octave a little on each pass).
+ * of a long one dulls the top octave a little on each pass).  The angle
+ * follows a sine-like wave of the phase in [-1, 1): two parabolas.  All
+ * four pairs at once.
  */
-static inline void turn_pair(float *a, float *b, float *phase, float inc)
+static inline void turn_split(rv_v4 *e, rv_v4 *o, rv_v4 *phase, rv_v4 inc)
 {
-	float t = lfo_wave(*phase);
-	*phase += inc;
-	if (*phase >= 1.0f)
-		*phase -= 2.0f;
-	float k = 1.0f / (1.0f + t * t), c = (1.0f - t * t) * k, s = 2.0f * t * k;
-	float x = *a, y = *b;
-	*a = c * x - s * y;
-	*b = s * x + c * y;
-}
-
-static inline void hadamard8(float *x)
-{
-	for (int h = 1; h < NLINES; h <<= 1)
-		for (int i = 0; i < NLINES; i += 2 * h)
-			for (int j = i; j < i + h; j++) {
-				float a = x[j], b = x[j + h];
-				x[j] = a + b;
-				x[j + h] = a - b;
-			}
+	const rv_v4 one = { 1, 1, 1, 1 }, two = { 2, 2, 2, 2 }, four = { 4, 4, 4, 4 };
+	rv_v4 p = *phase;
+	rv_v4 t = four * p * (one - v4_abs(p));
+	p += inc;
+	*phase = v4_sel(p >= one, p - two, p);
+	rv_v4 k = one / (one + t * t), c = (one - t * t) * k, s = two * t * k;
+	rv_v4 x = *e, y = *o;
+	*e = c * x - s * y;
+	*o = s * x + c * y;
 }
 
 static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
@@ -373,7 +415,13 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 	const float inv_xf = 1.0f / (float)rv->xfade_len;
 	float g[G_COUNT], z[NLINES];
 	memcpy(g, rv->cur, sizeof(g));
-	memcpy(z, rv->z, sizeof(z));
+	rv_v4 ze, zo, gae, gao, gbe, gbo, sign_e, sign_o, turn, turn_inc;
+	v4_split(rv->z, &ze, &zo);
+	v4_split(g + G_A, &gae, &gao);
+	v4_split(g + G_B, &gbe, &gbo);
+	v4_split(in_sign, &sign_e, &sign_o);
+	memcpy(&turn, rv->turn, sizeof(turn));
+	memcpy(&turn_inc, rv->turn_inc, sizeof(turn_inc));
 	uint32_t w = rv->w;
 	int left = rv->left;
 	bool touch = left > 0 || g[G_DRY] != 1.0f || g[G_WM] != 0.0f || g[G_WS] != 0.0f;
@@ -385,6 +433,8 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 				g[k] += rv->step[k];
 			if (--left == 0)
 				memcpy(g, rv->tgt, sizeof(g));
+			v4_split(g + G_A, &gae, &gao);
+			v4_split(g + G_B, &gbe, &gbo);
 		}
 		float xl = l[i], xr = r[i];
 
@@ -431,16 +481,19 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 				fdn_retarget(rv);
 			}
 		}
+		rv_v4 ye, yo;
+		v4_split(y, &ye, &yo);
+		rv_v4 ue = gae * ye + gbe * ze, uo = gao * yo + gbo * zo;
+		ze = ue;
+		zo = uo;
+		hadamard_split(&ue, &uo);
+		turn_split(&ue, &uo, &turn, turn_inc);
+		ue = v4_flush(ue + sign_e * el);
+		uo = v4_flush(uo + sign_o * er);
 		float u[NLINES];
+		v4_join(ue, uo, u);
 		for (int j = 0; j < NLINES; j++)
-			u[j] = z[j] = g[G_A + j] * y[j] + g[G_B + j] * z[j];
-		hadamard8(u);
-		for (int q = 0; q < NLINES / 2; q++)
-			turn_pair(&u[2 * q], &u[2 * q + 1], &rv->turn[q], rv->turn_inc[q]);
-		for (int j = 0; j < NLINES; j++) {
-			u[j] = flush(u[j] + in_sign[j] * ((j & 1) ? er : el));
 			line[j][w & rv->line[j].mask] = u[j];
-		}
 		w++;
 
 		if (touch) {
@@ -455,14 +508,16 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 		}
 	}
 	memcpy(rv->cur, g, sizeof(g));
+	v4_join(ze, zo, z);
 	for (int j = 0; j < NLINES; j++)
 		rv->z[j] = flush(z[j]);
+	memcpy(rv->turn, &turn, sizeof(turn));
 	rv->left = left;
 	rv->w = w;
 	(void)ctx;
 }
 
-/* Resting: the turning phases go on as turn_pair() moves them, so the
+/* Resting: the turning phases go on as turn_split() moves them, so the
  * tail that follows the rest turns as it would have. */
 static void reverb_rest(void *st, int n)
 {
