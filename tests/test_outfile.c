@@ -279,9 +279,17 @@ static void every_writer_syncs_file_then_folder(void **state)
 		snprintf(real_name, sizeof(real_name), "real-%s", wr->file);
 		in_dir(real, sizeof(real), real_name);
 		in_dir(link_, sizeof(link_), wr->file);
-		if (wr->fn(real, 1, err, sizeof(err)) != 0)
+		/* a new file's mode is the umask's */
+		mode_t um = umask(027);
+		int r = wr->fn(real, 1, err, sizeof(err));
+		umask(um);
+		if (r != 0)
 			fail_msg("%s: %s", wr->name, err);
-		assert_int_equal(chmod(real, 0640), 0);
+		struct stat st;
+		assert_int_equal(stat(real, &st), 0);
+		if ((st.st_mode & 07777) != 0640)
+			fail_msg("%s: a new file is %o under umask 027", wr->name, st.st_mode & 07777);
+		assert_int_equal(chmod(real, 0604), 0);
 		assert_int_equal(symlink(real_name, link_), 0);
 		int before = entries();
 		memset(&seen, 0, sizeof(seen));
@@ -294,13 +302,12 @@ static void every_writer_syncs_file_then_folder(void **state)
 		if (seen.folders < 1 || seen.folder.st_ino != d.st_ino || seen.folder.st_dev != d.st_dev)
 			fail_msg("%s: the folder was not synced", wr->name);
 		assert_int_equal(entries(), before);   /* the temporary file is gone */
-		struct stat st;
 		assert_int_equal(lstat(link_, &st), 0);
 		if (!S_ISLNK(st.st_mode))
 			fail_msg("%s: the link became a file", wr->name);
 		assert_int_equal(stat(real, &st), 0);
-		if ((st.st_mode & 07777) != 0640)
-			fail_msg("%s: mode %o, not the file's 0640", wr->name, st.st_mode & 07777);
+		if ((st.st_mode & 07777) != 0604)
+			fail_msg("%s: mode %o, not the file's 0604", wr->name, st.st_mode & 07777);
 	}
 }
 
