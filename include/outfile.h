@@ -1,11 +1,14 @@
 /*
  * outfile: writing a file that may replace another, without losing one.
+ * Every such write goes through here: renders and stems, song saves and
+ * autosaves, sample writes, samples copied beside a song.
  *
  *   outfile_check()   before any work: refuse an output that is the song,
  *                     one of its samples, a folder, a device, a FIFO or a
  *                     socket, naming the path
- *   outfile_open()    a temporary file in the folder of the real target
- *                     (through any symlinks, so the link stays a link)
+ *   outfile_open()    a temporary file, TARGET.tmpXXXXXX, in the folder of
+ *                     the real target (through any symlinks, so the link
+ *                     stays a link)
  *   outfile_commit()  fsync, rename over the target, fsync the folder;
  *   outfile_cancel()  or remove the temporary file.  Call exactly one.
  *
@@ -61,11 +64,13 @@ typedef struct outfile {
 } outfile_t;
 
 /* Creates the temporary file with mode (before the umask; an existing
- * target's mode is kept).  Returns 0, or -1 with "PATH: reason". */
+ * target's mode is kept).  Returns 0, or -1 with errno and "PATH: reason"
+ * (PATH as given, so a caller that keeps the file apart can cut it). */
 int outfile_open(outfile_t *f, const char *path, mode_t mode, char *err, size_t n);
 /* Makes the file durable and puts it in place.  The descriptor must be
  * open (the caller's FILE or SNDFILE must not close it).  Returns 0, or
- * -1 with a reason; the temporary file is gone either way. */
+ * -1 with errno and "PATH: reason"; the temporary file is gone either
+ * way (when only syncing the folder failed, the new file is in place). */
 int outfile_commit(outfile_t *f, char *err, size_t n);
 void outfile_cancel(outfile_t *f);
 

@@ -27,7 +27,8 @@ void sample_free(sample_t *s);
 /* Writes interleaved float frames to a WAV file (16-bit PCM, 24-bit PCM
  * or 32-bit float by bits = 16, 24, 32).  16 and 24 bit are rounded to
  * the nearest step and clipped, without dither.  The file appears
- * atomically (temporary file, fsync, rename).  Used by tests and tools.
+ * atomically through outfile (a symlink stays a link, an existing
+ * file's mode is kept).  Used by module import, tests and tools.
  * Returns 0, or -1 with a one-line reason in err. */
 int sample_write_wav(const char *path, const float *data, int channels, long long frames,
                      int rate, int bits, char *err, size_t errlen);

@@ -45,7 +45,8 @@ char *songfile_to_string(const song_t *s);
  * stay).  Paths that cannot be rebased (a folder that does not exist, a
  * result too long) are left as they are; returns how many changed. */
 int songfile_rebase(song_t *s, const char *from_path, const char *to_path);
-/* Atomic save.  Returns 0, or -1 with err filled. */
+/* Atomic save through outfile (a symlink stays a link, the file keeps
+ * its mode).  Returns 0, or -1 with err filled and errno set. */
 int songfile_save(const song_t *s, const char *path, songfile_error_t *err);
 
 /* Whether instrument i's sample file lies outside the song's folder

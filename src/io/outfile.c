@@ -11,10 +11,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "infile.h"
 #include "outfile.h"
@@ -167,20 +169,43 @@ static void slot_drop(int slot)
 		temp_slot[slot] = NULL;
 }
 
+/* The next name to try: target, ".tmp" and six hex digits.  Only the
+ * digits differ from one name to the next, so the signal handler, which
+ * may read the name while it is rewritten, never sees another file's. */
+static void next_name(outfile_t *f, unsigned long *seed)
+{
+	*seed = *seed * 6364136223846793005UL + 1442695040888963407UL;
+	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp%06lx", f->target, (*seed >> 20) & 0xffffff);
+}
+
 int outfile_open(outfile_t *f, const char *path, mode_t mode, char *err, size_t n)
 {
 	f->fd = -1;
 	f->slot = -1;
 	snprintf(f->path, sizeof(f->path), "%s", path);
 	if (outfile_target(path, f->target, sizeof(f->target)) != 0) {
-		snprintf(err, n, "%s: %s", path, strerror(errno));
+		int e = errno;
+		snprintf(err, n, "%s: %s", path, strerror(e));
+		errno = e;
 		return -1;
 	}
-	snprintf(f->tmp, sizeof(f->tmp), "%s.XXXXXX", f->target);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	unsigned long seed = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^
+	                     (unsigned long)(uintptr_t)f;
+	next_name(f, &seed);
 	/* Listed before it exists, so no moment has a file the handler
 	 * does not know; unlinking a name not yet made is harmless. */
 	f->slot = slot_take(f->tmp);
-	f->fd = mkstemp(f->tmp);
+	/* Not mkstemp: its file is 0600, and giving a new file its mode
+	 * would then mean reading the umask, which only setting it does,
+	 * racing any other thread that creates a file.  open() applies it. */
+	for (int tries = 0; tries < 100; tries++) {
+		f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+		if (f->fd >= 0 || errno != EEXIST)
+			break;
+		next_name(f, &seed);
+	}
 	if (f->fd < 0) {
 		int e = errno;
 		slot_drop(f->slot);
@@ -189,16 +214,10 @@ int outfile_open(outfile_t *f, const char *path, mode_t mode, char *err, size_t 
 		errno = e;
 		return -1;
 	}
-	/* mkstemp makes it private: an existing file keeps its own mode, a
-	 * new one gets mode under the umask as any new file would. */
+	/* A file that is replaced keeps its mode. */
 	struct stat st;
-	if (stat(f->target, &st) == 0) {
+	if (stat(f->target, &st) == 0)
 		(void)fchmod(f->fd, st.st_mode & 07777);
-	} else {
-		mode_t um = umask(0);
-		umask(um);
-		(void)fchmod(f->fd, mode & ~um & 07777);
-	}
 	return 0;
 }
 

@@ -15,8 +15,8 @@
  * ones are clamped to +-1 (and counted), so one bad value cannot poison
  * a whole mix (a 1e30 would peak at +577 dBFS and ring every reverb).
  *
- * Writing goes to a temporary file beside the target, which is synced
- * and renamed over it, so a reader never sees half a file.
+ * Writing goes through outfile, like every file that replaces another:
+ * a reader never sees half a file, and a failed write leaves the old one.
  *
  * File I/O: the UI or loader thread only, never the audio thread.
  */
@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include <sndfile.h>
 #include "infile.h"
+#include "outfile.h"
 #include "sample.h"
 
 #define READ_CHUNK  4096         /* frames per libsndfile call */
@@ -291,55 +292,26 @@ int sample_write_wav(const char *path, const float *data, int channels, long lon
 		return -1;
 	}
 
-	size_t tlen = strlen(path) + 32;
-	char *tmp = malloc(tlen);
-	if (!tmp) {
-		set_err(err, errlen, "%s: out of memory", path);
+	outfile_t f;
+	if (outfile_open(&f, path, 0666, err, errlen) != 0)
 		return -1;
-	}
-	snprintf(tmp, tlen, "%s.%ld.tmp", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		set_err(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	SNDFILE *sf = sf_open_fd(fd, SFM_WRITE, &info, SF_FALSE);
+	SNDFILE *sf = sf_open_fd(f.fd, SFM_WRITE, &info, SF_FALSE);
 	if (!sf) {
 		set_err(err, errlen, "%s: cannot write: %s", path, sf_strerror(NULL));
-		goto fail;
+		outfile_cancel(&f);
+		return -1;
 	}
 	if (write_frames(sf, data, channels, frames, bits) != 0) {
 		set_err(err, errlen, "%s: write failed: %s", path, sf_strerror(sf));
 		sf_close(sf);
-		goto fail;
+		outfile_cancel(&f);
+		return -1;
 	}
 	int rc = sf_close(sf);
 	if (rc != 0) {
 		set_err(err, errlen, "%s: write failed: %s", path, sf_error_number(rc));
-		goto fail;
+		outfile_cancel(&f);
+		return -1;
 	}
-	if (fsync(fd) != 0) {
-		set_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		set_err(err, errlen, "%s: close: %s", path, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		set_err(err, errlen, "%s: rename: %s", path, strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	return outfile_commit(&f, err, errlen);
 }

@@ -1,11 +1,11 @@
 /*
- * songfile_write: the .bty writer and the atomic save.  The text is
- * canonical: one form per song, so `fmt` is idempotent and songs diff
- * well; every line is one the reader takes back.
+ * songfile_write: the .bty writer and the save, which replaces the file
+ * through outfile as every writer of files does.  The text is canonical:
+ * one form per song, so `fmt` is idempotent and songs diff well; every
+ * line is one the reader takes back.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fxcmd.h"
@@ -440,24 +439,15 @@ static void save_error(songfile_error_t *err, const char *path, const char *what
 	set_error(err, path, 0, msg);
 }
 
-/* Opens a fresh temporary file beside path; its name goes to tmp. */
-static int open_temp(const char *path, char *tmp, size_t n)
+/* outfile's messages are "PATH: reason" for the path it was given; a
+ * songfile_error_t keeps the file apart and names it as the caller did. */
+static void outfile_error(songfile_error_t *err, const char *name, const char *path,
+                          const char *msg)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	unsigned long seed = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16);
-	for (int tries = 0; tries < 100; tries++) {
-		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-		if ((size_t)snprintf(tmp, n, "%s.tmp%06lx", path, (seed >> 20) & 0xffffff) >= n) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		/* 0666 so the umask decides, as for any new file. */
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	return -1;
+	size_t pl = strlen(path);
+	if (!strncmp(msg, path, pl) && !strncmp(msg + pl, ": ", 2))
+		msg += pl + 2;
+	set_error(err, name, 0, msg);
 }
 
 int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
@@ -466,8 +456,8 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 	if (!err)
 		err = &dummy;
 	set_error(err, path, 0, "");
-	/* Through a symlink the song is the file it points to: replacing the
-	 * link would leave that file stale and the link gone. */
+	/* Through a symlink the song is the file it points to (outfile
+	 * follows it too); the link is followed here for a kinder message. */
 	char target[OUTFILE_PATH_MAX];
 	if (outfile_target(path, target, sizeof target) != 0) {
 		int e = errno;
@@ -475,43 +465,37 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 		errno = e;
 		return -1;
 	}
-	const char *name = path;
-	path = target;
 	struct stat cur;
-	const char *kind = stat(path, &cur) == 0 ? infile_kind(cur.st_mode) : NULL;
+	const char *kind = stat(target, &cur) == 0 ? infile_kind(cur.st_mode) : NULL;
 	if (kind) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "it is %s, not a song file: not saved", kind);
-		set_error(err, name, 0, msg);
+		set_error(err, path, 0, msg);
 		errno = S_ISDIR(cur.st_mode) ? EISDIR : EINVAL;
 		return -1;
 	}
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	if (!tmp) {
-		save_error(err, name, "cannot save", ENOMEM);
-		errno = ENOMEM;
-		return -1;
-	}
-	int fd = open_temp(path, tmp, n);
-	if (fd < 0) {
+	/* 0666 so the umask decides, as for any new file; a save keeps an
+	 * existing file's mode. */
+	outfile_t out;
+	char msg[OUTFILE_PATH_MAX + 256];
+	if (outfile_open(&out, target, 0666, msg, sizeof msg) != 0) {
 		int e = errno;
-		save_error(err, name, "cannot create a file beside it", e);
-		free(tmp);
+		outfile_error(err, path, target, msg);
 		errno = e;
 		return -1;
 	}
-	struct stat st;
-	if (stat(path, &st) == 0)
-		(void)fchmod(fd, st.st_mode & 07777);   /* a save keeps the file's mode */
 
+	/* A FILE on a copy of the descriptor: outfile_commit syncs and
+	 * closes the descriptor itself. */
 	int e = 0;
 	const char *what = NULL;
-	FILE *f = fdopen(fd, "w");
+	int fd = dup(out.fd);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
 		e = errno;
 		what = "cannot write";
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 	} else {
 		errno = 0;
 		if (songfile_write(s, f) < 0) {
@@ -522,46 +506,20 @@ int songfile_save(const song_t *s, const char *path, songfile_error_t *err)
 			e = errno;
 			what = "cannot write";
 		}
-		if (fsync(fileno(f)) != 0 && !e) {
-			e = errno;
-			what = "cannot sync";
-		}
 		if (fclose(f) != 0 && !e) {
 			e = errno;
 			what = "cannot write";
 		}
 	}
-	if (!e && rename(tmp, path) != 0) {
-		e = errno;
-		what = "cannot replace the file";
-	}
 	if (e) {
-		unlink(tmp);
-		save_error(err, name, what, e);
-		free(tmp);
+		outfile_cancel(&out);
+		save_error(err, path, what, e);
 		errno = e;
 		return -1;
 	}
-	free(tmp);
-
-	/* The rename is durable only once the folder is synced. */
-	const char *slash = strrchr(path, '/');
-	char dir[SONG_PATH_MAX * 2];
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == path)
-		snprintf(dir, sizeof dir, "/");
-	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		if (fsync(dfd) != 0 && errno != EINVAL && errno != EROFS) {
-			e = errno;
-			save_error(err, name, "saved, but syncing its folder failed", e);
-		}
-		close(dfd);
-	}
-	if (e) {
+	if (outfile_commit(&out, msg, sizeof msg) != 0) {
+		e = errno;
+		outfile_error(err, path, target, msg);
 		errno = e;
 		return -1;
 	}
