@@ -23,7 +23,7 @@ xm/NoteOffFade.xm xm/NoteOffVolume.xm xm/OffsetRange.xm xm/PanMemory.xm xm/PanOf
 xm/PatternDelays.xm xm/Pickup.xm
 xm/Porta-LinkMem_old.xm xm/Porta-Pickup.xm xm/PortaResetDirection.xm xm/TremorRecover.xm
 xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm"
-SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod"
+SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod klisje_paa_klisje.mod"
 
 if [ ! -d "$MODS" ]; then
 	echo "1..0 # SKIP no modules at $MODS"

@@ -453,19 +453,13 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 	case X_SPEED:
 		if (p == 0)
 			return cv->fmt == FMT_MOD ? fx_of('F', 0) : fx_none();
-		if (cv->speed_only && p > 0x1F) {
-			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
-			p = 0x1F;
-		}
+		if (cv->speed_only && p > 0x1F)
+			p = 0x1F;   /* made exact by long_speeds() where it can be */
 		return fx_of('F', p);
 	case X_S3M_SPEED:
 		if (p == 0)
 			return fx_none();
-		if (p > 0x1F) {
-			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
-			p = 0x1F;
-		}
-		return fx_of('F', p);
+		return fx_of('F', p > 0x1F ? 0x1F : p);
 	case X_S3M_BPM:
 	case X_IT_BPM:
 		if (p < 0x20) {
@@ -630,6 +624,67 @@ static void s3m_row_delay(song_t *s, pattern_t *p, int row)
 	}
 }
 
+/* The speed an xmp event sets above 31 ticks a row, or 0. */
+static int long_speed(const conv_t *cv, int t, int p)
+{
+	if ((t == X_SPEED && cv->speed_only) || t == X_S3M_SPEED)
+		return p > 0x1F ? p : 0;
+	return 0;
+}
+
+/* A speed above beatty's 31 ticks a row, as Noisetracker and ST3 allow:
+ * the row becomes t ticks played k + 1 times (Ft plus EEk in a free
+ * effect column), the same length, when the speed is a product of such
+ * numbers and the next row sets its own speed again (the usual case, a
+ * long last row); otherwise 31 ticks stay and it is counted. */
+static void long_speeds(conv_t *cv, const struct xmp_pattern *xp, pattern_t *bp, int rows)
+{
+	const struct xmp_module *m = cv->m;
+	song_t *s = cv->s;
+	for (int r = 0; r < rows; r++) {
+		int speed = 0, next = 0, free_ch = -1;
+		for (int ch = 0; ch < s->channels; ch++) {
+			int t = xp->index[ch];
+			if (t < 0 || t >= m->trk || !m->xxt[t] || r >= m->xxt[t]->rows)
+				continue;
+			const struct xmp_event *ev = &m->xxt[t]->event[r];
+			int v = long_speed(cv, ev->fxt, ev->fxp);
+			speed = v ? v : speed;
+			v = long_speed(cv, ev->f2t, ev->f2p);
+			speed = v ? v : speed;
+			if (r + 1 < rows && r + 1 < m->xxt[t]->rows) {
+				const struct xmp_event *nx = &m->xxt[t]->event[r + 1];
+				next |= (nx->fxt == X_SPEED || nx->fxt == X_S3M_SPEED) && nx->fxp;
+			}
+			const cell_t *c = song_cell(s, bp, r, ch);
+			if (!c->fx && free_ch < 0)
+				free_ch = ch;
+			if (c->fx == 'E' && (c->param >> 4) == 0xE)
+				free_ch = -2;   /* a row delay of its own */
+		}
+		if (!speed)
+			continue;
+		int tk = 0, k = 0;
+		for (int d = 1; d <= 16 && !tk; d++)
+			if (speed % d == 0 && speed / d <= 0x1F)
+				tk = speed / d, k = d - 1;
+		if (!tk || free_ch == -2 || (k > 0 && free_ch < 0) || (r + 1 < rows && !next)) {
+			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
+			continue;
+		}
+		for (int ch = 0; ch < s->channels; ch++) {
+			cell_t *c = song_cell(s, bp, r, ch);
+			if (c->fx == 'F' && c->param == 0x1F)
+				c->param = (uint8_t)tk;
+		}
+		if (k > 0) {
+			cell_t *c = song_cell(s, bp, r, free_ch);
+			c->fx = 'E';
+			c->param = (uint8_t)(0xE0 | k);
+		}
+	}
+}
+
 static bool make_patterns(conv_t *cv)
 {
 	const struct xmp_module *m = cv->m;
@@ -664,6 +719,8 @@ static bool make_patterns(conv_t *cv)
 		if (cv->fmt == FMT_S3M)
 			for (int r = 0; r < rows; r++)
 				s3m_row_delay(s, bp, r);
+		if (xp)
+			long_speeds(cv, xp, bp, rows);
 	}
 	return true;
 }
