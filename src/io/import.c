@@ -685,6 +685,22 @@ static void long_speeds(conv_t *cv, const struct xmp_pattern *xp, pattern_t *bp,
 	}
 }
 
+/* ProTracker counts the rows of an EEx delay on: a Dxx on the same row
+ * lands one row further on, xx + 1. */
+static void pt_delay_break(song_t *s, pattern_t *p, int row)
+{
+	bool delay = false;
+	for (int ch = 0; ch < s->channels; ch++) {
+		const cell_t *c = song_cell(s, p, row, ch);
+		delay |= c->fx == 'E' && (c->param >> 4) == 0xE && (c->param & 15);
+	}
+	for (int ch = 0; delay && ch < s->channels; ch++) {
+		cell_t *c = song_cell(s, p, row, ch);
+		if (c->fx == 'D' && c->param < SONG_MAX_ROWS - 1)
+			c->param++;
+	}
+}
+
 static bool make_patterns(conv_t *cv)
 {
 	const struct xmp_module *m = cv->m;
@@ -719,6 +735,9 @@ static bool make_patterns(conv_t *cv)
 		if (cv->fmt == FMT_S3M)
 			for (int r = 0; r < rows; r++)
 				s3m_row_delay(s, bp, r);
+		if (cv->fmt == FMT_MOD)
+			for (int r = 0; r < rows; r++)
+				pt_delay_break(s, bp, r);
 		if (xp)
 			long_speeds(cv, xp, bp, rows);
 	}
