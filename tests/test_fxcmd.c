@@ -781,6 +781,19 @@ static void test_pattern_break(void **state)
 	assert_int_equal(pos.order, 2);
 	assert_int_equal(pos.row, 3);
 	song_deinit(&s);
+
+	/* A Dxx to the left of the Bxx is cancelled by it: row 0. */
+	const char *left = HEAD(120, 4, 6, 2) SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 4\n01 = ... .. .. D03 | ... .. .. B02\n"
+		"[pattern 01]\nrows = 4\n"
+		"[pattern 02]\nrows = 4\n"
+		"[order]\n00 = 00\n01 = 01\n02 = 02\n";
+	expect_frames(text_frames(left, RATE), 6 * FROW, "D03 + B02 song");
+	tu_song_parse(&s, left);
+	pos = pos_after(&s, RATE, false, 2 * FROW + FROW / 2);
+	assert_int_equal(pos.order, 2);
+	assert_int_equal(pos.row, 0);
+	song_deinit(&s);
 }
 
 static void test_pattern_loop(void **state)

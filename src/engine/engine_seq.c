@@ -334,7 +334,10 @@ void eng_row_effect(engine_t *e, int ch)
 		c->pan = p < 128 ? (p - 128) / 128.0f : (p - 128) / 127.0f;
 		break;
 	case FX_JUMP:
+		/* as in ProTracker and FT2, it cancels the row a Dxx to its
+		 * left named: only a Dxx to its right picks the row */
 		e->jump_order = p;
+		e->jump_row = -1;
 		break;
 	case FX_SET_VOL:
 		c->vol = clampi(p, 0, 64);

@@ -761,7 +761,7 @@ static int make_orders(conv_t *cv)
 			ended = true;
 			break;
 		}
-		if (p >= m->pat || p >= SONG_MAX_PATTERNS || !s->pattern[p])
+		if (p >= m->pat || p >= SONG_MAX_PATTERNS)
 			continue;
 		if (n == SONG_MAX_ORDERS) {
 			note_kind(cv->rep, "order positions past FF (dropped)");
@@ -851,6 +851,8 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 		if (m->xxc[ch].flg & XMP_CHANNEL_MUTE)
 			c->mute = true;
 	}
+	/* The orders first: the patterns' Bxx are renumbered by them. */
+	int norders = make_orders(cv);
 	ok = ok && make_instruments(cv, stem) && make_patterns(cv);
 	if (!ok) {
 		snprintf(err, errlen, "%s: out of memory", name);
@@ -870,7 +872,7 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 		free(cv);
 		return -1;
 	}
-	if (make_orders(cv) == 0) {
+	if (norders == 0) {
 		snprintf(err, errlen, "%s: the module has no patterns to play", name);
 		song_deinit(s);
 		free(cv);
