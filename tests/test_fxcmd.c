@@ -889,6 +889,56 @@ static void test_jump_past_end(void **state)
 	              2 * FROW, "F00");
 }
 
+/* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
+#define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
+
+static void test_tracker_loops(void **state)
+{
+	(void)state;
+	/* The loop start lives on into the next pattern: E61 there goes
+	 * back to row 1 (beatty's own rules start the loop at row 0 of the
+	 * new pattern): 4 + 3 + 2 + 1 rows, then the restart, already
+	 * played, ends the song. */
+	const char *pats = "[pattern 00]\nrows = 4\n01 = ... .. .. E60\n"
+		"[pattern 01]\nrows = 4\n02 = ... .. .. E61\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), pats);
+	expect_frames(text_frames(text, RATE), 10 * FROW, "loop start kept");
+	snprintf(text, sizeof(text), "%s%s", FLOW, pats);
+	expect_frames(text_frames(text, RATE), 11 * FROW, "beatty's loop start");
+	/* ST3: a finished loop moves the start past its end, so E61 on row
+	 * 1 of the next pattern jumps on to row 2: 6 + 4 rows (ProTracker
+	 * goes back to row 0 there: 6 + 6). */
+	const char *st3 = "[pattern 00]\nrows = 4\n00 = ... .. .. E60\n01 = ... .. .. E61\n"
+		"[pattern 01]\nrows = 4\n01 = ... .. .. E61\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	snprintf(text, sizeof(text), "%s%s", RULES("st3"), st3);
+	expect_frames(text_frames(text, RATE), 10 * FROW, "st3 loop start after the loop");
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), st3);
+	expect_frames(text_frames(text, RATE), 12 * FROW, "protracker loop start stays");
+	/* FT2: the next pattern starts on the row of an E60: 4 + 3 rows. */
+	const char *ft2 = "[pattern 00]\nrows = 4\n01 = ... .. .. E60\n"
+		"[pattern 01]\nrows = 4\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	snprintf(text, sizeof(text), "%s%s", RULES("ft2"), ft2);
+	expect_frames(text_frames(text, RATE), 7 * FROW, "ft2 E60 start row");
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), ft2);
+	expect_frames(text_frames(text, RATE), 8 * FROW, "protracker pattern start");
+	/* Rows a counting loop plays again do not end the song: E62 in
+	 * order 01 goes back to row 0 (where E60 left the start), 2 + 2 x 3
+	 * rows; then the restart, already played, ends it. */
+	const char *back = "[pattern 00]\nrows = 2\n00 = ... .. .. E60\n"
+		"[pattern 01]\nrows = 2\n01 = ... .. .. E62\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), back);
+	expect_frames(text_frames(text, RATE), 8 * FROW, "loop across the list's end");
+	song_t sg;
+	tu_song_parse(&sg, text);
+	assert_int_equal(sg.rules, RULES_PROTRACKER);
+	song_deinit(&sg);
+}
+
 /* slides = amiga: 1xx, 2xx, 3xx and the fine slides move the Amiga period
  * (C-5 = 428, as ProTracker's C-2) by xx a tick, kept within 113..856. */
 static double amiga_hz(double period0, double period)
@@ -951,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_tick_timing),
 		cmocka_unit_test(test_jump_past_end),
 		cmocka_unit_test(test_amiga_slides),
+		cmocka_unit_test(test_tracker_loops),
 	};
 	return TU_RUN(tests);
 }

@@ -155,6 +155,8 @@ struct engine {
 	uint64_t den;               /* denominator acc is counted in */
 	int jump_order, jump_row;   /* pending Bxx/Dxx, -1 for none */
 	int loop_jump_row;          /* pending E6x jump in this pattern, -1 for none */
+	bool in_loop;               /* tracker rules: an E60 marked a loop not yet done */
+	int start_row;              /* ft2 rules: where the next pattern starts (E60) */
 	int row_delay;              /* EEx repeats left for this row */
 	bool row_repeat;            /* the current row is an EEx repeat */
 	uint8_t visited[SONG_MAX_ORDERS][SONG_MAX_ROWS / 8];

@@ -104,6 +104,66 @@ static bool jump_wraps(engine_t *e, int *order, int row)
 	return true;
 }
 
+/* Channels whose E6x loop is still counting. */
+static int loops_counting(const engine_t *e)
+{
+	int n = 0;
+	for (int ch = 0; ch < e->song->channels; ch++)
+		n += e->chan[ch].loop_count > 0;
+	return n;
+}
+
+/* eng_next_row under a tracker's rules (rules != beatty), as libxmp
+ * decides where a module ends: a loop's state lives on across patterns;
+ * the end of the order list goes on at the restart position like a jump
+ * past it; and a row already played ends the song unless a loop is still
+ * counting (within a pattern) or, arriving at a new position, unless one
+ * is counting inside a loop an E60 opened and no Bxx has left since. */
+static bool next_row_tracker(engine_t *e)
+{
+	const song_t *s = e->song;
+	int order = e->order, row = e->row + 1;
+	bool enter = false;
+	if (e->jump_order == SONG_MAX_ORDERS && !e->loop)
+		return false;   /* F00 */
+	if (e->jump_order >= 0 || e->jump_row >= 0) {
+		order = e->jump_order >= 0 && e->jump_order < SONG_MAX_ORDERS ? e->jump_order : e->order + 1;
+		row = e->jump_row >= 0 ? e->jump_row : 0;
+		enter = true;
+	} else if (e->loop_jump_row >= 0) {
+		row = e->loop_jump_row;
+	} else {
+		const pattern_t *p = cur_pattern(e);
+		if (!p || row >= p->rows) {
+			if (!e->loop_pattern)
+				order++;
+			else
+				memset(e->visited[e->order], 0, sizeof(e->visited[0]));
+			row = e->start_row;
+			enter = true;
+		}
+	}
+	if (enter)
+		e->start_row = 0;
+	e->jump_order = e->jump_row = e->loop_jump_row = -1;
+	if (order >= s->norders || order < 0)
+		order = s->restart < s->norders ? s->restart : 0;
+	e->order = order;
+	const pattern_t *p = cur_pattern(e);
+	if (!p)
+		return false;
+	if (row >= p->rows)
+		row = 0;
+	e->row = row;
+	int counting = loops_counting(e);
+	if (visited(e, order, row) && (!counting || (enter && !e->in_loop))) {
+		if (!e->loop)
+			return false;
+		memset(e->visited, 0, sizeof(e->visited));
+	}
+	return true;
+}
+
 /* Moves to the next row, honouring jumps, breaks and loops.  Returns
  * false when the song is over. */
 bool eng_next_row(engine_t *e)
@@ -115,6 +175,8 @@ bool eng_next_row(engine_t *e)
 		return true;
 	}
 	e->row_repeat = false;
+	if (s->rules != RULES_BEATTY)
+		return next_row_tracker(e);
 	int order = e->order, row = e->row + 1;
 	bool loop_jump = false;
 	if (e->jump_order >= 0 || e->jump_row >= 0) {
@@ -338,6 +400,7 @@ void eng_row_effect(engine_t *e, int ch)
 		 * left named: only a Dxx to its right picks the row */
 		e->jump_order = p;
 		e->jump_row = -1;
+		e->in_loop = false;
 		break;
 	case FX_SET_VOL:
 		c->vol = clampi(p, 0, 64);
@@ -362,11 +425,18 @@ void eng_row_effect(engine_t *e, int ch)
 		case 0x6:
 			if (y == 0) {
 				c->loop_row = e->row;
+				e->in_loop = true;
+				if (e->song->rules == RULES_FT2)
+					e->start_row = e->row;   /* FT2 starts the next pattern there */
 			} else if (c->loop_count == 0) {
 				c->loop_count = y;
 				e->loop_jump_row = c->loop_row;
 			} else if (--c->loop_count > 0) {
 				e->loop_jump_row = c->loop_row;
+			} else {
+				e->in_loop = false;
+				if (e->song->rules == RULES_ST3)
+					c->loop_row = e->row + 1;   /* ST3's next loop starts after this one */
 			}
 			break;
 		case 0xC:

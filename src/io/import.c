@@ -828,6 +828,7 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 	 * whose periods are not held to the Amiga's limits, keep beatty's
 	 * even slides. */
 	s->slides = cv->fmt == FMT_MOD ? SLIDES_AMIGA : SLIDES_LINEAR;
+	s->rules = cv->fmt == FMT_XM ? RULES_FT2 : cv->fmt == FMT_S3M ? RULES_ST3 : RULES_PROTRACKER;
 	s->lpb = 4;
 	s->tpl = clampi(m->spd, SONG_TPL_MIN, SONG_TPL_MAX);
 	if (m->spd > SONG_TPL_MAX)

@@ -882,6 +882,13 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 		s->slides = (slides_t)t;
 		return true;
 	}
+	case SK_RULES: {
+		int t = song_enum_lookup(rules_names, RULES_COUNT, v);
+		if (t < 0)
+			return fail(p, p->line, "bad rules '%.40s' (beatty, protracker, ft2 or st3)", v);
+		s->rules = (rules_t)t;
+		return true;
+	}
 	case SK_SCALE:
 		/* "A minor": the key and scale that scale lock keeps notes in */
 		if (!scale_parse(v, &s->scale_key, &s->scale))
