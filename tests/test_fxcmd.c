@@ -889,6 +889,23 @@ static void test_jump_past_end(void **state)
 	              2 * FROW, "F00");
 }
 
+/* E5x: a finetune for the row's note and the next ones, until an
+ * instrument number brings the instrument's back. */
+static void test_finetune(void **state)
+{
+	(void)state;
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. E54\n"      /* +4/8 semitone */
+		"01 = A-4 .. .. ...\n"      /* kept */
+		"02 = A-4 .. .. E5C\n"      /* -4/8 */
+		"03 = A-4 01 .. ...\n" ORDER0);
+	const double units[4] = { 32, 32, -32, 0 };
+	for (int row = 0; row < 4; row++)
+		expect_hz(tick_hz(&t, row * 3 + 1), a4_hz(units[row]), "E5x row", row);
+	take_free(&t);
+}
+
 /* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
 #define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
 
@@ -1002,6 +1019,7 @@ int main(void)
 		cmocka_unit_test(test_jump_past_end),
 		cmocka_unit_test(test_amiga_slides),
 		cmocka_unit_test(test_tracker_loops),
+		cmocka_unit_test(test_finetune),
 	};
 	return TU_RUN(tests);
 }

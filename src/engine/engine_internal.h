@@ -95,6 +95,7 @@ typedef struct chan {
 	int mem_porta_up, mem_porta_down, mem_tone, mem_vslide, mem_offset;
 	int mem_fine_up, mem_fine_down, mem_fvol_up, mem_fvol_down;
 	int delay_tick;             /* tick the row's note waits for, or -1 */
+	double fine;                /* E5x: pitch added to notes (its finetune less the instrument's) */
 	int loop_row, loop_count;   /* E6x */
 	voice_t *voice;
 	float gain_l, gain_r;       /* smoothed fader x pan x mute */

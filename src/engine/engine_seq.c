@@ -333,6 +333,15 @@ void eng_play_cell(engine_t *e, int ch)
 	if (cell->inst) {
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
+		c->fine = 0.0;   /* and its own finetune */
+	}
+	if (c->fx == FX_EXTENDED && (c->param >> 4) == 0x5) {
+		/* E5x: a signed nibble in eighths of a semitone, as ProTracker's
+		 * finetune; in place of the instrument's, for this row's note
+		 * and the ones after it */
+		int x = c->param & 15;
+		double cents = (x < 8 ? x : x - 16) * 12.5;
+		c->fine = (cents - chan_cents(e, c)) * PITCH_PER_SEMITONE / 100.0;
 	}
 	/* The row's volume is set before the note starts, so the note starts
 	 * at it instead of gliding down from the old volume.  (row_effect
@@ -342,7 +351,7 @@ void eng_play_cell(engine_t *e, int ch)
 	if (c->fx == FX_SET_VOL)
 		c->vol = clampi(c->param, 0, 64);
 	if (cell->note >= NOTE_MIN && cell->note <= NOTE_MAX) {
-		double pitch = cell->note * PITCH_PER_SEMITONE;
+		double pitch = cell->note * PITCH_PER_SEMITONE + c->fine;
 		if (porta && c->voice && !c->voice->live) {
 			c->target = pitch;
 		} else {

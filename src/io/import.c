@@ -390,7 +390,7 @@ static fx_t translate_ext(conv_t *cv, int p)
 		note_kind(cv->rep, "E%Xx vibrato/tremolo waveform (sine kept)", x);
 		return fx_none();
 	case 0x3: note_kind(cv->rep, "E3x glissando"); return fx_none();
-	case 0x5: note_kind(cv->rep, "E5x set finetune"); return fx_none();
+	case 0x5: return ext(x, y);
 	case 0xF: note_kind(cv->rep, "EFx invert loop"); return fx_none();
 	}
 	return fx_none();
