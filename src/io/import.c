@@ -365,6 +365,23 @@ static bool pt_no_memory(const conv_t *cv, int param)
 	return cv->fmt == FMT_MOD && param == 0;
 }
 
+/* An ST3 Kxy or Lxy whose volume part is a fine slide (an F beside a
+ * non-zero nibble; with both non-zero otherwise they slide down). */
+static bool s3m_fine_nibble(const conv_t *cv, int p)
+{
+	int x = p >> 4, y = p & 15;
+	return cv->fmt == FMT_S3M && ((x == 0xF && y) || (y == 0xF && x));
+}
+
+/* beatty's cell holds one effect: the fine slide, which the level
+ * hears, wins over the vibrato or glide going on. */
+static fx_t s3m_fine_vol(conv_t *cv, int p, const char *what)
+{
+	int x = p >> 4, y = p & 15;
+	note_kind(cv->rep, "%s with a fine volume slide (the fine slide kept)", what);
+	return y == 0xF ? ext(0xA, x) : ext(0xB, y);
+}
+
 static fx_t translate_ext(conv_t *cv, int p)
 {
 	int x = p >> 4, y = p & 15;
@@ -422,11 +439,15 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 	case X_TONE_VSLIDE:
 		if (pt_no_memory(cv, p))
 			return fx_of('3', 0);
-		return fx_of('5', p);
+		if (s3m_fine_nibble(cv, p))
+			return s3m_fine_vol(cv, p, "tone portamento");
+		return fx_of('5', cv->fmt == FMT_S3M && x && y ? y : p);   /* ST3: down */
 	case X_VIBRA_VSLIDE:
 		if (pt_no_memory(cv, p))
 			return fx_of('4', 0);
-		return fx_of('6', p);
+		if (s3m_fine_nibble(cv, p))
+			return s3m_fine_vol(cv, p, "vibrato");
+		return fx_of('6', cv->fmt == FMT_S3M && x && y ? y : p);
 	case X_TREMOLO: return fx_of('7', p);
 	case X_SETPAN: return fx_of('8', p);
 	case X_OFFSET: return fx_of('9', p);
@@ -440,6 +461,8 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 			if (x == 0xF && y)
 				return ext(0xB, y);
 		}
+		if (x && y && cv->fmt == FMT_S3M)
+			return fx_of('A', y);   /* ST3 slides down then */
 		if (x && y) {
 			note_kind(cv->rep, "volume slide up and down at once (up kept)");
 			return fx_of('A', x << 4);
@@ -589,8 +612,8 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	}
 }
 
-/* ST3 keeps one parameter memory for most of its commands (D, E, F, I,
- * J, K, L, Q, R, S): a zero parameter takes the last non-zero one any
+/* ST3 keeps one parameter memory for most of its commands (D, E, F, H,
+ * I, J, K, L, Q, R, S, U): a zero parameter takes the last non-zero one any
  * of them had on the channel.  beatty keeps one per command, so the
  * import fills the zeros in, within each pattern (where a pattern starts
  * depends on how the song reaches it; there the zero is left to
@@ -600,6 +623,7 @@ static void s3m_memory(struct xmp_event *ev, int *mem)
 	switch (ev->fxt) {
 	case X_VOLSLIDE: case X_PORTA_UP: case X_PORTA_DN: case X_TREMOR: case X_S3M_ARPEGGIO:
 	case X_VIBRA_VSLIDE: case X_TONE_VSLIDE: case X_MULTI_RETRIG: case X_TREMOLO:
+	case X_VIBRATO: case X_FINE_VIBRATO: case X_EXTENDED:
 		if (ev->fxp)
 			*mem = ev->fxp;
 		else if (*mem)
