@@ -322,6 +322,25 @@ static void tremolo(chan_t *c)
 	c->trem_pos = (c->trem_pos + c->trem_speed) & 63;
 }
 
+/* ProTracker's sample offset moves the channel's sample start, which an
+ * instrument number alone resets: a 9xx without a note moves it on by
+ * xx; a note plays from it, and a 9xx with the note plays xx past it and
+ * (ProTracker adds it twice) leaves it 2 * xx further on. */
+static void pt_advance(chan_t *c, int64_t by)
+{
+	const int64_t max = (int64_t)1 << 40;   /* far past any sample */
+	c->pt_start = by >= max || c->pt_start >= max - by ? max : c->pt_start + by;
+}
+
+static int64_t pt_offset(chan_t *c, int64_t offset)
+{
+	int64_t from = c->pt_start;
+	pt_advance(c, offset);
+	from = c->pt_start;   /* from + offset, saturated */
+	pt_advance(c, offset);
+	return from;
+}
+
 /* The note, instrument and volume columns, on the tick the note sounds
  * (tick 0, or x for EDx). */
 void eng_play_cell(engine_t *e, int ch)
@@ -334,6 +353,7 @@ void eng_play_cell(engine_t *e, int ch)
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
 		c->fine = 0.0;   /* and its own finetune */
+		c->pt_start = 0;
 	}
 	if (c->fx == FX_EXTENDED && (c->param >> 4) == 0x5) {
 		/* E5x: a signed nibble in eighths of a semitone, as ProTracker's
@@ -362,8 +382,13 @@ void eng_play_cell(engine_t *e, int ch)
 			int64_t offset = 0;
 			if (c->fx == FX_OFFSET)
 				offset = slice_offset(e, c, remember(&c->mem_offset, c->param));
+			if (e->song->rules == RULES_PROTRACKER)
+				offset = pt_offset(c, offset);
 			eng_chan_trigger(e, ch, offset);
 		}
+	} else if (c->fx == FX_OFFSET && cell->note == NOTE_NONE &&
+	           e->song->rules == RULES_PROTRACKER) {
+		pt_advance(c, slice_offset(e, c, remember(&c->mem_offset, c->param)));
 	} else if (cell->note == NOTE_OFF) {
 		if (c->voice)
 			voice_release(c->voice);
