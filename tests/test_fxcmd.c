@@ -929,6 +929,39 @@ static void test_finetune(void **state)
 	take_free(&t);
 }
 
+/* Under a tracker's rules 3xx glides only to a note given with a glide:
+ * a note without one leaves the goal; ProTracker forgets a goal once
+ * reached, FT2 keeps it. */
+static void test_tracker_glide_goal(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 7\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = A#4 .. .. 301\n"     /* +4 units a tick, towards A#4 */
+		"02 = A-4 .. .. ...\n"     /* back on A-4, the goal kept */
+		"03 = ... .. .. 301\n"     /* on towards A#4 */
+		"04 = ... .. .. 3FF\n"     /* there (+64) */
+		"05 = ... .. .. 210\n"     /* -64 a tick */
+		"06 = ... .. .. 301\n" ORDER0;
+	const double pt[7][2] = { { 0, 0 }, { 4, 8 }, { 0, 0 }, { 4, 8 }, { 64, 64 },
+	                          { 0, -64 }, { -64, -64 } };
+	const double ft2[7][2] = { { 0, 0 }, { 4, 8 }, { 0, 0 }, { 4, 8 }, { 64, 64 },
+	                           { 0, -64 }, { -60, -56 } };
+	const char *rules[2] = { "protracker", "ft2" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 0.01"), pat);
+		take_t t;
+		take_text(&t, text);
+		for (int row = 0; row < 7; row++)
+			for (int tk = 1; tk <= 2; tk++)
+				expect_hz(tick_hz(&t, row * 3 + tk), a4_hz(k ? ft2[row][tk - 1] : pt[row][tk - 1]),
+				          rules[k], row * 3 + tk);
+		take_free(&t);
+	}
+}
+
 /* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
 #define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
 
@@ -1043,6 +1076,7 @@ int main(void)
 		cmocka_unit_test(test_amiga_slides),
 		cmocka_unit_test(test_tracker_loops),
 		cmocka_unit_test(test_finetune),
+		cmocka_unit_test(test_tracker_glide_goal),
 	};
 	return TU_RUN(tests);
 }

@@ -82,6 +82,7 @@ typedef struct chan {
 	int inst;                   /* last instrument number used */
 	double pitch;               /* base pitch after slides */
 	double target;              /* tone portamento goal */
+	bool glide_set;             /* tracker rules: a goal is given (ProTracker: not yet reached) */
 	int vol;                    /* 0..64 */
 	float pan;                  /* -1..1, from the song or 8xx */
 	cell_t cell;                /* this row's cell (after EDx, the delayed one) */

@@ -299,8 +299,13 @@ static void amiga_tone_porta(chan_t *c)
 
 static void tone_porta(engine_t *e, chan_t *c)
 {
+	bool tracker = e->song->rules != RULES_BEATTY;
+	if (tracker && !c->glide_set)
+		return;
 	if (e->song->slides == SLIDES_AMIGA) {
 		amiga_tone_porta(c);
+		if (e->song->rules == RULES_PROTRACKER && c->pitch == c->target)
+			c->glide_set = false;
 		return;
 	}
 	double step = c->mem_tone * 4.0;
@@ -308,6 +313,8 @@ static void tone_porta(engine_t *e, chan_t *c)
 		c->pitch = fmin(c->pitch + step, c->target);
 	else
 		c->pitch = fmax(c->pitch - step, c->target);
+	if (e->song->rules == RULES_PROTRACKER && c->pitch == c->target)
+		c->glide_set = false;
 }
 
 static void vibrato(chan_t *c)
@@ -374,8 +381,14 @@ void eng_play_cell(engine_t *e, int ch)
 		double pitch = cell->note * PITCH_PER_SEMITONE + c->fine;
 		if (porta && c->voice && !c->voice->live) {
 			c->target = pitch;
+			c->glide_set = true;
 		} else {
-			c->pitch = c->target = pitch;
+			/* beatty glides a later 3xx to the last note; trackers only
+			 * to a note given with a glide (and ProTracker, once there,
+			 * not again) */
+			if (e->song->rules == RULES_BEATTY || porta)
+				c->target = pitch, c->glide_set = false;
+			c->pitch = pitch;
 			c->vib_pos = c->trem_pos = 0;
 			c->vib_offset = 0;
 			c->trem_offset = 0;
