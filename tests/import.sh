@@ -16,6 +16,7 @@ MODCMP=$(dirname "$BEATTY")/tests/modcmp
 PASSING="mod/InstrDelay.mod mod/NoteDelay-NextRow.mod mod/PTRetrigger.mod mod/PTSwapNoLoop.mod
 mod/TempoChange.mod mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
 mod/PTSwapEmpty.mod mod/DelayBreak.mod mod/PatLoop-Break.mod mod/finetune.mod mod/ptoffset.mod
+mod/PortaSwapPT.mod
 s3m/LoopReset.s3m
 s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
 s3m/PortaAfterArp.s3m s3m/TonePortamentoWithAdlibNote.s3m s3m/weirdloop.s3m
@@ -24,7 +25,8 @@ xm/FineVol-LinkMem.xm xm/Finetune-Precision.xm xm/NoteLimit.xm xm/NoteLimit2.xm
 xm/NoteOffFade.xm xm/NoteOffVolume.xm xm/OffsetRange.xm xm/PanMemory.xm xm/PanOff.xm
 xm/PatternDelays.xm xm/Pickup.xm
 xm/Porta-LinkMem_old.xm xm/Porta-Pickup.xm xm/PortaResetDirection.xm xm/TremorRecover.xm
-xm/PatLoop-Infinite.xm xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm"
+xm/PatLoop-Infinite.xm xm/3xx-no-old-samp.xm xm/NoteOff.xm xm/PortaJustStoppedNote.xm
+xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm"
 SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod klisje_paa_klisje.mod"
 
 if [ ! -d "$MODS" ]; then

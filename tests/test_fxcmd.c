@@ -962,6 +962,30 @@ static void test_tracker_glide_goal(void **state)
 	}
 }
 
+/* In ProTracker and FT2 a 3xx note on a channel with nothing playing
+ * starts nothing; ST3 and beatty's own rules play the note. */
+static void test_tracker_glide_from_silence(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 2\n00 = A-4 01 .. 301\n01 = A-4 01 .. ...\n" ORDER0;
+	const char *rules[4] = { "protracker", "ft2", "st3", "beatty" };
+	for (int k = 0; k < 4; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 0.01"), pat);
+		take_t t;
+		take_text(&t, text);
+		double first = tick_rms(&t, 1), second = tick_rms(&t, 4);
+		if (k < 2 && !(first < 1e-4))
+			fail_msg("%s: the glide from silence sounds (%.4f)", rules[k], first);
+		if (k >= 2 && !(first > 0.1))
+			fail_msg("%s: the glide's note is silent (%.4f)", rules[k], first);
+		if (!(second > 0.1))
+			fail_msg("%s: the next note is silent (%.4f)", rules[k], second);
+		take_free(&t);
+	}
+}
+
 /* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
 #define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
 
@@ -1077,6 +1101,7 @@ int main(void)
 		cmocka_unit_test(test_tracker_loops),
 		cmocka_unit_test(test_finetune),
 		cmocka_unit_test(test_tracker_glide_goal),
+		cmocka_unit_test(test_tracker_glide_from_silence),
 	};
 	return TU_RUN(tests);
 }

@@ -379,7 +379,11 @@ void eng_play_cell(engine_t *e, int ch)
 		c->vol = clampi(c->param, 0, 64);
 	if (cell->note >= NOTE_MIN && cell->note <= NOTE_MAX) {
 		double pitch = cell->note * PITCH_PER_SEMITONE + c->fine;
-		if (porta && c->voice && !c->voice->live) {
+		bool nothing_to_glide = !c->voice && (e->song->rules == RULES_PROTRACKER ||
+		                                      e->song->rules == RULES_FT2);
+		if (porta && ((c->voice && !c->voice->live) || nothing_to_glide)) {
+			/* (in ProTracker and FT2 a glide to a note on a silent
+			 * channel starts nothing: there is no note to glide) */
 			c->target = pitch;
 			c->glide_set = true;
 		} else {
