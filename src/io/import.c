@@ -566,6 +566,8 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 			if (n >= 1 && n <= XMP_MAX_KEYS && cv->m->xxi[xi].map[n - 1].ins < cv->m->xxi[xi].nsm)
 				k = cv->m->xxi[xi].map[n - 1].ins;
 			sub_vol = clampi(cv->m->xxi[xi].sub[k].vol, 0, 64);
+		} else if (c->inst && xi < cv->m->ins && cv->fmt != FMT_S3M) {
+			sub_vol = 0;   /* an instrument without a sample: volume 0 (ProTracker, FT2) */
 		}
 	}
 	if (ev->vol)
