@@ -16,7 +16,7 @@ MODCMP=$(dirname "$BEATTY")/tests/modcmp
 PASSING="mod/InstrDelay.mod mod/NoteDelay-NextRow.mod mod/PTRetrigger.mod mod/PTSwapNoLoop.mod
 mod/TempoChange.mod mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
 mod/PTSwapEmpty.mod mod/DelayBreak.mod mod/PatLoop-Break.mod mod/finetune.mod mod/ptoffset.mod
-mod/PortaSwapPT.mod mod/PTInstrSwap.mod mod/PortaSmpChange.mod
+mod/PortaSwapPT.mod mod/PTInstrSwap.mod mod/PortaSmpChange.mod mod/PatternDelaysRetrig.mod
 s3m/LoopReset.s3m
 s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
 s3m/PortaAfterArp.s3m s3m/TonePortamentoWithAdlibNote.s3m s3m/weirdloop.s3m

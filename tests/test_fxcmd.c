@@ -515,11 +515,9 @@ static void test_pan(void **state)
  * i = i / 65536) played at its own rate, so what comes out names the
  * frame being played, and checks where each row's note starts (-1: the
  * row is not checked). */
-static void expect_offsets(const char *text, const int offset[4])
+static void add_ramp(song_t *s)
 {
-	song_t s;
-	tu_song_parse(&s, text);
-	instrument_t *in = song_inst_new(&s, 2, INST_SAMPLER);
+	instrument_t *in = song_inst_new(s, 2, INST_SAMPLER);
 	assert_non_null(in);
 	in->sampler.root = NOTE_MIN + 4 * 12;     /* C-4 */
 	/* No release: a restarted note leaves nothing behind to overlap. */
@@ -532,7 +530,13 @@ static void expect_offsets(const char *text, const int offset[4])
 	smp->channels = 1;
 	smp->frames = RAMP_FRAMES;
 	smp->rate = RATE;
+}
 
+static void expect_offsets(const char *text, const int offset[4])
+{
+	song_t s;
+	tu_song_parse(&s, text);
+	add_ramp(&s);
 	take_t t;
 	take_song(&t, &s);
 	for (int row = 0; row < 4; row++) {
@@ -576,6 +580,48 @@ static void test_sample_offset(void **state)
 	expect_offsets(text, (const int[4]){ 0x10 * 256, 0x20 * 256, -1, 0x24 * 256 });
 	snprintf(text, sizeof(text), "%s%s", STD, pt);
 	expect_offsets(text, (const int[4]){ 0x10 * 256, 0, -1, 0 });
+}
+
+/* EEx repeats a row without its notes: an EDx note on it starts once, on
+ * the first pass, and plays on through the repeat.  With rules =
+ * protracker an EAx or EBx slides again on each repeat. */
+static void test_row_delay_note_once(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s, HEAD(60, 1, 3, 2) SINE("0 0 1 0.01") "[pattern 00]\nrows = 2\n"
+		"00 = C-4 02 .. ED1 | ... .. .. EE1\n" ORDER0);
+	add_ramp(&s);
+	take_t t;
+	take_song(&t, &s);
+	for (int k = 200; k < 15000; k += 100) {   /* (the ramp ends at 65536) */
+		double want = (double)(ROW + k) / RAMP_FRAMES * cos(M_PI / 4);
+		double got = t.l[(int64_t)ROW + TICK + k];
+		if (!(fabs(got - want) < 1e-4))
+			fail_msg("repeat, frame %d: sample frame %.1f, expected %d", k,
+			         got / cos(M_PI / 4) * RAMP_FRAMES, ROW + k);
+	}
+	take_free(&t);
+	song_deinit(&s);
+
+	/* EB8 with EE2: 64 - 3 x 8 under ProTracker's rules, 64 - 8 in beatty's. */
+	const char *pat = "[pattern 00]\nrows = 2\n00 = A-4 01 .. EB8 | ... .. .. EE2\n" ORDER0;
+	const char *rules[2] = { "protracker", "beatty" };
+	const double want[2] = { 40.0 / 64.0, 56.0 / 64.0 };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 2), rules[k],
+		         SINE("0 0 1 0.01"), pat);
+		take_t a, b;
+		take_text(&a, text);
+		take_text(&b, HEAD(60, 1, 3, 2) SINE("0 0 1 0.01") "[pattern 00]\nrows = 2\n"
+		          "00 = A-4 01 .. ... | ... .. .. EE2\n" ORDER0);
+		double got = tick_rms(&a, 7) / tick_rms(&b, 7);
+		if (!(fabs(got - want[k]) < 0.01))
+			fail_msg("%s: EB8 on the last repeat at %.3f, expected %.3f", rules[k], got, want[k]);
+		take_free(&a);
+		take_free(&b);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1102,6 +1148,7 @@ int main(void)
 		cmocka_unit_test(test_finetune),
 		cmocka_unit_test(test_tracker_glide_goal),
 		cmocka_unit_test(test_tracker_glide_from_silence),
+		cmocka_unit_test(test_row_delay_note_once),
 	};
 	return TU_RUN(tests);
 }

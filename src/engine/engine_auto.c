@@ -193,9 +193,11 @@ void eng_tick_start(engine_t *e)
 			e->row = 0;
 	}
 	e->started = true;
-	if (e->tick == 0 && !e->row_repeat) {
+	if (e->tick == 0 && !e->row_repeat)
 		row_start(e);
-	}
+	else if (e->tick == 0)
+		for (int ch = 0; ch < s->channels; ch++)
+			eng_row_repeat(e, ch);
 	for (int ch = 0; ch < s->channels; ch++) {
 		chan_t *c = &e->chan[ch];
 		c->arp = 0;

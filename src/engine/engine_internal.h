@@ -347,6 +347,7 @@ void eng_song_ends(engine_t *e);
 bool eng_next_row(engine_t *e);
 void eng_play_cell(engine_t *e, int ch);
 void eng_row_effect(engine_t *e, int ch);
+void eng_row_repeat(engine_t *e, int ch);
 void eng_tick_effect(engine_t *e, int ch);
 void eng_auto_apply(engine_t *e, int ch);
 void eng_tick_start(engine_t *e);

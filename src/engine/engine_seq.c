@@ -503,6 +503,18 @@ void eng_row_effect(engine_t *e, int ch)
 	}
 }
 
+/* The first tick of an EEx repeat of the row: its notes played once, so
+ * a delayed one does not come again; ProTracker (and libxmp) slide the
+ * volume of an EAx or EBx again on each repeat. */
+void eng_row_repeat(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	int x = c->param >> 4;
+	c->delay_tick = -1;
+	if (e->song->rules == RULES_PROTRACKER && c->fx == FX_EXTENDED && (x == 0xA || x == 0xB))
+		eng_row_effect(e, ch);
+}
+
 /* Effects that run on every tick after the first. */
 void eng_tick_effect(engine_t *e, int ch)
 {
