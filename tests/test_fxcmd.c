@@ -1032,6 +1032,23 @@ static void test_tracker_glide_from_silence(void **state)
 	}
 }
 
+/* ProTracker's arpeggio reads past the end of its period table: from
+ * B-6 (its B-3) one semitone up keeps the note, two land on C#4. */
+static void test_pt_arpeggio_wrap(void **state)
+{
+	(void)state;
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) "rules = protracker\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = B-6 01 .. 012\n" ORDER0);
+	expect_hz(tick_hz(&t, 0), a4_hz(26 * 64), "B-6", 0);
+	expect_hz(tick_hz(&t, 1), a4_hz(26 * 64), "B-6 + 1", 1);
+	expect_hz(tick_hz(&t, 2), a4_hz((26 + 2 - 36) * 64), "B-6 + 2", 2);
+	take_free(&t);
+	take_text(&t, STD "[pattern 00]\nrows = 1\n00 = B-6 01 .. 012\n" ORDER0);
+	expect_hz(tick_hz(&t, 2), a4_hz(28 * 64), "beatty's B-6 + 2", 2);
+	take_free(&t);
+}
+
 /* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
 #define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
 
@@ -1149,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_tracker_glide_goal),
 		cmocka_unit_test(test_tracker_glide_from_silence),
 		cmocka_unit_test(test_row_delay_note_once),
+		cmocka_unit_test(test_pt_arpeggio_wrap),
 	};
 	return TU_RUN(tests);
 }

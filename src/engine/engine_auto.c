@@ -203,7 +203,7 @@ void eng_tick_start(engine_t *e)
 		c->arp = 0;
 		if (c->fx == FX_ARPEGGIO && c->param) {
 			int t = e->tick % 3;
-			c->arp = t == 1 ? c->param >> 4 : t == 2 ? c->param & 15 : 0;
+			c->arp = eng_arp(e, c, t == 1 ? c->param >> 4 : t == 2 ? c->param & 15 : 0);
 		}
 		if (e->tick > 0)
 			eng_tick_effect(e, ch);

@@ -348,6 +348,7 @@ bool eng_next_row(engine_t *e);
 void eng_play_cell(engine_t *e, int ch);
 void eng_row_effect(engine_t *e, int ch);
 void eng_row_repeat(engine_t *e, int ch);
+int eng_arp(const engine_t *e, const chan_t *c, int semis);
 void eng_tick_effect(engine_t *e, int ch);
 void eng_auto_apply(engine_t *e, int ch);
 void eng_tick_start(engine_t *e);

@@ -273,6 +273,22 @@ static double amiga_pitch(double period)
 	return AMIGA_C5_PITCH - 12.0 * PITCH_PER_SEMITONE * log2(period / AMIGA_C5_PERIOD);
 }
 
+/* The semitones an arpeggio step adds.  ProTracker looks the note up in
+ * its table of 36 periods (C-1..B-3, beatty's C-4..B-6) and reads past
+ * the end: one step past B-3 finds the table's end marker and keeps the
+ * note, further ones land back at its start, three octaves down. */
+int eng_arp(const engine_t *e, const chan_t *c, int semis)
+{
+	if (!semis || e->song->rules != RULES_PROTRACKER)
+		return semis;
+	/* the first table note at or above the pitch, as ProTracker's search
+	 * for the first period not above the channel's */
+	int idx = (int)ceil((c->pitch - (NOTE_MIN + 48) * PITCH_PER_SEMITONE) / PITCH_PER_SEMITONE - 1e-6);
+	if (idx < 0 || idx > 35 || idx + semis < 36)
+		return semis;
+	return idx + semis == 36 ? 0 : semis - 36;
+}
+
 /* Moves the channel's pitch by steps: 1/16 semitone each, or one period
  * step each on the Amiga (positive is up). */
 static void slide_by(engine_t *e, chan_t *c, int steps)
