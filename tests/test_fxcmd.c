@@ -624,6 +624,37 @@ static void test_row_delay_note_once(void **state)
 	}
 }
 
+/* rules = st3: an offset at or past a looped sample's loop end starts at
+ * the loop start; beatty's own rules wrap it into the loop. */
+static void test_st3_offset_past_loop(void **state)
+{
+	(void)state;
+	const char *rules[2] = { "st3", "beatty" };
+	const int from[2] = { 4096, 4096 + (0x50 * 256 - 16384) };
+	for (int r = 0; r < 2; r++) {
+		char text[512];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 1\n00 = C-4 02 .. 950\n"
+		         ORDER0, HEAD(60, 1, 3, 1), rules[r], SINE("0 0 1 0.01"));
+		song_t s;
+		tu_song_parse(&s, text);
+		add_ramp(&s);
+		sampler_params_t *p = &s.inst[2]->sampler;
+		p->loop = LOOP_FORWARD;
+		p->loop_start = 4096;
+		p->loop_end = 16384;
+		take_t t;
+		take_song(&t, &s);
+		for (int k = 200; k < 8000; k += 100) {
+			double want = (double)(from[r] + k) / RAMP_FRAMES * cos(M_PI / 4);
+			if (!(fabs(t.l[k] - want) < 1e-4))
+				fail_msg("%s, frame %d: sample frame %.1f, expected %d", rules[r], k,
+				         t.l[k] / cos(M_PI / 4) * RAMP_FRAMES, from[r] + k);
+		}
+		take_free(&t);
+		song_deinit(&s);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* notes in time                                                        */
 
@@ -1167,6 +1198,7 @@ int main(void)
 		cmocka_unit_test(test_tracker_glide_from_silence),
 		cmocka_unit_test(test_row_delay_note_once),
 		cmocka_unit_test(test_pt_arpeggio_wrap),
+		cmocka_unit_test(test_st3_offset_past_loop),
 	};
 	return TU_RUN(tests);
 }

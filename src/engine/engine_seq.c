@@ -364,6 +364,19 @@ static int64_t pt_offset(chan_t *c, int64_t offset)
 	return from;
 }
 
+/* ST3 (as libxmp plays it) starts a looped sample at its loop start when
+ * the offset is at or past the loop's end, where beatty would wrap into
+ * the loop. */
+static int64_t st3_offset(const engine_t *e, const chan_t *c, int64_t offset)
+{
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	if (!offset || !in || in->type != INST_SAMPLER || in->sampler.loop == LOOP_OFF)
+		return offset;
+	const sampler_params_t *p = &in->sampler;
+	int64_t end = p->loop_end > 0 && p->loop_end <= p->sample.frames ? p->loop_end : p->sample.frames;
+	return offset >= end ? p->loop_start : offset;
+}
+
 /* The note, instrument and volume columns, on the tick the note sounds
  * (tick 0, or x for EDx). */
 void eng_play_cell(engine_t *e, int ch)
@@ -417,6 +430,8 @@ void eng_play_cell(engine_t *e, int ch)
 				offset = slice_offset(e, c, remember(&c->mem_offset, c->param));
 			if (e->song->rules == RULES_PROTRACKER)
 				offset = pt_offset(c, offset);
+			else if (e->song->rules == RULES_ST3)
+				offset = st3_offset(e, c, offset);
 			eng_chan_trigger(e, ch, offset);
 		}
 	} else if (c->fx == FX_OFFSET && cell->note == NOTE_NONE &&
