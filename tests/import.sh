@@ -17,7 +17,7 @@ PASSING="mod/InstrDelay.mod mod/NoteDelay-NextRow.mod mod/PTRetrigger.mod mod/PT
 mod/TempoChange.mod mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
 mod/PTSwapEmpty.mod mod/DelayBreak.mod mod/PatLoop-Break.mod mod/finetune.mod mod/ptoffset.mod
 mod/PortaSwapPT.mod mod/PTInstrSwap.mod mod/PortaSmpChange.mod mod/PatternDelaysRetrig.mod
-s3m/LoopReset.s3m s3m/OffsetLoopWraparound.s3m s3m/OffsetPastSampleEnd.s3m
+s3m/LoopReset.s3m s3m/OffsetLoopWraparound.s3m s3m/OffsetPastSampleEnd.s3m s3m/OxxMemory.s3m
 s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
 s3m/PortaAfterArp.s3m s3m/TonePortamentoWithAdlibNote.s3m s3m/weirdloop.s3m
 xm/DelayCombination.xm xm/DelayVolume.xm xm/EnvOff.xm

@@ -625,10 +625,20 @@ static void test_row_delay_note_once(void **state)
 }
 
 /* rules = st3: an offset at or past a looped sample's loop end starts at
- * the loop start; beatty's own rules wrap it into the loop. */
+ * the loop start; beatty's own rules wrap it into the loop.  And a note
+ * without an effect starts where the last 9xx did, until a retriggered
+ * or delayed note (here ED0) starts from 0 again. */
 static void test_st3_offset_past_loop(void **state)
 {
 	(void)state;
+	const char *mem = "[pattern 00]\nrows = 4\n00 = C-4 02 .. 910\n01 = C-4 .. .. ...\n"
+		"02 = C-4 .. .. ED0\n03 = C-4 .. .. ...\n" ORDER0;
+	char head[512];
+	snprintf(head, sizeof(head), "%srules = st3\n%s%s", HEAD(60, 1, 3, 1), SINE("0 0 1 0.01"), mem);
+	expect_offsets(head, (const int[4]){ 0x10 * 256, 0x10 * 256, 0, 0 });
+	snprintf(head, sizeof(head), "%s%s", STD, mem);
+	expect_offsets(head, (const int[4]){ 0x10 * 256, 0, 0, 0 });
+
 	const char *rules[2] = { "st3", "beatty" };
 	const int from[2] = { 4096, 4096 + (0x50 * 256 - 16384) };
 	for (int r = 0; r < 2; r++) {

@@ -97,7 +97,7 @@ typedef struct chan {
 	int mem_fine_up, mem_fine_down, mem_fvol_up, mem_fvol_down;
 	int delay_tick;             /* tick the row's note waits for, or -1 */
 	double fine;                /* E5x: pitch added to notes (its finetune less the instrument's) */
-	int64_t pt_start;           /* protracker rules: where a note without 9xx starts */
+	int64_t note_start;         /* protracker, st3 rules: where a note without 9xx starts */
 	int loop_row, loop_count;   /* E6x */
 	voice_t *voice;
 	float gain_l, gain_r;       /* smoothed fader x pan x mute */

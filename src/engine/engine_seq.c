@@ -352,23 +352,32 @@ static void tremolo(chan_t *c)
 static void pt_advance(chan_t *c, int64_t by)
 {
 	const int64_t max = (int64_t)1 << 40;   /* far past any sample */
-	c->pt_start = by >= max || c->pt_start >= max - by ? max : c->pt_start + by;
+	c->note_start = by >= max || c->note_start >= max - by ? max : c->note_start + by;
 }
 
 static int64_t pt_offset(chan_t *c, int64_t offset)
 {
-	int64_t from = c->pt_start;
+	int64_t from = c->note_start;
 	pt_advance(c, offset);
-	from = c->pt_start;   /* from + offset, saturated */
+	from = c->note_start;   /* from + offset, saturated */
 	pt_advance(c, offset);
 	return from;
 }
 
 /* ST3 (as libxmp plays it) starts a looped sample at its loop start when
  * the offset is at or past the loop's end, where beatty would wrap into
- * the loop. */
-static int64_t st3_offset(const engine_t *e, const chan_t *c, int64_t offset)
+ * the loop; */
+static int64_t st3_offset(const engine_t *e, chan_t *c, int64_t offset)
 {
+	/* and (libxmp) a note without an effect starts where the last 9xx
+	 * did, until a note retriggered or delayed starts from 0 again */
+	int x = c->param >> 4;
+	if (c->fx == FX_OFFSET)
+		c->note_start = offset;
+	else if (c->fx == FX_EXTENDED && (x == 0x9 || x == 0xD))
+		c->note_start = 0;
+	else if (c->fx == FX_NONE)
+		offset = c->note_start;
 	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
 	if (!offset || !in || in->type != INST_SAMPLER || in->sampler.loop == LOOP_OFF)
 		return offset;
@@ -389,7 +398,8 @@ void eng_play_cell(engine_t *e, int ch)
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
 		c->fine = 0.0;   /* and its own finetune */
-		c->pt_start = 0;
+		if (e->song->rules == RULES_PROTRACKER)
+			c->note_start = 0;
 	}
 	if (c->fx == FX_EXTENDED && (c->param >> 4) == 0x5) {
 		/* E5x: a signed nibble in eighths of a semitone, as ProTracker's
