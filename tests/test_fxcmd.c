@@ -638,6 +638,24 @@ static void test_st3_offset_past_loop(void **state)
 	expect_offsets(head, (const int[4]){ 0x10 * 256, 0x10 * 256, 0, 0 });
 	snprintf(head, sizeof(head), "%s%s", STD, mem);
 	expect_offsets(head, (const int[4]){ 0x10 * 256, 0, 0, 0 });
+	/* ST3's E9x count runs on into the next row, its first tick
+	 * included: E93 with the note on row 0 (3 ticks a row) restarts it
+	 * on row 1's first tick; beatty's own E93 restarts on ticks 3, 6 ...
+	 * of a row only, so the note plays on. */
+	const char *retrig = "[pattern 00]\nrows = 2\n00 = C-4 02 .. E93\n01 = ... .. .. E93\n" ORDER0;
+	snprintf(head, sizeof(head), "%srules = st3\n%s%s", HEAD(60, 1, 3, 1), SINE("0 0 1 0.01"), retrig);
+	expect_offsets(head, (const int[4]){ 0, 0, -1, -1 });
+	snprintf(head, sizeof(head), "%s%s", STD, retrig);
+	song_t sb;
+	tu_song_parse(&sb, head);
+	add_ramp(&sb);
+	take_t tb;
+	take_song(&tb, &sb);
+	double got = tb.l[ROW + 1000] / cos(M_PI / 4) * RAMP_FRAMES;
+	if (!(fabs(got - (ROW + 1000)) < 8.0))
+		fail_msg("beatty's E93: sample frame %.1f on row 1, expected %d", got, ROW + 1000);
+	take_free(&tb);
+	song_deinit(&sb);
 
 	const char *rules[2] = { "st3", "beatty" };
 	const int from[2] = { 4096, 4096 + (0x50 * 256 - 16384) };

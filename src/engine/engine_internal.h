@@ -98,6 +98,7 @@ typedef struct chan {
 	int delay_tick;             /* tick the row's note waits for, or -1 */
 	double fine;                /* E5x: pitch added to notes (its finetune less the instrument's) */
 	int64_t note_start;         /* protracker, st3 rules: where a note without 9xx starts */
+	int retrig_left;            /* st3 rules: ticks to the next E9x restart */
 	int loop_row, loop_count;   /* E6x */
 	voice_t *voice;
 	float gain_l, gain_r;       /* smoothed fader x pan x mute */

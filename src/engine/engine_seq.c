@@ -457,6 +457,26 @@ void eng_play_cell(engine_t *e, int ch)
 	}
 }
 
+/* ST3's retrigger (as libxmp plays it) counts ticks on from row to row,
+ * the row's first tick included, and starts afresh with a note: the
+ * note restarts every y ticks of a count that a row without a note
+ * carries on. */
+static void st3_retrig(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	int y = c->param & 15;
+	if (!y)
+		return;
+	bool note = c->cell.note >= NOTE_MIN && c->cell.note <= NOTE_MAX;
+	if (e->tick == 0 && note)
+		c->retrig_left = y + 1;
+	if (--c->retrig_left > 0)
+		return;
+	c->retrig_left = y;
+	if (c->pitch >= PITCH_LO && c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
+		eng_chan_trigger(e, ch, 0);
+}
+
 void eng_row_effect(engine_t *e, int ch)
 {
 	chan_t *c = &e->chan[ch];
@@ -539,6 +559,10 @@ void eng_row_effect(engine_t *e, int ch)
 			if (!e->row_repeat)
 				e->row_delay = y;
 			break;
+		case 0x9:
+			if (e->song->rules == RULES_ST3)
+				st3_retrig(e, ch);
+			break;
 		}
 		break;
 	}
@@ -574,8 +598,10 @@ void eng_tick_effect(engine_t *e, int ch)
 		/* E9x restarts the channel's note, whether or not this row
 		 * names one (as in ProTracker and FT2); not after an off or cut
 		 * on this row, nor before the channel has played a note. */
-		if (x == 0x9 && y && e->tick % y == 0 && c->pitch >= PITCH_LO &&
-		    c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
+		if (x == 0x9 && e->song->rules == RULES_ST3)
+			st3_retrig(e, ch);
+		else if (x == 0x9 && y && e->tick % y == 0 && c->pitch >= PITCH_LO &&
+		         c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
 			eng_chan_trigger(e, ch, 0);
 		else if (x == 0xC && e->tick == y)
 			c->vol = 0;
