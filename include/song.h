@@ -81,9 +81,10 @@ typedef struct pattern {
 	X(TIMING_LINES, "lines") X(TIMING_TICKS, "ticks")
 /* What 1xx, 2xx, 3xx, E1x and E2x move: the pitch, evenly at every
  * octave ("linear", FT2's linear mode), or the Amiga's period, within
- * its limits ("amiga", ProTracker). */
+ * its limits ("amiga", ProTracker), or a period without the Amiga's
+ * limits ("periods", ST3). */
 #define SLIDES_LIST(X) \
-	X(SLIDES_LINEAR, "linear") X(SLIDES_AMIGA, "amiga")
+	X(SLIDES_LINEAR, "linear") X(SLIDES_AMIGA, "amiga") X(SLIDES_PERIODS, "periods")
 /* Whose playback rules the sequencer follows where trackers differ from
  * beatty's own: pattern loops and the song's end (see docs/format.md).
  * Set by the import; hand-written songs keep "beatty". */

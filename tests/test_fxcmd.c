@@ -1108,6 +1108,33 @@ static void test_pt_arpeggio_wrap(void **state)
 	take_free(&t);
 }
 
+/* slides = periods (ST3 without its Amiga-limits flag): period steps as
+ * on the Amiga but no limit until a period of 16.24, where a 1xx stops
+ * the note under rules = st3; slides = amiga holds it at 113. */
+static void test_st3_period_slides(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 1\n00 = C-5 01 .. 1FF\n" ORDER0;
+	const char *slides[2] = { "periods", "amiga" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%sslides = %s\nrules = st3\n%s%s", HEAD(60, 1, 3, 1),
+		         slides[k], SINE("0 0 1 0.01"), pat);
+		take_t t;
+		take_text(&t, text);
+		expect_hz(tick_hz(&t, 1), a4_hz(3 * 64) * 428.0 / (428.0 - 255.0), slides[k], 1);
+		double level = tick_rms(&t, 2);
+		if (k == 0 && !(level < 1e-4))
+			fail_msg("periods: the note sounds past the top (%.4f)", level);
+		if (k == 1) {
+			expect_hz(tick_hz(&t, 2), a4_hz(3 * 64) * 428.0 / 113.0, slides[k], 2);
+			if (!(level > 0.1))
+				fail_msg("amiga: the note stopped at the limit (%.4f)", level);
+		}
+		take_free(&t);
+	}
+}
+
 /* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
 #define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
 
@@ -1227,6 +1254,7 @@ int main(void)
 		cmocka_unit_test(test_row_delay_note_once),
 		cmocka_unit_test(test_pt_arpeggio_wrap),
 		cmocka_unit_test(test_st3_offset_past_loop),
+		cmocka_unit_test(test_st3_period_slides),
 	};
 	return TU_RUN(tests);
 }

@@ -289,28 +289,55 @@ int eng_arp(const engine_t *e, const chan_t *c, int semis)
 	return idx + semis == 36 ? 0 : semis - 36;
 }
 
-/* Moves the channel's pitch by steps: 1/16 semitone each, or one period
- * step each on the Amiga (positive is up). */
-static void slide_by(engine_t *e, chan_t *c, int steps)
+/* ST3 slides its own periods, the Amiga's scaled by the sample's C-4
+ * rate (a sample at twice 8363 Hz has half the period); without its
+ * Amiga-limits flag (slides = periods) libxmp stops them only at a period
+ * of 16.24 (in Amiga units), the highest pitch it plays. */
+#define ST3_RATE        8363.0
+#define ST3_MIN         (66516.0 / 4096.0)
+
+/* What one period step is worth on this channel: 1 on the Amiga, the
+ * sample's rate against 8363 Hz under ST3's rules. */
+static double period_scale(const engine_t *e, const chan_t *c)
 {
-	if (e->song->slides != SLIDES_AMIGA) {
-		pitch_slide(c, steps * 4.0);
-		return;
-	}
-	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
-	double per = amiga_period(c->pitch + ft) - steps;
-	per = fmin(fmax(per, AMIGA_MIN), AMIGA_MAX);
-	c->pitch = fmin(fmax(amiga_pitch(per) - ft, PITCH_LO), PITCH_HI);
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	if (e->song->rules != RULES_ST3 || !in || in->type != INST_SAMPLER || in->sampler.sample.rate <= 0)
+		return 1.0;
+	return ST3_RATE / in->sampler.sample.rate;
 }
 
-static void amiga_tone_porta(chan_t *c)
+/* Moves the channel's pitch by steps: 1/16 semitone each, or one period
+ * step each on the Amiga (positive is up).  True when ST3's highest
+ * pitch stopped it. */
+static bool slide_by(engine_t *e, chan_t *c, int steps)
 {
-	double per = amiga_period(c->pitch), goal = amiga_period(c->target);
+	if (e->song->slides == SLIDES_LINEAR) {
+		pitch_slide(c, steps * 4.0);
+		return false;
+	}
+	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
+	double k = period_scale(e, c);
+	double per = amiga_period(c->pitch + ft) * k - steps;
+	bool top = false;
+	if (e->song->slides == SLIDES_PERIODS) {
+		top = per < ST3_MIN;
+		per = fmax(per, ST3_MIN);
+	} else {
+		per = fmin(fmax(per, AMIGA_MIN), AMIGA_MAX);
+	}
+	c->pitch = fmin(fmax(amiga_pitch(per / k) - ft, PITCH_LO), PITCH_HI);
+	return top;
+}
+
+static void amiga_tone_porta(const engine_t *e, chan_t *c)
+{
+	double k = period_scale(e, c);
+	double per = amiga_period(c->pitch) * k, goal = amiga_period(c->target) * k;
 	if (per > goal)
 		per = fmax(per - c->mem_tone, goal);
 	else
 		per = fmin(per + c->mem_tone, goal);
-	c->pitch = per == goal ? c->target : amiga_pitch(per);
+	c->pitch = per == goal ? c->target : amiga_pitch(per / k);
 }
 
 static void tone_porta(engine_t *e, chan_t *c)
@@ -318,8 +345,8 @@ static void tone_porta(engine_t *e, chan_t *c)
 	bool tracker = e->song->rules != RULES_BEATTY;
 	if (tracker && !c->glide_set)
 		return;
-	if (e->song->slides == SLIDES_AMIGA) {
-		amiga_tone_porta(c);
+	if (e->song->slides != SLIDES_LINEAR) {
+		amiga_tone_porta(e, c);
 		if (e->song->rules == RULES_PROTRACKER && c->pitch == c->target)
 			c->glide_set = false;
 		return;
@@ -586,7 +613,14 @@ void eng_tick_effect(engine_t *e, int ch)
 	chan_t *c = &e->chan[ch];
 	int p = c->param, x = p >> 4, y = p & 15;
 	switch (c->fx) {
-	case FX_PORTA_UP:    slide_by(e, c, c->mem_porta_up); break;
+	case FX_PORTA_UP:
+		/* ST3 (as libxmp plays it) stops a note that slides past its
+		 * highest pitch; a fine slide only stops there */
+		if (slide_by(e, c, c->mem_porta_up) && c->voice) {
+			voice_kill(c->voice);
+			chan_detach(c, false);
+		}
+		break;
 	case FX_PORTA_DOWN:  slide_by(e, c, -c->mem_porta_down); break;
 	case FX_TONE_PORTA:  tone_porta(e, c); break;
 	case FX_VIBRATO:     vibrato(c); break;

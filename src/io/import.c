@@ -829,7 +829,8 @@ static void path_parts(const char *song_path, char *dir, size_t dn, char *stem, 
 		snprintf(stem, sn, "song");
 }
 
-static int translate(song_t *s, const struct xmp_module *m, bool speed_only, const char *name,
+static int translate(song_t *s, const struct xmp_module *m, bool speed_only, bool amiga_limits,
+                     const char *name,
                      const char *song_path, import_report_t *rep, char *err, size_t errlen)
 {
 	conv_t *cv = calloc(1, sizeof(*cv));
@@ -854,6 +855,8 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 	 * whose periods are not held to the Amiga's limits, keep beatty's
 	 * even slides. */
 	s->slides = cv->fmt == FMT_MOD ? SLIDES_AMIGA : SLIDES_LINEAR;
+	if (cv->fmt == FMT_S3M)
+		s->slides = amiga_limits ? SLIDES_AMIGA : SLIDES_PERIODS;
 	s->rules = cv->fmt == FMT_XM ? RULES_FT2 : cv->fmt == FMT_S3M ? RULES_ST3 : RULES_PROTRACKER;
 	s->lpb = 4;
 	s->tpl = clampi(m->spd, SONG_TPL_MIN, SONG_TPL_MAX);
@@ -937,6 +940,23 @@ static int load_mem(xmp_context ctx, const void *arg, size_t size)
 	return xmp_load_module_from_memory(ctx, (void *)(uintptr_t)arg, (long)size);
 }
 
+/* An S3M header's flag 0x10: periods held to the Amiga's limits (libxmp
+ * reads it but does not tell); the header is read again for it. */
+static bool s3m_amiga_limits(loader_fn fn, const void *arg, size_t size)
+{
+	unsigned char h[0x30];
+	if (size < sizeof(h))
+		return false;
+	if (fn == load_mem) {
+		memcpy(h, arg, sizeof(h));
+	} else {
+		FILE *f = (FILE *)(uintptr_t)arg;
+		if (fseek(f, 0, SEEK_SET) != 0 || fread(h, 1, sizeof(h), f) != sizeof(h))
+			return false;
+	}
+	return !memcmp(h + 0x2C, "SCRM", 4) && (h[0x26] & 0x10);
+}
+
 static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, const char *name,
                        const char *song_path, import_report_t *rep, char *err, size_t errlen)
 {
@@ -971,7 +991,8 @@ static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, co
 		speed_only = xmp_get_player(ctx, XMP_PLAYER_MODE) == XMP_MODE_NOISETRACKER;
 		xmp_end_player(ctx);
 	}
-	rc = mi.mod ? translate(s, mi.mod, speed_only, name, song_path, rep, err, errlen) : -1;
+	rc = mi.mod ? translate(s, mi.mod, speed_only, s3m_amiga_limits(fn, arg, size), name,
+	                        song_path, rep, err, errlen) : -1;
 	if (!mi.mod) {
 		snprintf(err, errlen, "%s: cannot load the module", name);
 		song_init(s);

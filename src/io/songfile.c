@@ -878,7 +878,7 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 	case SK_SLIDES: {
 		int t = song_enum_lookup(slides_names, SLIDES_COUNT, v);
 		if (t < 0)
-			return fail(p, p->line, "bad slides '%.40s' (linear or amiga)", v);
+			return fail(p, p->line, "bad slides '%.40s' (linear, amiga or periods)", v);
 		s->slides = (slides_t)t;
 		return true;
 	}
