@@ -19,6 +19,7 @@ mod/PTSwapEmpty.mod mod/DelayBreak.mod mod/PatLoop-Break.mod mod/finetune.mod mo
 mod/PortaSwapPT.mod mod/PTInstrSwap.mod mod/PortaSmpChange.mod mod/PatternDelaysRetrig.mod
 s3m/LoopReset.s3m s3m/OffsetLoopWraparound.s3m s3m/OffsetPastSampleEnd.s3m s3m/OxxMemory.s3m
 s3m/OxxMemoryWithRetrig.s3m s3m/RetrigSlide.s3m s3m/FreqLimits.s3m s3m/ParamMemory.s3m
+s3m/PeriodLimit.s3m
 s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
 s3m/PortaAfterArp.s3m s3m/TonePortamentoWithAdlibNote.s3m s3m/weirdloop.s3m
 xm/DelayCombination.xm xm/DelayVolume.xm xm/EnvOff.xm

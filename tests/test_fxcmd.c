@@ -1133,6 +1133,12 @@ static void test_st3_period_slides(void **state)
 		}
 		take_free(&t);
 	}
+	/* A note above that top plays at it. */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = periods\nrules = st3\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = B-9 01 .. ...\n" ORDER0);
+	expect_hz(tick_hz(&t, 1), a4_hz(3 * 64) * 428.0 / (66516.0 / 4096.0), "B-9 at the top", 1);
+	take_free(&t);
 }
 
 /* rules = protracker, ft2, st3: pattern loops as trackers keep them. */

@@ -306,6 +306,14 @@ static double period_scale(const engine_t *e, const chan_t *c)
 	return ST3_RATE / in->sampler.sample.rate;
 }
 
+/* The highest pitch slides = periods plays on this channel: a note above
+ * it plays there. */
+static double periods_top(const engine_t *e, const chan_t *c)
+{
+	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
+	return amiga_pitch(ST3_MIN / period_scale(e, c)) - ft;
+}
+
 /* Moves the channel's pitch by steps: 1/16 semitone each, or one period
  * step each on the Amiga (positive is up).  True when ST3's highest
  * pitch stopped it. */
@@ -445,6 +453,8 @@ void eng_play_cell(engine_t *e, int ch)
 		c->vol = clampi(c->param, 0, 64);
 	if (cell->note >= NOTE_MIN && cell->note <= NOTE_MAX) {
 		double pitch = cell->note * PITCH_PER_SEMITONE + c->fine;
+		if (e->song->slides == SLIDES_PERIODS)
+			pitch = fmin(pitch, periods_top(e, c));
 		bool nothing_to_glide = !c->voice && (e->song->rules == RULES_PROTRACKER ||
 		                                      e->song->rules == RULES_FT2);
 		if (porta && ((c->voice && !c->voice->live) || nothing_to_glide)) {
