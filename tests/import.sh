@@ -17,6 +17,7 @@ PASSING="mod/InstrDelay.mod mod/NoteDelay-NextRow.mod mod/PTRetrigger.mod mod/PT
 mod/TempoChange.mod mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
 mod/PTSwapEmpty.mod mod/DelayBreak.mod mod/PatLoop-Break.mod mod/finetune.mod mod/ptoffset.mod
 mod/PortaSwapPT.mod mod/PTInstrSwap.mod mod/PortaSmpChange.mod mod/PatternDelaysRetrig.mod
+mod/PatternJump.mod
 s3m/LoopReset.s3m s3m/OffsetLoopWraparound.s3m s3m/OffsetPastSampleEnd.s3m s3m/OxxMemory.s3m
 s3m/OxxMemoryWithRetrig.s3m s3m/RetrigSlide.s3m s3m/FreqLimits.s3m s3m/ParamMemory.s3m
 s3m/PeriodLimit.s3m
@@ -27,7 +28,8 @@ xm/FineVol-LinkMem.xm xm/Finetune-Precision.xm xm/NoteLimit.xm xm/NoteLimit2.xm
 xm/NoteOffFade.xm xm/NoteOffVolume.xm xm/OffsetRange.xm xm/PanMemory.xm xm/PanOff.xm
 xm/PatternDelays.xm xm/Pickup.xm
 xm/Porta-LinkMem_old.xm xm/Porta-Pickup.xm xm/PortaResetDirection.xm xm/TremorRecover.xm
-xm/PatLoop-Infinite.xm xm/3xx-no-old-samp.xm xm/NoteOff.xm xm/PortaJustStoppedNote.xm
+xm/PatLoop-Infinite.xm xm/PatLoop-Overflow.xm xm/PatLoop-Various.xm xm/3xx-no-old-samp.xm
+xm/NoteOff.xm xm/PortaJustStoppedNote.xm
 xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm"
 SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod klisje_paa_klisje.mod"
 

@@ -1141,6 +1141,28 @@ static void test_st3_period_slides(void **state)
 	take_free(&t);
 }
 
+/* A tracker stops its sound with the song; beatty lets a release ring
+ * out after the end. */
+static void test_tracker_song_end(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 1\n00 = A-4 01 .. ...\n" ORDER0;
+	const char *rules[2] = { "protracker", "beatty" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 1"), pat);
+		take_t t;
+		take_text(&t, text);
+		double after = t.n > ROW + 2400 ? rms_at(&t, t.l, ROW + 480, 1920) : 0.0;
+		if (k == 0 && !(after < 1e-4))
+			fail_msg("protracker: sound after the end (%.4f)", after);
+		if (k == 1 && !(after > 0.05))
+			fail_msg("beatty: the release does not ring out (%.4f)", after);
+		take_free(&t);
+	}
+}
+
 /* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
 #define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
 
@@ -1261,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_pt_arpeggio_wrap),
 		cmocka_unit_test(test_st3_offset_past_loop),
 		cmocka_unit_test(test_st3_period_slides),
+		cmocka_unit_test(test_tracker_song_end),
 	};
 	return TU_RUN(tests);
 }

@@ -75,8 +75,13 @@ void eng_song_ends(engine_t *e)
 				eng_slot_tail(e, &e->busfx[b], &s->bus[b].fx, &e->tail_window);
 				break;
 			}
-	for (int ch = 0; ch < e->song->channels; ch++)
-		chan_detach(&e->chan[ch], !voice_ends_by_itself(e->chan[ch].voice));
+	for (int ch = 0; ch < e->song->channels; ch++) {
+		chan_t *c = &e->chan[ch];
+		/* a tracker stops its sound with the song */
+		if (s->rules != RULES_BEATTY && c->voice)
+			voice_kill(c->voice);
+		chan_detach(c, !voice_ends_by_itself(c->voice));
+	}
 }
 
 /* A Bxx or Dxx that leaves the order list goes on at the restart
