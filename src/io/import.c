@@ -599,11 +599,15 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	if (sub_vol >= 0 && c->vol == VOL_NONE && c->note != NOTE_OFF && c->note != NOTE_CUT)
 		c->vol = (uint8_t)sub_vol;
 	/* FT2's E90 restarts the note on the row's first tick, note or not:
-	 * the note column says the same. */
+	 * the note column says the same.  So does its EDx on a row without a
+	 * note, on tick x. */
 	if (cv->fmt == FMT_XM && c->fx == 'E' && c->param == 0x90) {
 		c->fx = c->param = 0;
 		if (c->note == NOTE_NONE && *last_note)
 			c->note = (uint8_t)*last_note;
+	} else if (cv->fmt == FMT_XM && c->fx == 'E' && (c->param >> 4) == 0xD && (c->param & 15) &&
+	           c->note == NOTE_NONE && *last_note) {
+		c->note = (uint8_t)*last_note;
 	}
 	if (c->fx == 'B') {
 		int o = cv->order_of[c->param];   /* param < 256 = XMP_MAX_MOD_LENGTH */
