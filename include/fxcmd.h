@@ -24,7 +24,7 @@
 	X('B', FX_JUMP,         "position jump: Bxx continues at order xx") \
 	X('C', FX_SET_VOL,      "set volume: Cxx, 00..40") \
 	X('D', FX_BREAK,        "pattern break: Dxx continues at row xx of the next order") \
-	X('E', FX_EXTENDED,     "extended: E1x/E2x fine porta, E6x loop, E9x retrigger, EAx/EBx fine volume, ECx cut, EDx delay, EEx row delay") \
+	X('E', FX_EXTENDED,     "extended: E1x/E2x fine porta, E5x finetune, E6x loop, E9x retrigger, EAx/EBx fine volume, ECx cut, EDx delay, EEx row delay") \
 	X('F', FX_SPEED,        "set speed/tempo: F01..F1F ticks per line, F20..FF BPM, F00 stops the song") \
 	X('G', FX_GLIDE,        "glide: automation below moves over xx ticks instead of jumping (G00 jumps)") \
 	X('J', FX_CUTOFF,       "synth filter cutoff: 00 = 20 Hz .. FF = 20 kHz, logarithmic") \

@@ -81,9 +81,16 @@ typedef struct pattern {
 	X(TIMING_LINES, "lines") X(TIMING_TICKS, "ticks")
 /* What 1xx, 2xx, 3xx, E1x and E2x move: the pitch, evenly at every
  * octave ("linear", FT2's linear mode), or the Amiga's period, within
- * its limits ("amiga", ProTracker). */
+ * its limits ("amiga", ProTracker), or a period without the Amiga's
+ * limits ("periods", ST3). */
 #define SLIDES_LIST(X) \
-	X(SLIDES_LINEAR, "linear") X(SLIDES_AMIGA, "amiga")
+	X(SLIDES_LINEAR, "linear") X(SLIDES_AMIGA, "amiga") X(SLIDES_PERIODS, "periods")
+/* Whose playback rules the sequencer follows where trackers differ from
+ * beatty's own: pattern loops and the song's end (see docs/format.md).
+ * Set by the import; hand-written songs keep "beatty". */
+#define RULES_LIST(X) \
+	X(RULES_BEATTY, "beatty") X(RULES_PROTRACKER, "protracker") X(RULES_FT2, "ft2") \
+	X(RULES_ST3, "st3")
 
 #define ENUM_ITEM(e, s) e,
 typedef enum { WAVE_LIST(ENUM_ITEM) WAVE_COUNT } wave_t;
@@ -94,6 +101,7 @@ typedef enum { INTERP_LIST(ENUM_ITEM) INTERP_COUNT } interp_t;
 typedef enum { INST_TYPE_LIST(ENUM_ITEM) INST_TYPE_COUNT } inst_type_t;
 typedef enum { TIMING_LIST(ENUM_ITEM) TIMING_COUNT } timing_t;
 typedef enum { SLIDES_LIST(ENUM_ITEM) SLIDES_COUNT } slides_t;
+typedef enum { RULES_LIST(ENUM_ITEM) RULES_COUNT } rules_t;
 #undef ENUM_ITEM
 
 extern const char *const wave_names[WAVE_COUNT];
@@ -104,6 +112,7 @@ extern const char *const interp_names[INTERP_COUNT];
 extern const char *const inst_type_names[INST_TYPE_COUNT];
 extern const char *const timing_names[TIMING_COUNT];
 extern const char *const slides_names[SLIDES_COUNT];
+extern const char *const rules_names[RULES_COUNT];
 
 /* Looks name up in a table of n names; returns the index or -1. */
 int song_enum_lookup(const char *const *names, int n, const char *name);
@@ -240,6 +249,7 @@ typedef struct song {
 	int bpm, lpb, tpl, swing;
 	timing_t timing;
 	slides_t slides;
+	rules_t rules;
 	int restart;                 /* order the song loops back to */
 	int scale_key, scale;        /* key 0 (C)..11 and scale.h's scale; chromatic: no lock */
 	int channels;

@@ -15,15 +15,23 @@ MODCMP=$(dirname "$BEATTY")/tests/modcmp
 # and the new de-click rule; they are out of the list until looked at.)
 PASSING="mod/InstrDelay.mod mod/NoteDelay-NextRow.mod mod/PTRetrigger.mod mod/PTSwapNoLoop.mod
 mod/TempoChange.mod mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
-mod/PTSwapEmpty.mod s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
+mod/PTSwapEmpty.mod mod/DelayBreak.mod mod/PatLoop-Break.mod mod/finetune.mod mod/ptoffset.mod
+mod/PortaSwapPT.mod mod/PTInstrSwap.mod mod/PortaSmpChange.mod mod/PatternDelaysRetrig.mod
+mod/PatternJump.mod
+s3m/LoopReset.s3m s3m/OffsetLoopWraparound.s3m s3m/OffsetPastSampleEnd.s3m s3m/OxxMemory.s3m
+s3m/OxxMemoryWithRetrig.s3m s3m/RetrigSlide.s3m s3m/FreqLimits.s3m s3m/ParamMemory.s3m
+s3m/PeriodLimit.s3m
+s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
 s3m/PortaAfterArp.s3m s3m/TonePortamentoWithAdlibNote.s3m s3m/weirdloop.s3m
 xm/DelayCombination.xm xm/DelayVolume.xm xm/EnvOff.xm
 xm/FineVol-LinkMem.xm xm/Finetune-Precision.xm xm/NoteLimit.xm xm/NoteLimit2.xm
 xm/NoteOffFade.xm xm/NoteOffVolume.xm xm/OffsetRange.xm xm/PanMemory.xm xm/PanOff.xm
 xm/PatternDelays.xm xm/Pickup.xm
 xm/Porta-LinkMem_old.xm xm/Porta-Pickup.xm xm/PortaResetDirection.xm xm/TremorRecover.xm
+xm/PatLoop-Infinite.xm xm/PatLoop-Overflow.xm xm/PatLoop-Various.xm xm/3xx-no-old-samp.xm
+xm/NoteOff.xm xm/PortaJustStoppedNote.xm xm/delay2.xm
 xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm"
-SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod"
+SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod klisje_paa_klisje.mod"
 
 if [ ! -d "$MODS" ]; then
 	echo "1..0 # SKIP no modules at $MODS"

@@ -511,20 +511,13 @@ static void test_pan(void **state)
 
 #define RAMP_FRAMES 65536
 
-static void test_sample_offset(void **state)
+/* Renders text with instrument 02 a sampler holding a slow ramp (frame
+ * i = i / 65536) played at its own rate, so what comes out names the
+ * frame being played, and checks where each row's note starts (-1: the
+ * row is not checked). */
+static void add_ramp(song_t *s)
 {
-	(void)state;
-	/* A sample holding a slow ramp (frame i = i / 65536) played at its
-	 * own rate: what comes out names the frame being played.  910 starts
-	 * at frame 0x10 * 256, 900 remembers it, 920 starts at 0x20 * 256, no
-	 * command at 0. */
-	song_t s;
-	tu_song_parse(&s, STD "[pattern 00]\nrows = 4\n"
-		"00 = C-4 02 .. 910\n"
-		"01 = C-4 02 .. 900\n"
-		"02 = C-4 02 .. 920\n"
-		"03 = C-4 02 .. ...\n" ORDER0);
-	instrument_t *in = song_inst_new(&s, 2, INST_SAMPLER);
+	instrument_t *in = song_inst_new(s, 2, INST_SAMPLER);
 	assert_non_null(in);
 	in->sampler.root = NOTE_MIN + 4 * 12;     /* C-4 */
 	/* No release: a restarted note leaves nothing behind to overlap. */
@@ -537,11 +530,18 @@ static void test_sample_offset(void **state)
 	smp->channels = 1;
 	smp->frames = RAMP_FRAMES;
 	smp->rate = RATE;
+}
 
+static void expect_offsets(const char *text, const int offset[4])
+{
+	song_t s;
+	tu_song_parse(&s, text);
+	add_ramp(&s);
 	take_t t;
 	take_song(&t, &s);
-	const int offset[4] = { 0x10 * 256, 0x10 * 256, 0x20 * 256, 0 };
 	for (int row = 0; row < 4; row++) {
+		if (offset[row] < 0)
+			continue;
 		/* Past the start's declick ramp (1.5 ms) and the attack. */
 		for (int k = 200; k < 20000; k += 100) {
 			double want = (double)(offset[row] + k) / RAMP_FRAMES * cos(M_PI / 4);
@@ -553,6 +553,134 @@ static void test_sample_offset(void **state)
 	}
 	take_free(&t);
 	song_deinit(&s);
+}
+
+static void test_sample_offset(void **state)
+{
+	(void)state;
+	/* 910 starts at frame 0x10 * 256, 900 remembers it, 920 starts at
+	 * 0x20 * 256, no command at 0. */
+	const int offset[4] = { 0x10 * 256, 0x10 * 256, 0x20 * 256, 0 };
+	expect_offsets(STD "[pattern 00]\nrows = 4\n"
+		"00 = C-4 02 .. 910\n"
+		"01 = C-4 02 .. 900\n"
+		"02 = C-4 02 .. 920\n"
+		"03 = C-4 02 .. ...\n" ORDER0, offset);
+	/* ProTracker's rules: 910 with a note plays from 0x10 and moves the
+	 * start to 0x20, where the next note without an instrument starts; a
+	 * 904 alone moves it to 0x24.  beatty's own: 0x10, then 0. */
+	const char *pt = "[pattern 00]\nrows = 4\n"
+		"00 = C-4 02 .. 910\n"
+		"01 = C-4 .. .. ...\n"
+		"02 = ... .. .. 904\n"
+		"03 = C-4 .. .. ...\n" ORDER0;
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s", HEAD(60, 1, 3, 1) "rules = protracker\n"
+	         SINE("0 0 1 0.01"), pt);
+	expect_offsets(text, (const int[4]){ 0x10 * 256, 0x20 * 256, -1, 0x24 * 256 });
+	snprintf(text, sizeof(text), "%s%s", STD, pt);
+	expect_offsets(text, (const int[4]){ 0x10 * 256, 0, -1, 0 });
+}
+
+/* EEx repeats a row without its notes: an EDx note on it starts once, on
+ * the first pass, and plays on through the repeat.  With rules =
+ * protracker an EAx or EBx slides again on each repeat. */
+static void test_row_delay_note_once(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s, HEAD(60, 1, 3, 2) SINE("0 0 1 0.01") "[pattern 00]\nrows = 2\n"
+		"00 = C-4 02 .. ED1 | ... .. .. EE1\n" ORDER0);
+	add_ramp(&s);
+	take_t t;
+	take_song(&t, &s);
+	for (int k = 200; k < 15000; k += 100) {   /* (the ramp ends at 65536) */
+		double want = (double)(ROW + k) / RAMP_FRAMES * cos(M_PI / 4);
+		double got = t.l[(int64_t)ROW + TICK + k];
+		if (!(fabs(got - want) < 1e-4))
+			fail_msg("repeat, frame %d: sample frame %.1f, expected %d", k,
+			         got / cos(M_PI / 4) * RAMP_FRAMES, ROW + k);
+	}
+	take_free(&t);
+	song_deinit(&s);
+
+	/* EB8 with EE2: 64 - 3 x 8 under ProTracker's rules, 64 - 8 in beatty's. */
+	const char *pat = "[pattern 00]\nrows = 2\n00 = A-4 01 .. EB8 | ... .. .. EE2\n" ORDER0;
+	const char *rules[2] = { "protracker", "beatty" };
+	const double want[2] = { 40.0 / 64.0, 56.0 / 64.0 };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 2), rules[k],
+		         SINE("0 0 1 0.01"), pat);
+		take_t a, b;
+		take_text(&a, text);
+		take_text(&b, HEAD(60, 1, 3, 2) SINE("0 0 1 0.01") "[pattern 00]\nrows = 2\n"
+		          "00 = A-4 01 .. ... | ... .. .. EE2\n" ORDER0);
+		double got = tick_rms(&a, 7) / tick_rms(&b, 7);
+		if (!(fabs(got - want[k]) < 0.01))
+			fail_msg("%s: EB8 on the last repeat at %.3f, expected %.3f", rules[k], got, want[k]);
+		take_free(&a);
+		take_free(&b);
+	}
+}
+
+/* rules = st3: an offset at or past a looped sample's loop end starts at
+ * the loop start; beatty's own rules wrap it into the loop.  And a note
+ * without an effect starts where the last 9xx did, until a retriggered
+ * or delayed note (here ED0) starts from 0 again. */
+static void test_st3_offset_past_loop(void **state)
+{
+	(void)state;
+	const char *mem = "[pattern 00]\nrows = 4\n00 = C-4 02 .. 910\n01 = C-4 .. .. ...\n"
+		"02 = C-4 .. .. ED0\n03 = C-4 .. .. ...\n" ORDER0;
+	char head[512];
+	snprintf(head, sizeof(head), "%srules = st3\n%s%s", HEAD(60, 1, 3, 1), SINE("0 0 1 0.01"), mem);
+	expect_offsets(head, (const int[4]){ 0x10 * 256, 0x10 * 256, 0, 0 });
+	snprintf(head, sizeof(head), "%s%s", STD, mem);
+	expect_offsets(head, (const int[4]){ 0x10 * 256, 0, 0, 0 });
+	/* ST3's E9x count runs on into the next row, its first tick
+	 * included: E93 with the note on row 0 (3 ticks a row) restarts it
+	 * on row 1's first tick; beatty's own E93 restarts on ticks 3, 6 ...
+	 * of a row only, so the note plays on. */
+	const char *retrig = "[pattern 00]\nrows = 2\n00 = C-4 02 .. E93\n01 = ... .. .. E93\n" ORDER0;
+	snprintf(head, sizeof(head), "%srules = st3\n%s%s", HEAD(60, 1, 3, 1), SINE("0 0 1 0.01"), retrig);
+	expect_offsets(head, (const int[4]){ 0, 0, -1, -1 });
+	snprintf(head, sizeof(head), "%s%s", STD, retrig);
+	song_t sb;
+	tu_song_parse(&sb, head);
+	add_ramp(&sb);
+	take_t tb;
+	take_song(&tb, &sb);
+	double got = tb.l[ROW + 1000] / cos(M_PI / 4) * RAMP_FRAMES;
+	if (!(fabs(got - (ROW + 1000)) < 8.0))
+		fail_msg("beatty's E93: sample frame %.1f on row 1, expected %d", got, ROW + 1000);
+	take_free(&tb);
+	song_deinit(&sb);
+
+	const char *rules[2] = { "st3", "beatty" };
+	const int from[2] = { 4096, 4096 + (0x50 * 256 - 16384) };
+	for (int r = 0; r < 2; r++) {
+		char text[512];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 1\n00 = C-4 02 .. 950\n"
+		         ORDER0, HEAD(60, 1, 3, 1), rules[r], SINE("0 0 1 0.01"));
+		song_t s;
+		tu_song_parse(&s, text);
+		add_ramp(&s);
+		sampler_params_t *p = &s.inst[2]->sampler;
+		p->loop = LOOP_FORWARD;
+		p->loop_start = 4096;
+		p->loop_end = 16384;
+		take_t t;
+		take_song(&t, &s);
+		for (int k = 200; k < 8000; k += 100) {
+			double want = (double)(from[r] + k) / RAMP_FRAMES * cos(M_PI / 4);
+			if (!(fabs(t.l[k] - want) < 1e-4))
+				fail_msg("%s, frame %d: sample frame %.1f, expected %d", rules[r], k,
+				         t.l[k] / cos(M_PI / 4) * RAMP_FRAMES, from[r] + k);
+		}
+		take_free(&t);
+		song_deinit(&s);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -781,6 +909,19 @@ static void test_pattern_break(void **state)
 	assert_int_equal(pos.order, 2);
 	assert_int_equal(pos.row, 3);
 	song_deinit(&s);
+
+	/* A Dxx to the left of the Bxx is cancelled by it: row 0. */
+	const char *left = HEAD(120, 4, 6, 2) SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 4\n01 = ... .. .. D03 | ... .. .. B02\n"
+		"[pattern 01]\nrows = 4\n"
+		"[pattern 02]\nrows = 4\n"
+		"[order]\n00 = 00\n01 = 01\n02 = 02\n";
+	expect_frames(text_frames(left, RATE), 6 * FROW, "D03 + B02 song");
+	tu_song_parse(&s, left);
+	pos = pos_after(&s, RATE, false, 2 * FROW + FROW / 2);
+	assert_int_equal(pos.order, 2);
+	assert_int_equal(pos.row, 0);
+	song_deinit(&s);
 }
 
 static void test_pattern_loop(void **state)
@@ -876,6 +1017,202 @@ static void test_jump_past_end(void **state)
 	              2 * FROW, "F00");
 }
 
+/* E5x: a finetune for the row's note and the next ones, until an
+ * instrument number brings the instrument's back. */
+static void test_finetune(void **state)
+{
+	(void)state;
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. E54\n"      /* +4/8 semitone */
+		"01 = A-4 .. .. ...\n"      /* kept */
+		"02 = A-4 .. .. E5C\n"      /* -4/8 */
+		"03 = A-4 01 .. ...\n" ORDER0);
+	const double units[4] = { 32, 32, -32, 0 };
+	for (int row = 0; row < 4; row++)
+		expect_hz(tick_hz(&t, row * 3 + 1), a4_hz(units[row]), "E5x row", row);
+	take_free(&t);
+}
+
+/* Under a tracker's rules 3xx glides only to a note given with a glide:
+ * a note without one leaves the goal; ProTracker forgets a goal once
+ * reached, FT2 keeps it. */
+static void test_tracker_glide_goal(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 7\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = A#4 .. .. 301\n"     /* +4 units a tick, towards A#4 */
+		"02 = A-4 .. .. ...\n"     /* back on A-4, the goal kept */
+		"03 = ... .. .. 301\n"     /* on towards A#4 */
+		"04 = ... .. .. 3FF\n"     /* there (+64) */
+		"05 = ... .. .. 210\n"     /* -64 a tick */
+		"06 = ... .. .. 301\n" ORDER0;
+	const double pt[7][2] = { { 0, 0 }, { 4, 8 }, { 0, 0 }, { 4, 8 }, { 64, 64 },
+	                          { 0, -64 }, { -64, -64 } };
+	const double ft2[7][2] = { { 0, 0 }, { 4, 8 }, { 0, 0 }, { 4, 8 }, { 64, 64 },
+	                           { 0, -64 }, { -60, -56 } };
+	const char *rules[2] = { "protracker", "ft2" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 0.01"), pat);
+		take_t t;
+		take_text(&t, text);
+		for (int row = 0; row < 7; row++)
+			for (int tk = 1; tk <= 2; tk++)
+				expect_hz(tick_hz(&t, row * 3 + tk), a4_hz(k ? ft2[row][tk - 1] : pt[row][tk - 1]),
+				          rules[k], row * 3 + tk);
+		take_free(&t);
+	}
+}
+
+/* In ProTracker and FT2 a 3xx note on a channel with nothing playing
+ * starts nothing; ST3 and beatty's own rules play the note. */
+static void test_tracker_glide_from_silence(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 2\n00 = A-4 01 .. 301\n01 = A-4 01 .. ...\n" ORDER0;
+	const char *rules[4] = { "protracker", "ft2", "st3", "beatty" };
+	for (int k = 0; k < 4; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 0.01"), pat);
+		take_t t;
+		take_text(&t, text);
+		double first = tick_rms(&t, 1), second = tick_rms(&t, 4);
+		if (k < 2 && !(first < 1e-4))
+			fail_msg("%s: the glide from silence sounds (%.4f)", rules[k], first);
+		if (k >= 2 && !(first > 0.1))
+			fail_msg("%s: the glide's note is silent (%.4f)", rules[k], first);
+		if (!(second > 0.1))
+			fail_msg("%s: the next note is silent (%.4f)", rules[k], second);
+		take_free(&t);
+	}
+}
+
+/* ProTracker's arpeggio reads past the end of its period table: from
+ * B-6 (its B-3) one semitone up keeps the note, two land on C#4. */
+static void test_pt_arpeggio_wrap(void **state)
+{
+	(void)state;
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) "rules = protracker\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = B-6 01 .. 012\n" ORDER0);
+	expect_hz(tick_hz(&t, 0), a4_hz(26 * 64), "B-6", 0);
+	expect_hz(tick_hz(&t, 1), a4_hz(26 * 64), "B-6 + 1", 1);
+	expect_hz(tick_hz(&t, 2), a4_hz((26 + 2 - 36) * 64), "B-6 + 2", 2);
+	take_free(&t);
+	take_text(&t, STD "[pattern 00]\nrows = 1\n00 = B-6 01 .. 012\n" ORDER0);
+	expect_hz(tick_hz(&t, 2), a4_hz(28 * 64), "beatty's B-6 + 2", 2);
+	take_free(&t);
+}
+
+/* slides = periods (ST3 without its Amiga-limits flag): period steps as
+ * on the Amiga but no limit until a period of 16.24, where a 1xx stops
+ * the note under rules = st3; slides = amiga holds it at 113. */
+static void test_st3_period_slides(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 1\n00 = C-5 01 .. 1FF\n" ORDER0;
+	const char *slides[2] = { "periods", "amiga" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%sslides = %s\nrules = st3\n%s%s", HEAD(60, 1, 3, 1),
+		         slides[k], SINE("0 0 1 0.01"), pat);
+		take_t t;
+		take_text(&t, text);
+		expect_hz(tick_hz(&t, 1), a4_hz(3 * 64) * 428.0 / (428.0 - 255.0), slides[k], 1);
+		double level = tick_rms(&t, 2);
+		if (k == 0 && !(level < 1e-4))
+			fail_msg("periods: the note sounds past the top (%.4f)", level);
+		if (k == 1) {
+			expect_hz(tick_hz(&t, 2), a4_hz(3 * 64) * 428.0 / 113.0, slides[k], 2);
+			if (!(level > 0.1))
+				fail_msg("amiga: the note stopped at the limit (%.4f)", level);
+		}
+		take_free(&t);
+	}
+	/* A note above that top plays at it. */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 3, 1) "slides = periods\nrules = st3\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = B-9 01 .. ...\n" ORDER0);
+	expect_hz(tick_hz(&t, 1), a4_hz(3 * 64) * 428.0 / (66516.0 / 4096.0), "B-9 at the top", 1);
+	take_free(&t);
+}
+
+/* A tracker stops its sound with the song; beatty lets a release ring
+ * out after the end. */
+static void test_tracker_song_end(void **state)
+{
+	(void)state;
+	const char *pat = "[pattern 00]\nrows = 1\n00 = A-4 01 .. ...\n" ORDER0;
+	const char *rules[2] = { "protracker", "beatty" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 1"), pat);
+		take_t t;
+		take_text(&t, text);
+		double after = t.n > ROW + 2400 ? rms_at(&t, t.l, ROW + 480, 1920) : 0.0;
+		if (k == 0 && !(after < 1e-4))
+			fail_msg("protracker: sound after the end (%.4f)", after);
+		if (k == 1 && !(after > 0.05))
+			fail_msg("beatty: the release does not ring out (%.4f)", after);
+		take_free(&t);
+	}
+}
+
+/* rules = protracker, ft2, st3: pattern loops as trackers keep them. */
+#define RULES(r) HEAD(120, 4, 6, 1) "rules = " r "\n" SINE("0 0 1 0.01")
+
+static void test_tracker_loops(void **state)
+{
+	(void)state;
+	/* The loop start lives on into the next pattern: E61 there goes
+	 * back to row 1 (beatty's own rules start the loop at row 0 of the
+	 * new pattern): 4 + 3 + 2 + 1 rows, then the restart, already
+	 * played, ends the song. */
+	const char *pats = "[pattern 00]\nrows = 4\n01 = ... .. .. E60\n"
+		"[pattern 01]\nrows = 4\n02 = ... .. .. E61\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), pats);
+	expect_frames(text_frames(text, RATE), 10 * FROW, "loop start kept");
+	snprintf(text, sizeof(text), "%s%s", FLOW, pats);
+	expect_frames(text_frames(text, RATE), 11 * FROW, "beatty's loop start");
+	/* ST3: a finished loop moves the start past its end, so E61 on row
+	 * 1 of the next pattern jumps on to row 2: 6 + 4 rows (ProTracker
+	 * goes back to row 0 there: 6 + 6). */
+	const char *st3 = "[pattern 00]\nrows = 4\n00 = ... .. .. E60\n01 = ... .. .. E61\n"
+		"[pattern 01]\nrows = 4\n01 = ... .. .. E61\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	snprintf(text, sizeof(text), "%s%s", RULES("st3"), st3);
+	expect_frames(text_frames(text, RATE), 10 * FROW, "st3 loop start after the loop");
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), st3);
+	expect_frames(text_frames(text, RATE), 12 * FROW, "protracker loop start stays");
+	/* FT2: the next pattern starts on the row of an E60: 4 + 3 rows. */
+	const char *ft2 = "[pattern 00]\nrows = 4\n01 = ... .. .. E60\n"
+		"[pattern 01]\nrows = 4\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	snprintf(text, sizeof(text), "%s%s", RULES("ft2"), ft2);
+	expect_frames(text_frames(text, RATE), 7 * FROW, "ft2 E60 start row");
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), ft2);
+	expect_frames(text_frames(text, RATE), 8 * FROW, "protracker pattern start");
+	/* Rows a counting loop plays again do not end the song: E62 in
+	 * order 01 goes back to row 0 (where E60 left the start), 2 + 2 x 3
+	 * rows; then the restart, already played, ends it. */
+	const char *back = "[pattern 00]\nrows = 2\n00 = ... .. .. E60\n"
+		"[pattern 01]\nrows = 2\n01 = ... .. .. E62\n"
+		"[order]\n00 = 00\n01 = 01\n";
+	snprintf(text, sizeof(text), "%s%s", RULES("protracker"), back);
+	expect_frames(text_frames(text, RATE), 8 * FROW, "loop across the list's end");
+	song_t sg;
+	tu_song_parse(&sg, text);
+	assert_int_equal(sg.rules, RULES_PROTRACKER);
+	song_deinit(&sg);
+}
+
 /* slides = amiga: 1xx, 2xx, 3xx and the fine slides move the Amiga period
  * (C-5 = 428, as ProTracker's C-2) by xx a tick, kept within 113..856. */
 static double amiga_hz(double period0, double period)
@@ -938,6 +1275,15 @@ int main(void)
 		cmocka_unit_test(test_tick_timing),
 		cmocka_unit_test(test_jump_past_end),
 		cmocka_unit_test(test_amiga_slides),
+		cmocka_unit_test(test_tracker_loops),
+		cmocka_unit_test(test_finetune),
+		cmocka_unit_test(test_tracker_glide_goal),
+		cmocka_unit_test(test_tracker_glide_from_silence),
+		cmocka_unit_test(test_row_delay_note_once),
+		cmocka_unit_test(test_pt_arpeggio_wrap),
+		cmocka_unit_test(test_st3_offset_past_loop),
+		cmocka_unit_test(test_st3_period_slides),
+		cmocka_unit_test(test_tracker_song_end),
 	};
 	return TU_RUN(tests);
 }

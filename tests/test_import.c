@@ -183,6 +183,41 @@ static void test_effects(void **state)
 	free(m.data);
 }
 
+/* ProTracker's EEx and Dxx on one row: the break lands a row further
+ * on.  Here D00 on the only order goes on at row 1 (the restart), so the
+ * delayed row (3 x 6 ticks) and 63 more play. */
+static void test_delay_break(void **state)
+{
+	(void)state;
+	mod_t m;
+	mod_new(&m, 200, 0, 0, 64);
+	mod_cell(&m, 0, 0, 428, 1, 0xE, 0xE2);
+	mod_cell(&m, 0, 1, 0, 0, 0xD, 0x00);
+	song_t s;
+	import_ok(&s, &m, NULL);
+	assert_int_equal(song_cell(&s, s.pattern[0], 0, 1)->param, 1);
+	assert_int_equal(engine_song_frames(&s, RATE), (3 + 63) * 6 * 960);
+	song_deinit(&s);
+	free(m.data);
+}
+
+/* An instrument number whose sample is empty sets the volume to 0, as
+ * ProTracker plays it (the note goes quiet). */
+static void test_empty_instrument(void **state)
+{
+	(void)state;
+	mod_t m;
+	mod_new(&m, 200, 0, 0, 64);
+	mod_cell(&m, 0, 0, 428, 1, 0, 0);
+	mod_cell(&m, 1, 0, 0, 2, 0, 0);
+	song_t s;
+	import_ok(&s, &m, NULL);
+	assert_int_equal(song_cell(&s, s.pattern[0], 0, 0)->vol, 64);
+	assert_int_equal(song_cell(&s, s.pattern[0], 1, 0)->vol, 0);
+	song_deinit(&s);
+	free(m.data);
+}
+
 /* Written out and read back, the song plays the same samples. */
 static void test_write_round_trip(void **state)
 {
@@ -261,6 +296,8 @@ int main(void)
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_pitch),
 		cmocka_unit_test(test_effects),
+		cmocka_unit_test(test_delay_break),
+		cmocka_unit_test(test_empty_instrument),
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_bad_input),
 	};

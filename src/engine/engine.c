@@ -233,6 +233,8 @@ void engine_start(engine_t *e, int order, int row)
 	e->tick_left = 0;
 	e->acc = e->den = 0;
 	e->jump_order = e->jump_row = e->loop_jump_row = -1;
+	e->in_loop = false;
+	e->start_row = 0;
 	e->row_delay = 0;
 	e->row_repeat = false;
 	e->serial = 0;

@@ -193,15 +193,17 @@ void eng_tick_start(engine_t *e)
 			e->row = 0;
 	}
 	e->started = true;
-	if (e->tick == 0 && !e->row_repeat) {
+	if (e->tick == 0 && !e->row_repeat)
 		row_start(e);
-	}
+	else if (e->tick == 0)
+		for (int ch = 0; ch < s->channels; ch++)
+			eng_row_repeat(e, ch);
 	for (int ch = 0; ch < s->channels; ch++) {
 		chan_t *c = &e->chan[ch];
 		c->arp = 0;
 		if (c->fx == FX_ARPEGGIO && c->param) {
 			int t = e->tick % 3;
-			c->arp = t == 1 ? c->param >> 4 : t == 2 ? c->param & 15 : 0;
+			c->arp = eng_arp(e, c, t == 1 ? c->param >> 4 : t == 2 ? c->param & 15 : 0);
 		}
 		if (e->tick > 0)
 			eng_tick_effect(e, ch);

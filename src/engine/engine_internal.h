@@ -82,6 +82,7 @@ typedef struct chan {
 	int inst;                   /* last instrument number used */
 	double pitch;               /* base pitch after slides */
 	double target;              /* tone portamento goal */
+	bool glide_set;             /* tracker rules: a goal is given (ProTracker: not yet reached) */
 	int vol;                    /* 0..64 */
 	float pan;                  /* -1..1, from the song or 8xx */
 	cell_t cell;                /* this row's cell (after EDx, the delayed one) */
@@ -95,6 +96,9 @@ typedef struct chan {
 	int mem_porta_up, mem_porta_down, mem_tone, mem_vslide, mem_offset;
 	int mem_fine_up, mem_fine_down, mem_fvol_up, mem_fvol_down;
 	int delay_tick;             /* tick the row's note waits for, or -1 */
+	double fine;                /* E5x: pitch added to notes (its finetune less the instrument's) */
+	int64_t note_start;         /* protracker, st3 rules: where a note without 9xx starts */
+	int retrig_left;            /* st3 rules: ticks to the next E9x restart */
 	int loop_row, loop_count;   /* E6x */
 	voice_t *voice;
 	float gain_l, gain_r;       /* smoothed fader x pan x mute */
@@ -155,6 +159,8 @@ struct engine {
 	uint64_t den;               /* denominator acc is counted in */
 	int jump_order, jump_row;   /* pending Bxx/Dxx, -1 for none */
 	int loop_jump_row;          /* pending E6x jump in this pattern, -1 for none */
+	bool in_loop;               /* tracker rules: an E60 marked a loop not yet done */
+	int start_row;              /* ft2 rules: where the next pattern starts (E60) */
 	int row_delay;              /* EEx repeats left for this row */
 	bool row_repeat;            /* the current row is an EEx repeat */
 	uint8_t visited[SONG_MAX_ORDERS][SONG_MAX_ROWS / 8];
@@ -342,6 +348,8 @@ void eng_song_ends(engine_t *e);
 bool eng_next_row(engine_t *e);
 void eng_play_cell(engine_t *e, int ch);
 void eng_row_effect(engine_t *e, int ch);
+void eng_row_repeat(engine_t *e, int ch);
+int eng_arp(const engine_t *e, const chan_t *c, int semis);
 void eng_tick_effect(engine_t *e, int ch);
 void eng_auto_apply(engine_t *e, int ch);
 void eng_tick_start(engine_t *e);

@@ -75,8 +75,13 @@ void eng_song_ends(engine_t *e)
 				eng_slot_tail(e, &e->busfx[b], &s->bus[b].fx, &e->tail_window);
 				break;
 			}
-	for (int ch = 0; ch < e->song->channels; ch++)
-		chan_detach(&e->chan[ch], !voice_ends_by_itself(e->chan[ch].voice));
+	for (int ch = 0; ch < e->song->channels; ch++) {
+		chan_t *c = &e->chan[ch];
+		/* a tracker stops its sound with the song */
+		if (s->rules != RULES_BEATTY && c->voice)
+			voice_kill(c->voice);
+		chan_detach(c, !voice_ends_by_itself(c->voice));
+	}
 }
 
 /* A Bxx or Dxx that leaves the order list goes on at the restart
@@ -104,6 +109,66 @@ static bool jump_wraps(engine_t *e, int *order, int row)
 	return true;
 }
 
+/* Channels whose E6x loop is still counting. */
+static int loops_counting(const engine_t *e)
+{
+	int n = 0;
+	for (int ch = 0; ch < e->song->channels; ch++)
+		n += e->chan[ch].loop_count > 0;
+	return n;
+}
+
+/* eng_next_row under a tracker's rules (rules != beatty), as libxmp
+ * decides where a module ends: a loop's state lives on across patterns;
+ * the end of the order list goes on at the restart position like a jump
+ * past it; and a row already played ends the song unless a loop is still
+ * counting (within a pattern) or, arriving at a new position, unless one
+ * is counting inside a loop an E60 opened and no Bxx has left since. */
+static bool next_row_tracker(engine_t *e)
+{
+	const song_t *s = e->song;
+	int order = e->order, row = e->row + 1;
+	bool enter = false;
+	if (e->jump_order == SONG_MAX_ORDERS && !e->loop)
+		return false;   /* F00 */
+	if (e->jump_order >= 0 || e->jump_row >= 0) {
+		order = e->jump_order >= 0 && e->jump_order < SONG_MAX_ORDERS ? e->jump_order : e->order + 1;
+		row = e->jump_row >= 0 ? e->jump_row : 0;
+		enter = true;
+	} else if (e->loop_jump_row >= 0) {
+		row = e->loop_jump_row;
+	} else {
+		const pattern_t *p = cur_pattern(e);
+		if (!p || row >= p->rows) {
+			if (!e->loop_pattern)
+				order++;
+			else
+				memset(e->visited[e->order], 0, sizeof(e->visited[0]));
+			row = e->start_row;
+			enter = true;
+		}
+	}
+	if (enter)
+		e->start_row = 0;
+	e->jump_order = e->jump_row = e->loop_jump_row = -1;
+	if (order >= s->norders || order < 0)
+		order = s->restart < s->norders ? s->restart : 0;
+	e->order = order;
+	const pattern_t *p = cur_pattern(e);
+	if (!p)
+		return false;
+	if (row >= p->rows)
+		row = 0;
+	e->row = row;
+	int counting = loops_counting(e);
+	if (visited(e, order, row) && (!counting || (enter && !e->in_loop))) {
+		if (!e->loop)
+			return false;
+		memset(e->visited, 0, sizeof(e->visited));
+	}
+	return true;
+}
+
 /* Moves to the next row, honouring jumps, breaks and loops.  Returns
  * false when the song is over. */
 bool eng_next_row(engine_t *e)
@@ -115,6 +180,8 @@ bool eng_next_row(engine_t *e)
 		return true;
 	}
 	e->row_repeat = false;
+	if (s->rules != RULES_BEATTY)
+		return next_row_tracker(e);
 	int order = e->order, row = e->row + 1;
 	bool loop_jump = false;
 	if (e->jump_order >= 0 || e->jump_row >= 0) {
@@ -211,34 +278,90 @@ static double amiga_pitch(double period)
 	return AMIGA_C5_PITCH - 12.0 * PITCH_PER_SEMITONE * log2(period / AMIGA_C5_PERIOD);
 }
 
-/* Moves the channel's pitch by steps: 1/16 semitone each, or one period
- * step each on the Amiga (positive is up). */
-static void slide_by(engine_t *e, chan_t *c, int steps)
+/* The semitones an arpeggio step adds.  ProTracker looks the note up in
+ * its table of 36 periods (C-1..B-3, beatty's C-4..B-6) and reads past
+ * the end: one step past B-3 finds the table's end marker and keeps the
+ * note, further ones land back at its start, three octaves down. */
+int eng_arp(const engine_t *e, const chan_t *c, int semis)
 {
-	if (e->song->slides != SLIDES_AMIGA) {
-		pitch_slide(c, steps * 4.0);
-		return;
-	}
-	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
-	double per = amiga_period(c->pitch + ft) - steps;
-	per = fmin(fmax(per, AMIGA_MIN), AMIGA_MAX);
-	c->pitch = fmin(fmax(amiga_pitch(per) - ft, PITCH_LO), PITCH_HI);
+	if (!semis || e->song->rules != RULES_PROTRACKER)
+		return semis;
+	/* the first table note at or above the pitch, as ProTracker's search
+	 * for the first period not above the channel's */
+	int idx = (int)ceil((c->pitch - (NOTE_MIN + 48) * PITCH_PER_SEMITONE) / PITCH_PER_SEMITONE - 1e-6);
+	if (idx < 0 || idx > 35 || idx + semis < 36)
+		return semis;
+	return idx + semis == 36 ? 0 : semis - 36;
 }
 
-static void amiga_tone_porta(chan_t *c)
+/* ST3 slides its own periods, the Amiga's scaled by the sample's C-4
+ * rate (a sample at twice 8363 Hz has half the period); without its
+ * Amiga-limits flag (slides = periods) libxmp stops them only at a period
+ * of 16.24 (in Amiga units), the highest pitch it plays. */
+#define ST3_RATE        8363.0
+#define ST3_MIN         (66516.0 / 4096.0)
+
+/* What one period step is worth on this channel: 1 on the Amiga, the
+ * sample's rate against 8363 Hz under ST3's rules. */
+static double period_scale(const engine_t *e, const chan_t *c)
 {
-	double per = amiga_period(c->pitch), goal = amiga_period(c->target);
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	if (e->song->rules != RULES_ST3 || !in || in->type != INST_SAMPLER || in->sampler.sample.rate <= 0)
+		return 1.0;
+	return ST3_RATE / in->sampler.sample.rate;
+}
+
+/* The highest pitch slides = periods plays on this channel: a note above
+ * it plays there. */
+static double periods_top(const engine_t *e, const chan_t *c)
+{
+	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
+	return amiga_pitch(ST3_MIN / period_scale(e, c)) - ft;
+}
+
+/* Moves the channel's pitch by steps: 1/16 semitone each, or one period
+ * step each on the Amiga (positive is up).  True when ST3's highest
+ * pitch stopped it. */
+static bool slide_by(engine_t *e, chan_t *c, int steps)
+{
+	if (e->song->slides == SLIDES_LINEAR) {
+		pitch_slide(c, steps * 4.0);
+		return false;
+	}
+	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
+	double k = period_scale(e, c);
+	double per = amiga_period(c->pitch + ft) * k - steps;
+	bool top = false;
+	if (e->song->slides == SLIDES_PERIODS) {
+		top = per < ST3_MIN;
+		per = fmax(per, ST3_MIN);
+	} else {
+		per = fmin(fmax(per, AMIGA_MIN), AMIGA_MAX);
+	}
+	c->pitch = fmin(fmax(amiga_pitch(per / k) - ft, PITCH_LO), PITCH_HI);
+	return top;
+}
+
+static void amiga_tone_porta(const engine_t *e, chan_t *c)
+{
+	double k = period_scale(e, c);
+	double per = amiga_period(c->pitch) * k, goal = amiga_period(c->target) * k;
 	if (per > goal)
 		per = fmax(per - c->mem_tone, goal);
 	else
 		per = fmin(per + c->mem_tone, goal);
-	c->pitch = per == goal ? c->target : amiga_pitch(per);
+	c->pitch = per == goal ? c->target : amiga_pitch(per / k);
 }
 
 static void tone_porta(engine_t *e, chan_t *c)
 {
-	if (e->song->slides == SLIDES_AMIGA) {
-		amiga_tone_porta(c);
+	bool tracker = e->song->rules != RULES_BEATTY;
+	if (tracker && !c->glide_set)
+		return;
+	if (e->song->slides != SLIDES_LINEAR) {
+		amiga_tone_porta(e, c);
+		if (e->song->rules == RULES_PROTRACKER && c->pitch == c->target)
+			c->glide_set = false;
 		return;
 	}
 	double step = c->mem_tone * 4.0;
@@ -246,6 +369,8 @@ static void tone_porta(engine_t *e, chan_t *c)
 		c->pitch = fmin(c->pitch + step, c->target);
 	else
 		c->pitch = fmax(c->pitch - step, c->target);
+	if (e->song->rules == RULES_PROTRACKER && c->pitch == c->target)
+		c->glide_set = false;
 }
 
 static void vibrato(chan_t *c)
@@ -260,6 +385,47 @@ static void tremolo(chan_t *c)
 	c->trem_pos = (c->trem_pos + c->trem_speed) & 63;
 }
 
+/* ProTracker's sample offset moves the channel's sample start, which an
+ * instrument number alone resets: a 9xx without a note moves it on by
+ * xx; a note plays from it, and a 9xx with the note plays xx past it and
+ * (ProTracker adds it twice) leaves it 2 * xx further on. */
+static void pt_advance(chan_t *c, int64_t by)
+{
+	const int64_t max = (int64_t)1 << 40;   /* far past any sample */
+	c->note_start = by >= max || c->note_start >= max - by ? max : c->note_start + by;
+}
+
+static int64_t pt_offset(chan_t *c, int64_t offset)
+{
+	int64_t from = c->note_start;
+	pt_advance(c, offset);
+	from = c->note_start;   /* from + offset, saturated */
+	pt_advance(c, offset);
+	return from;
+}
+
+/* ST3 (as libxmp plays it) starts a looped sample at its loop start when
+ * the offset is at or past the loop's end, where beatty would wrap into
+ * the loop; */
+static int64_t st3_offset(const engine_t *e, chan_t *c, int64_t offset)
+{
+	/* and (libxmp) a note without an effect starts where the last 9xx
+	 * did, until a note retriggered or delayed starts from 0 again */
+	int x = c->param >> 4;
+	if (c->fx == FX_OFFSET)
+		c->note_start = offset;
+	else if (c->fx == FX_EXTENDED && (x == 0x9 || x == 0xD))
+		c->note_start = 0;
+	else if (c->fx == FX_NONE)
+		offset = c->note_start;
+	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	if (!offset || !in || in->type != INST_SAMPLER || in->sampler.loop == LOOP_OFF)
+		return offset;
+	const sampler_params_t *p = &in->sampler;
+	int64_t end = p->loop_end > 0 && p->loop_end <= p->sample.frames ? p->loop_end : p->sample.frames;
+	return offset >= end ? p->loop_start : offset;
+}
+
 /* The note, instrument and volume columns, on the tick the note sounds
  * (tick 0, or x for EDx). */
 void eng_play_cell(engine_t *e, int ch)
@@ -271,6 +437,17 @@ void eng_play_cell(engine_t *e, int ch)
 	if (cell->inst) {
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
+		c->fine = 0.0;   /* and its own finetune */
+		if (e->song->rules == RULES_PROTRACKER)
+			c->note_start = 0;
+	}
+	if (c->fx == FX_EXTENDED && (c->param >> 4) == 0x5) {
+		/* E5x: a signed nibble in eighths of a semitone, as ProTracker's
+		 * finetune; in place of the instrument's, for this row's note
+		 * and the ones after it */
+		int x = c->param & 15;
+		double cents = (x < 8 ? x : x - 16) * 12.5;
+		c->fine = (cents - chan_cents(e, c)) * PITCH_PER_SEMITONE / 100.0;
 	}
 	/* The row's volume is set before the note starts, so the note starts
 	 * at it instead of gliding down from the old volume.  (row_effect
@@ -280,19 +457,38 @@ void eng_play_cell(engine_t *e, int ch)
 	if (c->fx == FX_SET_VOL)
 		c->vol = clampi(c->param, 0, 64);
 	if (cell->note >= NOTE_MIN && cell->note <= NOTE_MAX) {
-		double pitch = cell->note * PITCH_PER_SEMITONE;
-		if (porta && c->voice && !c->voice->live) {
+		double pitch = cell->note * PITCH_PER_SEMITONE + c->fine;
+		if (e->song->slides == SLIDES_PERIODS)
+			pitch = fmin(pitch, periods_top(e, c));
+		bool nothing_to_glide = !c->voice && (e->song->rules == RULES_PROTRACKER ||
+		                                      e->song->rules == RULES_FT2);
+		if (porta && ((c->voice && !c->voice->live) || nothing_to_glide)) {
+			/* (in ProTracker and FT2 a glide to a note on a silent
+			 * channel starts nothing: there is no note to glide) */
 			c->target = pitch;
+			c->glide_set = true;
 		} else {
-			c->pitch = c->target = pitch;
+			/* beatty glides a later 3xx to the last note; trackers only
+			 * to a note given with a glide (and ProTracker, once there,
+			 * not again) */
+			if (e->song->rules == RULES_BEATTY || porta)
+				c->target = pitch, c->glide_set = false;
+			c->pitch = pitch;
 			c->vib_pos = c->trem_pos = 0;
 			c->vib_offset = 0;
 			c->trem_offset = 0;
 			int64_t offset = 0;
 			if (c->fx == FX_OFFSET)
 				offset = slice_offset(e, c, remember(&c->mem_offset, c->param));
+			if (e->song->rules == RULES_PROTRACKER)
+				offset = pt_offset(c, offset);
+			else if (e->song->rules == RULES_ST3)
+				offset = st3_offset(e, c, offset);
 			eng_chan_trigger(e, ch, offset);
 		}
+	} else if (c->fx == FX_OFFSET && cell->note == NOTE_NONE &&
+	           e->song->rules == RULES_PROTRACKER) {
+		pt_advance(c, slice_offset(e, c, remember(&c->mem_offset, c->param)));
 	} else if (cell->note == NOTE_OFF) {
 		if (c->voice)
 			voice_release(c->voice);
@@ -301,6 +497,26 @@ void eng_play_cell(engine_t *e, int ch)
 			voice_kill(c->voice);
 		chan_detach(c, false);
 	}
+}
+
+/* ST3's retrigger (as libxmp plays it) counts ticks on from row to row,
+ * the row's first tick included, and starts afresh with a note: the
+ * note restarts every y ticks of a count that a row without a note
+ * carries on. */
+static void st3_retrig(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	int y = c->param & 15;
+	if (!y)
+		return;
+	bool note = c->cell.note >= NOTE_MIN && c->cell.note <= NOTE_MAX;
+	if (e->tick == 0 && note)
+		c->retrig_left = y + 1;
+	if (--c->retrig_left > 0)
+		return;
+	c->retrig_left = y;
+	if (c->pitch >= PITCH_LO && c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
+		eng_chan_trigger(e, ch, 0);
 }
 
 void eng_row_effect(engine_t *e, int ch)
@@ -334,7 +550,11 @@ void eng_row_effect(engine_t *e, int ch)
 		c->pan = p < 128 ? (p - 128) / 128.0f : (p - 128) / 127.0f;
 		break;
 	case FX_JUMP:
+		/* as in ProTracker and FT2, it cancels the row a Dxx to its
+		 * left named: only a Dxx to its right picks the row */
 		e->jump_order = p;
+		e->jump_row = -1;
+		e->in_loop = false;
 		break;
 	case FX_SET_VOL:
 		c->vol = clampi(p, 0, 64);
@@ -359,11 +579,18 @@ void eng_row_effect(engine_t *e, int ch)
 		case 0x6:
 			if (y == 0) {
 				c->loop_row = e->row;
+				e->in_loop = true;
+				if (e->song->rules == RULES_FT2)
+					e->start_row = e->row;   /* FT2 starts the next pattern there */
 			} else if (c->loop_count == 0) {
 				c->loop_count = y;
 				e->loop_jump_row = c->loop_row;
 			} else if (--c->loop_count > 0) {
 				e->loop_jump_row = c->loop_row;
+			} else {
+				e->in_loop = false;
+				if (e->song->rules == RULES_ST3)
+					c->loop_row = e->row + 1;   /* ST3's next loop starts after this one */
 			}
 			break;
 		case 0xC:
@@ -374,9 +601,25 @@ void eng_row_effect(engine_t *e, int ch)
 			if (!e->row_repeat)
 				e->row_delay = y;
 			break;
+		case 0x9:
+			if (e->song->rules == RULES_ST3)
+				st3_retrig(e, ch);
+			break;
 		}
 		break;
 	}
+}
+
+/* The first tick of an EEx repeat of the row: its notes played once, so
+ * a delayed one does not come again; ProTracker (and libxmp) slide the
+ * volume of an EAx or EBx again on each repeat. */
+void eng_row_repeat(engine_t *e, int ch)
+{
+	chan_t *c = &e->chan[ch];
+	int x = c->param >> 4;
+	c->delay_tick = -1;
+	if (e->song->rules == RULES_PROTRACKER && c->fx == FX_EXTENDED && (x == 0xA || x == 0xB))
+		eng_row_effect(e, ch);
 }
 
 /* Effects that run on every tick after the first. */
@@ -385,7 +628,14 @@ void eng_tick_effect(engine_t *e, int ch)
 	chan_t *c = &e->chan[ch];
 	int p = c->param, x = p >> 4, y = p & 15;
 	switch (c->fx) {
-	case FX_PORTA_UP:    slide_by(e, c, c->mem_porta_up); break;
+	case FX_PORTA_UP:
+		/* ST3 (as libxmp plays it) stops a note that slides past its
+		 * highest pitch; a fine slide only stops there */
+		if (slide_by(e, c, c->mem_porta_up) && c->voice) {
+			voice_kill(c->voice);
+			chan_detach(c, false);
+		}
+		break;
 	case FX_PORTA_DOWN:  slide_by(e, c, -c->mem_porta_down); break;
 	case FX_TONE_PORTA:  tone_porta(e, c); break;
 	case FX_VIBRATO:     vibrato(c); break;
@@ -397,8 +647,10 @@ void eng_tick_effect(engine_t *e, int ch)
 		/* E9x restarts the channel's note, whether or not this row
 		 * names one (as in ProTracker and FT2); not after an off or cut
 		 * on this row, nor before the channel has played a note. */
-		if (x == 0x9 && y && e->tick % y == 0 && c->pitch >= PITCH_LO &&
-		    c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
+		if (x == 0x9 && e->song->rules == RULES_ST3)
+			st3_retrig(e, ch);
+		else if (x == 0x9 && y && e->tick % y == 0 && c->pitch >= PITCH_LO &&
+		         c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
 			eng_chan_trigger(e, ch, 0);
 		else if (x == 0xC && e->tick == y)
 			c->vol = 0;

@@ -365,6 +365,23 @@ static bool pt_no_memory(const conv_t *cv, int param)
 	return cv->fmt == FMT_MOD && param == 0;
 }
 
+/* An ST3 Kxy or Lxy whose volume part is a fine slide (an F beside a
+ * non-zero nibble; with both non-zero otherwise they slide down). */
+static bool s3m_fine_nibble(const conv_t *cv, int p)
+{
+	int x = p >> 4, y = p & 15;
+	return cv->fmt == FMT_S3M && ((x == 0xF && y) || (y == 0xF && x));
+}
+
+/* beatty's cell holds one effect: the fine slide, which the level
+ * hears, wins over the vibrato or glide going on. */
+static fx_t s3m_fine_vol(conv_t *cv, int p, const char *what)
+{
+	int x = p >> 4, y = p & 15;
+	note_kind(cv->rep, "%s with a fine volume slide (the fine slide kept)", what);
+	return y == 0xF ? ext(0xA, x) : ext(0xB, y);
+}
+
 static fx_t translate_ext(conv_t *cv, int p)
 {
 	int x = p >> 4, y = p & 15;
@@ -390,7 +407,7 @@ static fx_t translate_ext(conv_t *cv, int p)
 		note_kind(cv->rep, "E%Xx vibrato/tremolo waveform (sine kept)", x);
 		return fx_none();
 	case 0x3: note_kind(cv->rep, "E3x glissando"); return fx_none();
-	case 0x5: note_kind(cv->rep, "E5x set finetune"); return fx_none();
+	case 0x5: return ext(x, y);
 	case 0xF: note_kind(cv->rep, "EFx invert loop"); return fx_none();
 	}
 	return fx_none();
@@ -422,11 +439,15 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 	case X_TONE_VSLIDE:
 		if (pt_no_memory(cv, p))
 			return fx_of('3', 0);
-		return fx_of('5', p);
+		if (s3m_fine_nibble(cv, p))
+			return s3m_fine_vol(cv, p, "tone portamento");
+		return fx_of('5', cv->fmt == FMT_S3M && x && y ? y : p);   /* ST3: down */
 	case X_VIBRA_VSLIDE:
 		if (pt_no_memory(cv, p))
 			return fx_of('4', 0);
-		return fx_of('6', p);
+		if (s3m_fine_nibble(cv, p))
+			return s3m_fine_vol(cv, p, "vibrato");
+		return fx_of('6', cv->fmt == FMT_S3M && x && y ? y : p);
 	case X_TREMOLO: return fx_of('7', p);
 	case X_SETPAN: return fx_of('8', p);
 	case X_OFFSET: return fx_of('9', p);
@@ -440,6 +461,8 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 			if (x == 0xF && y)
 				return ext(0xB, y);
 		}
+		if (x && y && cv->fmt == FMT_S3M)
+			return fx_of('A', y);   /* ST3 slides down then */
 		if (x && y) {
 			note_kind(cv->rep, "volume slide up and down at once (up kept)");
 			return fx_of('A', x << 4);
@@ -453,19 +476,13 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 	case X_SPEED:
 		if (p == 0)
 			return cv->fmt == FMT_MOD ? fx_of('F', 0) : fx_none();
-		if (cv->speed_only && p > 0x1F) {
-			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
-			p = 0x1F;
-		}
+		if (cv->speed_only && p > 0x1F)
+			p = 0x1F;   /* made exact by long_speeds() where it can be */
 		return fx_of('F', p);
 	case X_S3M_SPEED:
 		if (p == 0)
 			return fx_none();
-		if (p > 0x1F) {
-			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
-			p = 0x1F;
-		}
-		return fx_of('F', p);
+		return fx_of('F', p > 0x1F ? 0x1F : p);
 	case X_S3M_BPM:
 	case X_IT_BPM:
 		if (p < 0x20) {
@@ -549,6 +566,8 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 			if (n >= 1 && n <= XMP_MAX_KEYS && cv->m->xxi[xi].map[n - 1].ins < cv->m->xxi[xi].nsm)
 				k = cv->m->xxi[xi].map[n - 1].ins;
 			sub_vol = clampi(cv->m->xxi[xi].sub[k].vol, 0, 64);
+		} else if (c->inst && xi < cv->m->ins && cv->fmt != FMT_S3M) {
+			sub_vol = 0;   /* an instrument without a sample: volume 0 (ProTracker, FT2) */
 		}
 	}
 	if (ev->vol)
@@ -580,11 +599,15 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	if (sub_vol >= 0 && c->vol == VOL_NONE && c->note != NOTE_OFF && c->note != NOTE_CUT)
 		c->vol = (uint8_t)sub_vol;
 	/* FT2's E90 restarts the note on the row's first tick, note or not:
-	 * the note column says the same. */
+	 * the note column says the same.  So does its EDx on a row without a
+	 * note, on tick x. */
 	if (cv->fmt == FMT_XM && c->fx == 'E' && c->param == 0x90) {
 		c->fx = c->param = 0;
 		if (c->note == NOTE_NONE && *last_note)
 			c->note = (uint8_t)*last_note;
+	} else if (cv->fmt == FMT_XM && c->fx == 'E' && (c->param >> 4) == 0xD && (c->param & 15) &&
+	           c->note == NOTE_NONE && *last_note) {
+		c->note = (uint8_t)*last_note;
 	}
 	if (c->fx == 'B') {
 		int o = cv->order_of[c->param];   /* param < 256 = XMP_MAX_MOD_LENGTH */
@@ -595,8 +618,8 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	}
 }
 
-/* ST3 keeps one parameter memory for most of its commands (D, E, F, I,
- * J, K, L, Q, R, S): a zero parameter takes the last non-zero one any
+/* ST3 keeps one parameter memory for most of its commands (D, E, F, H,
+ * I, J, K, L, Q, R, S, U): a zero parameter takes the last non-zero one any
  * of them had on the channel.  beatty keeps one per command, so the
  * import fills the zeros in, within each pattern (where a pattern starts
  * depends on how the song reaches it; there the zero is left to
@@ -606,6 +629,7 @@ static void s3m_memory(struct xmp_event *ev, int *mem)
 	switch (ev->fxt) {
 	case X_VOLSLIDE: case X_PORTA_UP: case X_PORTA_DN: case X_TREMOR: case X_S3M_ARPEGGIO:
 	case X_VIBRA_VSLIDE: case X_TONE_VSLIDE: case X_MULTI_RETRIG: case X_TREMOLO:
+	case X_VIBRATO: case X_FINE_VIBRATO: case X_EXTENDED:
 		if (ev->fxp)
 			*mem = ev->fxp;
 		else if (*mem)
@@ -627,6 +651,83 @@ static void s3m_row_delay(song_t *s, pattern_t *p, int row)
 			c->fx = c->param = 0;
 		else
 			seen = true;
+	}
+}
+
+/* The speed an xmp event sets above 31 ticks a row, or 0. */
+static int long_speed(const conv_t *cv, int t, int p)
+{
+	if ((t == X_SPEED && cv->speed_only) || t == X_S3M_SPEED)
+		return p > 0x1F ? p : 0;
+	return 0;
+}
+
+/* A speed above beatty's 31 ticks a row, as Noisetracker and ST3 allow:
+ * the row becomes t ticks played k + 1 times (Ft plus EEk in a free
+ * effect column), the same length, when the speed is a product of such
+ * numbers and the next row sets its own speed again (the usual case, a
+ * long last row); otherwise 31 ticks stay and it is counted. */
+static void long_speeds(conv_t *cv, const struct xmp_pattern *xp, pattern_t *bp, int rows)
+{
+	const struct xmp_module *m = cv->m;
+	song_t *s = cv->s;
+	for (int r = 0; r < rows; r++) {
+		int speed = 0, next = 0, free_ch = -1;
+		for (int ch = 0; ch < s->channels; ch++) {
+			int t = xp->index[ch];
+			if (t < 0 || t >= m->trk || !m->xxt[t] || r >= m->xxt[t]->rows)
+				continue;
+			const struct xmp_event *ev = &m->xxt[t]->event[r];
+			int v = long_speed(cv, ev->fxt, ev->fxp);
+			speed = v ? v : speed;
+			v = long_speed(cv, ev->f2t, ev->f2p);
+			speed = v ? v : speed;
+			if (r + 1 < rows && r + 1 < m->xxt[t]->rows) {
+				const struct xmp_event *nx = &m->xxt[t]->event[r + 1];
+				next |= (nx->fxt == X_SPEED || nx->fxt == X_S3M_SPEED) && nx->fxp;
+			}
+			const cell_t *c = song_cell(s, bp, r, ch);
+			if (!c->fx && free_ch < 0)
+				free_ch = ch;
+			if (c->fx == 'E' && (c->param >> 4) == 0xE)
+				free_ch = -2;   /* a row delay of its own */
+		}
+		if (!speed)
+			continue;
+		int tk = 0, k = 0;
+		for (int d = 1; d <= 16 && !tk; d++)
+			if (speed % d == 0 && speed / d <= 0x1F)
+				tk = speed / d, k = d - 1;
+		if (!tk || free_ch == -2 || (k > 0 && free_ch < 0) || (r + 1 < rows && !next)) {
+			note_kind(cv->rep, "speed above 31 ticks a row (31 kept)");
+			continue;
+		}
+		for (int ch = 0; ch < s->channels; ch++) {
+			cell_t *c = song_cell(s, bp, r, ch);
+			if (c->fx == 'F' && c->param == 0x1F)
+				c->param = (uint8_t)tk;
+		}
+		if (k > 0) {
+			cell_t *c = song_cell(s, bp, r, free_ch);
+			c->fx = 'E';
+			c->param = (uint8_t)(0xE0 | k);
+		}
+	}
+}
+
+/* ProTracker counts the rows of an EEx delay on: a Dxx on the same row
+ * lands one row further on, xx + 1. */
+static void pt_delay_break(song_t *s, pattern_t *p, int row)
+{
+	bool delay = false;
+	for (int ch = 0; ch < s->channels; ch++) {
+		const cell_t *c = song_cell(s, p, row, ch);
+		delay |= c->fx == 'E' && (c->param >> 4) == 0xE && (c->param & 15);
+	}
+	for (int ch = 0; delay && ch < s->channels; ch++) {
+		cell_t *c = song_cell(s, p, row, ch);
+		if (c->fx == 'D' && c->param < SONG_MAX_ROWS - 1)
+			c->param++;
 	}
 }
 
@@ -664,6 +765,11 @@ static bool make_patterns(conv_t *cv)
 		if (cv->fmt == FMT_S3M)
 			for (int r = 0; r < rows; r++)
 				s3m_row_delay(s, bp, r);
+		if (cv->fmt == FMT_MOD)
+			for (int r = 0; r < rows; r++)
+				pt_delay_break(s, bp, r);
+		if (xp)
+			long_speeds(cv, xp, bp, rows);
 	}
 	return true;
 }
@@ -685,7 +791,7 @@ static int make_orders(conv_t *cv)
 			ended = true;
 			break;
 		}
-		if (p >= m->pat || p >= SONG_MAX_PATTERNS || !s->pattern[p])
+		if (p >= m->pat || p >= SONG_MAX_PATTERNS)
 			continue;
 		if (n == SONG_MAX_ORDERS) {
 			note_kind(cv->rep, "order positions past FF (dropped)");
@@ -727,7 +833,8 @@ static void path_parts(const char *song_path, char *dir, size_t dn, char *stem, 
 		snprintf(stem, sn, "song");
 }
 
-static int translate(song_t *s, const struct xmp_module *m, bool speed_only, const char *name,
+static int translate(song_t *s, const struct xmp_module *m, bool speed_only, bool amiga_limits,
+                     const char *name,
                      const char *song_path, import_report_t *rep, char *err, size_t errlen)
 {
 	conv_t *cv = calloc(1, sizeof(*cv));
@@ -752,6 +859,9 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 	 * whose periods are not held to the Amiga's limits, keep beatty's
 	 * even slides. */
 	s->slides = cv->fmt == FMT_MOD ? SLIDES_AMIGA : SLIDES_LINEAR;
+	if (cv->fmt == FMT_S3M)
+		s->slides = amiga_limits ? SLIDES_AMIGA : SLIDES_PERIODS;
+	s->rules = cv->fmt == FMT_XM ? RULES_FT2 : cv->fmt == FMT_S3M ? RULES_ST3 : RULES_PROTRACKER;
 	s->lpb = 4;
 	s->tpl = clampi(m->spd, SONG_TPL_MIN, SONG_TPL_MAX);
 	if (m->spd > SONG_TPL_MAX)
@@ -775,6 +885,8 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 		if (m->xxc[ch].flg & XMP_CHANNEL_MUTE)
 			c->mute = true;
 	}
+	/* The orders first: the patterns' Bxx are renumbered by them. */
+	int norders = make_orders(cv);
 	ok = ok && make_instruments(cv, stem) && make_patterns(cv);
 	if (!ok) {
 		snprintf(err, errlen, "%s: out of memory", name);
@@ -794,7 +906,7 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, con
 		free(cv);
 		return -1;
 	}
-	if (make_orders(cv) == 0) {
+	if (norders == 0) {
 		snprintf(err, errlen, "%s: the module has no patterns to play", name);
 		song_deinit(s);
 		free(cv);
@@ -832,6 +944,23 @@ static int load_mem(xmp_context ctx, const void *arg, size_t size)
 	return xmp_load_module_from_memory(ctx, (void *)(uintptr_t)arg, (long)size);
 }
 
+/* An S3M header's flag 0x10: periods held to the Amiga's limits (libxmp
+ * reads it but does not tell); the header is read again for it. */
+static bool s3m_amiga_limits(loader_fn fn, const void *arg, size_t size)
+{
+	unsigned char h[0x30];
+	if (size < sizeof(h))
+		return false;
+	if (fn == load_mem) {
+		memcpy(h, arg, sizeof(h));
+	} else {
+		FILE *f = (FILE *)(uintptr_t)arg;
+		if (fseek(f, 0, SEEK_SET) != 0 || fread(h, 1, sizeof(h), f) != sizeof(h))
+			return false;
+	}
+	return !memcmp(h + 0x2C, "SCRM", 4) && (h[0x26] & 0x10);
+}
+
 static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, const char *name,
                        const char *song_path, import_report_t *rep, char *err, size_t errlen)
 {
@@ -866,7 +995,8 @@ static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, co
 		speed_only = xmp_get_player(ctx, XMP_PLAYER_MODE) == XMP_MODE_NOISETRACKER;
 		xmp_end_player(ctx);
 	}
-	rc = mi.mod ? translate(s, mi.mod, speed_only, name, song_path, rep, err, errlen) : -1;
+	rc = mi.mod ? translate(s, mi.mod, speed_only, s3m_amiga_limits(fn, arg, size), name,
+	                        song_path, rep, err, errlen) : -1;
 	if (!mi.mod) {
 		snprintf(err, errlen, "%s: cannot load the module", name);
 		song_init(s);

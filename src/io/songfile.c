@@ -857,8 +857,15 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 	case SK_SLIDES: {
 		int t = song_enum_lookup(slides_names, SLIDES_COUNT, v);
 		if (t < 0)
-			return fail(p, p->line, "bad slides '%.40s' (linear or amiga)", v);
+			return fail(p, p->line, "bad slides '%.40s' (linear, amiga or periods)", v);
 		s->slides = (slides_t)t;
+		return true;
+	}
+	case SK_RULES: {
+		int t = song_enum_lookup(rules_names, RULES_COUNT, v);
+		if (t < 0)
+			return fail(p, p->line, "bad rules '%.40s' (beatty, protracker, ft2 or st3)", v);
+		s->rules = (rules_t)t;
 		return true;
 	}
 	case SK_SCALE:
