@@ -15,6 +15,7 @@
 #include <string.h>
 #include "dsp.h"
 #include "ui_mix.h"
+#include "ui_ref.h"
 
 #define HOLD_MS      2000     /* a peak hold stays this long */
 #define READ_MS      100      /* loudness and spectrum readings */
@@ -47,6 +48,7 @@ void ui_mix_free(ui_app_t *app)
 	ui_mix_t *m = app->mix;
 	if (!m)
 		return;
+	ui_ref_free(app);
 	loudness_destroy(m->loud);
 	if (m->ab_ok)
 		mixab_deinit(&m->ab);
@@ -150,6 +152,7 @@ void ui_mix_poll(ui_app_t *app)
 		if (app->page == PAGE_MIXER || app->page == PAGE_MASTER)
 			app->redraw = true;
 	}
+	ui_ref_poll(app, m);
 }
 
 void ui_mix_reset(ui_app_t *app)
