@@ -111,8 +111,10 @@ void ui_mix_poll(ui_app_t *app)
 	if (app->bridge != m->bridge || m->stale)
 		new_bridge(app, m);
 	bridge_t *b = m->bridge;
-	if (!b)
+	if (!b) {
+		ui_ref_poll(app, m);   /* a reference loads without sound too */
 		return;
+	}
 	/* Song changes first, at the offset already playing: an edit of the
 	 * side heard measures it afresh (not a flip: that side has its own
 	 * measurement).  Then the offset for what is heard now. */

@@ -85,6 +85,19 @@ static void replace(ui_ref_t *r, reftrack_t *n)
 		r->want = false;
 }
 
+/* The master page's key for the switch (keys.ini may have moved it). */
+static const char *ab_key(char *label, size_t n)
+{
+	int nb;
+	const ui_binding_t *t = ui_keys_table(&nb);
+	for (int i = 0; i < nb; i++)
+		if (t[i].ctx == CTX_MASTER && t[i].cmd == CMD_REF_AB) {
+			ui_key_label(t[i].key, label, n);
+			return label;
+		}
+	return "Alt-R";
+}
+
 static void load_start(ui_app_t *app, ui_ref_t *r, const char *path)
 {
 	char err[1200];
@@ -255,10 +268,8 @@ void ui_ref_poll(ui_app_t *app, ui_mix_t *m)
 		} else {
 			replace(r, n);
 			char key[32];
-			ui_keys_hint(CTX_MASTER, CMD_REF_AB, -1, key, sizeof(key));
-			app_msg(app, false, "reference %s: %.1f LUFS, LRA %.1f LU, %.1f dBTP; %s switches "
-			        "mix and reference", base_name(n->path), n->lufs, n->lra, n->true_peak,
-			        key[0] ? key : "R");
+			app_msg(app, false, "reference %s: %.1f LUFS, LRA %.1f LU, TP %.1f dBTP (%s: hear it)",
+			        base_name(n->path), n->lufs, n->lra, n->true_peak, ab_key(key, sizeof(key)));
 		}
 		app->redraw = true;
 	}
