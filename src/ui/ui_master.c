@@ -319,7 +319,7 @@ static void draw_master(ui_app_t *app, int top, int height)
 	draw_readings(app, m, top, LEFT_W + 2, height - 1);
 	attrset(app_color(app, PAIR_HEADER));
 	mvaddnstr(top + height - 1, 0,
-	          " +/- Left/Right PgUp/PgDn adjust  Enter type  0 default  t target  r reset  l measure  A A/B  M mixer",
+	          " +/- adjust  Enter type  t target  r reset  l measure  A A/B  ^G ref  R ref/mix  M mixer",
 	          app->cols);
 	attrset(AT_NORMAL);
 }

@@ -46,6 +46,7 @@ typedef struct ui_ref {
 	float spec_db[SPECTRUM_BANDS];
 	int64_t spec_pos;               /* where the spectrum has been fed to */
 	bool spec_on;
+	int reload_rate;                /* the rate a reload was last tried at */
 	float heard_db[SPECTRUM_BANDS]; /* with the match: as heard */
 	struct timespec read_at;
 } ui_ref_t;
@@ -180,7 +181,8 @@ void ui_ref_cmd(ui_app_t *app, ui_cmd_t cmd)
 			break;
 		}
 		r->want = !r->want;
-		app_msg(app, false, "hearing %s", r->want ? "the reference" : "the mix");
+		app_msg(app, false, "hearing %s%s", r->want ? "the reference" : "the mix",
+		        app->bridge ? "" : " (once there is sound)");
 		break;
 	case CMD_REF_MATCH:
 		r->match = (r->match + 1) % MATCH_COUNT;
@@ -273,9 +275,13 @@ void ui_ref_poll(ui_app_t *app, ui_mix_t *m)
 		}
 		app->redraw = true;
 	}
-	/* A bridge at another rate (the device changed): the same file anew. */
-	if (b && r->cur && r->cur->rate != play_rate(app) && !r->job && r->nold < OLD_MAX)
+	/* A bridge at another rate (the device changed): the same file anew,
+	 * once (a file gone since keeps the reference it gave). */
+	if (b && r->cur && r->cur->rate != play_rate(app) && r->reload_rate != play_rate(app) &&
+	    !r->job && r->nold < OLD_MAX) {
+		r->reload_rate = play_rate(app);
 		load_start(app, r, r->cur->path);
+	}
 
 	/* The match. */
 	double mix = ui_mix_target(m);
@@ -292,7 +298,10 @@ void ui_ref_poll(ui_app_t *app, ui_mix_t *m)
 	if (!b)
 		return;
 	bool resend = false;
-	if (r->dirty || (r->cur && !bridge_reference_busy(b, r->cur))) {
+	/* a reference at another rate would play at the wrong speed: none
+	 * until it is loaded anew */
+	bool fits = !r->cur || r->cur->rate == play_rate(app);
+	if (fits && (r->dirty || (r->cur && !bridge_reference_busy(b, r->cur)))) {
 		if (!bridge_set_reference(b, r->cur))
 			return;   /* the ring is full: next time */
 		r->dirty = false;
