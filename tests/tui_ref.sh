@@ -13,7 +13,7 @@
 # screen with the reference loaded and heard is the CLI render, byte
 # for byte.  Each check waits for the screen to reach a state.
 . "$SRCDIR/tests/lib.sh"
-N=16
+N=17
 plan $N
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -95,6 +95,13 @@ keys V
 ok "V again: not matched" wait_for "not matched"
 keys V X
 ok "X drops it" wait_for "Reference +\^G loads a WAV or FLAC"
+keys F1
+help_all
+ok "the help page lists the switch: R on the master page, Alt-r on any" sh -c \
+	"grep -Eq '^  R +reference-ab +hear the reference track' '$TMP/help.txt' &&
+	 grep -Eq '^  Alt-r +reference-ab +hear the reference track' '$TMP/help.txt'"
+keys q
+wait_for "Reference +\^G loads"
 quit
 is "beatty quits" 0 "$(cat "$W/status" 2>/dev/null)"
 
