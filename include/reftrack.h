@@ -5,7 +5,8 @@
  * A reference is loaded off the audio thread (reftrack_load(), or a
  * loader thread with reftrack_job_start()): read through libsndfile,
  * resampled to the engine's rate with the sampler's band-limited
- * interpolator, made stereo, and measured once (integrated loudness,
+ * interpolator, made stereo, faded in and out over 5 ms (its loop
+ * point would click otherwise), and measured once (integrated loudness,
  * loudness range, true peak).  It is then immutable: the audio side
  * reads it, the UI draws its spectrum from it, neither writes.
  *

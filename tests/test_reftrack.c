@@ -2,7 +2,7 @@
  * test_reftrack: the reference track, measured on what is heard.
  *
  * - Loading reads a file at another rate, resamples it (a 1 kHz tone
- *   stays at 1 kHz) and measures its loudness; a missing, non-audio or
+ *   stays at 1 kHz), fades its ends and measures its loudness; a missing, non-audio or
  *   silent file is refused with its name in the reason.
  * - Matching: a reference at -20 LUFS against a target of -14 LUFS is
  *   heard at -14 LUFS (measured on the output).
@@ -116,7 +116,10 @@ static void test_load_resamples_and_measures(void **state)
 	r = reftrack_load(p, RATE, err, sizeof(err));
 	assert_non_null(r);
 	assert_int_equal(r->frames, 3 * RATE);
-	assert_true(r->data[2 * 12] == (float)(AMP_20 * sin(2.0 * M_PI * 1000.0 * 12 / RATE)));
+	assert_true(r->data[2 * 1000] == (float)(AMP_20 * sin(2.0 * M_PI * 1000.0 * 1000 / RATE)));
+	/* both ends fade, so the loop does not click */
+	assert_true(r->data[0] == 0.0f && r->data[2 * (r->frames - 1)] == 0.0f);
+	assert_true(fabsf(r->data[2 * 100 + 1]) < AMP_20 * 100.0 / 240.0 + 1e-6);
 	reftrack_free(r);
 }
 

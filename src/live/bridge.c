@@ -36,6 +36,12 @@
  * instrument moves to new data.
  * The round-trip extras (unknown keys) are not copied: nothing plays
  * them.
+ *
+ * The reference track (reftrack.h) is mixed into the output after the
+ * engine and after the master tap, so the engine never has it and the
+ * UI's meters go on measuring the mix; like sample data it is the UI's,
+ * borrowed here, and a replaced one goes back through the trash ring
+ * before the UI may free it.
  */
 #include <math.h>
 #include <sched.h>

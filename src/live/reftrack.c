@@ -26,6 +26,7 @@
 #include "sampler.h"
 
 #define BLOCK 4096
+#define SEAM_S 0.005   /* the fade at each end, so the loop does not click */
 
 /* The file's frames at rate, as interleaved stereo: a sampler voice at
  * the root note plays a sample at its own rate, so its output at the
@@ -103,6 +104,18 @@ reftrack_t *reftrack_load(const char *path, int rate, char *err, size_t errlen)
 	sampler_init();
 	r->data = resample(&s, rate, &r->frames);
 	sample_free(&s);
+	if (r->data) {
+		int64_t fade = (int64_t)(SEAM_S * rate);
+		fade = fade > r->frames / 2 ? r->frames / 2 : fade;
+		for (int64_t i = 0; i < fade; i++) {
+			float g = (float)i / (float)fade;
+			float *a = r->data + 2 * i, *z = r->data + 2 * (r->frames - 1 - i);
+			a[0] *= g;
+			a[1] *= g;
+			z[0] *= g;
+			z[1] *= g;
+		}
+	}
 	loudness_t *m = r->data ? loudness_create(rate) : NULL;
 	if (!m) {
 		reftrack_free(r);
