@@ -10,10 +10,11 @@
  * integrated loudness measured since play (V cycles target, mix, off).
  * X drops the reference.
  *
- * The reference belongs to the session, not the song: it stays while
- * songs are opened and is never saved or rendered.  This module owns
- * it (and the ones replaced, until the audio side lets go of them) and
- * lends it to whatever bridge plays.  UI thread only.
+ * The song remembers its reference's path (the reference key of its
+ * [song] section, relative to its folder) and loads it when opened; the
+ * sound is never saved or rendered.  This module owns the loaded
+ * reference (and the ones replaced, until the audio side lets go of
+ * them) and lends it to whatever bridge plays.  UI thread only.
  */
 #ifndef BEATTY_UI_REF_H
 #define BEATTY_UI_REF_H
@@ -35,6 +36,9 @@ int ui_ref_draw(ui_app_t *app, int y, int x, int h);
 const float *ui_ref_spectrum(ui_app_t *app);
 /* Whether the reference is heard now (as the audio side says). */
 bool ui_ref_heard(const ui_app_t *app);
+/* A new song (opened, new): its reference is loaded at the next poll,
+ * or the one heard dropped. */
+void ui_ref_song_changed(ui_app_t *app);
 void ui_ref_free(ui_app_t *app);
 
 #endif

@@ -14,6 +14,9 @@
  *   reference is heard; the replaced reference is busy until the audio
  *   side hands it back; with a reference loaded but not chosen, the
  *   output is the offline render bit for bit.
+ * - The song remembers the reference's path: an optional key, written
+ *   only when set, read back the same, rebased with the song, and no
+ *   part of what renders.
  * - Two threads: periods filled like an audio callback while this one
  *   loads (on a loader thread), swaps, switches and frees references
  *   (built with -fsanitize=thread, no race is reported).
@@ -24,11 +27,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "bridge.h"
 #include "loudness.h"
 #include "reftrack.h"
 #include "sample.h"
+#include "songfile.h"
 #include "testutil.h"
 
 #ifndef M_PI
@@ -396,6 +401,61 @@ static void test_bridge_mixes_after_the_tap(void **state)
 	song_deinit(&s);
 }
 
+/* ---- the song's reference key ------------------------------------------ */
+
+static void test_song_remembers_the_path(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s, tone_song);
+	assert_string_equal(s.reference, "");
+	char *plain = songfile_to_string(&s);
+	assert_non_null(plain);
+	assert_null(strstr(plain, "reference"));   /* not set: not written */
+
+	snprintf(s.reference, sizeof(s.reference), "refs/a record.flac");
+	char *with = songfile_to_string(&s);
+	assert_non_null(with);
+	assert_non_null(strstr(with, "\nreference = refs/a record.flac\n"));
+	song_t t;
+	tu_song_parse(&t, with);
+	assert_string_equal(t.reference, "refs/a record.flac");
+	char *again = songfile_to_string(&t);
+	assert_string_equal(again, with);   /* round trip, byte for byte */
+
+	/* it is no part of the sound */
+	float *a, *b;
+	int64_t na = tu_render(&s, RATE, &a), nb = tu_render(&t, RATE, &b);
+	song_t u;
+	tu_song_parse(&u, plain);
+	float *c;
+	int64_t nc = tu_render(&u, RATE, &c);
+	assert_int_equal(na, nc);
+	assert_int_equal(nb, nc);
+	assert_memory_equal(a, c, (size_t)nc * 2 * sizeof(float));
+	assert_memory_equal(b, c, (size_t)nc * 2 * sizeof(float));
+	free(a);
+	free(b);
+	free(c);
+
+	/* saved one folder down, the path still names the same file */
+	tmpdir_make();
+	char sub[600], from[700], to[700];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(from, sizeof(from), "%s/song.bty", dir);
+	snprintf(to, sizeof(to), "%s/song.bty", sub);
+	snprintf(t.reference, sizeof(t.reference), "ref.wav");
+	assert_int_equal(songfile_rebase(&t, from, to), 1);
+	assert_string_equal(t.reference, "../ref.wav");
+	free(plain);
+	free(with);
+	free(again);
+	song_deinit(&s);
+	song_deinit(&t);
+	song_deinit(&u);
+}
+
 /* ---- two threads -------------------------------------------------------- */
 
 typedef struct audio_sim {
@@ -494,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_switching_crossfades_without_a_step),
 		cmocka_unit_test(test_own_timeline),
 		cmocka_unit_test(test_bridge_mixes_after_the_tap),
+		cmocka_unit_test(test_song_remembers_the_path),
 		cmocka_unit_test_teardown(test_swaps_while_the_audio_thread_runs, cleanup),
 	};
 	return TU_RUN(tests);

@@ -13,7 +13,7 @@
 # screen with the reference loaded and heard is the CLI render, byte
 # for byte.  Each check waits for the screen to reach a state.
 . "$SRCDIR/tests/lib.sh"
-N=17
+N=21
 plan $N
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -53,6 +53,7 @@ printf 'this is no audio\n' >"$TMP/notes.wav"
 start() {
 	tui_fresh
 	cp "$TMP/steady.bty" "$TMP/ref.wav" "$TMP/notes.wav" "$W/"
+	[ -f "$TMP/kept.bty" ] && cp "$TMP/kept.bty" "$W/"
 	cat >"$W/run.sh" <<EOF
 cd '$W'
 "$BEATTY" "\$@" 2>stderr
@@ -77,6 +78,9 @@ load() {
 
 # --- without sound ----------------------------------------------------------------
 start steady.bty --no-audio
+keys C-s
+wait_for "saved steady.bty"
+cp "$W/steady.bty" "$TMP/canon.bty"
 keys C-]
 ok "the master page offers a reference" wait_for "Reference +\^G loads a WAV or FLAC"
 load nosuch.flac
@@ -89,12 +93,25 @@ ok "a WAV loads and is measured: its loudness is on the page ($ref_lufs LUFS)" \
 	wait_for "^ .* +$ref_lufs LUFS +LRA [0-9.]+ LU +TP -[0-9.]+ dBTP" 20
 ok "with the gain that matches it to the target" \
 	grep -Eq "[+-][0-9]+\.[0-9] dB to target -14 +mix heard" "$TMP/screen"
+keys C-s
+wait_for "saved steady.bty"
+ok "the song remembers it, relative to its folder" grep -qx "reference = ref.wav" "$W/steady.bty"
 keys V
 ok "V matches it to the mix's measured loudness instead" wait_for "reference matched to the mix"
 keys V
 ok "V again: not matched" wait_for "not matched"
-keys V X
+keys V
+quit
+cp "$W/steady.bty" "$TMP/kept.bty"
+start kept.bty --no-audio
+keys C-]
+ok "opening the song loads its reference" wait_for "^ .* +$ref_lufs LUFS +LRA [0-9.]+ LU" 20
+ok "quietly: no message about it" sh -c "! tail -1 '$TMP/screen' | grep -q reference"
+keys X
 ok "X drops it" wait_for "Reference +\^G loads a WAV or FLAC"
+keys C-s
+wait_for "saved kept.bty"
+ok "and the song saved without it is the song as it was, byte for byte" cmp "$W/kept.bty" "$TMP/canon.bty"
 keys F1
 help_all
 ok "the help page lists the switch: R on the master page, Alt-r on any" sh -c \

@@ -165,6 +165,7 @@ void ui_mix_reset(ui_app_t *app)
 	m->stale = true;
 	if (m->ab_ok)
 		m->ab.on = false;
+	ui_ref_song_changed(app);
 	m->ch = m->first = m->row = m->unit = m->param = 0;
 	m->mrow = m->mtop = 0;
 }

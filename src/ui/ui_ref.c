@@ -34,6 +34,8 @@ typedef struct ui_ref {
 	int nold;
 	reftrack_job_t *job;            /* loading, or NULL */
 	char job_path[UI_PATH_MAX];
+	bool job_quiet;                 /* the song's own: no message unless it fails */
+	bool song_seen;                 /* the song's reference key has been acted on */
 	bool want;                      /* the reference is chosen */
 	int match;
 	bool fallback;                  /* matching to the mix, not measured yet: the target */
@@ -99,6 +101,32 @@ static const char *ab_key(char *label, size_t n)
 	return "Alt-R";
 }
 
+static void song_folder(const ui_app_t *app, char *buf, size_t n)
+{
+	app_copy(buf, n, app->path);
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		app_copy(buf, n, ".");   /* the song is in the current folder */
+	else if (slash == buf)
+		buf[1] = 0;
+	else
+		*slash = 0;
+}
+
+/* The song remembers the reference (relative to its folder, like a
+ * sample); a change is a change to save, outside undo like mute. */
+static void remember(ui_app_t *app, const char *path)
+{
+	char dir[UI_PATH_MAX], rel[SONG_PATH_MAX] = "";
+	song_folder(app, dir, sizeof(dir));
+	if (path && filelist_relative(dir, path, rel, sizeof(rel)) != 0)
+		return;   /* too long for a song file: heard, not remembered */
+	if (strcmp(rel, app->song.reference)) {
+		app_copy(app->song.reference, sizeof(app->song.reference), rel);
+		app->touched = true;
+	}
+}
+
 static void load_start(ui_app_t *app, ui_ref_t *r, const char *path)
 {
 	char err[1200];
@@ -116,7 +144,45 @@ static void load_start(ui_app_t *app, ui_ref_t *r, const char *path)
 		return;
 	}
 	app_copy(r->job_path, sizeof(r->job_path), path);
+	r->job_quiet = false;
 	app_msg(app, false, "reference: loading and measuring %s", base_name(path));
+}
+
+/* The song's reference key: a song with one loads it (quietly: the page
+ * shows it), a song without drops the one heard. */
+static void song_reference(ui_app_t *app, ui_ref_t *r)
+{
+	r->song_seen = true;
+	if (!app->song.reference[0]) {
+		if (r->cur && r->nold < OLD_MAX)
+			replace(r, NULL);
+		return;
+	}
+	char full[UI_PATH_MAX];
+	if (filelist_beside(app->path[0] ? app->path : NULL, app->song.reference, full,
+	                    sizeof(full)) != 0)
+		return;
+	if (r->cur && !strcmp(r->cur->path, full))
+		return;
+	if (r->cur && r->nold < OLD_MAX)
+		replace(r, NULL);
+	char err[1200];
+	if (r->job || r->nold >= OLD_MAX)
+		return;
+	r->job = reftrack_job_start(full, play_rate(app), err, sizeof(err));
+	if (!r->job) {
+		app_msg(app, true, "reference: %s", err);
+		return;
+	}
+	app_copy(r->job_path, sizeof(r->job_path), full);
+	r->job_quiet = true;
+}
+
+void ui_ref_song_changed(ui_app_t *app)
+{
+	ui_ref_t *r = get(app);
+	if (r)
+		r->song_seen = false;   /* acted on at the next poll */
 }
 
 static void path_typed(ui_app_t *app, const char *text)
@@ -199,6 +265,7 @@ void ui_ref_cmd(ui_app_t *app, ui_cmd_t cmd)
 		}
 		app_msg(app, false, "reference %s dropped", base_name(r->cur->path));
 		replace(r, NULL);
+		remember(app, NULL);
 		break;
 	default:
 		break;
@@ -247,9 +314,11 @@ static void spectrum_follow(ui_app_t *app, ui_ref_t *r)
 
 void ui_ref_poll(ui_app_t *app, ui_mix_t *m)
 {
-	ui_ref_t *r = m->ref;
+	ui_ref_t *r = m->ref ? m->ref : get(app);
 	if (!r)
 		return;
+	if (!r->song_seen)
+		song_reference(app, r);
 	bridge_t *b = app->bridge;
 	if (b)
 		bridge_collect(b);
@@ -267,8 +336,11 @@ void ui_ref_poll(ui_app_t *app, ui_mix_t *m)
 		r->job = NULL;
 		if (!n) {
 			app_msg(app, true, "reference: %s", err);
+		} else if (r->job_quiet) {
+			replace(r, n);
 		} else {
 			replace(r, n);
+			remember(app, n->path);
 			char key[32];
 			app_msg(app, false, "reference %s: %.1f LUFS, LRA %.1f LU, TP %.1f dBTP (%s: hear it)",
 			        base_name(n->path), n->lufs, n->lra, n->true_peak, ab_key(key, sizeof(key)));
