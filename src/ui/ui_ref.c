@@ -58,9 +58,8 @@ static ui_ref_t *get(ui_app_t *app)
 	ui_mix_t *m = ui_mix_get(app);
 	if (!m)
 		return NULL;
-	if (!m->ref) {
+	if (!m->ref)
 		m->ref = calloc(1, sizeof(ui_ref_t));
-	}
 	return m->ref;
 }
 
@@ -150,8 +149,17 @@ static void load_start(ui_app_t *app, ui_ref_t *r, const char *path)
 
 /* The song's reference key: a song with one loads it (quietly: the page
  * shows it), a song without drops the one heard. */
+/* The song's reference as a full path; false when it has none. */
+static bool song_ref_path(const ui_app_t *app, char *full, size_t n)
+{
+	return app->song.reference[0] &&
+	       filelist_beside(app->path[0] ? app->path : NULL, app->song.reference, full, n) == 0;
+}
+
 static void song_reference(ui_app_t *app, ui_ref_t *r)
 {
+	if (r->job)
+		return;   /* once that one is in: it may be the last song's */
 	r->song_seen = true;
 	if (!app->song.reference[0]) {
 		if (r->cur && r->nold < OLD_MAX)
@@ -159,15 +167,14 @@ static void song_reference(ui_app_t *app, ui_ref_t *r)
 		return;
 	}
 	char full[UI_PATH_MAX];
-	if (filelist_beside(app->path[0] ? app->path : NULL, app->song.reference, full,
-	                    sizeof(full)) != 0)
+	if (!song_ref_path(app, full, sizeof(full)))
 		return;
 	if (r->cur && !strcmp(r->cur->path, full))
 		return;
 	if (r->cur && r->nold < OLD_MAX)
 		replace(r, NULL);
 	char err[1200];
-	if (r->job || r->nold >= OLD_MAX)
+	if (r->nold >= OLD_MAX)
 		return;
 	r->job = reftrack_job_start(full, play_rate(app), err, sizeof(err));
 	if (!r->job) {
@@ -337,7 +344,13 @@ void ui_ref_poll(ui_app_t *app, ui_mix_t *m)
 		if (!n) {
 			app_msg(app, true, "reference: %s", err);
 		} else if (r->job_quiet) {
-			replace(r, n);
+			/* the song's, unless another song came meanwhile */
+			char full[UI_PATH_MAX];
+			if (song_ref_path(app, full, sizeof(full)) && !strcmp(full, n->path) &&
+			    r->nold < OLD_MAX)
+				replace(r, n);
+			else
+				reftrack_free(n);
 		} else {
 			replace(r, n);
 			remember(app, n->path);
