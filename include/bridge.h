@@ -162,6 +162,21 @@ uint64_t bridge_tap_dropped(const bridge_t *b);
  * sending functions call it too; a UI may also call it when idle. */
 void bridge_collect(bridge_t *b);
 
+/* ---- the reference track (reftrack.h) ---------------------------------- */
+
+/* The audio side mixes a reference after the engine's render (never into
+ * the tap): ref plays from its start, borrowed, never freed here; NULL
+ * for none.  The UI keeps ref alive while bridge_reference_busy() says
+ * the audio side may read it (the one sent last, or one replaced whose
+ * swap has not come back: bridge_collect() learns that).  Returns false
+ * if the ring is full. */
+struct reftrack;
+bool bridge_set_reference(bridge_t *b, const struct reftrack *ref);
+bool bridge_reference_busy(const bridge_t *b, const struct reftrack *ref);
+/* Hear the reference (true) or the mix, crossfading; the reference
+ * plays with gain_db. */
+bool bridge_choose_reference(bridge_t *b, bool reference, float gain_db);
+
 /* ---- audio -> UI ------------------------------------------------------- */
 
 typedef struct bridge_snapshot {
@@ -177,6 +192,8 @@ typedef struct bridge_snapshot {
 	engine_meter_t pre[SONG_MAX_CHANNELS], post[SONG_MAX_CHANNELS];
 	engine_meter_t master;
 	float reduction_db;  /* master limiter */
+	int64_t ref_frame;   /* the reference track's position (frames) */
+	bool ref_heard;      /* the reference, not the mix, is heard */
 } bridge_snapshot_t;
 
 /* A consistent picture of the audio side as of its last period (the

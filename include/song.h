@@ -252,6 +252,9 @@ typedef struct song {
 	rules_t rules;
 	int restart;                 /* order the song loops back to */
 	int scale_key, scale;        /* key 0 (C)..11 and scale.h's scale; chromatic: no lock */
+	/* The master page's reference track, relative to dir like a sample
+	 * ("" none): only listened to, never played or rendered. */
+	char reference[SONG_PATH_MAX];
 	int channels;
 	channel_t channel[SONG_MAX_CHANNELS];
 	bus_t bus[SONG_SENDS];

@@ -41,8 +41,8 @@ int songfile_write(const song_t *s, FILE *f);
 char *songfile_to_string(const song_t *s);
 /* Sample paths are relative to the song's folder: before saving a song
  * read from from_path under to_path, rewrites each relative sample path
- * so it still names the same file from to_path's folder (absolute paths
- * stay).  Paths that cannot be rebased (a folder that does not exist, a
+ * (and the reference track's) so it still names the same file from
+ * to_path's folder (absolute paths stay).  Paths that cannot be rebased (a folder that does not exist, a
  * result too long) are left as they are; returns how many changed. */
 int songfile_rebase(song_t *s, const char *from_path, const char *to_path);
 /* Atomic save through outfile (a symlink stays a link, the file keeps

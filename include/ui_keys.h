@@ -72,6 +72,8 @@
 	X(CMD_BROWSE_GOTO, "browse-goto") X(CMD_BROWSE_MARKS, "browse-bookmarks") \
 	X(CMD_BROWSE_AUTOPLAY, "browse-autopreview") \
 	X(CMD_COLLECT, "collect-samples") X(CMD_MEASURE, "measure-loudness") \
+	X(CMD_REF_LOAD, "reference-load") X(CMD_REF_AB, "reference-ab") \
+	X(CMD_REF_MATCH, "reference-match") X(CMD_REF_DROP, "reference-drop") \
 	X(CMD_BACK, "back")
 
 #define UI_CMD_ENUM(e, n) e,

@@ -59,6 +59,8 @@ typedef struct ui_mix {
 	int mrow, mtop;
 	int target;
 	float custom_target;
+
+	struct ui_ref *ref;          /* the reference track (ui_ref.c), made on first use */
 } ui_mix_t;
 
 /* The pages' state, made on first use (NULL when out of memory). */

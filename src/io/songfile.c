@@ -810,6 +810,7 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 		p->seen_format = true;
 		return true;
 	case SK_TITLE: return get_text(p, key, v, s->title, sizeof s->title);
+	case SK_REFERENCE: return get_text(p, key, v, s->reference, sizeof s->reference);
 	case SK_ARTIST: return get_text(p, key, v, s->artist, sizeof s->artist);
 	case SK_BPM:
 		if (!get_int(p, key, v, SONG_BPM_MIN, SONG_BPM_MAX, &x))

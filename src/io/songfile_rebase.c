@@ -84,6 +84,20 @@ static bool relative_to(const char *abs, const char *dir, char *out, size_t n)
 	return (size_t)snprintf(out + len, n - len, "%s", rest) < n - len;
 }
 
+/* One relative path (SONG_PATH_MAX) from folder from to folder to;
+ * whether it changed. */
+static bool rebase_path(char *path, const char *from, const char *to)
+{
+	if (!path[0] || path[0] == '/')
+		return false;
+	char abs[PATH_MAX], rel[SONG_PATH_MAX];
+	if (!join_lexically(from, path, abs, sizeof(abs)) || !relative_to(abs, to, rel, sizeof(rel)) ||
+	    !strcmp(rel, path))
+		return false;
+	snprintf(path, SONG_PATH_MAX, "%s", rel);
+	return true;
+}
+
 int songfile_rebase(song_t *s, const char *from_path, const char *to_path)
 {
 	char from[PATH_MAX], to[PATH_MAX];
@@ -92,17 +106,10 @@ int songfile_rebase(song_t *s, const char *from_path, const char *to_path)
 	int changed = 0;
 	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++) {
 		instrument_t *in = s->inst[i];
-		if (!in || in->type != INST_SAMPLER || !in->sampler.path[0] || in->sampler.path[0] == '/')
-			continue;
-		char abs[PATH_MAX], rel[SONG_PATH_MAX];
-		if (!join_lexically(from, in->sampler.path, abs, sizeof(abs)) ||
-		    !relative_to(abs, to, rel, sizeof(rel)))
-			continue;
-		if (strcmp(rel, in->sampler.path)) {
-			snprintf(in->sampler.path, sizeof(in->sampler.path), "%s", rel);
-			changed++;
-		}
+		if (in && in->type == INST_SAMPLER)
+			changed += rebase_path(in->sampler.path, from, to);
 	}
+	changed += rebase_path(s->reference, from, to);   /* the reference track too */
 	return changed;
 }
 

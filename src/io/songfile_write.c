@@ -364,6 +364,8 @@ int songfile_write(const song_t *s, FILE *f)
 		scale_format(s->scale_key, s->scale, sc, sizeof sc);
 		put_line(&w, "scale", sc);
 	}
+	if (s->reference[0])   /* absent: none, as before references */
+		put_text(&w, "reference", s->reference);
 	put_extras(&w, s, "song");
 
 	for (int c = 0; c < s->channels; c++)

@@ -36,6 +36,12 @@
  * instrument moves to new data.
  * The round-trip extras (unknown keys) are not copied: nothing plays
  * them.
+ *
+ * The reference track (reftrack.h) is mixed into the output after the
+ * engine and after the master tap, so the engine never has it and the
+ * UI's meters go on measuring the mix; like sample data it is the UI's,
+ * borrowed here, and a replaced one goes back through the trash ring
+ * before the UI may free it.
  */
 #include <math.h>
 #include <sched.h>
@@ -43,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bridge.h"
+#include "reftrack.h"
 #include "spscq.h"
 
 #define QUEUE_MSGS  1024   /* UI -> audio: many periods' worth of fast editing */
@@ -54,7 +61,7 @@ typedef enum {
 	MSG_CELL, MSG_PATTERN, MSG_ORDER, MSG_TEMPO, MSG_SPEED,
 	MSG_SEND, MSG_BUS_VOLUME, MSG_MASTER, MSG_FX_PARAM, MSG_FX_BYPASS, MSG_SIDECHAIN,
 	MSG_CHAIN, MSG_TAP,
-	MSG_INST,
+	MSG_INST, MSG_REF, MSG_REF_CHOOSE,
 } msg_type_t;
 
 /* One message: its type and the named fields of that type alone. */
@@ -80,6 +87,8 @@ typedef struct msg {
 		struct { int ch, k; bool on; } bypass;                /* MSG_FX_BYPASS */
 		struct { int ch, k; uint64_t mask; } side;            /* MSG_SIDECHAIN */
 		struct chain_swap *chain;                             /* MSG_CHAIN */
+		const reftrack_t *ref;                                /* MSG_REF */
+		struct { bool ref; float db; } choose;                /* MSG_REF_CHOOSE */
 	} u;
 } msg_t;
 
@@ -110,6 +119,7 @@ typedef enum {
 	TRASH_PATTERN,     /* a replaced pattern */
 	TRASH_INST_COPY,   /* an instrument message copied in place: the struct only */
 	TRASH_INST_OLD,    /* a replaced instrument: no voice reads it or its sample now */
+	TRASH_REF,         /* a replaced reference track: the UI's, no longer read here */
 } trash_kind_t;
 
 typedef struct trash {
@@ -138,6 +148,11 @@ struct bridge {
 	const float *inst_data[SONG_MAX_INSTRUMENTS + 1];
 	const float *inflight[TRASH_MSGS];
 	int ninflight;
+	/* The reference tracks the audio side may read: the last one sent
+	 * and those replaced whose swap has not come back. */
+	const reftrack_t *ref_sent;
+	const reftrack_t *ref_inflight[TRASH_MSGS];
+	int nref_inflight;
 
 	/* audio thread only (and create/destroy) */
 	song_t song;
@@ -158,6 +173,11 @@ struct bridge {
 	int fx_pending;             /* UI: chain swaps not come back yet */
 	bool tap_on;                /* audio side */
 	_Atomic uint64_t tap_dropped;   /* frames the full tap ring lost */
+
+	/* the reference track, mixed after the engine (audio side) */
+	refplay_t ref;
+	_Atomic int64_t pub_ref_pos;
+	atomic_bool pub_ref_heard;
 };
 
 /* ------------------------------------------------------------------ */
@@ -270,6 +290,9 @@ bridge_t *bridge_create(const song_t *song, int rate)
 		return NULL;
 	}
 	engine_stop(b->engine);
+	refplay_init(&b->ref, rate);
+	atomic_init(&b->pub_ref_pos, 0);
+	atomic_init(&b->pub_ref_heard, false);
 	atomic_init(&b->seq, 0);
 	atomic_init(&b->pub_order, 0);
 	atomic_init(&b->pub_pattern, -1);
@@ -334,6 +357,9 @@ static void apply(bridge_t *b, msg_t *m)
 	engine_t *e = b->engine;
 	switch (m->type) {
 	case MSG_PLAY:
+		/* the song from its top: the reference from its start too */
+		if (m->u.play.order == 0 && m->u.play.row == 0)
+			refplay_rewind(&b->ref);
 		engine_start(e, m->u.play.order, m->u.play.row);
 		b->playing = true;
 		b->frames = 0;
@@ -432,6 +458,15 @@ static void apply(bridge_t *b, msg_t *m)
 	case MSG_FX_BYPASS: case MSG_SIDECHAIN: case MSG_CHAIN: case MSG_TAP:
 		apply_mix(b, m);
 		break;
+	case MSG_REF: {
+		const reftrack_t *old = b->ref.ref;
+		refplay_set(&b->ref, m->u.ref);
+		spscq_push(&b->trash, &(trash_t){ TRASH_REF, (void *)old, false });
+		break;
+	}
+	case MSG_REF_CHOOSE:
+		refplay_choose(&b->ref, m->u.choose.ref, m->u.choose.db);
+		break;
 	}
 }
 
@@ -455,6 +490,8 @@ static void publish(bridge_t *b)
 	atomic_store_explicit(&b->pub_frame, b->frames, memory_order_relaxed);
 	atomic_store_explicit(&b->pub_fills, b->fills, memory_order_relaxed);
 	atomic_store_explicit(&b->pub_applied, b->applied, memory_order_relaxed);
+	atomic_store_explicit(&b->pub_ref_pos, b->ref.pos, memory_order_relaxed);
+	atomic_store_explicit(&b->pub_ref_heard, refplay_heard(&b->ref), memory_order_relaxed);
 	atomic_store_explicit(&b->seq, seq + 2, memory_order_release);
 }
 
@@ -471,8 +508,11 @@ int bridge_fill(bridge_t *b, float *out, int frames)
 		b->applied++;
 	}
 	size_t n = engine_render(b->engine, out, (size_t)frames);
+	/* The tap takes the mix alone: its loudness is measured while the
+	 * reference is heard too. */
 	if (b->tap_on)
 		tap_push(b, out, frames);
+	refplay_process(&b->ref, out, frames, b->playing);
 	b->frames += (int64_t)n;
 	b->fills++;
 	publish(b);
@@ -655,6 +695,13 @@ void bridge_collect(bridge_t *b)
 		case TRASH_INST_COPY:
 			free(t.p);
 			break;
+		case TRASH_REF:
+			for (int i = 0; i < b->nref_inflight; i++)
+				if (b->ref_inflight[i] == t.p) {
+					b->ref_inflight[i] = b->ref_inflight[--b->nref_inflight];
+					break;
+				}
+			break;
 		case TRASH_NONE:
 			break;
 		}
@@ -689,6 +736,8 @@ void bridge_snapshot(const bridge_t *b, bridge_snapshot_t *s)
 		s->frame = atomic_load_explicit(&b->pub_frame, memory_order_relaxed);
 		s->fills = atomic_load_explicit(&b->pub_fills, memory_order_relaxed);
 		s->applied = atomic_load_explicit(&b->pub_applied, memory_order_relaxed);
+		s->ref_frame = atomic_load_explicit(&b->pub_ref_pos, memory_order_relaxed);
+		s->ref_heard = atomic_load_explicit(&b->pub_ref_heard, memory_order_relaxed);
 		atomic_thread_fence(memory_order_acquire);
 		if (atomic_load_explicit(&b->seq, memory_order_relaxed) == seq)
 			break;
@@ -905,4 +954,41 @@ uint64_t bridge_tap_dropped(const bridge_t *b)
 void bridge_set_interpolation(bridge_t *b, interp_t mode)
 {
 	engine_set_interpolation(b->engine, mode);
+}
+
+/* ------------------------------------------------------------------ */
+/* the reference track                                                  */
+
+bool bridge_set_reference(bridge_t *b, const reftrack_t *ref)
+{
+	bridge_collect(b);
+	if (b->trash_pending >= (int)spscq_capacity(&b->trash))
+		return false;
+	if (!push_msg(b, &(msg_t){ .type = MSG_REF, .u.ref = ref }))
+		return false;
+	b->trash_pending++;
+	/* the one it replaces stays busy until its swap comes back */
+	if (b->ref_sent)
+		b->ref_inflight[b->nref_inflight++] = b->ref_sent;   /* trash_pending bounds it */
+	b->ref_sent = ref;
+	return true;
+}
+
+bool bridge_choose_reference(bridge_t *b, bool reference, float gain_db)
+{
+	if (!isfinite(gain_db))
+		return false;
+	return push_msg(b, &(msg_t){ .type = MSG_REF_CHOOSE, .u.choose = { reference, gain_db } });
+}
+
+bool bridge_reference_busy(const bridge_t *b, const reftrack_t *ref)
+{
+	if (!ref)
+		return false;
+	if (b->ref_sent == ref)
+		return true;
+	for (int i = 0; i < b->nref_inflight; i++)
+		if (b->ref_inflight[i] == ref)
+			return true;
+	return false;
 }

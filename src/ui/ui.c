@@ -51,6 +51,7 @@
 #include "ui_input.h"
 #include "ui_midi.h"
 #include "ui_prefs.h"
+#include "ui_ref.h"
 #include "filelist.h"
 #include "ui_render.h"
 
@@ -991,6 +992,7 @@ static bool global_cmd(ui_app_t *app, ui_cmd_t cmd)
 	case CMD_QUIT: guarded(app, CMD_QUIT); return true;
 	case CMD_RENDER: cmd_render(app); return true;
 	case CMD_REDRAW: clearok(curscr, TRUE); return true;
+	case CMD_REF_AB: ui_ref_cmd(app, cmd); return true;
 	case CMD_UNDO: undo_cmd(app, false); return true;
 	case CMD_REDO: undo_cmd(app, true); return true;
 	default: return false;

@@ -52,6 +52,7 @@ static const ui_binding_t table[] = {
 	{ CTX_GLOBAL, "M-6", CMD_PLAY_PATTERN, 0, "play the current pattern, looping" },
 	{ CTX_GLOBAL, "M-7", CMD_PLAY_CURSOR, 0, "play the song from the cursor row" },
 	{ CTX_GLOBAL, "M-8", CMD_STOP, 0, "stop" },
+	{ CTX_GLOBAL, "M-r", CMD_REF_AB, 0, "hear the reference track or the mix, loudness-matched (master page)" },
 	{ CTX_GLOBAL, "^F", CMD_FOLLOW, 0, "follow the playhead on/off" },
 	{ CTX_GLOBAL, "^S", CMD_SAVE, 0, "save" },
 	{ CTX_GLOBAL, "^W", CMD_SAVE_AS, 0, "save as (asks for a file name)" },
@@ -302,6 +303,10 @@ static const ui_binding_t table[] = {
 	{ CTX_MASTER, "K", CMD_AB_KEEP, 0, "A/B: keep the mix heard, drop the other" },
 	{ CTX_MASTER, "L", CMD_AB_MATCH, 0, "A/B: level matching on/off" },
 	{ CTX_MASTER, "M", CMD_PAGE_MIXER, 0, "the mixer page" },
+	{ CTX_MASTER, "^G", CMD_REF_LOAD, 0, "reference track: load a WAV or FLAC to compare with (Tab completes)" },
+	{ CTX_MASTER, "R", CMD_REF_AB, 0, "hear the reference track or the mix, loudness-matched (Alt-R on any page)" },
+	{ CTX_MASTER, "V", CMD_REF_MATCH, 0, "reference matched to: the loudness target, the mix's measured loudness, off" },
+	{ CTX_MASTER, "X", CMD_REF_DROP, 0, "drop the reference track" },
 
 	/* help */
 	{ CTX_HELP, "KEY_UP", CMD_UP, 0, "scroll up" },

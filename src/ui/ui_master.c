@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ui_mix.h"
+#include "ui_ref.h"
 #include "ui_render.h"
 
 #define LEFT_W 38
@@ -199,6 +200,7 @@ static void draw_spectrum(ui_app_t *app, ui_mix_t *m, int top, int x, int h)
 		" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
 		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
 	};
+	const float *ref = ui_ref_spectrum(app);
 	/* -60..0 dB over the height */
 	for (int k = 0; k < SPECTRUM_BANDS && x + k < app->cols; k++) {
 		float f = (m->spec_db[k] + 60.0f) / 60.0f;
@@ -211,6 +213,14 @@ static void draw_spectrum(ui_app_t *app, ui_mix_t *m, int top, int x, int h)
 				mvaddstr(top + h - 1 - r, x + k, u == 8 ? "#" : u >= 4 ? "=" : u > 0 ? "_" : " ");
 			else
 				mvaddstr(top + h - 1 - r, x + k, blocks[u]);
+		}
+		/* the reference's level of the band, as heard, over the mix's bar */
+		float rf = ref ? (ref[k] + 60.0f) / 60.0f : 0.0f;
+		if (rf > 0.0f) {
+			int r = rf >= 1.0f ? h - 1 : (int)(rf * (float)h);
+			r = r > h - 1 ? h - 1 : r;
+			attrset(app_color(app, PAIR_MARKER));
+			mvaddstr(top + h - 1 - r, x + k, app->ascii ? "-" : "\xe2\x94\x80");
 		}
 	}
 	attrset(app_color(app, PAIR_HEADER));
@@ -270,10 +280,16 @@ static void draw_readings(ui_app_t *app, ui_mix_t *m, int top, int x, int h)
 	offline_draw(app, y++, x);
 	if (m->dropped)
 		mvprintw(y - 1, x + 28, "lost %llu", (unsigned long long)m->dropped);
+	y += ui_ref_draw(app, y, x, top + h - y - 2 < 3 ? top + h - y - 2 : 3);
 	int sh = top + h - y - 2;
 	if (sh >= 2) {
 		attrset(app_color(app, PAIR_HEADER));
-		mvaddstr(y++, x, "Spectrum (third octaves)");
+		mvaddstr(y, x, "Spectrum (third octaves)");
+		if (ui_ref_spectrum(app) && app->cols - x >= 36) {
+			attrset(app_color(app, PAIR_MARKER));
+			mvaddstr(y, x + 25, app->ascii ? "- reference" : "\xe2\x94\x80 reference");
+		}
+		y++;
 		attrset(AT_NORMAL);
 		draw_spectrum(app, m, y, x, sh > 8 ? 8 : sh);
 	}
@@ -294,11 +310,16 @@ static void draw_master(ui_app_t *app, int top, int height)
 		mvaddstr(top, 10, b);
 		attrset(AT_NORMAL);
 	}
+	if (ui_ref_heard(app)) {
+		attrset(app_color(app, PAIR_EDIT));
+		mvaddstr(top, 26, " REFERENCE ");
+		attrset(AT_NORMAL);
+	}
 	draw_settings(app, m, top + 1, height - 2);
 	draw_readings(app, m, top, LEFT_W + 2, height - 1);
 	attrset(app_color(app, PAIR_HEADER));
 	mvaddnstr(top + height - 1, 0,
-	          " +/- Left/Right PgUp/PgDn adjust  Enter type  0 default  t target  r reset  l measure  A A/B  M mixer",
+	          " +/- adjust  Enter type  t target  r reset  l measure  A A/B  ^G ref  R ref/mix  M mixer",
 	          app->cols);
 	attrset(AT_NORMAL);
 }
@@ -454,6 +475,9 @@ static bool master_cmd(ui_app_t *app, ui_cmd_t cmd, int arg)
 		break;
 	case CMD_AB: case CMD_AB_KEEP: case CMD_AB_MATCH: ui_mix_ab(app, cmd); break;
 	case CMD_MEASURE: offline_start(app); break;
+	case CMD_REF_LOAD: case CMD_REF_AB: case CMD_REF_MATCH: case CMD_REF_DROP:
+		ui_ref_cmd(app, cmd);
+		break;
 	default:
 		return false;
 	}

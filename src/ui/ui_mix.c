@@ -15,6 +15,7 @@
 #include <string.h>
 #include "dsp.h"
 #include "ui_mix.h"
+#include "ui_ref.h"
 
 #define HOLD_MS      2000     /* a peak hold stays this long */
 #define READ_MS      100      /* loudness and spectrum readings */
@@ -47,6 +48,7 @@ void ui_mix_free(ui_app_t *app)
 	ui_mix_t *m = app->mix;
 	if (!m)
 		return;
+	ui_ref_free(app);
 	loudness_destroy(m->loud);
 	if (m->ab_ok)
 		mixab_deinit(&m->ab);
@@ -109,8 +111,10 @@ void ui_mix_poll(ui_app_t *app)
 	if (app->bridge != m->bridge || m->stale)
 		new_bridge(app, m);
 	bridge_t *b = m->bridge;
-	if (!b)
+	if (!b) {
+		ui_ref_poll(app, m);   /* a reference loads without sound too */
 		return;
+	}
 	/* Song changes first, at the offset already playing: an edit of the
 	 * side heard measures it afresh (not a flip: that side has its own
 	 * measurement).  Then the offset for what is heard now. */
@@ -150,6 +154,7 @@ void ui_mix_poll(ui_app_t *app)
 		if (app->page == PAGE_MIXER || app->page == PAGE_MASTER)
 			app->redraw = true;
 	}
+	ui_ref_poll(app, m);
 }
 
 void ui_mix_reset(ui_app_t *app)
@@ -160,6 +165,7 @@ void ui_mix_reset(ui_app_t *app)
 	m->stale = true;
 	if (m->ab_ok)
 		m->ab.on = false;
+	ui_ref_song_changed(app);
 	m->ch = m->first = m->row = m->unit = m->param = 0;
 	m->mrow = m->mtop = 0;
 }
