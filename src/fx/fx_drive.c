@@ -460,7 +460,7 @@ static void keep_history(float *buf, int hist, int n)
 }
 
 /* The wet path of one side for n <= DRV_CHUNK frames of x (already
- * scaled by the drive), into wet.  Returns where the curve crossfade,
+ * scaled by the drive), into wet, all but the DC blocker.  Returns where the curve crossfade,
  * starting at fade, has got to. */
 static float side_run(const drive_t *d, side_t *s, const float *x, int n, float fade, float *wet)
 {
@@ -487,15 +487,6 @@ static float side_run(const drive_t *d, side_t *s, const float *x, int n, float 
 	downsample(&d->dn2, s->dn2, 2 * n, in2d);
 	downsample(&d->dn1, s->dn1, n, wet);
 
-	float dx1 = s->dc_x1, dy1 = s->dc_y1;
-	for (int i = 0; i < n; i++) {
-		float y = wet[i] - dx1 + d->dc_pole * dy1;
-		dx1 = wet[i];
-		wet[i] = dy1 = y;
-	}
-	s->dc_x1 = dx1;
-	s->dc_y1 = fabsf(dy1) < 1e-20f ? 0.0f : dy1;
-
 	keep_history(s->up1, UP1_TAPS - 1, n);
 	keep_history(s->up2, UP2_TAPS - 1, 2 * n);
 	keep_history(s->dn2, DN2_LEN - 1, 4 * n);
@@ -503,17 +494,51 @@ static float side_run(const drive_t *d, side_t *s, const float *x, int n, float 
 	return fade;
 }
 
+/* The DC blockers of both sides in one loop: each is a chain of
+ * dependent operations, and two chains overlap. */
+static void dc_block(drive_t *d, float *wl, float *wr, int n)
+{
+	const float pole = d->dc_pole;
+	side_t *sl = &d->side[0], *sr = &d->side[1];
+	float lx1 = sl->dc_x1, ly1 = sl->dc_y1, rx1 = sr->dc_x1, ry1 = sr->dc_y1;
+	for (int i = 0; i < n; i++) {
+		float yl = wl[i] - lx1 + pole * ly1, yr = wr[i] - rx1 + pole * ry1;
+		lx1 = wl[i];
+		rx1 = wr[i];
+		wl[i] = ly1 = yl;
+		wr[i] = ry1 = yr;
+	}
+	sl->dc_x1 = lx1;
+	sl->dc_y1 = fabsf(ly1) < 1e-20f ? 0.0f : ly1;
+	sr->dc_x1 = rx1;
+	sr->dc_y1 = fabsf(ry1) < 1e-20f ? 0.0f : ry1;
+}
+
+/* out = dry (1 - mix) + wet output mix, four at a time. */
+static void mix_out(float *out, const float *dry, const float *wet, const float *g_out,
+                    const float *g_mix, int n)
+{
+	int i = 0;
+	for (; i + 4 <= n; i += 4) {
+		v4f m = v4_load(g_mix + i);
+		v4_store(out + i, v4_load(dry + i) * (v4_set(1.0f) - m) + v4_load(wet + i) * v4_load(g_out + i) * m);
+	}
+	for (; i < n; i++)
+		out[i] = dry[i] * (1.0f - g_mix[i]) + wet[i] * g_out[i] * g_mix[i];
+}
+
 static void drive_chunk(drive_t *d, float *l, float *r, int n)
 {
 	float g_drive[DRV_CHUNK], g_out[DRV_CHUNK], g_mix[DRV_CHUNK];
-	float x[DRV_CHUNK], wet[DRV_CHUNK];
+	float x[DRV_CHUNK], wet[2][DRV_CHUNK];
 	float gd = d->drive, go = d->out, gm = d->mix;
 	bool settled = gd == d->drive_t && go == d->out_t && gm == d->mix_t;
-	for (int i = 0; settled && i < n; i++) {
-		/* the common case: the same values, without the glide's tests */
-		g_drive[i] = gd;
-		g_out[i] = go;
-		g_mix[i] = gm;
+	for (int i = 0; settled && i < n; i += 4) {
+		/* the common case: the same values, without the glide's tests
+		 * (the arrays have room for whole fours) */
+		v4_store(g_drive + i, v4_set(gd));
+		v4_store(g_out + i, v4_set(go));
+		v4_store(g_mix + i, v4_set(gm));
 	}
 	for (int i = 0; !settled && i < n; i++) {
 		gd += (d->drive_t - gd) * d->glide;
@@ -536,18 +561,24 @@ static void drive_chunk(drive_t *d, float *l, float *r, int n)
 
 	float fade = d->fade;
 	for (int c = 0; c < 2; c++) {
+		const float *in = c ? r : l;
+		int i = 0;
+		for (; i + 4 <= n; i += 4)
+			v4_store(x + i, v4_load(in + i) * v4_load(g_drive + i));
+		for (; i < n; i++)
+			x[i] = in[i] * g_drive[i];
+		fade = side_run(d, &d->side[c], x, n, d->fade, wet[c]);   /* both sides fade alike */
+	}
+	dc_block(d, wet[0], wet[1], n);
+	for (int c = 0; c < 2; c++) {
 		float *io = c ? r : l;
 		side_t *s = &d->side[c];
-		for (int i = 0; i < n; i++)
-			x[i] = io[i] * g_drive[i];
-		fade = side_run(d, s, x, n, d->fade, wet);   /* both sides fade alike */
 		memcpy(s->dry + DRV_LATENCY, io, (size_t)n * sizeof(float));
 		const float *dry = s->dry;
 		if (dry_only)
 			memcpy(io, dry, (size_t)n * sizeof(float));
 		else
-			for (int i = 0; i < n; i++)
-				io[i] = dry[i] * (1.0f - g_mix[i]) + wet[i] * g_out[i] * g_mix[i];
+			mix_out(io, dry, wet[c], g_out, g_mix, n);
 		keep_history(s->dry, DRV_LATENCY, n);
 	}
 	d->fade = fade;
