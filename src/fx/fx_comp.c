@@ -113,6 +113,72 @@ static float curve(const comp_t *c, float level)
 	return c->amount * o;
 }
 
+/*
+ * Processing runs in chunks of up to COMP_CHUNK frames, in passes: the
+ * level follower, the gain computer, the smoother, the glides, and the
+ * gain itself.  Apart, the log2f() and exp2f() calls do not wait on each
+ * other, the two chains from sample to sample (follower, smoother) stay
+ * in registers, and settled glides cost nothing; the arithmetic per
+ * sample is the same as in one pass.
+ */
+#define COMP_CHUNK 64
+
+/* fmaxf(), NaNs included, inline: GCC calls the library for fmaxf()
+ * itself, which costs more than the rest of the follower. */
+static inline float maxf(float a, float b)
+{
+	return a > b || b != b ? a : b;
+}
+
+static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const float *dr, int n)
+{
+	float tgs[COMP_CHUNK], grs[COMP_CHUNK], mks[COMP_CHUNK], mxs[COMP_CHUNK];
+	float env = c->env, gr = c->gr, makeup = c->makeup, mix = c->mix;
+	for (int j = 0; j < n; j++) {
+		float pk = maxf(fabsf(dl[j]), fabsf(dr[j]));
+		tgs[j] = env = maxf(pk, env * c->follow);
+	}
+	for (int j = 0; j < n; j++)
+		tgs[j] = tgs[j] > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(tgs[j])) : 0.0f;
+	for (int j = 0; j < n; j++) {
+		float target = tgs[j];
+		gr += (target - gr) * (target > gr ? c->k_att : c->k_rel);
+		if (target == 0.0f && gr < 1e-6f)
+			gr = 0.0f;    /* done releasing; keeps denormals away too */
+		grs[j] = gr;
+	}
+	if (makeup == c->makeup_t && mix == c->mix_t) {
+		/* settled: the glides below would leave both as they are */
+		for (int j = 0; j < n; j++) {
+			mks[j] = makeup;
+			mxs[j] = mix;
+		}
+	} else {
+		for (int j = 0; j < n; j++) {
+			makeup += (c->makeup_t - makeup) * c->glide;
+			mix += (c->mix_t - mix) * c->glide;
+			/* glides end exactly, so mix 0 and makeup 0 dB become exact;
+			 * per sample, so the result does not depend on the block size */
+			if (fabsf(makeup - c->makeup_t) < 1e-6f)
+				makeup = c->makeup_t;
+			if (fabsf(mix - c->mix_t) < 1e-6f)
+				mix = c->mix_t;
+			mks[j] = makeup;
+			mxs[j] = mix;
+		}
+	}
+	for (int j = 0; j < n; j++) {
+		float g = grs[j] > 0.0f ? mks[j] * exp2f(-grs[j] * (1.0f / DB_PER_OCTAVE)) : mks[j];
+		float k = 1.0f - mxs[j] + mxs[j] * g;
+		l[j] *= k;
+		r[j] *= k;
+	}
+	c->makeup = makeup;
+	c->mix = mix;
+	c->env = env;
+	c->gr = gr;
+}
+
 static void comp_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
 {
 	comp_t *c = st;
@@ -121,31 +187,9 @@ static void comp_process(void *st, float *l, float *r, int n, const fx_ctx_t *ct
 		dl = ctx->sc_l ? ctx->sc_l : ctx->sc_r;
 		dr = ctx->sc_r ? ctx->sc_r : ctx->sc_l;
 	}
-	float env = c->env, gr = c->gr, makeup = c->makeup, mix = c->mix;
-	for (int j = 0; j < n; j++) {
-		float pk = fmaxf(fabsf(dl[j]), fabsf(dr[j]));
-		env = fmaxf(pk, env * c->follow);
-		float target = env > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(env)) : 0.0f;
-		gr += (target - gr) * (target > gr ? c->k_att : c->k_rel);
-		if (target == 0.0f && gr < 1e-6f)
-			gr = 0.0f;    /* done releasing; keeps denormals away too */
-		makeup += (c->makeup_t - makeup) * c->glide;
-		mix += (c->mix_t - mix) * c->glide;
-		/* glides end exactly, so mix 0 and makeup 0 dB become exact; per
-		 * sample, so the result does not depend on the block size */
-		if (fabsf(makeup - c->makeup_t) < 1e-6f)
-			makeup = c->makeup_t;
-		if (fabsf(mix - c->mix_t) < 1e-6f)
-			mix = c->mix_t;
-		float g = gr > 0.0f ? makeup * exp2f(-gr * (1.0f / DB_PER_OCTAVE)) : makeup;
-		float k = 1.0f - mix + mix * g;
-		l[j] *= k;
-		r[j] *= k;
-	}
-	c->makeup = makeup;
-	c->mix = mix;
-	c->env = env < 1e-12f ? 0.0f : env;
-	c->gr = gr;
+	for (int at = 0; at < n; at += COMP_CHUNK)
+		comp_chunk(c, l + at, r + at, dl + at, dr + at, n - at < COMP_CHUNK ? n - at : COMP_CHUNK);
+	c->env = c->env < 1e-12f ? 0.0f : c->env;
 }
 
 static float comp_reduction(const void *st)

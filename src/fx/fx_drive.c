@@ -100,7 +100,7 @@ typedef struct side {
 	float up2[UP2_TAPS - 1 + 2 * DRV_CHUNK];       /* 2x */
 	float dn2[DN2_LEN - 1 + 4 * DRV_CHUNK];        /* 4x, shaped */
 	float dn1[DN1_LEN - 1 + 2 * DRV_CHUNK];        /* 2x */
-	float dry[DRV_LATENCY];
+	float dry[DRV_LATENCY + DRV_CHUNK];            /* history, then the chunk */
 	float x1;                                      /* shaper's last input */
 	float dc_x1, dc_y1;
 } side_t;
@@ -119,7 +119,6 @@ typedef struct drive {
 	float drive, out, mix;
 	int curve, old_curve;              /* old_curve: fading out while fade < 1 */
 	float fade;
-	int dry_pos;
 	side_t side[2];
 } drive_t;
 
@@ -240,6 +239,12 @@ static inline v4f v4_sel(v4i m, v4f a, v4f b)
 	return (v4f)((m & (v4i)a) | (~m & (v4i)b));
 }
 
+/* Whether every lane of a mask is set. */
+static inline bool v4_all(v4i m)
+{
+	return (m[0] & m[1] & m[2] & m[3]) != 0;
+}
+
 static inline v4f v4_abs(v4f x)
 {
 	return (v4f)((v4i)x & (v4i){ 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff });
@@ -273,7 +278,10 @@ static inline v4f soft_mean(v4f a, v4f b, float bias)
 	v4f ua = (a + vb) * inv, ub = (b + vb) * inv;
 	v4f ca = v4_clamp1(ua), cb = v4_clamp1(ub), d = ub - ua;
 	v4f dp = soft_dp(ca, cb);
-	v4i inside = (ca == ua) & (cb == ub), close = v4_abs(d) < v4_set(ADAA_EPS);
+	v4i inside = (ca == ua) & (cb == ub);
+	if (v4_all(inside))
+		return dp;     /* the usual case: no division, no midpoint */
+	v4i close = v4_abs(d) < v4_set(ADAA_EPS);
 	v4f num = (cb - ca) * dp + ((v4_abs(ub) - v4_abs(cb)) - (v4_abs(ua) - v4_abs(ca)));
 	v4f across = num / v4_sel(close, v4_set(1.0f), d);
 	v4f mid = soft_q(v4_clamp1(v4_set(0.5f) * (ua + ub)));
@@ -354,14 +362,17 @@ static void shape(int curve, float *x1, const float *in, float *out, int n, cons
  * their input into even and odd samples first, so that every tap reads
  * neighbouring values there too.
  */
-#define FIR_BLOCK 16
+#define FIR_BLOCK 32
 _Static_assert(DRV_CHUNK % FIR_BLOCK == 0, "a full chunk must not read past its buffers");
 
 /* sums[q] = c[0] x[q] + c[1] x[q + 1] + ... for q < FIR_BLOCK, the sums
- * kept in named variables so they stay in registers through the tap loop. */
+ * kept in named variables so they stay in registers through the tap loop:
+ * eight of them, so that enough additions are in flight to hide their
+ * latency. */
 static void fir_block(const float *restrict c, int taps, const float *restrict x, float *restrict sums)
 {
 	v4f s0 = { 0 }, s1 = { 0 }, s2 = { 0 }, s3 = { 0 };
+	v4f s4 = { 0 }, s5 = { 0 }, s6 = { 0 }, s7 = { 0 };
 	for (int t = 0; t < taps; t++) {
 		const float *xt = x + t;
 		v4f ct = { c[t], c[t], c[t], c[t] };
@@ -369,11 +380,19 @@ static void fir_block(const float *restrict c, int taps, const float *restrict x
 		s1 += ct * v4_load(xt + 4);
 		s2 += ct * v4_load(xt + 8);
 		s3 += ct * v4_load(xt + 12);
+		s4 += ct * v4_load(xt + 16);
+		s5 += ct * v4_load(xt + 20);
+		s6 += ct * v4_load(xt + 24);
+		s7 += ct * v4_load(xt + 28);
 	}
-	memcpy(sums, &s0, sizeof(s0));
-	memcpy(sums + 4, &s1, sizeof(s1));
-	memcpy(sums + 8, &s2, sizeof(s2));
-	memcpy(sums + 12, &s3, sizeof(s3));
+	v4_store(sums, s0);
+	v4_store(sums + 4, s1);
+	v4_store(sums + 8, s2);
+	v4_store(sums + 12, s3);
+	v4_store(sums + 16, s4);
+	v4_store(sums + 20, s5);
+	v4_store(sums + 24, s6);
+	v4_store(sums + 28, s7);
 }
 
 /* 1x -> 2x: n new samples at buf + taps - 1 give 2n at out.  c is the
@@ -383,15 +402,23 @@ static void fir_block(const float *restrict c, int taps, const float *restrict x
 static void upsample(const float *restrict c, int taps, const float *restrict buf, int n,
                      float *restrict out)
 {
-	int centre = (taps - 1) / 2;
+	const float *mid = buf + taps - 1 - (taps - 1) / 2;
 	for (int i = 0; i < n; i += FIR_BLOCK) {
 		float s[FIR_BLOCK];
 		fir_block(c, taps, buf + i, s);
-		for (int q = 0; q < FIR_BLOCK && i + q < n; q++)
+		int m = n - i < FIR_BLOCK ? n - i : FIR_BLOCK;
+		int q = 0;
+		for (; q + 4 <= m; q += 4) {
+			/* the two branches interleaved, four frames at a time */
+			v4f e = v4_load(s + q), o = v4_load(mid + i + q);
+			v4_store(out + 2 * (i + q), (v4f){ e[0], o[0], e[1], o[1] });
+			v4_store(out + 2 * (i + q) + 4, (v4f){ e[2], o[2], e[3], o[3] });
+		}
+		for (; q < m; q++) {
 			out[2 * (i + q)] = s[q];
+			out[2 * (i + q) + 1] = mid[i + q];
+		}
 	}
-	for (int i = 0; i < n; i++)
-		out[2 * i + 1] = buf[i + taps - 1 - centre];
 }
 
 /* Room for the longest decimator input (history and chunk), split in two,
@@ -406,11 +433,17 @@ static void downsample(const decim_t *restrict d, const float *restrict buf, int
 {
 	float ev[SPLIT_MAX], od[SPLIT_MAX];
 	int total = d->len - 1 + 2 * n, half = (total + 1) / 2;
-	for (int m = 0; m < half; m++) {
+	int m = 0;
+	for (; 2 * m + 8 <= total; m += 4) {
+		v4f a = v4_load(buf + 2 * m), b = v4_load(buf + 2 * m + 4);
+		v4_store(ev + m, (v4f){ a[0], a[2], b[0], b[2] });
+		v4_store(od + m, (v4f){ a[1], a[3], b[1], b[3] });
+	}
+	for (; m < half; m++) {
 		ev[m] = buf[2 * m];
 		od[m] = 2 * m + 1 < total ? buf[2 * m + 1] : 0.0f;
 	}
-	for (int m = half; m < half + FIR_BLOCK; m++)
+	for (m = half; m < half + FIR_BLOCK; m++)
 		ev[m] = od[m] = 0.0f;
 	for (int i = 0; i < n; i += FIR_BLOCK) {
 		float se[FIR_BLOCK], so[FIR_BLOCK];
@@ -427,7 +460,7 @@ static void keep_history(float *buf, int hist, int n)
 }
 
 /* The wet path of one side for n <= DRV_CHUNK frames of x (already
- * scaled by the drive), into wet.  Returns where the curve crossfade,
+ * scaled by the drive), into wet, all but the DC blocker.  Returns where the curve crossfade,
  * starting at fade, has got to. */
 static float side_run(const drive_t *d, side_t *s, const float *x, int n, float fade, float *wet)
 {
@@ -454,15 +487,6 @@ static float side_run(const drive_t *d, side_t *s, const float *x, int n, float 
 	downsample(&d->dn2, s->dn2, 2 * n, in2d);
 	downsample(&d->dn1, s->dn1, n, wet);
 
-	float dx1 = s->dc_x1, dy1 = s->dc_y1;
-	for (int i = 0; i < n; i++) {
-		float y = wet[i] - dx1 + d->dc_pole * dy1;
-		dx1 = wet[i];
-		wet[i] = dy1 = y;
-	}
-	s->dc_x1 = dx1;
-	s->dc_y1 = fabsf(dy1) < 1e-20f ? 0.0f : dy1;
-
 	keep_history(s->up1, UP1_TAPS - 1, n);
 	keep_history(s->up2, UP2_TAPS - 1, 2 * n);
 	keep_history(s->dn2, DN2_LEN - 1, 4 * n);
@@ -470,17 +494,51 @@ static float side_run(const drive_t *d, side_t *s, const float *x, int n, float 
 	return fade;
 }
 
+/* The DC blockers of both sides in one loop: each is a chain of
+ * dependent operations, and two chains overlap. */
+static void dc_block(drive_t *d, float *wl, float *wr, int n)
+{
+	const float pole = d->dc_pole;
+	side_t *sl = &d->side[0], *sr = &d->side[1];
+	float lx1 = sl->dc_x1, ly1 = sl->dc_y1, rx1 = sr->dc_x1, ry1 = sr->dc_y1;
+	for (int i = 0; i < n; i++) {
+		float yl = wl[i] - lx1 + pole * ly1, yr = wr[i] - rx1 + pole * ry1;
+		lx1 = wl[i];
+		rx1 = wr[i];
+		wl[i] = ly1 = yl;
+		wr[i] = ry1 = yr;
+	}
+	sl->dc_x1 = lx1;
+	sl->dc_y1 = fabsf(ly1) < 1e-20f ? 0.0f : ly1;
+	sr->dc_x1 = rx1;
+	sr->dc_y1 = fabsf(ry1) < 1e-20f ? 0.0f : ry1;
+}
+
+/* out = dry (1 - mix) + wet output mix, four at a time. */
+static void mix_out(float *out, const float *dry, const float *wet, const float *g_out,
+                    const float *g_mix, int n)
+{
+	int i = 0;
+	for (; i + 4 <= n; i += 4) {
+		v4f m = v4_load(g_mix + i);
+		v4_store(out + i, v4_load(dry + i) * (v4_set(1.0f) - m) + v4_load(wet + i) * v4_load(g_out + i) * m);
+	}
+	for (; i < n; i++)
+		out[i] = dry[i] * (1.0f - g_mix[i]) + wet[i] * g_out[i] * g_mix[i];
+}
+
 static void drive_chunk(drive_t *d, float *l, float *r, int n)
 {
 	float g_drive[DRV_CHUNK], g_out[DRV_CHUNK], g_mix[DRV_CHUNK];
-	float x[DRV_CHUNK], wet[DRV_CHUNK];
+	float x[DRV_CHUNK], wet[2][DRV_CHUNK];
 	float gd = d->drive, go = d->out, gm = d->mix;
 	bool settled = gd == d->drive_t && go == d->out_t && gm == d->mix_t;
-	for (int i = 0; settled && i < n; i++) {
-		/* the common case: the same values, without the glide's tests */
-		g_drive[i] = gd;
-		g_out[i] = go;
-		g_mix[i] = gm;
+	for (int i = 0; settled && i < n; i += 4) {
+		/* the common case: the same values, without the glide's tests
+		 * (the arrays have room for whole fours) */
+		v4_store(g_drive + i, v4_set(gd));
+		v4_store(g_out + i, v4_set(go));
+		v4_store(g_mix + i, v4_set(gm));
 	}
 	for (int i = 0; !settled && i < n; i++) {
 		gd += (d->drive_t - gd) * d->glide;
@@ -502,23 +560,27 @@ static void drive_chunk(drive_t *d, float *l, float *r, int n)
 	bool dry_only = d->mix == 0.0f && g_mix[0] == 0.0f;
 
 	float fade = d->fade;
-	int pos = d->dry_pos;
+	for (int c = 0; c < 2; c++) {
+		const float *in = c ? r : l;
+		int i = 0;
+		for (; i + 4 <= n; i += 4)
+			v4_store(x + i, v4_load(in + i) * v4_load(g_drive + i));
+		for (; i < n; i++)
+			x[i] = in[i] * g_drive[i];
+		fade = side_run(d, &d->side[c], x, n, d->fade, wet[c]);   /* both sides fade alike */
+	}
+	dc_block(d, wet[0], wet[1], n);
 	for (int c = 0; c < 2; c++) {
 		float *io = c ? r : l;
 		side_t *s = &d->side[c];
-		for (int i = 0; i < n; i++)
-			x[i] = io[i] * g_drive[i];
-		fade = side_run(d, s, x, n, d->fade, wet);   /* both sides fade alike */
-		pos = d->dry_pos;
-		for (int i = 0; i < n; i++) {
-			float dry = s->dry[pos];
-			s->dry[pos] = io[i];
-			if (++pos == DRV_LATENCY)
-				pos = 0;
-			io[i] = dry_only ? dry : dry * (1.0f - g_mix[i]) + wet[i] * g_out[i] * g_mix[i];
-		}
+		memcpy(s->dry + DRV_LATENCY, io, (size_t)n * sizeof(float));
+		const float *dry = s->dry;
+		if (dry_only)
+			memcpy(io, dry, (size_t)n * sizeof(float));
+		else
+			mix_out(io, dry, wet[c], g_out, g_mix, n);
+		keep_history(s->dry, DRV_LATENCY, n);
 	}
-	d->dry_pos = pos;
 	d->fade = fade;
 }
 

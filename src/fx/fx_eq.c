@@ -282,27 +282,69 @@ static inline float biquad_run(biquad_t *q, int ch, float x)
 /* The same arithmetic as biquad_run(), with the state in locals: l and r
  * might alias it as far as the compiler knows, which would otherwise keep
  * every state variable going through memory on every sample. */
-static void band_run(band_t *b, float *l, float *r, int n)
+static void sect_run(biquad_t *q, float *l, float *r, int n)
 {
-	for (int k = 0; k < b->nsect; k++) {
-		biquad_t *q = &b->sect[k];
-		const float b0 = q->b0, b1 = q->b1, b2 = q->b2, a1 = q->a1, a2 = q->a2;
-		float l1 = q->s1[0], l2 = q->s2[0], r1 = q->s1[1], r2 = q->s2[1];
-		for (int j = 0; j < n; j++) {
-			float xl = l[j], xr = r[j];
-			float yl = b0 * xl + l1, yr = b0 * xr + r1;
-			l1 = b1 * xl - a1 * yl + l2;
-			l2 = b2 * xl - a2 * yl;
-			r1 = b1 * xr - a1 * yr + r2;
-			r2 = b2 * xr - a2 * yr;
-			l[j] = yl;
-			r[j] = yr;
-		}
-		q->s1[0] = l1;
-		q->s2[0] = l2;
-		q->s1[1] = r1;
-		q->s2[1] = r2;
+	const float b0 = q->b0, b1 = q->b1, b2 = q->b2, a1 = q->a1, a2 = q->a2;
+	float l1 = q->s1[0], l2 = q->s2[0], r1 = q->s1[1], r2 = q->s2[1];
+	for (int j = 0; j < n; j++) {
+		float xl = l[j], xr = r[j];
+		float yl = b0 * xl + l1, yr = b0 * xr + r1;
+		l1 = b1 * xl - a1 * yl + l2;
+		l2 = b2 * xl - a2 * yl;
+		r1 = b1 * xr - a1 * yr + r2;
+		r2 = b2 * xr - a2 * yr;
+		l[j] = yl;
+		r[j] = yr;
 	}
+	q->s1[0] = l1;
+	q->s2[0] = l2;
+	q->s1[1] = r1;
+	q->s2[1] = r2;
+}
+
+/* Two sections in one pass, p then q, with the same arithmetic: each
+ * sample's recursion is a chain of dependent operations, and two
+ * sections on two sides give the core four chains to overlap instead of
+ * two. */
+static void sect_pair_run(biquad_t *p, biquad_t *q, float *l, float *r, int n)
+{
+	const float pb0 = p->b0, pb1 = p->b1, pb2 = p->b2, pa1 = p->a1, pa2 = p->a2;
+	const float qb0 = q->b0, qb1 = q->b1, qb2 = q->b2, qa1 = q->a1, qa2 = q->a2;
+	float pl1 = p->s1[0], pl2 = p->s2[0], pr1 = p->s1[1], pr2 = p->s2[1];
+	float ql1 = q->s1[0], ql2 = q->s2[0], qr1 = q->s1[1], qr2 = q->s2[1];
+	for (int j = 0; j < n; j++) {
+		float xl = l[j], xr = r[j];
+		float yl = pb0 * xl + pl1, yr = pb0 * xr + pr1;
+		pl1 = pb1 * xl - pa1 * yl + pl2;
+		pl2 = pb2 * xl - pa2 * yl;
+		pr1 = pb1 * xr - pa1 * yr + pr2;
+		pr2 = pb2 * xr - pa2 * yr;
+		float zl = qb0 * yl + ql1, zr = qb0 * yr + qr1;
+		ql1 = qb1 * yl - qa1 * zl + ql2;
+		ql2 = qb2 * yl - qa2 * zl;
+		qr1 = qb1 * yr - qa1 * zr + qr2;
+		qr2 = qb2 * yr - qa2 * zr;
+		l[j] = zl;
+		r[j] = zr;
+	}
+	p->s1[0] = pl1;
+	p->s2[0] = pl2;
+	p->s1[1] = pr1;
+	p->s2[1] = pr2;
+	q->s1[0] = ql1;
+	q->s2[0] = ql2;
+	q->s1[1] = qr1;
+	q->s2[1] = qr2;
+}
+
+/* A cascade of sections over the block, in order, two at a time. */
+static void cascade_run(biquad_t *const *sect, int ns, float *l, float *r, int n)
+{
+	int k = 0;
+	for (; k + 2 <= ns; k += 2)
+		sect_pair_run(sect[k], sect[k + 1], l, r, n);
+	if (k < ns)
+		sect_run(sect[k], l, r, n);
 }
 
 /* A pass filter while it fades: dry + amount * (filtered - dry). */
@@ -333,6 +375,10 @@ static void eq_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
 			e->ctl_left = EQ_CTL;
 		}
 		int m = n < e->ctl_left ? n : e->ctl_left;
+		/* Steady bands' sections are gathered and run as one cascade;
+		 * a fading band runs in its place, after those before it. */
+		biquad_t *sect[NBANDS * EQ_MAX_SECT];
+		int ns = 0;
 		for (int i = 0; i < NBANDS; i++) {
 			band_t *b = &e->band[i];
 			if (!b->active)
@@ -340,12 +386,16 @@ static void eq_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
 			if (is_pass((band_kind_t)i)) {
 				float goal = b->t_on && b->slope == b->t_slope ? 1.0f : 0.0f;
 				if (b->amount != 1.0f || goal != 1.0f) {
+					cascade_run(sect, ns, l, r, m);
+					ns = 0;
 					band_run_fading(b, l, r, m, e->fade_step, goal);
 					continue;
 				}
 			}
-			band_run(b, l, r, m);
+			for (int k = 0; k < b->nsect; k++)
+				sect[ns++] = &b->sect[k];
 		}
+		cascade_run(sect, ns, l, r, m);
 		l += m;
 		r += m;
 		n -= m;
