@@ -5,12 +5,13 @@
 # song saved after them is byte for byte the song before.  Keys are
 # recognised whatever TERM says, an unknown sequence is dropped whole
 # with a word on the status line, every F-key command has an Alt/Esc
-# key, and the help page lists both.
+# key, and the help page lists both.  Then the schism and milky keymaps:
+# each of their keys, typed, does its tracker's command.
 . "$SRCDIR/tests/lib.sh"
-plan 31
+plan 76
 
 if ! command -v tmux >/dev/null 2>&1; then
-	skip_n "tmux is not installed" 31
+	skip_n "tmux is not installed" 76
 	exit 0
 fi
 
@@ -148,5 +149,185 @@ ok "every page has its heading" sh -c "grep -qx 'Instruments *' '$TMP/help.txt' 
 is "each command is one row (Enter once on the order list)" 1 \
 	"$(sort -u "$TMP/help.txt" | grep -c "order-edit")"
 ok "the introduction is whole at 80 columns" grep -q "Esc 1 shows this page" "$TMP/help.txt"
+
+# --- the schism and milky keymaps: each key does its tracker's command ---------------
+# start_keys KEYMAP [OPTION...]: the demo under --keys KEYMAP on an xterm.
+start_keys() {
+	km=$1
+	shift
+	tui_fresh
+	tui_session 80 24 \
+		"cd '$W' && env TERM=xterm-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$TMP/nocfg' '$BEATTY' --keys $km $* demo.bty 2>stderr; sleep 600"
+	wait_for "Pat 00 Row 00/3F"
+}
+# cell ROW CHANNEL: what the grid shows in that channel on that row.
+cell() {
+	screen | awk -F'│' -v r="$1" -v c="$2" 'index($0, r " ") == 1 { sub(/ +$/, "", $(c + 1)); print $(c + 1); exit }'
+}
+# wait_cell ROW CHANNEL TEXT: until the grid shows TEXT there.
+wait_cell() {
+	n=50
+	while [ $n -gt 0 ]; do
+		[ "$(cell "$1" "$2")" = "$3" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	echo "row $1, channel $2: '$(cell "$1" "$2")', not '$3'"
+	return 1
+}
+
+start_keys schism
+keys F10
+ok "schism: F10 asks for a name to save as (Save Module)" wait_for "save as: "
+keys Escape
+keys M-Home
+ok "schism: Alt-Home lowers the octave" wait_for "Oct 3 "
+keys M-End M-End
+ok "schism: Alt-End raises it" wait_for "Oct 5 "
+keys C-Down
+ok "schism: Ctrl-Down chooses the next instrument" wait_for "Ins 02 "
+keys '<' '<' '<' '<' '>' '>'
+wait_for "Ins 03 "
+keys C-Up
+ok "schism: Ctrl-Up the previous one" wait_for "Ins 02 "
+keys '<'
+wait_for "Ins 01 "
+keys C-NPage
+ok "schism: Ctrl-PgDn goes to the last row" wait_for "Row 3F/3F"
+keys End
+wait_for "Row 3F/3F"
+keys C-PPage
+ok "schism: Ctrl-PgUp to the first" wait_for "Row 00/3F"
+keys +
+ok "schism: + goes to the next order position" wait_for "Ord 01/05"
+keys '(' '(' '(' ')' ')'
+wait_for "Ord 02/05"
+keys -
+ok "schism: - to the previous one" wait_for "Ord 01/05"
+keys '('
+wait_for "Ord 00/05"
+keys Home Down Down Tab Tab
+wait_for "Row 02/3F"
+keys BSpace
+ok "schism: Backspace goes back a row" wait_for "Row 01/3F"
+ok "and deletes nothing" wait_cell 02 3 "C-4 03 30 ..."
+keys BTab BTab Up Space
+wait_for "EDIT"
+keys M-Right z
+ok "schism: Alt-Right moves the cursor to the next channel" wait_cell 00 2 "C-5 01 .. ..."
+ok "and leaves the channels where they are" wait_for "^Row 1  Kick +2  Clap "
+keys Up M-c
+wait_for "copied 1 x 1"
+keys M-Left Down M-o
+ok "schism: Alt-O pastes over" wait_cell 01 1 "C-5 01 .. ..."
+keys M-x
+ok "schism: Alt-X slides values over a block (here: asks for one)" \
+	wait_for "interpolate: mark a block first"
+ok "and removes no channel" wait_for "^Row 1  Kick +2  Clap "
+keys M-Right M--
+ok "schism: Alt-- removes the channel" wait_for "^Row 1  Kick +2  Hats "
+
+# step_to N: the edit step set to N with beatty's own [ and ].
+step_to() {
+	keys '[' '[' '[' '[' '[' '[' '[' '[' '[' '[' '[' '[' '[' '[' '[' '[' '['
+	wait_for "Step 0 "
+	i=0
+	while [ $i -lt "$1" ]; do keys ']'; i=$((i + 1)); done
+	wait_for "Step $1 "
+}
+start_keys milky
+step_to 1
+keys '`'
+ok "milky: the key below Esc raises the edit step" wait_for "Step 2 "
+step_to 2
+keys '~'
+ok "milky: Shift with it lowers the step" wait_for "Step 1 "
+step_to 1
+keys M-=
+ok "milky: so does Alt-= raise it" wait_for "Step 2 "
+step_to 2
+keys M--
+ok "milky: and Alt-- lower it" wait_for "Step 1 "
+step_to 1
+keys C-Down
+ok "milky: Ctrl-Down chooses the next instrument" wait_for "Ins 02 "
+keys '<' '<' '<' '<' '>' '>'
+wait_for "Ins 03 "
+keys C-Up
+ok "milky: Ctrl-Up the previous one" wait_for "Ins 02 "
+keys '<'
+wait_for "Ins 01 "
+keys M
+ok "milky: Shift-M mutes the channel" wait_for "^Row 1  Kick +M "
+keys Space
+wait_for "EDIT"
+keys !
+ok "milky: ! writes a note cut" wait_cell 00 1 "^^^ .. .. ..."
+keys Up M-Down M-Down C-c
+ok "milky: Alt-Down marks a block" wait_for "copied 1 x 3"
+keys C-u Tab Tab
+keys M-F4
+ok "milky: Alt-F4 copies" wait_for "copied 1 x 1"
+keys Down M-F5
+ok "milky: Alt-F5 pastes" wait_cell 03 3 "C-4 03 30 ..."
+keys M-F2
+ok "milky: Alt-F2 transposes up" wait_cell 03 3 "C#4 03 30 ..."
+keys M-F1
+ok "milky: Alt-F1 transposes down" wait_cell 03 3 "C-4 03 30 ..."
+keys I
+ok "milky: Shift-I interpolates (here: asks for a block)" wait_for "interpolate: mark a block first"
+keys S-DC
+ok "milky: Shift-Delete clears the note" wait_cell 03 3 "... .. 30 ..."
+ok "and deletes no row" wait_cell 06 3 "C-4 03 30 ..."
+keys Up C-DC
+ok "milky: Ctrl-Delete clears the note too" wait_cell 02 3 "... .. 30 ..."
+keys Up Up
+wait_for "Row 00/3F"
+keys C-h
+ok "milky: Ctrl-Backspace (^H) deletes the row in every channel" wait_cell 05 3 "C-4 03 30 ..."
+keys Down Down Down Down Down M-DC
+ok "milky: Alt-Delete clears the note" wait_cell 05 3 "... .. 30 ..."
+ok "and removes no channel" wait_for "^Row 1  Kick .* 3  Hats "
+
+# --- playing: a paced device (JACK) --------------------------------------------------
+if ! alsa_test_conf; then
+	skip_n "$alsa_why" 8
+	tm kill-server 2>/dev/null
+	exit 0
+fi
+if ! jack_start; then
+	skip_n "$jack_why" 8
+	tm kill-server 2>/dev/null
+	exit 0
+fi
+export ALSA_CONFIG_PATH JACK_DEFAULT_SERVER JACK_NO_AUDIO_RESERVATION
+start_keys schism --device bt_jack
+wait_for "STOP +Ord 00"
+keys S-F6
+ok "schism: Shift-F6 plays the song from the order" wait_for "PLAY +Ord 00"
+keys F8
+ok "schism: F8 stops" wait_for "STOP +Ord 00"
+keys C-NPage Up Up Up
+wait_for "Row 3C/3F"
+keys C-F6
+ok "schism: Ctrl-F6 plays from the cursor row" wait_for "PLAY +Ord 00 Pat 00 Row 3[C-F]|PLAY +Ord 01"
+keys F8
+wait_for "STOP +Ord"
+start_keys milky --device bt_jack
+wait_for "STOP +Ord 00"
+keys S-F9
+ok "milky: Shift-F9 plays the pattern" wait_for "PATTERN +Ord 00"
+keys Space
+ok "milky: Space stops" wait_for "STOP +Ord 00"
+keys Enter
+ok "milky: Enter plays the song" wait_for "PLAY +Ord 00"
+keys Space
+wait_for "STOP +Ord 00"
+keys End Up Up Up
+wait_for "Row 3C/3F"
+keys M-Space
+ok "milky: Alt-Space plays from the cursor row" wait_for "PLAY +Ord 00 Pat 00 Row 3[C-F]|PLAY +Ord 01"
+keys Space
+ok "and Space stops it" wait_for "STOP +Ord"
 tm kill-server 2>/dev/null
 exit 0

@@ -11,6 +11,7 @@
 #include "keymap.h"
 
 #define SPACE_NAME "Space"
+#define ALT_SPACE_NAME "M-Space"
 
 keymap_t *keymap_create(void)
 {
@@ -156,7 +157,7 @@ static void on_value(void *user, const char *section, const char *name, const ch
 		return;
 	}
 	/* the key */
-	const char *key = !strcmp(value, SPACE_NAME) ? " " : value;
+	const char *key = !strcmp(value, SPACE_NAME) ? " " : !strcmp(value, ALT_SPACE_NAME) ? "M- " : value;
 	if (!*value) {
 		cfg_msgs_add(p->msgs, p->name, line, "no key for %s; keeping the default", word);
 		return;
@@ -264,7 +265,8 @@ void keymap_write(const keymap_t *km, FILE *f)
 			/* The help is a comment: cut it to keep the line readable back. */
 			char line[CFGFILE_LINE_MAX + 1];
 			int k = snprintf(line, sizeof(line), "%-20s = %-14s ", lhs,
-			                 !strcmp(b->key, " ") ? SPACE_NAME : b->key);
+			                 !strcmp(b->key, " ") ? SPACE_NAME :
+			                 !strcmp(b->key, "M- ") ? ALT_SPACE_NAME : b->key);
 			if (k > 0 && k + 3 < (int)sizeof(line))
 				snprintf(line + k, sizeof(line) - (size_t)k, "; %s", b->help);
 			fprintf(f, "%s\n", line);

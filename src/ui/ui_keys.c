@@ -460,7 +460,10 @@ void ui_key_label(const char *name, char *buf, size_t n)
 		{ "KEY_SRIGHT", "Shift-Right" }, { "KEY_SPREVIOUS", "Shift-PgUp" },
 		{ "KEY_SNEXT", "Shift-PgDn" }, { "KEY_BTAB", "Shift-Tab" }, { "^I", "Tab" },
 		{ "kUP5", "Ctrl-Up" }, { "kDN5", "Ctrl-Down" }, { "kLFT3", "Alt-Left" },
-		{ "kRIT3", "Alt-Right" }, { "kIC3", "Alt-Insert" }, { "kDC3", "Alt-Delete" }, { "^J", "Enter" }, { "^M", "Enter" },
+		{ "kRIT3", "Alt-Right" }, { "kIC3", "Alt-Insert" }, { "kDC3", "Alt-Delete" },
+		{ "kUP3", "Alt-Up" }, { "kDN3", "Alt-Down" }, { "kHOM3", "Alt-Home" }, { "kEND3", "Alt-End" },
+		{ "kDC5", "Ctrl-Delete" }, { "kPRV5", "Ctrl-PgUp" }, { "kNXT5", "Ctrl-PgDn" },
+		{ "^J", "Enter" }, { "^M", "Enter" },
 		{ "KEY_ENTER", "Enter" }, { "^[", "Esc" }, { " ", "Space" },
 	};
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
