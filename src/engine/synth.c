@@ -473,8 +473,14 @@ static void ctl_compute(synth_voice_t *v, const synth_params_t *p, double freq, 
 	c->g = 0.0f;
 	if (p->filter != FILTER_OFF) {
 		float oct = v->fenv.level * p->filter_env + v->cutoff_mod;
-		if (p->keytrack != 0.0f && freq > 0.0)
-			oct += p->keytrack * log2f((float)freq / C4_HZ);
+		if (p->keytrack != 0.0f && freq > 0.0) {
+			float kx = (float)freq / C4_HZ;
+			if (kx != v->kt_x) {
+				v->kt_x = kx;
+				v->kt_y = log2f(kx);
+			}
+			oct += p->keytrack * v->kt_y;
+		}
 		if (p->lfo_target == LFO_TO_CUTOFF)
 			oct += mod;
 		if (oct != v->oct_x) {
@@ -599,6 +605,7 @@ void synth_voice_start(synth_voice_t *v, const synth_params_t *p, float rate, ui
 	v->reso_set = reso_set;
 	v->reso = reso;
 	v->iv_y = v->oct_y = 1.0f;   /* exp2f(0), for the zeroed arguments */
+	v->kt_x = -1.0f;             /* no frequency's ratio */
 	v->rate = rate;
 	v->noise = seed;
 	v->lfo_noise = seed ^ 0x5851f42du;   /* a second stream from the same seed */
