@@ -54,6 +54,12 @@ typedef struct synth_voice {
 	float cutoff_mod;          /* extra octaves from automation (engine) */
 	bool reso_set;             /* automation overrides the resonance (engine) */
 	float reso;
+	/* The last argument and result of the control-rate functions whose
+	 * argument seldom moves within a note (the second oscillator's
+	 * interval, the cutoff's octaves, its frequency warp): a repeated
+	 * argument gives the same bits without the call. */
+	float iv_x, iv_y, oct_x, oct_y, fc_x, fc_y;
+	float kt_x, kt_y;          /* log2f of the note's frequency over C4 */
 } synth_voice_t;
 
 /* Starts a note on a voice, resetting everything but cutoff_mod and reso (which

@@ -452,13 +452,18 @@ typedef struct ctl {
 	float g, gain;
 } ctl_t;
 
-static void ctl_compute(const synth_voice_t *v, const synth_params_t *p, double freq, ctl_t *c)
+static void ctl_compute(synth_voice_t *v, const synth_params_t *p, double freq, ctl_t *c)
 {
 	float lfo = lfo_value(v, p->lfo_wave);
 	float mod = lfo * p->lfo_depth;   /* semitones, octaves or pulse width */
 	float semis = v->pitch_sweep + (p->lfo_target == LFO_TO_PITCH ? mod : 0.0f);
 	float f1 = (float)freq * (semis != 0.0f ? exp2f(semis / 12.0f) : 1.0f);
-	float f2 = f1 * exp2f((p->osc2_semi + p->osc2_detune * 0.01f) / 12.0f);
+	float iv = (p->osc2_semi + p->osc2_detune * 0.01f) / 12.0f;
+	if (iv != v->iv_x) {
+		v->iv_x = iv;
+		v->iv_y = exp2f(iv);
+	}
+	float f2 = f1 * v->iv_y;
 	float pwm = p->lfo_target == LFO_TO_PW ? mod : 0.0f;
 
 	c->dt[0] = clampf(f1 / v->rate, 0.0f, MAX_DT);
@@ -468,12 +473,27 @@ static void ctl_compute(const synth_voice_t *v, const synth_params_t *p, double 
 	c->g = 0.0f;
 	if (p->filter != FILTER_OFF) {
 		float oct = v->fenv.level * p->filter_env + v->cutoff_mod;
-		if (p->keytrack != 0.0f && freq > 0.0)
-			oct += p->keytrack * log2f((float)freq / C4_HZ);
+		if (p->keytrack != 0.0f && freq > 0.0) {
+			float kx = (float)freq / C4_HZ;
+			if (kx != v->kt_x) {
+				v->kt_x = kx;
+				v->kt_y = log2f(kx);
+			}
+			oct += p->keytrack * v->kt_y;
+		}
 		if (p->lfo_target == LFO_TO_CUTOFF)
 			oct += mod;
-		float fc = clampf(p->cutoff * exp2f(oct), MIN_CUTOFF, MAX_CUTOFF * v->rate);
-		c->g = tanf((float)M_PI * fc / v->rate);
+		if (oct != v->oct_x) {
+			v->oct_x = oct;
+			v->oct_y = exp2f(oct);
+		}
+		float fc = clampf(p->cutoff * v->oct_y, MIN_CUTOFF, MAX_CUTOFF * v->rate);
+		float x = (float)M_PI * fc / v->rate;
+		if (x != v->fc_x) {
+			v->fc_x = x;
+			v->fc_y = tanf(x);
+		}
+		c->g = v->fc_y;
 	}
 	c->gain = 1.0f;
 	if (p->lfo_target == LFO_TO_AMP)
@@ -584,6 +604,8 @@ void synth_voice_start(synth_voice_t *v, const synth_params_t *p, float rate, ui
 	v->cutoff_mod = cutoff_mod;
 	v->reso_set = reso_set;
 	v->reso = reso;
+	v->iv_y = v->oct_y = 1.0f;   /* exp2f(0), for the zeroed arguments */
+	v->kt_x = -1.0f;             /* no frequency's ratio */
 	v->rate = rate;
 	v->noise = seed;
 	v->lfo_noise = seed ^ 0x5851f42du;   /* a second stream from the same seed */
