@@ -269,6 +269,11 @@ follow_rate() {
 	done
 	cp "$TMP/screen" "$TMP/follow_screen"
 	keys F8
+	# script(1) holds the terminal open after the tmux server goes, so
+	# beatty would never see the hang-up and play on: quit it here.
+	keys C-q
+	wait_gone "STOP |PLAY " 5 ||
+		pkill -f "script -qfc .* $W/typescript" 2>/dev/null
 	if [ "$follow_rows" -le 0 ]; then
 		follow_why="the view did not move with the song"
 		return 1
