@@ -186,6 +186,30 @@ help_all() {
 	done
 }
 
+# steady_song FILE: one sine held for the whole pattern: its loudness is
+# the same wherever it is measured, and the song loops without a gap.
+steady_song() {
+	cat >"$1" <<'EOF'
+[song]
+format = 1
+bpm = 120
+channels = 1
+
+[instrument 01]
+name = Tone
+type = synth
+osc1 = sine
+amp = 0.01 0 1 0.01
+
+[pattern 00]
+rows = 64
+00 = A-4 01 .. ...
+
+[order]
+00 = 00
+EOF
+}
+
 # tui_session COLS ROWS COMMAND: the screen's session bt, COLS x ROWS,
 # running COMMAND.  A tmux server just killed can still be going away and
 # take the new session with it, so a session that does not come up is

@@ -52,27 +52,7 @@ quit() {
 	wait_file "$W/status" 10
 }
 
-# A sine held for the whole pattern: its loudness is the same wherever
-# it is measured, and the song loops without a gap.
-cat >"$TMP/steady.bty" <<'EOF'
-[song]
-format = 1
-bpm = 120
-channels = 1
-
-[instrument 01]
-name = Tone
-type = synth
-osc1 = sine
-amp = 0.01 0 1 0.01
-
-[pattern 00]
-rows = 64
-00 = A-4 01 .. ...
-
-[order]
-00 = 00
-EOF
+steady_song "$TMP/steady.bty"
 
 # The number shown in a strip's hold/clip line (screen line 6) at column
 # x (1-based): "-12.3", or -200 for -inf.

@@ -24,25 +24,7 @@ tui_setup ref
 
 # A steady 440 Hz song (the mix) and a 1046.5 Hz one at about -20 LUFS
 # (the reference, rendered at 44.1 kHz so loading resamples it).
-cat >"$TMP/steady.bty" <<'EOF'
-[song]
-format = 1
-bpm = 120
-channels = 1
-
-[instrument 01]
-name = Tone
-type = synth
-osc1 = sine
-amp = 0.01 0 1 0.01
-
-[pattern 00]
-rows = 64
-00 = A-4 01 .. ...
-
-[order]
-00 = 00
-EOF
+steady_song "$TMP/steady.bty"
 sed -e 's/^00 = A-4 01/00 = C-6 01/' -e 's/^osc1 = sine/osc1 = sine\nvolume = -17/' \
 	"$TMP/steady.bty" >"$TMP/ref.bty"
 "$BEATTY" render "$TMP/ref.bty" -o "$TMP/ref.wav" --rate 44100 >/dev/null 2>&1

@@ -194,6 +194,28 @@ static void delay_set(void *st, const float *params)
 		d->step[k] = (d->tgt[k] - d->cur[k]) / (float)d->ramp_len;
 }
 
+/* What goes into the lines for one frame: input plus feedback (crossed
+ * over by ping-pong), through the feedback path's one-pole low-pass.
+ * Shared by the steady run and the general frame so both stay the same
+ * arithmetic, bit for bit. */
+static inline void feed(float xl, float xr, float yl, float yr, float fb, float pp, float cut,
+                        float *zl, float *zr, float *outl, float *outr)
+{
+	float il = xl + fb * yl, ir = xr + fb * yr;
+	if (pp != 0.0f) {
+		float pl = 0.5f * (xl + xr) + fb * yr, pr = fb * yl;
+		il += (pl - il) * pp;
+		ir += (pr - ir) * pp;
+	}
+	float v = (il - *zl) * cut, lo = v + *zl;
+	*zl = lo + v;
+	*outl = flush(lo);
+	v = (ir - *zr) * cut;
+	lo = v + *zr;
+	*zr = lo + v;
+	*outr = flush(lo);
+}
+
 static void delay_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
 {
 	delay_t *d = st;
@@ -231,19 +253,7 @@ static void delay_process(void *st, float *l, float *r, int n, const fx_ctx_t *c
 			for (int k = 0; k < m; k++) {
 				float yl = rl[k], yr = rr[k];
 				float xl = l[i + k], xr = r[i + k];
-				float il = xl + fb * yl, ir = xr + fb * yr;
-				if (pp != 0.0f) {
-					float pl = 0.5f * (xl + xr) + fb * yr, pr = fb * yl;
-					il += (pl - il) * pp;
-					ir += (pr - ir) * pp;
-				}
-				float v = (il - zl) * cut, lo = v + zl;
-				zl = lo + v;
-				wl[k] = flush(lo);
-				v = (ir - zr) * cut;
-				lo = v + zr;
-				zr = lo + v;
-				wr[k] = flush(lo);
+				feed(xl, xr, yl, yr, fb, pp, cut, &zl, &zr, &wl[k], &wr[k]);
 				if (touch) {
 					l[i + k] = dry * xl + wet * yl;
 					r[i + k] = dry * xr + wet * yr;
@@ -301,19 +311,7 @@ static void delay_process(void *st, float *l, float *r, int n, const fx_ctx_t *c
 			}
 		}
 		float xl = l[i], xr = r[i];
-		float il = xl + fb * yl, ir = xr + fb * yr;
-		if (pp != 0.0f) {
-			float pl = 0.5f * (xl + xr) + fb * yr, pr = fb * yl;
-			il += (pl - il) * pp;
-			ir += (pr - ir) * pp;
-		}
-		float v = (il - zl) * cut, lo = v + zl;
-		zl = lo + v;
-		ll[w] = flush(lo);
-		v = (ir - zr) * cut;
-		lo = v + zr;
-		zr = lo + v;
-		lr[w] = flush(lo);
+		feed(xl, xr, yl, yr, fb, pp, cut, &zl, &zr, &ll[w], &lr[w]);
 		if (++w == cap)
 			w = 0;
 		if (written < cap)
