@@ -210,8 +210,8 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>
 	# as the end of a line or of the input.
 	t0=$(now_ms)
 	(sleep 1; printf q; sleep 6) | script -qec "stty -g >'$TMP/tty.before'; \
-		'$BEATTY' play --device bt_jack '$DEMO' 2>'$TMP/q.err'; echo \$? >'$TMP/q.status'; \
-		stty -g >'$TMP/tty.after'" /dev/null >/dev/null 2>&1 &
+		'$BEATTY' play --device bt_jack '$DEMO' 2>'$TMP/q.err'; st=\$?; \
+		stty -g >'$TMP/tty.after'; echo \$st >'$TMP/q.status'" /dev/null >/dev/null 2>&1 &
 	qpid=$!
 	while [ ! -s "$TMP/q.status" ] && [ $(($(now_ms) - t0)) -lt 6000 ]; do sleep 0.1; done
 	took=$(($(now_ms) - t0))

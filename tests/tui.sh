@@ -43,8 +43,10 @@ start() {
 cd '$W'
 stty -g >tty.before
 sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
-echo \$? >status
+st=\$?
+# The settings first: the tests read them as soon as the status appears.
 stty -g >tty.after
+echo \$st >status
 sleep 600
 EOF
 	tui_session "$cols" "$rows" \
