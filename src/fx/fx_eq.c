@@ -271,30 +271,33 @@ static void control(eq_t *e)
 /* ------------------------------------------------------------------ */
 /* processing                                                           */
 
-static inline float biquad_run(biquad_t *q, int ch, float x)
+/* One step of a section (transposed direct form II): the arithmetic
+ * every path below shares, so they stay the same bit for bit. */
+static inline float df2t(float b0, float b1, float b2, float a1, float a2, float *s1, float *s2,
+                         float x)
 {
-	float y = q->b0 * x + q->s1[ch];
-	q->s1[ch] = q->b1 * x - q->a1 * y + q->s2[ch];
-	q->s2[ch] = q->b2 * x - q->a2 * y;
+	float y = b0 * x + *s1;
+	*s1 = b1 * x - a1 * y + *s2;
+	*s2 = b2 * x - a2 * y;
 	return y;
 }
 
-/* The same arithmetic as biquad_run(), with the state in locals: l and r
- * might alias it as far as the compiler knows, which would otherwise keep
- * every state variable going through memory on every sample. */
+static inline float biquad_run(biquad_t *q, int ch, float x)
+{
+	return df2t(q->b0, q->b1, q->b2, q->a1, q->a2, &q->s1[ch], &q->s2[ch], x);
+}
+
+/* A section over the block with its state in locals: l and r might alias
+ * it as far as the compiler knows, which would otherwise keep every
+ * state variable going through memory on every sample. */
 static void sect_run(biquad_t *q, float *l, float *r, int n)
 {
 	const float b0 = q->b0, b1 = q->b1, b2 = q->b2, a1 = q->a1, a2 = q->a2;
 	float l1 = q->s1[0], l2 = q->s2[0], r1 = q->s1[1], r2 = q->s2[1];
 	for (int j = 0; j < n; j++) {
 		float xl = l[j], xr = r[j];
-		float yl = b0 * xl + l1, yr = b0 * xr + r1;
-		l1 = b1 * xl - a1 * yl + l2;
-		l2 = b2 * xl - a2 * yl;
-		r1 = b1 * xr - a1 * yr + r2;
-		r2 = b2 * xr - a2 * yr;
-		l[j] = yl;
-		r[j] = yr;
+		l[j] = df2t(b0, b1, b2, a1, a2, &l1, &l2, xl);
+		r[j] = df2t(b0, b1, b2, a1, a2, &r1, &r2, xr);
 	}
 	q->s1[0] = l1;
 	q->s2[0] = l2;
@@ -314,18 +317,10 @@ static void sect_pair_run(biquad_t *p, biquad_t *q, float *l, float *r, int n)
 	float ql1 = q->s1[0], ql2 = q->s2[0], qr1 = q->s1[1], qr2 = q->s2[1];
 	for (int j = 0; j < n; j++) {
 		float xl = l[j], xr = r[j];
-		float yl = pb0 * xl + pl1, yr = pb0 * xr + pr1;
-		pl1 = pb1 * xl - pa1 * yl + pl2;
-		pl2 = pb2 * xl - pa2 * yl;
-		pr1 = pb1 * xr - pa1 * yr + pr2;
-		pr2 = pb2 * xr - pa2 * yr;
-		float zl = qb0 * yl + ql1, zr = qb0 * yr + qr1;
-		ql1 = qb1 * yl - qa1 * zl + ql2;
-		ql2 = qb2 * yl - qa2 * zl;
-		qr1 = qb1 * yr - qa1 * zr + qr2;
-		qr2 = qb2 * yr - qa2 * zr;
-		l[j] = zl;
-		r[j] = zr;
+		float yl = df2t(pb0, pb1, pb2, pa1, pa2, &pl1, &pl2, xl);
+		float yr = df2t(pb0, pb1, pb2, pa1, pa2, &pr1, &pr2, xr);
+		l[j] = df2t(qb0, qb1, qb2, qa1, qa2, &ql1, &ql2, yl);
+		r[j] = df2t(qb0, qb1, qb2, qa1, qa2, &qr1, &qr2, yr);
 	}
 	p->s1[0] = pl1;
 	p->s2[0] = pl2;
