@@ -516,6 +516,22 @@ static bool settled(void *base, const stage_t *st)
 	       st->sum2 == (uint64_t)st->b * GAIN_ONE;
 }
 
+/* The delay line: frame l, r, c (samples and ceiling) goes in, the one
+ * `delay` frames older comes out in their place. */
+static inline void delay_frame(void *base, stage_t *st, float *l, float *r, float *c)
+{
+	float *slot = AT(base, st->at.ring, float) + 3 * st->rpos;
+	float ol = slot[0], or = slot[1], oc = slot[2];
+	slot[0] = *l;
+	slot[1] = *r;
+	slot[2] = *c;
+	if (++st->rpos == st->delay)
+		st->rpos = 0;
+	*l = ol;
+	*r = or;
+	*c = oc;
+}
+
 /* stage_run() for a quiet frame of a settled stage: the same steps of
  * its state (history, hold, averages, delay line), without the
  * arithmetic that could only confirm a gain of 1. */
@@ -542,18 +558,8 @@ static void calm_frame(void *base, stage_t *st, float *l, float *r, float *c)
 	if (++st->p2 == st->b)
 		st->p2 = 0;
 
-	float *ring = AT(base, st->at.ring, float);
-	float *slot = ring + 3 * st->rpos;
-	float ol = slot[0], or = slot[1], oc = slot[2];
-	slot[0] = *l;
-	slot[1] = *r;
-	slot[2] = *c;
-	if (++st->rpos == st->delay)
-		st->rpos = 0;
+	delay_frame(base, st, l, r, c);
 	st->gain = 1.0;
-	*l = ol;
-	*r = or;
-	*c = oc;
 }
 
 /* Takes one frame in (with the ceiling in force for it) and hands out the
@@ -639,23 +645,14 @@ static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *
 	uint32_t u = box(AT(base, st->at.box1, uint32_t), st->a, &st->p1, &st->sum1, e);
 	uint32_t g = box(AT(base, st->at.box2, uint32_t), st->b, &st->p2, &st->sum2, u);
 
-	float *slot = ring + 3 * st->rpos;
-	float ol = slot[0], or = slot[1], oc = slot[2];
-	slot[0] = *l;
-	slot[1] = *r;
-	slot[2] = *c;
-	if (++st->rpos == st->delay)
-		st->rpos = 0;
+	delay_frame(base, st, l, r, c);
 	if (g == GAIN_ONE) {
 		st->gain = 1.0;
 	} else {
 		st->gain = (double)g / GAIN_ONE;
-		ol = (float)(ol * st->gain);
-		or = (float)(or * st->gain);
+		*l = (float)(*l * st->gain);
+		*r = (float)(*r * st->gain);
 	}
-	*l = ol;
-	*r = or;
-	*c = oc;
 }
 
 /* --- the unit --------------------------------------------------------- */
