@@ -118,6 +118,21 @@ static int loops_counting(const engine_t *e)
 	return n;
 }
 
+/* Whether row lies past the playing pattern's end; if so, order moves
+ * on, or, while the pattern loops, the pattern's rows count as unplayed
+ * again. */
+static bool past_pattern(engine_t *e, int *order, int row)
+{
+	const pattern_t *p = cur_pattern(e);
+	if (p && row < p->rows)
+		return false;
+	if (!e->loop_pattern)
+		(*order)++;
+	else
+		memset(e->visited[e->order], 0, sizeof(e->visited[0]));
+	return true;
+}
+
 /* eng_next_row under a tracker's rules (rules != beatty), as libxmp
  * decides where a module ends: a loop's state lives on across patterns;
  * the end of the order list goes on at the restart position like a jump
@@ -137,16 +152,9 @@ static bool next_row_tracker(engine_t *e)
 		enter = true;
 	} else if (e->loop_jump_row >= 0) {
 		row = e->loop_jump_row;
-	} else {
-		const pattern_t *p = cur_pattern(e);
-		if (!p || row >= p->rows) {
-			if (!e->loop_pattern)
-				order++;
-			else
-				memset(e->visited[e->order], 0, sizeof(e->visited[0]));
-			row = e->start_row;
-			enter = true;
-		}
+	} else if (past_pattern(e, &order, row)) {
+		row = e->start_row;
+		enter = true;
 	}
 	if (enter)
 		e->start_row = 0;
@@ -193,15 +201,8 @@ bool eng_next_row(engine_t *e)
 			e->visited[e->order][r >> 3] &= (uint8_t)~(1u << (r & 7));
 		row = e->loop_jump_row;
 		loop_jump = true;
-	} else {
-		const pattern_t *p = cur_pattern(e);
-		if (!p || row >= p->rows) {
-			if (!e->loop_pattern)
-				order++;
-			else
-				memset(e->visited[e->order], 0, sizeof(e->visited[0]));
-			row = 0;
-		}
+	} else if (past_pattern(e, &order, row)) {
+		row = 0;
 	}
 	bool jumped = (e->jump_order >= 0 && e->jump_order < SONG_MAX_ORDERS) || e->jump_row >= 0;
 	e->jump_order = e->jump_row = e->loop_jump_row = -1;
