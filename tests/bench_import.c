@@ -54,6 +54,7 @@ static double run_beatty(const char *path, int64_t *frames, double *import_s)
 	if (!e)
 		exit(1);
 	engine_set_master(e, false);
+	engine_set_meters(e, false);   /* as a render: nobody watches */
 	static float buf[2 * 4096];
 	size_t n;
 	*frames = 0;

@@ -77,6 +77,8 @@ static int bench_song(const char *path, int rate)
 	}
 	engine_t *e = engine_create(&s, rate);
 	float *buf = malloc(CHUNK * 2 * sizeof(float));
+	if (e)
+		engine_set_meters(e, false);   /* as a render: nobody watches */
 	if (!e || !buf) {
 		fprintf(stderr, "bench_render: out of memory\n");
 		free(buf);
