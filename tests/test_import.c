@@ -218,6 +218,176 @@ static void test_empty_instrument(void **state)
 	free(m.data);
 }
 
+/* A small Scream Tracker 3 module: 4 channels, one pattern, nins
+ * instruments of which the first is a looped sample of `len` bytes (a
+ * ramp) at volume vol and the others are empty; cells set by the test
+ * (s3m_cell), packed by s3m_pack. */
+typedef struct s3m {
+	uint8_t cell[64][4][5];          /* note, instrument, volume, command, info */
+	int nins, len, vol;
+} s3m_t;
+
+#define S3M_EMPTY 255
+
+static void s3m_new(s3m_t *t, int nins, int len, int vol)
+{
+	memset(t, 0, sizeof(*t));
+	for (int r = 0; r < 64; r++)
+		for (int c = 0; c < 4; c++)
+			t->cell[r][c][0] = t->cell[r][c][2] = S3M_EMPTY;
+	t->nins = nins;
+	t->len = len;
+	t->vol = vol;
+}
+
+/* note: ST3's octave << 4 | semitone (S3M_EMPTY none); vol 255 none;
+ * cmd a letter ('A'..) or 0. */
+static void s3m_cell(s3m_t *t, int row, int ch, int note, int ins, int vol, char cmd, int info)
+{
+	uint8_t *c = t->cell[row][ch];
+	c[0] = (uint8_t)note;
+	c[1] = (uint8_t)ins;
+	c[2] = (uint8_t)vol;
+	c[3] = cmd ? (uint8_t)(cmd - 'A' + 1) : 0;
+	c[4] = (uint8_t)info;
+}
+
+static void put16le(uint8_t *p, int v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+/* The module bytes: header, order, parapointers, instruments, the
+ * packed pattern and the sample, each part on a 16-byte boundary. */
+static uint8_t *s3m_pack(const s3m_t *t, size_t *size)
+{
+	size_t cap = 4096 + 64 * 4 * 6 + (size_t)t->len;
+	uint8_t *d = calloc(1, cap);
+	assert_non_null(d);
+	memcpy(d, "test module", 11);
+	d[28] = 0x1A;
+	d[29] = 16;
+	put16le(d + 32, 2);              /* orders */
+	put16le(d + 34, t->nins);
+	put16le(d + 36, 1);              /* patterns */
+	put16le(d + 40, 0x1320);         /* ST3.20 */
+	put16le(d + 42, 2);              /* unsigned samples */
+	memcpy(d + 44, "SCRM", 4);
+	d[48] = 64;                      /* global volume */
+	d[49] = 6;                       /* speed */
+	d[50] = 125;                     /* tempo */
+	d[51] = 0x80 | 48;               /* stereo, master volume */
+	for (int c = 0; c < 32; c++)
+		d[64 + c] = c < 4 ? (uint8_t)(c & 1 ? 8 + c : c) : 255;
+	size_t o = 96;
+	d[o++] = 0;                      /* the order list: pattern 0, end */
+	d[o++] = 255;
+	size_t pins = o;
+	o += 2 * (size_t)t->nins;
+	size_t ppat = o;
+	o += 2;
+	o = (o + 15) & ~(size_t)15;
+	size_t ins0 = o;
+	o += 80 * (size_t)t->nins;
+	o = (o + 15) & ~(size_t)15;
+	size_t pat = o;
+	size_t q = pat + 2;
+	for (int r = 0; r < 64; r++) {
+		for (int c = 0; c < 4; c++) {
+			const uint8_t *e = t->cell[r][c];
+			uint8_t what = (uint8_t)c;
+			if (e[0] != S3M_EMPTY || e[1])
+				what |= 32;
+			if (e[2] != S3M_EMPTY)
+				what |= 64;
+			if (e[3])
+				what |= 128;
+			if (!(what & 0xE0))
+				continue;
+			d[q++] = what;
+			if (what & 32)
+				d[q++] = e[0], d[q++] = e[1];
+			if (what & 64)
+				d[q++] = e[2];
+			if (what & 128)
+				d[q++] = e[3], d[q++] = e[4];
+		}
+		d[q++] = 0;
+	}
+	put16le(d + pat, (int)(q - pat));
+	put16le(d + ppat, (int)(pat >> 4));
+	o = (q + 15) & ~(size_t)15;
+	size_t smp = o;
+	for (int i = 0; i < t->nins; i++) {
+		uint8_t *in = d + ins0 + 80 * (size_t)i;
+		put16le(d + pins + 2 * (size_t)i, (int)((ins0 + 80 * (size_t)i) >> 4));
+		in[0] = 1;                   /* a sample */
+		memcpy(in + 76, "SCRS", 4);
+		put16le(in + 32, 8363);
+		if (i > 0)
+			continue;            /* empty: length 0 */
+		put16le(in + 14, (int)(smp >> 4));
+		put16le(in + 16, t->len);
+		put16le(in + 24, t->len);    /* looped over the whole sample */
+		in[28] = (uint8_t)t->vol;
+		in[31] = 1;
+	}
+	for (int i = 0; i < t->len; i++)
+		d[smp + (size_t)i] = (uint8_t)(128 + (i % 64) * 2 - 64);
+	*size = smp + (size_t)t->len;
+	return d;
+}
+
+static void s3m_import(song_t *s, const s3m_t *t)
+{
+	size_t n;
+	uint8_t *d = s3m_pack(t, &n);
+	char err[512];
+	if (import_module_mem(s, d, n, "test.s3m", "out/test.bty", NULL, err, sizeof(err)) != 0)
+		fail_msg("import failed: %s", err);
+	free(d);
+}
+
+/* RMS of the render's mono sum over frames [a, b). */
+static double rms_between(const float *lr, long a, long b)
+{
+	double sum = 0;
+	for (long i = a; i < b; i++) {
+		double m = 0.5 * (lr[2 * i] + lr[2 * i + 1]);
+		sum += m * m;
+	}
+	return sqrt(sum / (double)(b - a));
+}
+
+/* ST3 (as xmp plays it) passes over the number of an instrument without
+ * a sample: a glide to a note with it goes on at the volume the channel
+ * had, where an instrument number would reset it. */
+static void test_s3m_empty_instrument(void **state)
+{
+	(void)state;
+	s3m_t t;
+	s3m_new(&t, 2, 256, 64);
+	s3m_cell(&t, 0, 0, 0x40, 1, 16, 0, 0);          /* C-4 at volume 16 */
+	s3m_cell(&t, 4, 0, 0x42, 2, S3M_EMPTY, 'G', 2); /* D-4, empty instrument, glide */
+	song_t s;
+	s3m_import(&s, &t);
+	assert_int_equal(s.rules, RULES_ST3);
+	const cell_t *c = song_cell(&s, s.pattern[0], 4, 0);
+	assert_int_equal(c->inst, 0);
+	assert_int_equal(c->vol, VOL_NONE);
+	float *lr = NULL;
+	int64_t frames = tu_render(&s, RATE, &lr);
+	assert_non_null(lr);
+	long row = 6 * 960;   /* 6 ticks of 2.5 / 125 s */
+	assert_true(frames >= 64 * row);
+	double before = rms_between(lr, 2 * row, 4 * row), after = rms_between(lr, 5 * row, 7 * row);
+	assert_true(before > 1e-4);
+	assert_true(fabs(after / before - 1.0) < 0.2);
+	free(lr);
+	song_deinit(&s);
+}
+
 /* Written out and read back, the song plays the same samples. */
 static void test_write_round_trip(void **state)
 {
@@ -298,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_effects),
 		cmocka_unit_test(test_delay_break),
 		cmocka_unit_test(test_empty_instrument),
+		cmocka_unit_test(test_s3m_empty_instrument),
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_bad_input),
 	};

@@ -541,6 +541,14 @@ static int song_inst_for(const conv_t *cv, int xi, int note)
 	return xi + 1;   /* an instrument without samples: notes stay silent */
 }
 
+static bool s3m_empty_inst(const conv_t *cv, int xi)
+{
+	if (xi < 0 || xi >= cv->m->ins)
+		return true;
+	const struct xmp_instrument *in = &cv->m->xxi[xi];
+	return in->nsm <= 0 || !in->sub || in->sub[0].sid < 0 || in->sub[0].sid >= cv->m->smp;
+}
+
 static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int *last_note)
 {
 	*c = (cell_t){ NOTE_NONE, 0, VOL_NONE, 0, 0 };
@@ -558,7 +566,11 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 		note_kind(cv->rep, "note out of range");
 	}
 	int sub_vol = -1;
-	if (ev->ins) {
+	if (ev->ins && cv->fmt == FMT_S3M && s3m_empty_inst(cv, ev->ins - 1)) {
+		/* ST3 (as xmp plays it) ignores the number of an instrument
+		 * without a sample: the note, a glide's target included, goes on
+		 * with the channel's instrument and volume. */
+	} else if (ev->ins) {
 		int xi = ev->ins - 1;
 		c->inst = (uint8_t)song_inst_for(cv, xi, c->note <= 120 && c->note ? c->note : *last_note);
 		if (c->inst && xi < cv->m->ins && cv->m->xxi[xi].nsm > 0) {
