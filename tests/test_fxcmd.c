@@ -683,6 +683,31 @@ static void test_st3_offset_past_loop(void **state)
 	}
 }
 
+/* rules = st3: a note that was cut (SCx, here EC1) or let go (an off)
+ * is over, and neither a volume nor a later retrigger brings it back
+ * before the next note; beatty's own rules restart it. */
+static void test_st3_retrig_after_cut(void **state)
+{
+	(void)state;
+	const char *pats[2] = {
+		"[pattern 00]\nrows = 3\n00 = A-4 01 .. ...\n01 = ... .. .. EC1\n02 = ... .. 40 E91\n" ORDER0,
+		"[pattern 00]\nrows = 3\n00 = A-4 01 .. ...\n01 = === .. .. ...\n02 = ... .. 40 E91\n" ORDER0,
+	};
+	const char *rules[2] = { "st3", "beatty" };
+	for (int k = 0; k < 2; k++)
+		for (int r = 0; r < 2; r++) {
+			char text[1024];
+			snprintf(text, sizeof(text), "%srules = %s\n%s%s", HEAD(60, 1, 3, 1), rules[r],
+			         SINE("0 0 1 0.01"), pats[k]);
+			take_t t;
+			take_text(&t, text);
+			expect_level(tick_rms(&t, 1), sine_rms(64), rules[r], k);
+			for (int i = 7; i < 9; i++)
+				expect_level(tick_rms(&t, i), r == 0 ? 0.0 : sine_rms(64), rules[r], 10 * k + i);
+			take_free(&t);
+		}
+}
+
 /* ------------------------------------------------------------------ */
 /* notes in time                                                        */
 
@@ -1282,6 +1307,7 @@ int main(void)
 		cmocka_unit_test(test_row_delay_note_once),
 		cmocka_unit_test(test_pt_arpeggio_wrap),
 		cmocka_unit_test(test_st3_offset_past_loop),
+		cmocka_unit_test(test_st3_retrig_after_cut),
 		cmocka_unit_test(test_st3_period_slides),
 		cmocka_unit_test(test_tracker_song_end),
 	};

@@ -500,6 +500,18 @@ void eng_play_cell(engine_t *e, int ch)
 	}
 }
 
+/* Whether the channel's note still sounds under ST3's rules (as libxmp
+ * plays them): a sample that ran out, a cut note and one let go by an
+ * off are over, and a retrigger does not restart them. */
+static bool st3_sounding(const chan_t *c)
+{
+	const voice_t *v = c->voice;
+	if (!v || !v->active)
+		return false;
+	const env_t *amp = v->inst->type == INST_SAMPLER ? &v->u.smp.amp : &v->u.syn.amp;
+	return amp->stage != ENV_RELEASE && amp->stage != ENV_KILL;
+}
+
 /* ST3's retrigger (as libxmp plays it) counts ticks on from row to row,
  * the row's first tick included, and starts afresh with a note: the
  * note restarts every y ticks of a count that a row without a note
@@ -516,8 +528,21 @@ static void st3_retrig(engine_t *e, int ch)
 	if (--c->retrig_left > 0)
 		return;
 	c->retrig_left = y;
-	if (c->pitch >= PITCH_LO && c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
+	if (c->pitch >= PITCH_LO && c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT &&
+	    st3_sounding(c))
 		eng_chan_trigger(e, ch, 0);
+}
+
+/* ST3's note cut (SCx, as libxmp plays it) ends the note: the channel is
+ * free, so neither a volume nor a retrigger brings it back before the
+ * next note. */
+static void st3_cut(chan_t *c)
+{
+	c->vol = 0;
+	if (c->voice) {
+		voice_kill(c->voice);
+		chan_detach(c, false);
+	}
 }
 
 void eng_row_effect(engine_t *e, int ch)
@@ -653,6 +678,8 @@ void eng_tick_effect(engine_t *e, int ch)
 		else if (x == 0x9 && y && e->tick % y == 0 && c->pitch >= PITCH_LO &&
 		         c->cell.note != NOTE_OFF && c->cell.note != NOTE_CUT)
 			eng_chan_trigger(e, ch, 0);
+		else if (x == 0xC && e->tick == y && e->song->rules == RULES_ST3)
+			st3_cut(c);
 		else if (x == 0xC && e->tick == y)
 			c->vol = 0;
 		break;
