@@ -91,6 +91,11 @@ typedef struct pattern {
 #define RULES_LIST(X) \
 	X(RULES_BEATTY, "beatty") X(RULES_PROTRACKER, "protracker") X(RULES_FT2, "ft2") \
 	X(RULES_ST3, "st3")
+/* When a volume slide (Axy, 5xy, 6xy) moves: on every tick after the
+ * row's first ("normal"), or on the first as well ("fast", ST3's fast
+ * volume slides and ST3.00's only way).  Set by the import. */
+#define VSLIDES_LIST(X) \
+	X(VSLIDES_NORMAL, "normal") X(VSLIDES_FAST, "fast")
 
 #define ENUM_ITEM(e, s) e,
 typedef enum { WAVE_LIST(ENUM_ITEM) WAVE_COUNT } wave_t;
@@ -102,6 +107,7 @@ typedef enum { INST_TYPE_LIST(ENUM_ITEM) INST_TYPE_COUNT } inst_type_t;
 typedef enum { TIMING_LIST(ENUM_ITEM) TIMING_COUNT } timing_t;
 typedef enum { SLIDES_LIST(ENUM_ITEM) SLIDES_COUNT } slides_t;
 typedef enum { RULES_LIST(ENUM_ITEM) RULES_COUNT } rules_t;
+typedef enum { VSLIDES_LIST(ENUM_ITEM) VSLIDES_COUNT } vslides_t;
 #undef ENUM_ITEM
 
 extern const char *const wave_names[WAVE_COUNT];
@@ -113,6 +119,7 @@ extern const char *const inst_type_names[INST_TYPE_COUNT];
 extern const char *const timing_names[TIMING_COUNT];
 extern const char *const slides_names[SLIDES_COUNT];
 extern const char *const rules_names[RULES_COUNT];
+extern const char *const vslides_names[VSLIDES_COUNT];
 
 /* Looks name up in a table of n names; returns the index or -1. */
 int song_enum_lookup(const char *const *names, int n, const char *name);
@@ -250,6 +257,7 @@ typedef struct song {
 	timing_t timing;
 	slides_t slides;
 	rules_t rules;
+	vslides_t vol_slides;
 	int restart;                 /* order the song loops back to */
 	int scale_key, scale;        /* key 0 (C)..11 and scale.h's scale; chromatic: no lock */
 	/* The master page's reference track, relative to dir like a sample

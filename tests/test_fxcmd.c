@@ -708,6 +708,36 @@ static void test_st3_retrig_after_cut(void **state)
 		}
 }
 
+/* rules = st3 slides a volume by a whole F (A0F, AF0) on the row's
+ * first tick too, other slides only after it; vol_slides = fast slides
+ * every one on the first tick too.  Levels tick by tick, 3 ticks a row. */
+static void test_st3_first_tick_slides(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *head, *fx;
+		int vol[3];
+	} cases[] = {
+		{ "rules = st3\n", "A0F", { 49, 34, 19 } },
+		{ "rules = st3\n", "A0E", { 64, 50, 36 } },
+		{ "", "A0F", { 64, 49, 34 } },
+		{ "rules = st3\nvol_slides = fast\n", "A02", { 62, 60, 58 } },
+		{ "vol_slides = fast\n", "610", { 30, 31, 32 } },
+		{ "", "A02", { 64, 62, 60 } },
+	};
+	for (int k = 0; k < (int)(sizeof(cases) / sizeof(cases[0])); k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%s%s%s[pattern 00]\nrows = 1\n00 = A-4 01 %s %s\n" ORDER0,
+		         HEAD(60, 1, 3, 1), cases[k].head, SINE("0 0 1 0.01"),
+		         cases[k].fx[0] == '6' ? "1D" : "..", cases[k].fx);
+		take_t t;
+		take_text(&t, text);
+		for (int i = 0; i < 3; i++)
+			expect_level(tick_rms(&t, i), sine_rms(cases[k].vol[i]), cases[k].fx, 10 * k + i);
+		take_free(&t);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* notes in time                                                        */
 
@@ -1308,6 +1338,7 @@ int main(void)
 		cmocka_unit_test(test_pt_arpeggio_wrap),
 		cmocka_unit_test(test_st3_offset_past_loop),
 		cmocka_unit_test(test_st3_retrig_after_cut),
+		cmocka_unit_test(test_st3_first_tick_slides),
 		cmocka_unit_test(test_st3_period_slides),
 		cmocka_unit_test(test_tracker_song_end),
 	};

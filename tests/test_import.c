@@ -225,6 +225,7 @@ static void test_empty_instrument(void **state)
 typedef struct s3m {
 	uint8_t cell[64][4][5];          /* note, instrument, volume, command, info */
 	int nins, len, vol;
+	int flags;                       /* the header's */
 } s3m_t;
 
 #define S3M_EMPTY 255
@@ -271,6 +272,7 @@ static uint8_t *s3m_pack(const s3m_t *t, size_t *size)
 	put16le(d + 32, 2);              /* orders */
 	put16le(d + 34, t->nins);
 	put16le(d + 36, 1);              /* patterns */
+	put16le(d + 38, t->flags);
 	put16le(d + 40, 0x1320);         /* ST3.20 */
 	put16le(d + 42, 2);              /* unsigned samples */
 	memcpy(d + 44, "SCRM", 4);
@@ -388,6 +390,22 @@ static void test_s3m_empty_instrument(void **state)
 	song_deinit(&s);
 }
 
+/* An S3M flagged for fast volume slides (0x40) slides on every tick. */
+static void test_s3m_fast_slides(void **state)
+{
+	(void)state;
+	for (int fast = 0; fast < 2; fast++) {
+		s3m_t t;
+		s3m_new(&t, 1, 256, 64);
+		t.flags = fast ? 0x40 : 0;
+		s3m_cell(&t, 0, 0, 0x40, 1, S3M_EMPTY, 'D', 0x04);
+		song_t s;
+		s3m_import(&s, &t);
+		assert_int_equal(s.vol_slides, fast ? VSLIDES_FAST : VSLIDES_NORMAL);
+		song_deinit(&s);
+	}
+}
+
 /* Written out and read back, the song plays the same samples. */
 static void test_write_round_trip(void **state)
 {
@@ -469,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_delay_break),
 		cmocka_unit_test(test_empty_instrument),
 		cmocka_unit_test(test_s3m_empty_instrument),
+		cmocka_unit_test(test_s3m_fast_slides),
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_bad_input),
 	};

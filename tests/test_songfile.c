@@ -745,6 +745,35 @@ static void test_round_trip(void **state)
 	free(t2);
 }
 
+/* vol_slides: read, written back only when not the default, and a bad
+ * value refused with its line. */
+static void test_vol_slides(void **state)
+{
+	(void)state;
+	const char *fast = "[song]\nformat = 1\nbpm = 120\nlpb = 4\ntpl = 6\nswing = 0\n"
+		"channels = 1\nrestart = 00\nrules = st3\nvol_slides = fast\n\n[pattern 00]\nrows = 1\n\n"
+		"[order]\n00 = 00\n";
+	song_t s;
+	tu_song_parse(&s, fast);
+	assert_int_equal(s.vol_slides, VSLIDES_FAST);
+	char *t1 = songfile_to_string(&s);
+	assert_non_null(t1);
+	song_deinit(&s);
+	assert_non_null(strstr(t1, "\nvol_slides = fast\n"));
+	char *t2 = fmt_text(t1);
+	assert_text_equal(t2, t1);
+	free(t1);
+	free(t2);
+	tu_song_parse(&s, "[song]\nformat = 1\nvol_slides = normal\n[pattern 00]\n[order]\n00 = 00\n");
+	assert_int_equal(s.vol_slides, VSLIDES_NORMAL);
+	t1 = songfile_to_string(&s);
+	assert_null(strstr(t1, "vol_slides"));
+	free(t1);
+	song_deinit(&s);
+	expect_error("[song]\nformat = 1\nvol_slides = quick\n",
+	             "t.bty:3: bad vol_slides 'quick' (normal or fast)");
+}
+
 /* Defaults of a fresh instrument must be values the reader accepts. */
 static void test_defaults_round_trip(void **state)
 {
@@ -2152,6 +2181,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_parse_rich),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_vol_slides),
 		cmocka_unit_test(test_defaults_round_trip),
 		cmocka_unit_test(test_messy_canonical),
 		cmocka_unit_test(test_20_channels),

@@ -545,6 +545,14 @@ static void st3_cut(chan_t *c)
 	}
 }
 
+/* ST3 (and libxmp) slide a volume by a whole F, up or down (x0F,
+ * xF0), on the row's first tick too: one step more than other slides. */
+static void st3_full_slide(chan_t *c)
+{
+	if (c->mem_vslide == 0x0F || c->mem_vslide == 0xF0)
+		vol_slide(c, c->mem_vslide);
+}
+
 void eng_row_effect(engine_t *e, int ch)
 {
 	chan_t *c = &e->chan[ch];
@@ -571,6 +579,10 @@ void eng_row_effect(engine_t *e, int ch)
 	case FX_PORTA_VOL:
 	case FX_VIBRATO_VOL:
 		remember(&c->mem_vslide, p);
+		if (e->song->vol_slides == VSLIDES_FAST)
+			vol_slide(c, c->mem_vslide);   /* on the first tick too */
+		if (e->song->rules == RULES_ST3)
+			st3_full_slide(c);
 		break;
 	case FX_PAN:
 		c->pan = p < 128 ? (p - 128) / 128.0f : (p - 128) / 127.0f;

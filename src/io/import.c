@@ -55,6 +55,10 @@ enum {
 
 typedef enum { FMT_MOD, FMT_S3M, FMT_XM, FMT_OTHER } fmt_t;
 
+/* s3m_header's findings */
+#define S3M_AMIGA_LIMITS 1u
+#define S3M_FAST_SLIDES  2u
+
 /* The translation in progress. */
 typedef struct conv {
 	const struct xmp_module *m;
@@ -845,7 +849,7 @@ static void path_parts(const char *song_path, char *dir, size_t dn, char *stem, 
 		snprintf(stem, sn, "song");
 }
 
-static int translate(song_t *s, const struct xmp_module *m, bool speed_only, bool amiga_limits,
+static int translate(song_t *s, const struct xmp_module *m, bool speed_only, unsigned s3m_hdr,
                      const char *name,
                      const char *song_path, import_report_t *rep, char *err, size_t errlen)
 {
@@ -872,7 +876,9 @@ static int translate(song_t *s, const struct xmp_module *m, bool speed_only, boo
 	 * even slides. */
 	s->slides = cv->fmt == FMT_MOD ? SLIDES_AMIGA : SLIDES_LINEAR;
 	if (cv->fmt == FMT_S3M)
-		s->slides = amiga_limits ? SLIDES_AMIGA : SLIDES_PERIODS;
+		s->slides = s3m_hdr & S3M_AMIGA_LIMITS ? SLIDES_AMIGA : SLIDES_PERIODS;
+	if (cv->fmt == FMT_S3M && (s3m_hdr & S3M_FAST_SLIDES))
+		s->vol_slides = VSLIDES_FAST;
 	s->rules = cv->fmt == FMT_XM ? RULES_FT2 : cv->fmt == FMT_S3M ? RULES_ST3 : RULES_PROTRACKER;
 	s->lpb = 4;
 	s->tpl = clampi(m->spd, SONG_TPL_MIN, SONG_TPL_MAX);
@@ -956,21 +962,26 @@ static int load_mem(xmp_context ctx, const void *arg, size_t size)
 	return xmp_load_module_from_memory(ctx, (void *)(uintptr_t)arg, (long)size);
 }
 
-/* An S3M header's flag 0x10: periods held to the Amiga's limits (libxmp
- * reads it but does not tell); the header is read again for it. */
-static bool s3m_amiga_limits(loader_fn fn, const void *arg, size_t size)
+/* What an S3M header says that libxmp reads but does not tell: flag
+ * 0x10, periods held to the Amiga's limits, and flag 0x40 or a file from
+ * ST3.00, volume slides on every tick (the header is read again). */
+static unsigned s3m_header(loader_fn fn, const void *arg, size_t size)
 {
 	unsigned char h[0x30];
 	if (size < sizeof(h))
-		return false;
+		return 0;
 	if (fn == load_mem) {
 		memcpy(h, arg, sizeof(h));
 	} else {
 		FILE *f = (FILE *)(uintptr_t)arg;
 		if (fseek(f, 0, SEEK_SET) != 0 || fread(h, 1, sizeof(h), f) != sizeof(h))
-			return false;
+			return 0;
 	}
-	return !memcmp(h + 0x2C, "SCRM", 4) && (h[0x26] & 0x10);
+	if (memcmp(h + 0x2C, "SCRM", 4) != 0)
+		return 0;
+	unsigned cwt = h[0x28] | (unsigned)h[0x29] << 8;
+	return (h[0x26] & 0x10 ? S3M_AMIGA_LIMITS : 0) |
+	       (h[0x26] & 0x40 || cwt == 0x1300 ? S3M_FAST_SLIDES : 0);
 }
 
 static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, const char *name,
@@ -1007,7 +1018,7 @@ static int import_with(song_t *s, loader_fn fn, const void *arg, size_t size, co
 		speed_only = xmp_get_player(ctx, XMP_PLAYER_MODE) == XMP_MODE_NOISETRACKER;
 		xmp_end_player(ctx);
 	}
-	rc = mi.mod ? translate(s, mi.mod, speed_only, s3m_amiga_limits(fn, arg, size), name,
+	rc = mi.mod ? translate(s, mi.mod, speed_only, s3m_header(fn, arg, size), name,
 	                        song_path, rep, err, errlen) : -1;
 	if (!mi.mod) {
 		snprintf(err, errlen, "%s: cannot load the module", name);

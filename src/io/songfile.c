@@ -869,6 +869,13 @@ static bool song_key(parser_t *p, const char *key, const char *v)
 		s->rules = (rules_t)t;
 		return true;
 	}
+	case SK_VSLIDES: {
+		int t = song_enum_lookup(vslides_names, VSLIDES_COUNT, v);
+		if (t < 0)
+			return fail(p, p->line, "bad vol_slides '%.40s' (normal or fast)", v);
+		s->vol_slides = (vslides_t)t;
+		return true;
+	}
 	case SK_SCALE:
 		/* "A minor": the key and scale that scale lock keeps notes in */
 		if (!scale_parse(v, &s->scale_key, &s->scale))

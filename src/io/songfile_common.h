@@ -34,11 +34,11 @@
 
 static const char *const song_keys[] = {
 	"format", "title", "artist", "bpm", "lpb", "tpl", "swing", "channels", "restart", "timing",
-	"slides", "scale", "rules", "reference"
+	"slides", "scale", "rules", "reference", "vol_slides"
 };
 enum {
 	SK_FORMAT, SK_TITLE, SK_ARTIST, SK_BPM, SK_LPB, SK_TPL, SK_SWING, SK_CHANNELS, SK_RESTART,
-	SK_TIMING, SK_SLIDES, SK_SCALE, SK_RULES, SK_REFERENCE, SK_COUNT
+	SK_TIMING, SK_SLIDES, SK_SCALE, SK_RULES, SK_REFERENCE, SK_VSLIDES, SK_COUNT
 };
 static const char *const channel_keys[] = {
 	"name", "volume", "pan", "mute", "solo", "send_reverb", "send_delay",

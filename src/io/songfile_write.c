@@ -359,6 +359,8 @@ int songfile_write(const song_t *s, FILE *f)
 		put_line(&w, "slides", slides_names[s->slides]);
 	if (s->rules != RULES_BEATTY)
 		put_line(&w, "rules", rules_names[s->rules]);
+	if (s->vol_slides != VSLIDES_NORMAL)
+		put_line(&w, "vol_slides", vslides_names[s->vol_slides]);
 	if (s->scale != SCALE_CHROMATIC) {   /* absent: no lock, as before scales */
 		char sc[32];
 		scale_format(s->scale_key, s->scale, sc, sizeof sc);

@@ -17,6 +17,7 @@ const char *const inst_type_names[INST_TYPE_COUNT] = { INST_TYPE_LIST(ENUM_NAME)
 const char *const timing_names[TIMING_COUNT] = { TIMING_LIST(ENUM_NAME) };
 const char *const slides_names[SLIDES_COUNT] = { SLIDES_LIST(ENUM_NAME) };
 const char *const rules_names[RULES_COUNT] = { RULES_LIST(ENUM_NAME) };
+const char *const vslides_names[VSLIDES_COUNT] = { VSLIDES_LIST(ENUM_NAME) };
 #undef ENUM_NAME
 
 int song_enum_lookup(const char *const *names, int n, const char *name)
