@@ -24,7 +24,7 @@ s3m/PeriodLimit.s3m
 s3m/AdlibZeroVolumeNote.s3m s3m/AmigaLimits.s3m s3m/NOP.s3m
 s3m/PortaAfterArp.s3m s3m/TonePortamentoWithAdlibNote.s3m s3m/weirdloop.s3m
 s3m/PortaSmpChange.s3m s3m/RetrigAfterNoteCut.s3m s3m/NoCombinedSlidesOnFirstTick-Normal.s3m
-s3m/NoCombinedSlidesOnFirstTick-Fast.s3m
+s3m/NoCombinedSlidesOnFirstTick-Fast.s3m s3m/PatternDelaysRetrig.s3m
 xm/DelayCombination.xm xm/DelayVolume.xm xm/EnvOff.xm
 xm/FineVol-LinkMem.xm xm/Finetune-Precision.xm xm/NoteLimit.xm xm/NoteLimit2.xm
 xm/NoteOffFade.xm xm/NoteOffVolume.xm xm/OffsetRange.xm xm/PanMemory.xm xm/PanOff.xm

@@ -738,6 +738,26 @@ static void test_st3_first_tick_slides(void **state)
 	}
 }
 
+/* rules = st3 slides the pitch by an E1x or E2x again on each EEx
+ * repeat of the line, as ST3 (and libxmp) do; beatty's own rules slide
+ * once.  E28 (linear slides): half a semitone down each time. */
+static void test_st3_fine_slides_repeat(void **state)
+{
+	(void)state;
+	const char *rules[2] = { "st3", "beatty" };
+	for (int r = 0; r < 2; r++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 2\n"
+		         "00 = A-4 01 .. E28 | ... .. .. EE2\n" ORDER0, HEAD(60, 1, 3, 2), rules[r],
+		         SINE("0 0 1 0.01"));
+		take_t t;
+		take_text(&t, text);
+		for (int k = 0; k < 3; k++)
+			expect_hz(tick_hz(&t, 3 * k + 1), a4_hz(-32.0 * (r == 0 ? k + 1 : 1)), rules[r], k);
+		take_free(&t);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* notes in time                                                        */
 
@@ -1339,6 +1359,7 @@ int main(void)
 		cmocka_unit_test(test_st3_offset_past_loop),
 		cmocka_unit_test(test_st3_retrig_after_cut),
 		cmocka_unit_test(test_st3_first_tick_slides),
+		cmocka_unit_test(test_st3_fine_slides_repeat),
 		cmocka_unit_test(test_st3_period_slides),
 		cmocka_unit_test(test_tracker_song_end),
 	};

@@ -650,13 +650,17 @@ void eng_row_effect(engine_t *e, int ch)
 
 /* The first tick of an EEx repeat of the row: its notes played once, so
  * a delayed one does not come again; ProTracker (and libxmp) slide the
- * volume of an EAx or EBx again on each repeat. */
+ * volume of an EAx or EBx again on each repeat, and ST3 (as libxmp plays
+ * it) every fine slide, of the pitch too (E1x, E2x). */
 void eng_row_repeat(engine_t *e, int ch)
 {
 	chan_t *c = &e->chan[ch];
 	int x = c->param >> 4;
 	c->delay_tick = -1;
-	if (e->song->rules == RULES_PROTRACKER && c->fx == FX_EXTENDED && (x == 0xA || x == 0xB))
+	if (c->fx != FX_EXTENDED)
+		return;
+	bool vol = x == 0xA || x == 0xB, pitch = x == 0x1 || x == 0x2;
+	if ((e->song->rules == RULES_PROTRACKER && vol) || (e->song->rules == RULES_ST3 && (vol || pitch)))
 		eng_row_effect(e, ch);
 }
 
