@@ -45,6 +45,8 @@ void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float ra
 /* Fades the start just made in over 1.5 ms, for a start that would
  * click though it is at offset 0: a stolen voice, a retrigger. */
 void sampler_voice_declick(sampler_voice_t *v);
+/* The same fade-in over a given time (a tracker's note start). */
+void sampler_voice_fade_in(sampler_voice_t *v, double seconds);
 
 /* Starts slice k of the sample (p->slice): from its start to the next
  * slice's, unlooped, with freq_hz multiplied by ratio (a slice played

@@ -10,14 +10,14 @@
 MODS=$SRCDIR/../shared/modules
 MODCMP=$(dirname "$BEATTY")/tests/modcmp
 # Conformance modules that pass today: a regression fails the suite.
-# (PortaTarget.mod, BidiPrecision.xm, E90.xm, PanSlideMem.xm and
+# (BidiPrecision.xm, E90.xm, PanSlideMem.xm and
 # PatLoop-Overflow.xm passed before renders took the sinc interpolator
 # and the new de-click rule; they are out of the list until looked at.)
 PASSING="mod/InstrDelay.mod mod/NoteDelay-NextRow.mod mod/PTRetrigger.mod mod/PTSwapNoLoop.mod
 mod/TempoChange.mod mod/InstrSwapRetrigger.mod mod/PTInstrVolume.mod mod/PTStoppedSwap.mod
 mod/PTSwapEmpty.mod mod/DelayBreak.mod mod/PatLoop-Break.mod mod/finetune.mod mod/ptoffset.mod
 mod/PortaSwapPT.mod mod/PTInstrSwap.mod mod/PortaSmpChange.mod mod/PatternDelaysRetrig.mod
-mod/PatternJump.mod
+mod/PatternJump.mod mod/PortaTarget.mod
 s3m/LoopReset.s3m s3m/OffsetLoopWraparound.s3m s3m/OffsetPastSampleEnd.s3m s3m/OxxMemory.s3m
 s3m/OxxMemoryWithRetrig.s3m s3m/RetrigSlide.s3m s3m/FreqLimits.s3m s3m/ParamMemory.s3m
 s3m/PeriodLimit.s3m

@@ -683,6 +683,40 @@ static void test_st3_offset_past_loop(void **state)
 	}
 }
 
+/* Under ProTracker's and ST3's rules a sample note fades in over 1/400 s
+ * (120 frames at 48 kHz), as libxmp mixes them; beatty's own rules and
+ * FT2's start it at once.  The ramp sample against itself. */
+static void test_tracker_fade_in(void **state)
+{
+	(void)state;
+	const char *rules[4] = { "beatty", "protracker", "st3", "ft2" };
+	take_t ref = { 0 };
+	for (int r = 0; r < 4; r++) {
+		char text[512];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 1\n00 = C-4 02 .. ...\n"
+		         ORDER0, HEAD(60, 1, 3, 1), rules[r], SINE("0 0 1 0.01"));
+		song_t s;
+		tu_song_parse(&s, text);
+		add_ramp(&s);
+		take_t t;
+		take_song(&t, &s);
+		song_deinit(&s);
+		if (r == 0) {
+			ref = t;
+			continue;
+		}
+		bool fades = r == 1 || r == 2;
+		for (int k = 10; k < 1000; k += 10) {
+			double want = fades && k < 120 ? k / 120.0 : 1.0;
+			double got = t.l[k] / ref.l[k];
+			if (!(fabs(got - want) < 1e-3))
+				fail_msg("%s, frame %d: %.4f of beatty's level, expected %.4f", rules[r], k, got, want);
+		}
+		take_free(&t);
+	}
+	take_free(&ref);
+}
+
 /* rules = st3: a note that was cut (SCx, here EC1) or let go (an off)
  * is over, and neither a volume nor a later retrigger brings it back
  * before the next note; beatty's own rules restart it. */
@@ -1357,6 +1391,7 @@ int main(void)
 		cmocka_unit_test(test_row_delay_note_once),
 		cmocka_unit_test(test_pt_arpeggio_wrap),
 		cmocka_unit_test(test_st3_offset_past_loop),
+		cmocka_unit_test(test_tracker_fade_in),
 		cmocka_unit_test(test_st3_retrig_after_cut),
 		cmocka_unit_test(test_st3_first_tick_slides),
 		cmocka_unit_test(test_st3_fine_slides_repeat),

@@ -47,10 +47,22 @@ static int note_slice(const chan_t *c, const sampler_params_t *p)
 	return k >= 0 && k < p->nslices ? k : -1;
 }
 
+/* ProTracker's and ST3's notes as libxmp mixes them: every sample note
+ * fades in over 1/400 s (120 frames at 48 kHz, measured on xmp's
+ * renders), from silence or over the note it replaces, where beatty's
+ * own start plays the sample's first frame at once. */
+#define TRACKER_FADE_IN_S (1.0 / 400.0)
+
+static bool tracker_fades_in(const engine_t *e)
+{
+	return e->song->rules == RULES_PROTRACKER || e->song->rules == RULES_ST3;
+}
+
 void eng_chan_trigger(engine_t *e, int ch, int64_t offset)
 {
 	chan_t *c = &e->chan[ch];
 	const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+	bool fade_in = tracker_fades_in(e);
 	chan_detach(c, true);
 	if (!in)
 		return;
@@ -88,6 +100,8 @@ void eng_chan_trigger(engine_t *e, int ch, int64_t offset)
 		} else {
 			sampler_voice_start(&v->u.smp, &in->sampler, (float)e->rate, offset);
 		}
+		if (fade_in)
+			sampler_voice_fade_in(&v->u.smp, TRACKER_FADE_IN_S);
 		if (stolen || chan_retriggers(e, c))
 			sampler_voice_declick(&v->u.smp);
 		v->u.smp.interp = in->sampler.interp != INTERP_AUTO ? in->sampler.interp : e->interp;

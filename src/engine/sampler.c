@@ -507,14 +507,22 @@ double sampler_step(const sampler_params_t *p, double freq_hz, float rate)
 	return freq_hz * exp2(p->finetune / 1200.0) / root * (double)p->sample.rate / (double)rate;
 }
 
+/* A fade-in not yet under way may be lengthened; one that is running
+ * is left as it is. */
+void sampler_voice_fade_in(sampler_voice_t *v, double seconds)
+{
+	if (v->ended || v->ramp != v->ramp_len)
+		return;
+	int len = (int)lrint(seconds * (double)v->rate);
+	if (len < 1)
+		len = 1;
+	if (len > v->ramp_len)
+		v->ramp = v->ramp_len = len;
+}
+
 void sampler_voice_declick(sampler_voice_t *v)
 {
-	if (v->ended || v->ramp_len > 0)
-		return;
-	v->ramp_len = (int)lrint(START_RAMP_S * (double)v->rate);
-	if (v->ramp_len < 1)
-		v->ramp_len = 1;
-	v->ramp = v->ramp_len;
+	sampler_voice_fade_in(v, START_RAMP_S);
 }
 
 void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float rate, int64_t offset)
