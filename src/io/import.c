@@ -508,12 +508,30 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 		if ((x == 1 || x == 2) && (y + 2) / 4)
 			return ext(x, (y + 2) / 4);
 		return fx_none();
-	case X_GLOBALVOL: note_kind(cv->rep, "global volume"); return fx_none();
-	case X_GVOL_SLIDE: note_kind(cv->rep, "global volume slide"); return fx_none();
+	case X_GLOBALVOL:
+		if (cv->fmt == FMT_XM)
+			return fx_of('V', clampi(p, 0, 64));
+		note_kind(cv->rep, "global volume");
+		return fx_none();
+	case X_GVOL_SLIDE:
+		if (cv->fmt == FMT_XM)
+			return fx_of('W', p);
+		note_kind(cv->rep, "global volume slide");
+		return fx_none();
 	case X_ENVPOS: note_kind(cv->rep, "Lxx envelope position"); return fx_none();
 	case X_PANSLIDE:
-	case X_PANSL_NOMEM: note_kind(cv->rep, "panning slide"); return fx_none();
-	case X_TREMOR: note_kind(cv->rep, "tremor"); return fx_none();
+	case X_PANSL_NOMEM:
+		/* (the volume column's slide has no memory: there a zero does
+		 * nothing) */
+		if (cv->fmt == FMT_XM)
+			return t == X_PANSL_NOMEM && !p ? fx_none() : fx_of('P', p);
+		note_kind(cv->rep, "panning slide");
+		return fx_none();
+	case X_TREMOR:
+		if (cv->fmt == FMT_XM)
+			return fx_of('T', p);
+		note_kind(cv->rep, "tremor");
+		return fx_none();
 	case X_SURROUND: note_kind(cv->rep, "surround"); return fx_none();
 	case X_FINETUNE: note_kind(cv->rep, "set finetune"); return fx_none();
 	case X_IT_ROWDELAY: note_kind(cv->rep, "row delay"); return fx_none();
