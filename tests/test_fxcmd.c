@@ -1354,6 +1354,42 @@ static void test_ft2_pan_law(void **state)
 	}
 }
 
+static void test_ft2_sample_pan(void **state)
+{
+	(void)state;
+	/* A sampler with pan 0.5: under rules = ft2 its instrument number
+	 * moves the channel there (R = 3 L under the linear law), with a
+	 * note or alone; 800 then pans hard left; beatty's own rules keep
+	 * the channel's pan (the centre, R = L). */
+	const char *rules[2] = { "ft2", "beatty" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 3\n"
+		         "00 = C-4 02 .. ...\n01 = ... .. .. 800\n02 = ... 02 .. ...\n" ORDER0,
+		         HEAD(60, 1, 3, 1), rules[k], SINE("0 0 1 0.01"));
+		song_t s;
+		tu_song_parse(&s, text);
+		add_ramp(&s);
+		s.inst[2]->sampler.loop = LOOP_FORWARD;   /* still playing on row 2 */
+		s.inst[2]->sampler.loop_end = RAMP_FRAMES;
+		s.inst[2]->sampler.has_pan = true;
+		s.inst[2]->sampler.pan = 0.5f;
+		take_t t;
+		take_song(&t, &s);
+		const double want[3] = { k ? 1.0 : 3.0, 0.0, k ? 0.0 : 3.0 };
+		for (int row = 0; row < 3; row++) {
+			int64_t at = (int64_t)row * ROW + 4800;
+			double l = rms_at(&t, t.l, at, 20000), r = rms_at(&t, t.r, at, 20000);
+			double got = row == 1 || (k && row == 2) ? r : r / l;
+			if (!(fabs(got - want[row]) < 0.01))
+				fail_msg("%s row %d: R %.4f L %.4f (%.3f), expected %.3f", rules[k], row, r, l,
+				         got, want[row]);
+		}
+		take_free(&t);
+		song_deinit(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1374,6 +1410,7 @@ int main(void)
 		cmocka_unit_test(test_pan_slide),
 		cmocka_unit_test(test_tremor),
 		cmocka_unit_test(test_ft2_pan_law),
+		cmocka_unit_test(test_ft2_sample_pan),
 		cmocka_unit_test(test_sample_offset),
 		cmocka_unit_test(test_note_delay),
 		cmocka_unit_test(test_note_cut_tick),

@@ -469,6 +469,9 @@ void eng_play_cell(engine_t *e, int ch)
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
 		c->fine = 0.0;   /* and its own finetune */
+		const instrument_t *in = e->song->inst[c->inst];
+		if (e->song->rules == RULES_FT2 && in && in->type == INST_SAMPLER && in->sampler.has_pan)
+			c->pan = in->sampler.pan;   /* and FT2 its sample's panning */
 		if (e->song->rules == RULES_PROTRACKER)
 			c->note_start = 0;
 	}

@@ -285,8 +285,13 @@ static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
 	}
 	if (xs->flg & XMP_SAMPLE_SLOOP)
 		note_kind(cv->rep, "sustain loop (ignored)");
-	if (cv->fmt == FMT_XM && sub->pan >= 0 && abs(sub->pan - 128) > 2)
-		note_kind(cv->rep, "sample panning (channel panning kept)");
+	/* (an XM's own: a MOD that FT2 saved keeps its channels' panning,
+	 * as libxmp plays it) */
+	if (cv->fmt == FMT_XM && strstr(cv->m->type, "XM") && sub->pan >= 0) {
+		sp->has_pan = true;
+		sp->pan = sub->pan < 128 ? (sub->pan - 128) / 128.0f : (sub->pan - 128) / 127.0f;
+		sp->pan = sp->pan < -1.0f ? -1.0f : sp->pan > 1.0f ? 1.0f : sp->pan;
+	}
 	if (sub->vde > 0 && sub->vra > 0)
 		note_kind(cv->rep, "instrument auto-vibrato");
 	return true;
