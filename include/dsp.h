@@ -23,6 +23,15 @@ static inline void pan_gains(float pan, float *l, float *r)
 	*r = sinf(th);
 }
 
+/* A linear pan law, as FT2 modules are mixed (libxmp, the reference
+ * they are measured against): left and right add up to the same level
+ * wherever the channel sits, and the centre matches pan_gains(). */
+static inline void pan_gains_linear(float pan, float *l, float *r)
+{
+	*l = (1.0f - pan) * 0.70710678f;
+	*r = (1.0f + pan) * 0.70710678f;
+}
+
 /* xorshift32: a tiny deterministic noise source. */
 static inline uint32_t dsp_rand(uint32_t *s)
 {

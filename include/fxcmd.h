@@ -34,7 +34,11 @@
 	X('S', FX_SEND_DELAY,   "delay send: same scale as M, 00 = off") \
 	X('X', FX_MACRO_X,      "set the parameter macro_x names: 00..FF over its range") \
 	X('Y', FX_MACRO_Y,      "set the parameter macro_y names") \
-	X('Z', FX_MACRO_Z,      "set the parameter macro_z names")
+	X('Z', FX_MACRO_Z,      "set the parameter macro_z names") \
+	X('P', FX_PAN_SLIDE,    "panning slide: Px0 right x, P0y left y per tick, of 256 steps (FT2)") \
+	X('T', FX_TREMOR,       "tremor: Txy sounds x+1 ticks, then is silent y+1 ticks, over and over") \
+	X('V', FX_GLOBAL_VOL,   "global volume: Vxx, 00..40, scales every channel") \
+	X('W', FX_GLOBAL_SLIDE, "global volume slide: Wx0 up x, W0y down y per tick")
 
 #define FXCMD_ENUM(c, e, d) e,
 typedef enum { FX_NONE = -1, FXCMD_LIST(FXCMD_ENUM) FX_COUNT } fxcmd_t;

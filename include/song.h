@@ -167,6 +167,11 @@ typedef struct sampler_params {
 	int64_t loop_end;
 	adsr_params_t amp;
 	interp_t interp;           /* INTERP_AUTO unless the song chooses */
+	/* An FT2 sample's own panning: with rules = ft2 an instrument number
+	 * moves the channel's pan there.  Unset (the channel's pan stays)
+	 * unless the song gives it. */
+	bool has_pan;
+	float pan;                 /* -1 (left) .. 1 (right) */
 	/* Slices (slice.h): slice k runs from slice[k] to the next one (the
 	 * last to the end).  They play from the root note up, one per note,
 	 * at the sample's own pitch; or, with slice_offsets, the sample

@@ -32,7 +32,8 @@ xm/PatternDelays.xm xm/Pickup.xm
 xm/Porta-LinkMem_old.xm xm/Porta-Pickup.xm xm/PortaResetDirection.xm xm/TremorRecover.xm
 xm/PatLoop-Infinite.xm xm/PatLoop-Overflow.xm xm/PatLoop-Various.xm xm/3xx-no-old-samp.xm
 xm/NoteOff.xm xm/PortaJustStoppedNote.xm xm/delay2.xm
-xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm"
+xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm
+xm/GlobalVolume.xm xm/FT2PanLaw.xm xm/PatLoop-Break.xm"
 SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod klisje_paa_klisje.mod"
 
 if [ ! -d "$MODS" ]; then

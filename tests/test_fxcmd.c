@@ -1355,6 +1355,150 @@ static void test_amiga_slides(void **state)
 	take_free(&t);
 }
 
+/* ------------------------------------------------------------------ */
+/* FT2's global volume, panning slide, tremor and pan law               */
+
+#define FT2 HEAD(60, 1, 3, 1) "rules = ft2\n" SINE("0 0 1 0.01")
+
+static void test_global_volume(void **state)
+{
+	(void)state;
+	/* V20 halves every note; W02 takes 2 off per tick after the first,
+	 * W10 adds 1, W00 adds 1 again (memory). */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. V20\n"
+		"01 = ... .. .. W02\n"
+		"02 = ... .. .. W10\n"
+		"03 = ... .. .. W00\n" ORDER0);
+	const int slide[4] = { 0, -2, 1, 1 };
+	int gv = 0x20;
+	for (int row = 0; row < 4; row++)
+		for (int k = 0; k < 3; k++) {
+			if (k > 0)
+				gv += slide[row];
+			expect_level(tick_rms(&t, row * 3 + k), sine_rms(gv), "global volume tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+/* The right side's level at FT2 pan p (0..255) under the linear law. */
+static double ft2_right(int p)
+{
+	double pan = p < 128 ? (p - 128) / 128.0 : (p - 128) / 127.0;
+	return (1.0 + pan) * sqrt(0.5) / sqrt(2.0);
+}
+
+static void test_pan_slide(void **state)
+{
+	(void)state;
+	/* From hard left (0): P40 moves 4 steps right a tick after the
+	 * first, P00 again, P02 2 steps left. */
+	take_t t;
+	take_text(&t, FT2 "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. 800\n"
+		"01 = ... .. .. P40\n"
+		"02 = ... .. .. P00\n"
+		"03 = ... .. .. P02\n" ORDER0);
+	const int slide[4] = { 0, 4, 4, -2 };
+	int p = 0;
+	for (int row = 0; row < 4; row++)
+		for (int k = 0; k < 3; k++) {
+			if (k > 0)
+				p += slide[row];
+			if (row == 0)
+				continue;   /* hard left: nothing on the right */
+			double r = rms_at(&t, t.r, tick_at(row * 3 + k, TICK) + WIN_SKIP, WIN_LEN);
+			expect_level(r, ft2_right(p), "pan slide tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_tremor(void **state)
+{
+	(void)state;
+	/* T12: sounds 2 ticks, silent 3, counted on the ticks after each
+	 * row's first and carried over rows; a row's first tick keeps the
+	 * state before it; the row without T sounds. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 5\n"
+		"00 = A-4 01 .. T12\n"
+		"01 = ... .. .. T00\n"
+		"02 = ... .. .. T12\n"
+		"03 = ... .. .. T12\n"
+		"04 = ... .. .. ...\n" ORDER0);
+	int counted = 0;
+	bool on = true;
+	for (int row = 0; row < 5; row++)
+		for (int k = 0; k < 3; k++) {
+			if (row == 4)
+				on = true;
+			else if (k > 0)
+				on = counted++ % 5 < 2;
+			expect_level(tick_rms(&t, row * 3 + k), on ? sine_rms(64) : 0.0, "tremor tick",
+			             row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_ft2_pan_law(void **state)
+{
+	(void)state;
+	/* Under rules = ft2 the sides are linear in the pan (their sum is
+	 * the same wherever the channel sits), the centre as beatty's own. */
+	const char *pans[3] = { "840", "880", "8C0" };
+	const int p[3] = { 0x40, 0x80, 0xC0 };
+	for (int i = 0; i < 3; i++) {
+		char text[1024];
+		snprintf(text, sizeof(text), FT2 "[pattern 00]\nrows = 1\n00 = A-4 01 .. %s\n" ORDER0,
+		         pans[i]);
+		take_t t;
+		take_text(&t, text);
+		double pan = p[i] < 128 ? (p[i] - 128) / 128.0 : (p[i] - 128) / 127.0;
+		double l = rms_at(&t, t.l, 4800, 36000), r = rms_at(&t, t.r, 4800, 36000);
+		double wl = (1.0 - pan) * 0.5, wr = (1.0 + pan) * 0.5;
+		if (!(fabs(l - wl) < 0.003 && fabs(r - wr) < 0.003))
+			fail_msg("ft2 pan %02X: L %.4f R %.4f, expected %.4f %.4f", p[i], l, r, wl, wr);
+		take_free(&t);
+	}
+}
+
+static void test_ft2_sample_pan(void **state)
+{
+	(void)state;
+	/* A sampler with pan 0.5: under rules = ft2 its instrument number
+	 * moves the channel there (R = 3 L under the linear law), with a
+	 * note or alone; 800 then pans hard left; beatty's own rules keep
+	 * the channel's pan (the centre, R = L). */
+	const char *rules[2] = { "ft2", "beatty" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 3\n"
+		         "00 = C-4 02 .. ...\n01 = ... .. .. 800\n02 = ... 02 .. ...\n" ORDER0,
+		         HEAD(60, 1, 3, 1), rules[k], SINE("0 0 1 0.01"));
+		song_t s;
+		tu_song_parse(&s, text);
+		add_ramp(&s);
+		s.inst[2]->sampler.loop = LOOP_FORWARD;   /* still playing on row 2 */
+		s.inst[2]->sampler.loop_end = RAMP_FRAMES;
+		s.inst[2]->sampler.has_pan = true;
+		s.inst[2]->sampler.pan = 0.5f;
+		take_t t;
+		take_song(&t, &s);
+		const double want[3] = { k ? 1.0 : 3.0, 0.0, k ? 0.0 : 3.0 };
+		for (int row = 0; row < 3; row++) {
+			int64_t at = (int64_t)row * ROW + 4800;
+			double l = rms_at(&t, t.l, at, 20000), r = rms_at(&t, t.r, at, 20000);
+			double got = row == 1 || (k && row == 2) ? r : r / l;
+			if (!(fabs(got - want[row]) < 0.01))
+				fail_msg("%s row %d: R %.4f L %.4f (%.3f), expected %.3f", rules[k], row, r, l,
+				         got, want[row]);
+		}
+		take_free(&t);
+		song_deinit(&s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1371,6 +1515,11 @@ int main(void)
 		cmocka_unit_test(test_fine_volume),
 		cmocka_unit_test(test_tremolo),
 		cmocka_unit_test(test_pan),
+		cmocka_unit_test(test_global_volume),
+		cmocka_unit_test(test_pan_slide),
+		cmocka_unit_test(test_tremor),
+		cmocka_unit_test(test_ft2_pan_law),
+		cmocka_unit_test(test_ft2_sample_pan),
 		cmocka_unit_test(test_sample_offset),
 		cmocka_unit_test(test_note_delay),
 		cmocka_unit_test(test_note_cut_tick),

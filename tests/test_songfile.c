@@ -1329,7 +1329,7 @@ static void test_errors(void **state)
 		{ HEAD "[pattern 00]\n00 = C-4 00 .. ...\n", "t.bty:5: bad instrument '00' (01..FF or ..)" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. 41 ...\n", "t.bty:5: volume 41 out of range (00..40)" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. 4 ...\n", "t.bty:5: bad volume '4' (00..40 or ..)" },
-		{ HEAD "[pattern 00]\n00 = C-4 .. .. W10\n", "t.bty:5: unknown effect letter 'W'" },
+		{ HEAD "[pattern 00]\n00 = C-4 .. .. H10\n", "t.bty:5: unknown effect letter 'H'" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. .. a10\n", "t.bty:5: unknown effect letter 'a'" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. .. AZZ\n", "t.bty:5: bad effect parameter 'ZZ' (two hex digits)" },
 		{ HEAD "[pattern 00]\n00 = C-4 .. .. A1\n",
@@ -2176,6 +2176,33 @@ static void test_rebase_sample_paths(void **state)
 	rmdir(top);
 }
 
+/* A sampler's pan (FT2's sample panning) is written only when it has
+ * one, reads back to the same value, and is refused out of -1..1. */
+static void test_sampler_pan_key(void **state)
+{
+	(void)state;
+	const char *with = "[song]\nformat = 1\n\n[instrument 01]\ntype = sampler\npan = -0.25\n\n"
+	                   "[pattern 00]\nrows = 1\n\n[order]\n00 = 00\n";
+	song_t s;
+	songfile_error_t err;
+	assert_int_equal(songfile_parse(&s, with, "t.bty", ".", 0, &err, NULL, NULL), 0);
+	assert_true(s.inst[1]->sampler.has_pan);
+	assert_true(s.inst[1]->sampler.pan == -0.25f);
+	char *out = songfile_to_string(&s);
+	assert_non_null(strstr(out, "\npan = -0.25\n"));
+	char *again = fmt_text(out);
+	assert_text_equal(again, out);
+	free(again);
+	free(out);
+	s.inst[1]->sampler.has_pan = false;
+	out = songfile_to_string(&s);
+	assert_null(strstr(out, "\npan = -0.25"));   /* (channels have a pan of their own) */
+	free(out);
+	song_deinit(&s);
+	expect_error("[song]\nformat = 1\n\n[instrument 01]\ntype = sampler\npan = 2\n",
+	             "t.bty:6: pan 2 out of range (-1..1)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -2183,6 +2210,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_vol_slides),
 		cmocka_unit_test(test_defaults_round_trip),
+		cmocka_unit_test(test_sampler_pan_key),
 		cmocka_unit_test(test_messy_canonical),
 		cmocka_unit_test(test_20_channels),
 		cmocka_unit_test(test_64_channels),

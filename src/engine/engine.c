@@ -195,7 +195,10 @@ void engine_start(engine_t *e, int order, int row)
 		c->delay_tick = -1;
 		c->fx = FX_NONE;
 		float pl, pr, g = sc->mute ? 0.0f : db_to_gain(sc->volume);
-		pan_gains(c->pan, &pl, &pr);
+		if (s->rules == RULES_FT2)
+			pan_gains_linear(c->pan, &pl, &pr);
+		else
+			pan_gains(c->pan, &pl, &pr);
 		c->gain_l = g * pl;
 		c->gain_r = g * pr;
 		for (int b = 0; b < SONG_SENDS; b++) {
@@ -236,6 +239,7 @@ void engine_start(engine_t *e, int order, int row)
 	e->in_loop = false;
 	e->start_row = 0;
 	e->row_delay = 0;
+	e->gvol = 64;
 	e->row_repeat = false;
 	e->serial = 0;
 }

@@ -158,6 +158,8 @@ static void row_start(engine_t *e)
 			c->vib_offset = 0;
 		if (c->fx != FX_TREMOLO)
 			c->trem_offset = 0;
+		if (c->fx != FX_TREMOR)
+			c->tremor_mute = false;
 		if (c->fx == FX_EXTENDED && (c->param >> 4) == 0xD && (c->param & 15))
 			c->delay_tick = c->param & 15;
 		else
@@ -212,7 +214,7 @@ void eng_tick_start(engine_t *e)
 		eng_auto_apply(e, ch);
 		if (c->voice && !c->voice->live) {
 			c->voice->freq = chan_freq(c);
-			c->voice->gain_target = note_gain(c) * inst_gain(c->voice->inst);
+			c->voice->gain_target = voice_level(e, c, c->voice->inst);
 		}
 	}
 	e->tick_left = eng_tick_frames(e);

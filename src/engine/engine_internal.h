@@ -95,6 +95,10 @@ typedef struct chan {
 	int trem_offset;
 	int mem_porta_up, mem_porta_down, mem_tone, mem_vslide, mem_offset;
 	int mem_fine_up, mem_fine_down, mem_fvol_up, mem_fvol_down;
+	int mem_pslide, mem_tremor, mem_gslide;
+	int tremor_left;            /* Txy: ticks left in the current phase */
+	bool tremor_on;             /* Txy: in its sounding phase */
+	bool tremor_mute;           /* Txy: this tick is silent */
 	int delay_tick;             /* tick the row's note waits for, or -1 */
 	double fine;                /* E5x: pitch added to notes (its finetune less the instrument's) */
 	int64_t note_start;         /* protracker, st3 rules: where a note without 9xx starts */
@@ -162,6 +166,7 @@ struct engine {
 	bool in_loop;               /* tracker rules: an E60 marked a loop not yet done */
 	int start_row;              /* ft2 rules: where the next pattern starts (E60) */
 	int row_delay;              /* EEx repeats left for this row */
+	int gvol;                   /* Vxx, Wxy: global volume 0..64 */
 	bool row_repeat;            /* the current row is an EEx repeat */
 	uint8_t visited[SONG_MAX_ORDERS][SONG_MAX_ROWS / 8];
 
@@ -285,7 +290,17 @@ static inline int clampi(int x, int lo, int hi)
 
 static inline float note_gain(const chan_t *c)
 {
+	if (c->tremor_mute)
+		return 0.0f;
 	return (float)clampi(c->vol + c->trem_offset, 0, 64) / 64.0f;
+}
+
+/* A voice's level: the note's, the instrument's and, once a Vxx or Wxy
+ * has moved it, the global volume's. */
+static inline float voice_level(const engine_t *e, const chan_t *c, const instrument_t *in)
+{
+	float g = note_gain(c) * inst_gain(in);
+	return e->gvol == 64 ? g : g * (float)e->gvol / 64.0f;
 }
 
 static inline double chan_freq(const chan_t *c)

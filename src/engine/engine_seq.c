@@ -386,6 +386,36 @@ static void tremolo(chan_t *c)
 	c->trem_pos = (c->trem_pos + c->trem_speed) & 63;
 }
 
+/* A pan as FT2 holds it, 0..255, and back. */
+static int pan_255(float pan)
+{
+	return clampi((int)lrintf(pan < 0.0f ? pan * 128.0f + 128.0f : pan * 127.0f + 128.0f), 0, 255);
+}
+
+static float pan_of_255(int p)
+{
+	return p < 128 ? (p - 128) / 128.0f : (p - 128) / 127.0f;
+}
+
+/* Pxy: FT2 slides its 256 pan steps right by x, or (x = 0) left by y. */
+static void pan_slide(chan_t *c)
+{
+	int p = c->mem_pslide, x = p >> 4, y = p & 15;
+	c->pan = pan_of_255(clampi(pan_255(c->pan) + (x ? x : -y), 0, 255));
+}
+
+/* Txy: x + 1 ticks sounding, y + 1 silent, counted on the ticks after
+ * the first and carried from row to row, as FT2 counts them (a fresh
+ * channel starts with the sounding phase). */
+static void tremor(chan_t *c)
+{
+	if (--c->tremor_left < 0) {
+		c->tremor_on = !c->tremor_on;
+		c->tremor_left = c->tremor_on ? c->mem_tremor >> 4 : c->mem_tremor & 15;
+	}
+	c->tremor_mute = !c->tremor_on;
+}
+
 /* ProTracker's sample offset moves the channel's sample start, which an
  * instrument number alone resets: a 9xx without a note moves it on by
  * xx; a note plays from it, and a 9xx with the note plays xx past it and
@@ -439,6 +469,9 @@ void eng_play_cell(engine_t *e, int ch)
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
 		c->fine = 0.0;   /* and its own finetune */
+		const instrument_t *in = e->song->inst[c->inst];
+		if (e->song->rules == RULES_FT2 && in && in->type == INST_SAMPLER && in->sampler.has_pan)
+			c->pan = in->sampler.pan;   /* and FT2 its sample's panning */
 		if (e->song->rules == RULES_PROTRACKER)
 			c->note_start = 0;
 	}
@@ -587,6 +620,18 @@ void eng_row_effect(engine_t *e, int ch)
 	case FX_PAN:
 		c->pan = p < 128 ? (p - 128) / 128.0f : (p - 128) / 127.0f;
 		break;
+	case FX_PAN_SLIDE:
+		remember(&c->mem_pslide, p);
+		break;
+	case FX_TREMOR:
+		remember(&c->mem_tremor, p);
+		break;
+	case FX_GLOBAL_VOL:
+		e->gvol = clampi(p, 0, 64);
+		break;
+	case FX_GLOBAL_SLIDE:
+		remember(&c->mem_gslide, p);
+		break;
 	case FX_JUMP:
 		/* as in ProTracker and FT2, it cancels the row a Dxx to its
 		 * left named: only a Dxx to its right picks the row */
@@ -685,6 +730,12 @@ void eng_tick_effect(engine_t *e, int ch)
 	case FX_VOL_SLIDE:   vol_slide(c, c->mem_vslide); break;
 	case FX_PORTA_VOL:   tone_porta(e, c); vol_slide(c, c->mem_vslide); break;
 	case FX_VIBRATO_VOL: vibrato(c); vol_slide(c, c->mem_vslide); break;
+	case FX_PAN_SLIDE:   pan_slide(c); break;
+	case FX_TREMOR:      tremor(c); break;
+	case FX_GLOBAL_SLIDE:
+		e->gvol = clampi(e->gvol + (c->mem_gslide >> 4 ? c->mem_gslide >> 4 : -(c->mem_gslide & 15)),
+		                 0, 64);
+		break;
 	case FX_EXTENDED:
 		/* E9x restarts the channel's note, whether or not this row
 		 * names one (as in ProTracker and FT2); not after an off or cut

@@ -81,7 +81,7 @@ void eng_chan_trigger(engine_t *e, int ch, int64_t offset)
 	v->inst = in;
 	v->serial = ++e->serial;
 	v->freq = chan_freq(c);
-	v->gain = v->gain_target = note_gain(c) * inst_gain(in);
+	v->gain = v->gain_target = voice_level(e, c, in);
 	if (in->type == INST_SYNTH) {
 		memset(&v->u.syn, 0, sizeof(v->u.syn));
 		/* Noise seeded from where the note falls: deterministic, yet

@@ -289,8 +289,13 @@ static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
 	}
 	if (xs->flg & XMP_SAMPLE_SLOOP)
 		note_kind(cv->rep, "sustain loop (ignored)");
-	if (cv->fmt == FMT_XM && sub->pan >= 0 && abs(sub->pan - 128) > 2)
-		note_kind(cv->rep, "sample panning (channel panning kept)");
+	/* (an XM's own: a MOD that FT2 saved keeps its channels' panning,
+	 * as libxmp plays it) */
+	if (cv->fmt == FMT_XM && strstr(cv->m->type, "XM") && sub->pan >= 0) {
+		sp->has_pan = true;
+		sp->pan = sub->pan < 128 ? (sub->pan - 128) / 128.0f : (sub->pan - 128) / 127.0f;
+		sp->pan = sp->pan < -1.0f ? -1.0f : sp->pan > 1.0f ? 1.0f : sp->pan;
+	}
 	if (sub->vde > 0 && sub->vra > 0)
 		note_kind(cv->rep, "instrument auto-vibrato");
 	return true;
@@ -512,12 +517,30 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 		if ((x == 1 || x == 2) && (y + 2) / 4)
 			return ext(x, (y + 2) / 4);
 		return fx_none();
-	case X_GLOBALVOL: note_kind(cv->rep, "global volume"); return fx_none();
-	case X_GVOL_SLIDE: note_kind(cv->rep, "global volume slide"); return fx_none();
+	case X_GLOBALVOL:
+		if (cv->fmt == FMT_XM)
+			return fx_of('V', clampi(p, 0, 64));
+		note_kind(cv->rep, "global volume");
+		return fx_none();
+	case X_GVOL_SLIDE:
+		if (cv->fmt == FMT_XM)
+			return fx_of('W', p);
+		note_kind(cv->rep, "global volume slide");
+		return fx_none();
 	case X_ENVPOS: note_kind(cv->rep, "Lxx envelope position"); return fx_none();
 	case X_PANSLIDE:
-	case X_PANSL_NOMEM: note_kind(cv->rep, "panning slide"); return fx_none();
-	case X_TREMOR: note_kind(cv->rep, "tremor"); return fx_none();
+	case X_PANSL_NOMEM:
+		/* (the volume column's slide has no memory: there a zero does
+		 * nothing) */
+		if (cv->fmt == FMT_XM)
+			return t == X_PANSL_NOMEM && !p ? fx_none() : fx_of('P', p);
+		note_kind(cv->rep, "panning slide");
+		return fx_none();
+	case X_TREMOR:
+		if (cv->fmt == FMT_XM)
+			return fx_of('T', p);
+		note_kind(cv->rep, "tremor");
+		return fx_none();
 	case X_SURROUND: note_kind(cv->rep, "surround"); return fx_none();
 	case X_FINETUNE: note_kind(cv->rep, "set finetune"); return fx_none();
 	case X_IT_ROWDELAY: note_kind(cv->rep, "row delay"); return fx_none();

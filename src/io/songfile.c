@@ -1029,6 +1029,8 @@ static bool instrument_key(parser_t *p, const char *key, const char *v)
 		if (!get_float(p, key, v, k->min, k->max, &x))
 			return false;
 		store(in, k, &x, sizeof x);
+		if (!strcmp(key, "pan"))
+			in->sampler.has_pan = true;
 		return true;
 	}
 	case V_INT: {

@@ -122,7 +122,13 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 				break;
 			put_line(w, k->key, iv >= 0 && iv < k->nnames ? k->names[iv] : k->names[0]);
 			break;
-		case V_FLOAT: memcpy(&fv, at, sizeof fv); put_float(w, k->key, fv); break;
+		case V_FLOAT:
+			/* a sample's pan only when it has one, as interpolation */
+			if (!strcmp(k->key, "pan") && !in->sampler.has_pan)
+				break;
+			memcpy(&fv, at, sizeof fv);
+			put_float(w, k->key, fv);
+			break;
 		case V_INT: memcpy(&iv, at, sizeof iv); put_int(w, k->key, iv); break;
 		case V_FRAMES: memcpy(&lv, at, sizeof lv); put_int(w, k->key, (long long)lv); break;
 		case V_ADSR: memcpy(&av, at, sizeof av); put_adsr(w, k->key, &av); break;

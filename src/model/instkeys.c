@@ -48,6 +48,7 @@ const instkey_t instkeys[] = {
 	{ "loop_end", V_FRAMES, NO_OFF, SA(loop_end), 0, (double)SAMPLE_MAX_FRAMES, NULL, 0, 0 },
 	{ "amp", V_ADSR, SY(amp), SA(amp), 0, 0, NULL, 0, 0 },
 	K_ENUM("interpolation", NO_OFF, SA(interp), interp_names, INTERP_COUNT),
+	K_FLOAT("pan", NO_OFF, SA(pan), -1, 1),
 	{ "fenv", V_ADSR, SY(fenv), NO_OFF, 0, 0, NULL, 0, 0 },
 	K_ENUM("lfo", SY(lfo_wave), NO_OFF, wave_names, WAVE_COUNT),
 	K_FLOAT("lfo_rate", SY(lfo_rate), NO_OFF, 0, 100),

@@ -61,6 +61,8 @@ static const instparam_t p_root = { "root", "root note", IP_NOTE, IP_SAMPLER, SA
 static const instparam_t p_fine = { "finetune", "finetune", IP_INT, IP_SAMPLER, SA(finetune), 1, 10, NULL, 0, "ct" };
 static const instparam_t p_loop = P_ENUM("loop", "loop mode", IP_SAMPLER, SA(loop), loop_names, LOOP_COUNT);
 static const instparam_t p_interp = P_ENUM("interpolation", "interpolation", IP_SAMPLER, SA(interp), interp_names, INTERP_COUNT);
+/* FT2's sample panning (imported XMs play it under rules = ft2). */
+static const instparam_t p_span = P_FLT("pan", "sample pan", IP_SAMPLER, SA(pan), 0.01, 0.1, "");
 static const instparam_t p_ls = { "loop_start", "loop start", IP_FRAMES, IP_SAMPLER, SA(loop_start), 0.001, 0.02, NULL, 0, "" };
 static const instparam_t p_le = { "loop_end", "loop end", IP_FRAMES, IP_SAMPLER, SA(loop_end), 0.001, 0.02, NULL, 0, "" };
 static const instparam_t p_ma = P_LOG("amp", "amp attack", IP_SAMPLER, SA(amp.attack), 1.1, 2, "s");
@@ -76,7 +78,7 @@ static const instparam_t *const synth_rows[] = {
 };
 static const instparam_t *const sampler_rows[] = {
 	&p_type, &p_mvol, &p_root, &p_fine, &p_loop, &p_ls, &p_le, &p_ma, &p_md, &p_ms, &p_mr,
-	&p_interp,
+	&p_interp, &p_span,
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -171,6 +173,8 @@ void instparam_set(instrument_t *in, const instparam_t *p, double v)
 	case IP_FLOAT:
 	case IP_LOG:
 		*(float *)f = (float)v;
+		if (p == &p_span)
+			in->sampler.has_pan = true;   /* set by hand, it is the sample's */
 		break;
 	case IP_INT:
 	case IP_NOTE:
