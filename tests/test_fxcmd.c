@@ -683,6 +683,28 @@ static void test_st3_offset_past_loop(void **state)
 	}
 }
 
+/* slides = amiga: B-6 is ProTracker's B-3, period 113 in its table (the
+ * even-tempered 113.27 here); under ProTracker's rules a 1xx from there
+ * is at the limit and leaves the note, under beatty's it moves it onto
+ * period 113. */
+static void test_pt_slide_at_limit(void **state)
+{
+	(void)state;
+	const char *rules[2] = { "protracker", "beatty" };
+	double b6 = a4_hz(26.0 * PITCH_PER_SEMITONE);
+	double at113 = b6 * 428.0 * pow(2.0, -23.0 / 12.0) / 113.0;
+	for (int r = 0; r < 2; r++) {
+		char text[512];
+		snprintf(text, sizeof(text), "%sslides = amiga\nrules = %s\n%s[pattern 00]\nrows = 1\n"
+		         "00 = B-6 01 .. 101\n" ORDER0, HEAD(60, 1, 3, 1), rules[r], SINE("0 0 1 0.01"));
+		take_t t;
+		take_text(&t, text);
+		expect_hz(tick_hz(&t, 0), b6, rules[r], 0);
+		expect_hz(tick_hz(&t, 2), r == 0 ? b6 : at113, rules[r], 2);
+		take_free(&t);
+	}
+}
+
 /* Under ProTracker's and ST3's rules a sample note fades in over 1/400 s
  * (120 frames at 48 kHz), as libxmp mixes them; beatty's own rules and
  * FT2's start it at once.  The ramp sample against itself. */
@@ -1540,6 +1562,7 @@ int main(void)
 		cmocka_unit_test(test_row_delay_note_once),
 		cmocka_unit_test(test_pt_arpeggio_wrap),
 		cmocka_unit_test(test_st3_offset_past_loop),
+		cmocka_unit_test(test_pt_slide_at_limit),
 		cmocka_unit_test(test_tracker_fade_in),
 		cmocka_unit_test(test_st3_retrig_after_cut),
 		cmocka_unit_test(test_st3_first_tick_slides),

@@ -320,6 +320,17 @@ static double periods_top(const engine_t *e, const chan_t *c)
 	return amiga_pitch(ST3_MIN / period_scale(e, c)) - ft;
 }
 
+/* ProTracker's notes are its table's whole periods: one at the table's
+ * end (B-3's 113, which an even-tempered B-6 puts at 113.27) is at the
+ * limit already, and a slide past it leaves the note as it is instead
+ * of moving it onto the limit. */
+static bool pt_at_limit(const engine_t *e, double from, double to)
+{
+	if (e->song->rules != RULES_PROTRACKER)
+		return false;
+	return (to < AMIGA_MIN && round(from) <= AMIGA_MIN) || (to > AMIGA_MAX && round(from) >= AMIGA_MAX);
+}
+
 /* Moves the channel's pitch by steps: 1/16 semitone each, or one period
  * step each on the Amiga (positive is up).  True when ST3's highest
  * pitch stopped it. */
@@ -331,11 +342,13 @@ static bool slide_by(engine_t *e, chan_t *c, int steps)
 	}
 	double ft = chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0;
 	double k = period_scale(e, c);
-	double per = amiga_period(c->pitch + ft) * k - steps;
+	double from = amiga_period(c->pitch + ft) * k, per = from - steps;
 	bool top = false;
 	if (e->song->slides == SLIDES_PERIODS) {
 		top = per < ST3_MIN;
 		per = fmax(per, ST3_MIN);
+	} else if (pt_at_limit(e, from, per)) {
+		return false;
 	} else {
 		per = fmin(fmax(per, AMIGA_MIN), AMIGA_MAX);
 	}
