@@ -1272,6 +1272,41 @@ static void test_st3_period_slides(void **state)
 	take_free(&t);
 }
 
+/* rules = st3: a glide steps the period the sample plays at, its
+ * finetune included, as 1xx does: a sample tuned 50 cents down plays C-5
+ * at period 428 x 2^(50/1200), and 3FF moves that by 255 on the first
+ * tick. */
+static void test_st3_glide_finetune(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s, HEAD(60, 1, 3, 1) "slides = periods\nrules = st3\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 2\n00 = C-5 02 .. ...\n01 = C-7 .. .. 3FF\n" ORDER0);
+	instrument_t *in = song_inst_new(&s, 2, INST_SAMPLER);
+	assert_non_null(in);
+	in->sampler.root = NOTE_MIN + 60;   /* C-5 */
+	in->sampler.finetune = -50;
+	in->sampler.amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.0f };
+	in->sampler.loop = LOOP_FORWARD;
+	sample_t *smp = &in->sampler.sample;
+	smp->frames = 8363;                 /* 440 whole cycles: a seamless loop */
+	smp->data = malloc((size_t)smp->frames * sizeof(float));
+	assert_non_null(smp->data);
+	for (int i = 0; i < smp->frames; i++)
+		smp->data[i] = (float)sin(2.0 * M_PI * 440.0 * i / 8363.0);
+	smp->channels = 1;
+	smp->rate = 8363;                   /* ST3's C-4 rate: a period step is the Amiga's */
+	in->sampler.loop_start = 0;
+	in->sampler.loop_end = smp->frames;
+	take_t t;
+	take_song(&t, &s);
+	double f0 = 440.0 * pow(2.0, -50.0 / 1200.0), p0 = 428.0 * pow(2.0, 50.0 / 1200.0);
+	expect_hz(tick_hz(&t, 1), f0, "C-5", 1);
+	expect_hz(tick_hz(&t, 4), f0 * p0 / (p0 - 255.0), "3FF", 4);
+	take_free(&t);
+	song_deinit(&s);
+}
+
 /* A tracker stops its sound with the song; beatty lets a release ring
  * out after the end. */
 static void test_tracker_song_end(void **state)
@@ -1568,6 +1603,7 @@ int main(void)
 		cmocka_unit_test(test_st3_first_tick_slides),
 		cmocka_unit_test(test_st3_fine_slides_repeat),
 		cmocka_unit_test(test_st3_period_slides),
+		cmocka_unit_test(test_st3_glide_finetune),
 		cmocka_unit_test(test_tracker_song_end),
 	};
 	return TU_RUN(tests);

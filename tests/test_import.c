@@ -226,6 +226,7 @@ typedef struct s3m {
 	uint8_t cell[64][4][5];          /* note, instrument, volume, command, info */
 	int nins, len, vol;
 	int flags;                       /* the header's */
+	int c2spd;                       /* the sample's C-4 rate */
 } s3m_t;
 
 #define S3M_EMPTY 255
@@ -239,6 +240,7 @@ static void s3m_new(s3m_t *t, int nins, int len, int vol)
 	t->nins = nins;
 	t->len = len;
 	t->vol = vol;
+	t->c2spd = 8363;
 }
 
 /* note: ST3's octave << 4 | semitone (S3M_EMPTY none); vol 255 none;
@@ -326,7 +328,7 @@ static uint8_t *s3m_pack(const s3m_t *t, size_t *size)
 		put16le(d + pins + 2 * (size_t)i, (int)((ins0 + 80 * (size_t)i) >> 4));
 		in[0] = 1;                   /* a sample */
 		memcpy(in + 76, "SCRS", 4);
-		put16le(in + 32, 8363);
+		put16le(in + 32, t->c2spd);
 		if (i > 0)
 			continue;            /* empty: length 0 */
 		put16le(in + 14, (int)(smp >> 4));
@@ -387,6 +389,32 @@ static void test_s3m_empty_instrument(void **state)
 	assert_true(before > 1e-4);
 	assert_true(fabs(after / before - 1.0) < 0.2);
 	free(lr);
+	song_deinit(&s);
+}
+
+/* ST3 (as libxmp plays it) passes over a note that the sample's rate
+ * puts below the lowest there is: at 1045 Hz (8363 Hz three octaves
+ * down) anything under ST3's C-2; a glide keeps its target. */
+static void test_s3m_note_too_low(void **state)
+{
+	(void)state;
+	s3m_t t;
+	s3m_new(&t, 1, 256, 64);
+	t.c2spd = 1045;
+	s3m_cell(&t, 0, 0, 0x40, 1, S3M_EMPTY, 0, 0);    /* C-4 */
+	s3m_cell(&t, 1, 0, 0x1B, 1, S3M_EMPTY, 0, 0);    /* B-1: below */
+	s3m_cell(&t, 2, 0, 0x20, 1, S3M_EMPTY, 0, 0);    /* C-2: the lowest */
+	s3m_cell(&t, 3, 0, 0x10, 0, S3M_EMPTY, 'G', 8);  /* C-1, a glide's target */
+	s3m_cell(&t, 4, 0, 0x10, 0, S3M_EMPTY, 0, 0);    /* C-1 after instrument 1 */
+	song_t s;
+	s3m_import(&s, &t);
+	const pattern_t *p = s.pattern[0];
+	assert_int_equal(song_cell(&s, p, 0, 0)->note, NOTE_MIN + 60);
+	assert_int_equal(song_cell(&s, p, 1, 0)->note, NOTE_NONE);
+	assert_int_equal(song_cell(&s, p, 1, 0)->inst, 1);
+	assert_int_equal(song_cell(&s, p, 2, 0)->note, NOTE_MIN + 36);
+	assert_int_equal(song_cell(&s, p, 3, 0)->note, NOTE_MIN + 24);
+	assert_int_equal(song_cell(&s, p, 4, 0)->note, NOTE_NONE);
 	song_deinit(&s);
 }
 
@@ -488,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_empty_instrument),
 		cmocka_unit_test(test_s3m_empty_instrument),
 		cmocka_unit_test(test_s3m_fast_slides),
+		cmocka_unit_test(test_s3m_note_too_low),
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_bad_input),
 	};

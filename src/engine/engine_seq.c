@@ -356,15 +356,24 @@ static bool slide_by(engine_t *e, chan_t *c, int steps)
 	return top;
 }
 
+/* As slide_by, on the period the sample plays at: its finetune
+ * included (ST3's C-4 rate holds it), so a step is the same period step
+ * as a 1xx's. */
+static double st3_fine(const engine_t *e, const chan_t *c)
+{
+	return e->song->rules == RULES_ST3 ? chan_cents(e, c) * PITCH_PER_SEMITONE / 100.0 : 0.0;
+}
+
 static void amiga_tone_porta(const engine_t *e, chan_t *c)
 {
+	double ft = st3_fine(e, c);
 	double k = period_scale(e, c);
-	double per = amiga_period(c->pitch) * k, goal = amiga_period(c->target) * k;
+	double per = amiga_period(c->pitch + ft) * k, goal = amiga_period(c->target + ft) * k;
 	if (per > goal)
 		per = fmax(per - c->mem_tone, goal);
 	else
 		per = fmin(per + c->mem_tone, goal);
-	c->pitch = per == goal ? c->target : amiga_pitch(per / k);
+	c->pitch = per == goal ? c->target : amiga_pitch(per / k) - ft;
 }
 
 static void tone_porta(engine_t *e, chan_t *c)

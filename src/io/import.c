@@ -770,6 +770,26 @@ static void pt_delay_break(song_t *s, pattern_t *p, int row)
 	}
 }
 
+/* ST3 (as libxmp plays it) passes over a note that its sample's
+ * transpose puts below the lowest note there is (C-0 moved by the
+ * sample's rate against 8363 Hz): the note neither starts nor changes
+ * the pitch, which goes on as it was.  A glide's target is kept.  The
+ * sample is that of the row's instrument or, failing one, of the last
+ * instrument the channel named earlier in the pattern (xi, -1 none). */
+static bool s3m_note_too_low(const conv_t *cv, const struct xmp_event *ev, int xi)
+{
+	if (ev->note < 1 || ev->note > XMP_MAX_KEYS || xi < 0 || xi >= cv->m->ins)
+		return false;
+	if (ev->fxt == X_TONEPORTA || ev->fxt == X_TONE_VSLIDE || ev->f2t == X_TONEPORTA ||
+	    ev->f2t == X_TONE_VSLIDE)
+		return false;
+	const struct xmp_instrument *in = &cv->m->xxi[xi];
+	int key = ev->note - 1, k = in->map[key].ins;
+	if (in->nsm <= 0 || !in->sub || k < 0 || k >= in->nsm)
+		return false;
+	return key + in->sub[k].xpo + in->map[key].xpo < 0;
+}
+
 static bool make_patterns(conv_t *cv)
 {
 	const struct xmp_module *m = cv->m;
@@ -793,11 +813,16 @@ static bool make_patterns(conv_t *cv)
 			if (t < 0 || t >= m->trk || !m->xxt[t])
 				continue;
 			const struct xmp_track *tr = m->xxt[t];
-			int last_note = 0, mem = 0;
+			int last_note = 0, mem = 0, last_ins = -1;
 			for (int r = 0; r < rows && r < tr->rows; r++) {
 				struct xmp_event ev = tr->event[r];
-				if (cv->fmt == FMT_S3M)
+				if (cv->fmt == FMT_S3M) {
 					s3m_memory(&ev, &mem);
+					if (ev.ins && !s3m_empty_inst(cv, ev.ins - 1))
+						last_ins = ev.ins - 1;
+					if (s3m_note_too_low(cv, &ev, last_ins))
+						ev.note = 0;
+				}
 				convert_cell(cv, &ev, song_cell(s, bp, r, ch), &last_note);
 			}
 		}
