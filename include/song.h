@@ -40,6 +40,27 @@
 #define VOL_NONE 0xFF              /* empty volume column */
 #define VOL_MAX  0x40
 
+/* FT2's volume-column commands, which the XM import writes: the column
+ * holds VOL_CMD + 16 * kind + x, and the song file a letter and a hex
+ * digit (docs/format.md), the letters in the order of the kinds. */
+#define VOL_CMD         0x50
+#define VOL_CMD_LETTERS "dcbauhplrg"
+typedef enum {
+	VC_SLIDE_DOWN, VC_SLIDE_UP, VC_FINE_DOWN, VC_FINE_UP, VC_VIB_SPEED, VC_VIB_DEPTH,
+	VC_PAN, VC_PAN_LEFT, VC_PAN_RIGHT, VC_TONE_PORTA, VC_COUNT
+} vol_cmd_t;
+
+/* The command a volume column holds, or -1 (a volume, or empty). */
+static inline int vol_cmd(int v)
+{
+	return v >= VOL_CMD && v < VOL_CMD + 16 * VC_COUNT ? (v - VOL_CMD) >> 4 : -1;
+}
+
+static inline uint8_t vol_cmd_make(vol_cmd_t kind, int x)
+{
+	return (uint8_t)(VOL_CMD + 16 * (int)kind + (x & 15));
+}
+
 /* One tracker cell.  fx is the effect letter ('0'..'9', 'A'..'Z') or 0
  * for none; param its two hex digits. */
 typedef struct cell {

@@ -1499,6 +1499,79 @@ static void test_ft2_sample_pan(void **state)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* FT2's volume-column commands                                         */
+
+static void test_vol_column_slides(void **state)
+{
+	(void)state;
+	/* d4 slides down 4 a tick after the first, c2 up 2 (no memory of
+	 * their own); b8 down 8 once, a4 up 4 once, on the first tick. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 d4 ...\n"
+		"01 = ... .. c2 ...\n"
+		"02 = ... .. b8 ...\n"
+		"03 = ... .. a4 ...\n" ORDER0);
+	const int slide[4] = { -4, 2, 0, 0 }, once[4] = { 0, 0, -8, 4 };
+	int vol = 64;
+	for (int row = 0; row < 4; row++)
+		for (int k = 0; k < 3; k++) {
+			vol += k ? slide[row] : once[row];
+			expect_level(tick_rms(&t, row * 3 + k), sine_rms(vol), "volume column tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_vol_column_pan(void **state)
+{
+	(void)state;
+	/* p0 pans to FT2's 00 (hard left), then r8 moves 8 steps right a
+	 * tick after the first, l4 4 left; pC sets C0. */
+	take_t t;
+	take_text(&t, FT2 "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 p0 ...\n"
+		"01 = ... .. r8 ...\n"
+		"02 = ... .. l4 ...\n"
+		"03 = ... .. pC ...\n" ORDER0);
+	const int slide[4] = { 0, 8, -4, 0 };
+	int p = 0;
+	for (int row = 1; row < 4; row++)
+		for (int k = 0; k < 3; k++) {
+			p = row == 3 ? 0xC0 : p + (k ? slide[row] : 0);
+			double r = rms_at(&t, t.r, tick_at(row * 3 + k, TICK) + WIN_SKIP, WIN_LEN);
+			expect_level(r, ft2_right(p), "volume column pan tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_vol_column_glide_vibrato(void **state)
+{
+	(void)state;
+	/* gF glides as 3F0 does: 15 * 16 steps of 1/16 semitone a tick,
+	 * so B-4 from A-4 (two semitones) is reached on the first slide
+	 * tick; u8 and h4 on two rows vibrate as 484 does on the second. */
+	take_t t;
+	take_text(&t, FT2 "[pattern 00]\nrows = 2\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = B-4 .. gF ...\n" ORDER0);
+	expect_hz(tick_hz(&t, 3), a4_hz(0), "glide tick", 3);
+	expect_hz(tick_hz(&t, 4), a4_hz(128), "glide tick", 4);
+	take_free(&t);
+	take_t a, b;
+	take_text(&a, STD "[pattern 00]\nrows = 2\n00 = A-4 01 u8 ...\n01 = ... .. h4 ...\n" ORDER0);
+	take_text(&b, STD "[pattern 00]\nrows = 2\n00 = A-4 01 .. ...\n01 = ... .. .. 484\n" ORDER0);
+	for (int k = 3; k < 6; k++) {
+		double fa = tick_hz(&a, k), fb = tick_hz(&b, k);
+		if (!(fabs(fa - fb) < 0.5))
+			fail_msg("vibrato tick %d: %.2f Hz from the volume column, %.2f Hz from 484", k, fa, fb);
+	}
+	if (!(fabs(tick_hz(&a, 5) - 440.0) > 3.0))
+		fail_msg("the volume column's vibrato moved nothing (%.2f Hz)", tick_hz(&a, 5));
+	take_free(&a);
+	take_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1520,6 +1593,9 @@ int main(void)
 		cmocka_unit_test(test_tremor),
 		cmocka_unit_test(test_ft2_pan_law),
 		cmocka_unit_test(test_ft2_sample_pan),
+		cmocka_unit_test(test_vol_column_slides),
+		cmocka_unit_test(test_vol_column_pan),
+		cmocka_unit_test(test_vol_column_glide_vibrato),
 		cmocka_unit_test(test_sample_offset),
 		cmocka_unit_test(test_note_delay),
 		cmocka_unit_test(test_note_cut_tick),

@@ -2203,6 +2203,40 @@ static void test_sampler_pan_key(void **state)
 	             "t.bty:6: pan 2 out of range (-1..1)");
 }
 
+/* FT2's volume-column commands: a letter and a hex digit, either case
+ * for the digit, written back in canonical form; other letters are
+ * refused with file and line. */
+static void test_vol_column_commands(void **state)
+{
+	(void)state;
+	const char *text = "[song]\nformat = 1\n\n[pattern 00]\nrows = 4\n"
+		"00 = C-4 .. d4 ...\n01 = ... .. gF ...\n02 = ... .. hc ...\n03 = ... .. p0 ...\n\n"
+		"[order]\n00 = 00\n";
+	song_t s;
+	songfile_error_t err;
+	assert_int_equal(songfile_parse(&s, text, "t.bty", ".", 0, &err, NULL, NULL), 0);
+	const int want[4][2] = { { VC_SLIDE_DOWN, 4 }, { VC_TONE_PORTA, 15 }, { VC_VIB_DEPTH, 12 },
+	                         { VC_PAN, 0 } };
+	for (int r = 0; r < 4; r++) {
+		int v = song_cell(&s, s.pattern[0], r, 0)->vol;
+		assert_int_equal(vol_cmd(v), want[r][0]);
+		assert_int_equal(v & 15, want[r][1]);
+	}
+	char *out = songfile_to_string(&s);
+	assert_non_null(strstr(out, "\n00 = C-4 .. d4 ... |"));
+	assert_non_null(strstr(out, "\n01 = ... .. gF ... |"));
+	assert_non_null(strstr(out, "\n02 = ... .. hC ... |"));   /* the digit as the grid shows it */
+	char *again = fmt_text(out);
+	assert_text_equal(again, out);
+	free(again);
+	free(out);
+	song_deinit(&s);
+	expect_error("[song]\nformat = 1\n[pattern 00]\n00 = C-4 .. x4 ...\n",
+	             "t.bty:4: bad volume 'x4' (00..40 or ..)");
+	expect_error("[song]\nformat = 1\n[pattern 00]\n00 = C-4 .. dG ...\n",
+	             "t.bty:4: bad volume 'dG' (00..40 or ..)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -2211,6 +2245,7 @@ int main(void)
 		cmocka_unit_test(test_vol_slides),
 		cmocka_unit_test(test_defaults_round_trip),
 		cmocka_unit_test(test_sampler_pan_key),
+		cmocka_unit_test(test_vol_column_commands),
 		cmocka_unit_test(test_messy_canonical),
 		cmocka_unit_test(test_20_channels),
 		cmocka_unit_test(test_64_channels),

@@ -416,6 +416,47 @@ static void tremor(chan_t *c)
 	c->tremor_mute = !c->tremor_on;
 }
 
+/* FT2's volume-column commands (written by the XM import): the part on
+ * the tick the cell's note sounds.  They run before the effect column's,
+ * as in FT2, and have no memory of their own but the glide speed 3xx
+ * shares and the vibrato's speed and depth. */
+static void vol_col_first(chan_t *c, int v)
+{
+	int x = v & 15;
+	switch (vol_cmd(v)) {
+	case VC_FINE_DOWN:  c->vol = clampi(c->vol - x, 0, 64); break;
+	case VC_FINE_UP:    c->vol = clampi(c->vol + x, 0, 64); break;
+	case VC_VIB_SPEED:  if (x) c->vib_speed = x; break;
+	case VC_VIB_DEPTH:  if (x) c->vib_depth = x; break;
+	case VC_PAN:        c->pan = pan_of_255(x * 16); break;
+	case VC_TONE_PORTA: if (x) c->mem_tone = x * 16; break;
+	}
+}
+
+/* And on the ticks after it.  Beside a vibrato or glide of the effect
+ * column, the column's own one adds nothing: one vibrato, one glide a
+ * tick (as libxmp, the reference XMs are measured against, plays it). */
+static void vol_col_tick(engine_t *e, chan_t *c)
+{
+	int v = c->cell.vol, x = v & 15;
+	if (vol_cmd(v) < 0 || (c->delay_tick >= 0 && e->tick <= c->delay_tick))
+		return;   /* (a delayed note's column waits for it) */
+	switch (vol_cmd(v)) {
+	case VC_SLIDE_DOWN: c->vol = clampi(c->vol - x, 0, 64); break;
+	case VC_SLIDE_UP:   c->vol = clampi(c->vol + x, 0, 64); break;
+	case VC_VIB_DEPTH:
+		if (c->fx != FX_VIBRATO && c->fx != FX_VIBRATO_VOL)
+			vibrato(c);
+		break;
+	case VC_PAN_LEFT:   c->pan = pan_of_255(clampi(pan_255(c->pan) - x, 0, 255)); break;
+	case VC_PAN_RIGHT:  c->pan = pan_of_255(clampi(pan_255(c->pan) + x, 0, 255)); break;
+	case VC_TONE_PORTA:
+		if (c->fx != FX_TONE_PORTA && c->fx != FX_PORTA_VOL)
+			tone_porta(e, c);
+		break;
+	}
+}
+
 /* ProTracker's sample offset moves the channel's sample start, which an
  * instrument number alone resets: a 9xx without a note moves it on by
  * xx; a note plays from it, and a 9xx with the note plays xx past it and
@@ -463,7 +504,8 @@ void eng_play_cell(engine_t *e, int ch)
 {
 	chan_t *c = &e->chan[ch];
 	const cell_t *cell = &c->cell;
-	bool porta = c->fx == FX_TONE_PORTA || c->fx == FX_PORTA_VOL;
+	bool porta = c->fx == FX_TONE_PORTA || c->fx == FX_PORTA_VOL ||
+	             vol_cmd(cell->vol) == VC_TONE_PORTA;
 
 	if (cell->inst) {
 		c->inst = cell->inst;
@@ -486,7 +528,9 @@ void eng_play_cell(engine_t *e, int ch)
 	/* The row's volume is set before the note starts, so the note starts
 	 * at it instead of gliding down from the old volume.  (row_effect
 	 * sets Cxx again; that changes nothing.) */
-	if (cell->vol != VOL_NONE)
+	if (vol_cmd(cell->vol) >= 0)
+		vol_col_first(c, cell->vol);
+	else if (cell->vol != VOL_NONE)
 		c->vol = clampi(cell->vol, 0, 64);
 	if (c->fx == FX_SET_VOL)
 		c->vol = clampi(c->param, 0, 64);
@@ -714,6 +758,7 @@ void eng_tick_effect(engine_t *e, int ch)
 {
 	chan_t *c = &e->chan[ch];
 	int p = c->param, x = p >> 4, y = p & 15;
+	vol_col_tick(e, c);
 	switch (c->fx) {
 	case FX_PORTA_UP:
 		/* ST3 (as libxmp plays it) stops a note that slides past its

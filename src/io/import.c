@@ -576,6 +576,31 @@ static bool s3m_empty_inst(const conv_t *cv, int xi)
 	return in->nsm <= 0 || !in->sub || in->sub[0].sid < 0 || in->sub[0].sid >= cv->m->smp;
 }
 
+/* An XM's volume-column command (libxmp hands it over as the event's
+ * second effect) as beatty's volume-column command, or VOL_NONE when it
+ * is none of them. */
+static uint8_t xm_vol_cmd(int t, int p)
+{
+	int x = p >> 4, y = p & 15;
+	switch (t) {
+	case X_VOLSLIDE_2:
+		return x ? vol_cmd_make(VC_SLIDE_UP, x) : vol_cmd_make(VC_SLIDE_DOWN, y);
+	case X_EXTENDED:
+		if (x == 0xA || x == 0xB)
+			return vol_cmd_make(x == 0xA ? VC_FINE_UP : VC_FINE_DOWN, y);
+		return VOL_NONE;
+	case X_VIBRATO:
+		return x ? vol_cmd_make(VC_VIB_SPEED, x) : vol_cmd_make(VC_VIB_DEPTH, y);
+	case X_SETPAN:
+		return vol_cmd_make(VC_PAN, x);
+	case X_PANSL_NOMEM:
+		return x ? vol_cmd_make(VC_PAN_RIGHT, x) : vol_cmd_make(VC_PAN_LEFT, y);
+	case X_TONEPORTA:
+		return vol_cmd_make(VC_TONE_PORTA, x);
+	}
+	return VOL_NONE;
+}
+
 static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int *last_note)
 {
 	*c = (cell_t){ NOTE_NONE, 0, VOL_NONE, 0, 0 };
@@ -612,7 +637,14 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	if (ev->vol)
 		c->vol = (uint8_t)clampi(ev->vol - 1, 0, 64);
 	fx_t a = translate_fx(cv, ev->fxt, ev->fxp);
-	fx_t b = ev->f2t || ev->f2p ? translate_fx(cv, ev->f2t, ev->f2p) : fx_none();
+	fx_t b = fx_none();
+	uint8_t vcmd = VOL_NONE;
+	if ((ev->f2t || ev->f2p) && cv->fmt == FMT_XM && c->vol == VOL_NONE)
+		vcmd = xm_vol_cmd(ev->f2t, ev->f2p);
+	if (vcmd != VOL_NONE)
+		c->vol = vcmd;
+	else if (ev->f2t || ev->f2p)
+		b = translate_fx(cv, ev->f2t, ev->f2p);
 	fx_t both[2] = { a, b };
 	for (int i = 0; i < 2; i++) {
 		fx_t f = both[i];
@@ -637,6 +669,15 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	 * source tracker; beatty's own reset is to full volume. */
 	if (sub_vol >= 0 && c->vol == VOL_NONE && c->note != NOTE_OFF && c->note != NOTE_CUT)
 		c->vol = (uint8_t)sub_vol;
+	/* With a command in the volume column, a default volume under full
+	 * (beatty's reset) goes into a free effect column. */
+	if (sub_vol >= 0 && sub_vol < 64 && vcmd != VOL_NONE && c->note != NOTE_OFF &&
+	    c->note != NOTE_CUT) {
+		if (!c->fx)
+			c->fx = 'C', c->param = (uint8_t)sub_vol;
+		else
+			note_kind(cv->rep, "sample's default volume beside a volume-column command (full kept)");
+	}
 	/* FT2's E90 restarts the note on the row's first tick, note or not:
 	 * the note column says the same.  So does its EDx on a row without a
 	 * note, on tick x. */

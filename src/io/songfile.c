@@ -1096,8 +1096,13 @@ static bool parse_cell(parser_t *p, const char *t, const char *end, cell_t *c)
 	else
 		return fail(p, p->line, "bad instrument '%s' (01..FF or ..)", w[1]);
 
+	/* a volume-column command: its letter, then a hex digit */
+	const char *vc = w[2][0] ? strchr(VOL_CMD_LETTERS, w[2][0]) : NULL;
+	int digit = w[2][0] && w[2][1] && !w[2][2] ? hex_digit(w[2][1]) : -1;
 	if (!strcmp(w[2], ".."))
 		c->vol = VOL_NONE;
+	else if (vc && digit >= 0)
+		c->vol = vol_cmd_make((vol_cmd_t)(vc - VOL_CMD_LETTERS), digit);
 	else if (!parse_hex2(w[2], &x))
 		return fail(p, p->line, "bad volume '%s' (00..40 or ..)", w[2]);
 	else if (x > VOL_MAX)

@@ -298,6 +298,8 @@ static void put_cell(char *out, const cell_t *c)
 		snprintf(inst, sizeof inst, "%02X", (unsigned)c->inst);
 	if (c->vol <= VOL_MAX)
 		snprintf(vol, sizeof vol, "%02X", (unsigned)c->vol);
+	else if (vol_cmd(c->vol) >= 0)
+		snprintf(vol, sizeof vol, "%c%X", VOL_CMD_LETTERS[vol_cmd(c->vol)], (unsigned)c->vol & 15);
 	if (c->fx && fxcmd_from_letter(c->fx) != FX_NONE)
 		snprintf(fx, sizeof fx, "%c%02X", c->fx, (unsigned)c->param);
 	memcpy(out, note, 3);
