@@ -1572,6 +1572,97 @@ static void test_vol_column_glide_vibrato(void **state)
 	take_free(&b);
 }
 
+/* ------------------------------------------------------------------ */
+/* FT2's volume envelope and fadeout                                    */
+
+/* Instrument 02: a looped sampler of constant 0.5 with envelope env. */
+static void add_dc_env(song_t *s, const ft2_env_t *env)
+{
+	instrument_t *in = song_inst_new(s, 2, INST_SAMPLER);
+	assert_non_null(in);
+	in->sampler.root = NOTE_MIN + 4 * 12;
+	in->sampler.amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
+	in->sampler.loop = LOOP_FORWARD;
+	in->sampler.loop_end = 4800;
+	in->sampler.env = *env;
+	sample_t *smp = &in->sampler.sample;
+	smp->data = malloc(4800 * sizeof(float));
+	assert_non_null(smp->data);
+	for (int i = 0; i < 4800; i++)
+		smp->data[i] = 0.5f;
+	smp->channels = 1;
+	smp->frames = 4800;
+	smp->rate = RATE;
+}
+
+/* The envelope's level (of 64) heard on each of n ticks. */
+static void env_levels(const char *pattern, const ft2_env_t *env, double *lv, int n)
+{
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s" ORDER0, STD, pattern);
+	song_t s;
+	tu_song_parse(&s, text);
+	add_dc_env(&s, env);
+	take_t t;
+	take_song(&t, &s);
+	for (int k = 0; k < n; k++)
+		lv[k] = tick_rms(&t, k) / (0.5 * sqrt(0.5)) * 64.0;
+	take_free(&t);
+	song_deinit(&s);
+}
+
+static void expect_env(const double *got, const double *want, int n, const char *what)
+{
+	for (int k = 0; k < n; k++)
+		if (!(fabs(got[k] - want[k]) < 0.3))
+			fail_msg("%s, tick %d: level %.2f of 64, expected %.2f", what, k, got[k], want[k]);
+}
+
+static void test_ft2_envelope(void **state)
+{
+	(void)state;
+	/* 0:64 4:0, one tick a step: 64 48 32 16 0, then 0. */
+	ft2_env_t fall = { .n = 2, .tick = { 0, 4 }, .level = { 64, 0 } };
+	double lv[9];
+	env_levels("[pattern 00]\nrows = 3\n00 = C-4 02 .. ...\n", &fall, lv, 6);
+	const double w1[6] = { 64, 48, 32, 16, 0, 0 };
+	expect_env(lv, w1, 6, "falling envelope");
+
+	/* 0:64 2:32 held at its sustain point until the note-off (row 2),
+	 * then a fadeout of 16384 a tick: 3/4, 1/2, 1/4 of 32, then none. */
+	ft2_env_t sus = { .n = 2, .tick = { 0, 2 }, .level = { 64, 32 }, .sus_on = true, .sustain = 1,
+	                  .fadeout = 16384 };
+	env_levels("[pattern 00]\nrows = 4\n00 = C-4 02 .. ...\n02 = === .. .. ...\n", &sus, lv, 10);
+	const double w2[10] = { 64, 48, 32, 32, 32, 32, 24, 16, 8, 0 };
+	expect_env(lv, w2, 10, "sustain and fadeout");
+
+	/* N01 lets it go on tick 1 of its row (tick 4); N00 at once. */
+	env_levels("[pattern 00]\nrows = 4\n00 = C-4 02 .. ...\n01 = ... .. .. N01\n", &sus, lv, 9);
+	const double w3[9] = { 64, 48, 32, 32, 24, 16, 8, 0, 0 };
+	expect_env(lv, w3, 9, "N01");
+
+	/* A loop from point 1 to 2 (ticks 2..4): 64 48 32 48 64 48 32 ... */
+	ft2_env_t loop = { .n = 3, .tick = { 0, 2, 4 }, .level = { 64, 32, 64 }, .loop_on = true,
+	                   .loop_start = 1, .loop_end = 2 };
+	env_levels("[pattern 00]\nrows = 3\n00 = C-4 02 .. ...\n", &loop, lv, 9);
+	const double w4[9] = { 64, 48, 32, 48, 32, 48, 32, 48, 32 };
+	expect_env(lv, w4, 9, "loop");
+}
+
+static void test_ft2_envelope_restart(void **state)
+{
+	(void)state;
+	/* A plain note goes on with the envelope where it is (0 here); an
+	 * instrument number starts it afresh, with a note or alone, and so
+	 * does a delayed note. */
+	ft2_env_t fall = { .n = 2, .tick = { 0, 2 }, .level = { 64, 0 } };
+	double lv[12];
+	env_levels("[pattern 00]\nrows = 4\n00 = C-4 02 .. ...\n01 = C-4 .. .. ...\n"
+	           "02 = ... 02 .. ...\n03 = C-4 .. .. ED1\n", &fall, lv, 12);
+	const double want[12] = { 64, 32, 0, 0, 0, 0, 64, 32, 0, 0, 64, 32 };
+	expect_env(lv, want, 12, "restart");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1596,6 +1687,8 @@ int main(void)
 		cmocka_unit_test(test_vol_column_slides),
 		cmocka_unit_test(test_vol_column_pan),
 		cmocka_unit_test(test_vol_column_glide_vibrato),
+		cmocka_unit_test(test_ft2_envelope),
+		cmocka_unit_test(test_ft2_envelope_restart),
 		cmocka_unit_test(test_sample_offset),
 		cmocka_unit_test(test_note_delay),
 		cmocka_unit_test(test_note_cut_tick),

@@ -214,6 +214,8 @@ void eng_tick_start(engine_t *e)
 		eng_auto_apply(e, ch);
 		if (c->voice && !c->voice->live) {
 			c->voice->freq = chan_freq(c);
+			if (has_env(c->voice->inst))
+				eng_env_step(c, c->voice->inst);
 			c->voice->gain_target = voice_level(e, c, c->voice->inst);
 		}
 	}

@@ -498,6 +498,16 @@ static int64_t st3_offset(const engine_t *e, chan_t *c, int64_t offset)
 	return offset >= end ? p->loop_start : offset;
 }
 
+/* A note-off: the voice's release, or an FT2 envelope let past its
+ * sustain to fade out. */
+static void note_off(chan_t *c)
+{
+	if (c->voice && has_env(c->voice->inst))
+		c->env_released = true;
+	else if (c->voice)
+		voice_release(c->voice);
+}
+
 /* The note, instrument and volume columns, on the tick the note sounds
  * (tick 0, or x for EDx). */
 void eng_play_cell(engine_t *e, int ch)
@@ -514,6 +524,8 @@ void eng_play_cell(engine_t *e, int ch)
 		const instrument_t *in = e->song->inst[c->inst];
 		if (e->song->rules == RULES_FT2 && in && in->type == INST_SAMPLER && in->sampler.has_pan)
 			c->pan = in->sampler.pan;   /* and FT2 its sample's panning */
+		if (in && has_env(in))
+			eng_env_reset(c, in);   /* and its envelope, note or not */
 		if (e->song->rules == RULES_PROTRACKER)
 			c->note_start = 0;
 	}
@@ -562,14 +574,18 @@ void eng_play_cell(engine_t *e, int ch)
 				offset = pt_offset(c, offset);
 			else if (e->song->rules == RULES_ST3)
 				offset = st3_offset(e, c, offset);
+			/* FT2 starts the envelope afresh with an instrument number
+			 * (above) and with a delayed note, not with a plain one */
+			const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+			if (in && has_env(in) && c->delay_tick >= 0)
+				eng_env_reset(c, in);
 			eng_chan_trigger(e, ch, offset);
 		}
 	} else if (c->fx == FX_OFFSET && cell->note == NOTE_NONE &&
 	           e->song->rules == RULES_PROTRACKER) {
 		pt_advance(c, slice_offset(e, c, remember(&c->mem_offset, c->param)));
 	} else if (cell->note == NOTE_OFF) {
-		if (c->voice)
-			voice_release(c->voice);
+		note_off(c);
 	} else if (cell->note == NOTE_CUT) {
 		if (c->voice)
 			voice_kill(c->voice);
@@ -672,6 +688,10 @@ void eng_row_effect(engine_t *e, int ch)
 		break;
 	case FX_GLOBAL_VOL:
 		e->gvol = clampi(p, 0, 64);
+		break;
+	case FX_NOTE_OFF:
+		if (p == 0)
+			note_off(c);
 		break;
 	case FX_GLOBAL_SLIDE:
 		remember(&c->mem_gslide, p);
@@ -777,6 +797,10 @@ void eng_tick_effect(engine_t *e, int ch)
 	case FX_VIBRATO_VOL: vibrato(c); vol_slide(c, c->mem_vslide); break;
 	case FX_PAN_SLIDE:   pan_slide(c); break;
 	case FX_TREMOR:      tremor(c); break;
+	case FX_NOTE_OFF:
+		if (e->tick == p)
+			note_off(c);
+		break;
 	case FX_GLOBAL_SLIDE:
 		e->gvol = clampi(e->gvol + (c->mem_gslide >> 4 ? c->mem_gslide >> 4 : -(c->mem_gslide & 15)),
 		                 0, 64);

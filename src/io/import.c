@@ -218,6 +218,36 @@ static float envelope_adsr(conv_t *cv, const struct xmp_instrument *xi, adsr_par
 	return (float)ymax;
 }
 
+/* An XM's volume envelope as it is, points, sustain, loop and fadeout
+ * (the engine plays it as FT2 does); the amp ADSR then only cuts a note
+ * another replaces.  Without one, FT2 silences a released note at once.
+ * Returns the level the instrument's volume takes (full). */
+static float xm_envelope(const struct xmp_instrument *xi, sampler_params_t *sp)
+{
+	const struct xmp_envelope *ev = &xi->aei;
+	sp->amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
+	if (!(ev->flg & XMP_ENVELOPE_ON) || ev->npt < 1)
+		return 1.0f;
+	ft2_env_t *env = &sp->env;
+	int n = ev->npt < ENV_MAX_POINTS ? ev->npt : ENV_MAX_POINTS;
+	for (int k = 0; k < n; k++) {
+		int t = clampi(ev->data[2 * k], 0, ENV_MAX_TICK);
+		if (k && t <= env->tick[k - 1])
+			break;   /* (FT2 refuses points out of order: the envelope ends there) */
+		env->tick[k] = (uint16_t)t;
+		env->level[k] = (uint8_t)clampi(ev->data[2 * k + 1], 0, 64);
+		env->n = k + 1;
+	}
+	env->sus_on = (ev->flg & XMP_ENVELOPE_SUS) && ev->sus >= 0 && ev->sus < env->n;
+	env->sustain = env->sus_on ? ev->sus : 0;
+	env->loop_on = (ev->flg & XMP_ENVELOPE_LOOP) && ev->lps >= 0 && ev->lps <= ev->lpe &&
+	               ev->lpe < env->n;
+	env->loop_start = env->loop_on ? ev->lps : 0;
+	env->loop_end = env->loop_on ? ev->lpe : 0;
+	env->fadeout = clampi(xi->rls, 0, FADEOUT_MAX);
+	return 1.0f;
+}
+
 /* A sample's file name, relative to the song: "<stem>-samples/NN-name.wav". */
 static void sample_path(char *dst, size_t n, const char *stem, int idx, const char *name)
 {
@@ -257,7 +287,8 @@ static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
 	double base = cv->fmt == FMT_MOD ? PAL_RATE : C5_RATE;
 	int rate = (int)lrint(base * exp2(clampi(sub->xpo, -96, 96) / 12.0));
 	rate = clampi(rate, 1, 4000000);
-	float level = envelope_adsr(cv, in, &sp->amp);
+	float level = cv->fmt == FMT_XM && strstr(m->type, "XM") ? xm_envelope(in, sp)
+	                                                         : envelope_adsr(cv, in, &sp->amp);
 	double g = level * (in->vol > 0 ? fmin(in->vol, 64) / 64.0 : 0.0) *
 	           (sub->gvl > 0 ? fmin(sub->gvl, 64) / 64.0 : 0.0);
 	sp->volume = g > 1e-5 ? (float)(20.0 * log10(g)) : -96.0f;
@@ -502,6 +533,8 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 	case X_KEYOFF:
 		if (p == 0)
 			return (fx_t){ 0, 0, true, -1 };
+		if (cv->fmt == FMT_XM)
+			return fx_of('N', p);
 		note_kind(cv->rep, "Kxx key off at a later tick");
 		return fx_none();
 	case X_MULTI_RETRIG:
@@ -650,6 +683,8 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 		fx_t f = both[i];
 		if (f.off && c->note == NOTE_NONE)
 			c->note = NOTE_OFF;
+		else if (f.off && cv->fmt == FMT_XM)
+			f = fx_of('N', 0);   /* FT2's K00 beside a note: it starts, then is let go */
 		if (f.vol >= 0) {
 			if (c->vol == VOL_NONE)
 				c->vol = (uint8_t)f.vol;

@@ -154,6 +154,23 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 		if (sp->slice_offsets)
 			put_line(w, "slice_map", "offsets");
 	}
+	const ft2_env_t *env = &sp->env;
+	if (type == INST_SAMPLER && env->n > 0) {
+		char b[ENV_MAX_POINTS * 12] = "";
+		size_t n = 0;
+		for (int k = 0; k < env->n; k++)
+			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d:%d", k ? " " : "", env->tick[k],
+			                      env->level[k]);
+		put_line(w, "envelope", b);
+		if (env->sus_on)
+			put_int(w, "env_sustain", env->sustain);
+		if (env->loop_on) {
+			snprintf(b, sizeof b, "%d %d", env->loop_start, env->loop_end);
+			put_line(w, "env_loop", b);
+		}
+	}
+	if (type == INST_SAMPLER && (env->n > 0 || env->fadeout))
+		put_int(w, "fadeout", env->fadeout);
 	snprintf(sect, sizeof sect, "instrument %02X", idx);
 	put_extras(w, s, sect);
 }
