@@ -1663,6 +1663,25 @@ static void test_ft2_envelope_restart(void **state)
 	expect_env(lv, want, 12, "restart");
 }
 
+static void test_ft2_tremor_rules(void **state)
+{
+	(void)state;
+	/* Under rules = ft2 a tremor's silence stays after the T rows until
+	 * the volume is set, and an instrument number counts the tremor
+	 * afresh (T01: 1 tick sounding, 2 silent; a fresh count sounds on
+	 * the row's first two ticks). */
+	take_t t;
+	take_text(&t, FT2 "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. T01\n"
+		"01 = ... .. .. ...\n"
+		"02 = ... .. 20 ...\n"
+		"03 = ... 01 .. T01\n" ORDER0);
+	const int vol[12] = { 64, 64, 0, 0, 0, 0, 32, 32, 32, 64, 64, 0 };
+	for (int k = 0; k < 12; k++)
+		expect_level(tick_rms(&t, k), vol[k] ? 0.5 * vol[k] / 64.0 : 0.0, "ft2 tremor tick", k);
+	take_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1682,6 +1701,7 @@ int main(void)
 		cmocka_unit_test(test_global_volume),
 		cmocka_unit_test(test_pan_slide),
 		cmocka_unit_test(test_tremor),
+		cmocka_unit_test(test_ft2_tremor_rules),
 		cmocka_unit_test(test_ft2_pan_law),
 		cmocka_unit_test(test_ft2_sample_pan),
 		cmocka_unit_test(test_vol_column_slides),

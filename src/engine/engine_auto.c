@@ -158,7 +158,8 @@ static void row_start(engine_t *e)
 			c->vib_offset = 0;
 		if (c->fx != FX_TREMOLO)
 			c->trem_offset = 0;
-		if (c->fx != FX_TREMOR)
+		/* (FT2 keeps a tremor's silence until the volume is set) */
+		if (c->fx != FX_TREMOR && e->song->rules != RULES_FT2)
 			c->tremor_mute = false;
 		if (c->fx == FX_EXTENDED && (c->param >> 4) == 0xD && (c->param & 15))
 			c->delay_tick = c->param & 15;

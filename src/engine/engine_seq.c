@@ -245,6 +245,7 @@ static int remember(int *mem, int param)
 static void vol_slide(chan_t *c, int param)
 {
 	int up = param >> 4, down = param & 15;
+	c->tremor_mute = false;   /* (FT2: a tremor's silence lasts until the volume moves) */
 	c->vol = clampi(c->vol + (up ? up : -down), 0, 64);
 }
 
@@ -540,6 +541,10 @@ void eng_play_cell(engine_t *e, int ch)
 	/* The row's volume is set before the note starts, so the note starts
 	 * at it instead of gliding down from the old volume.  (row_effect
 	 * sets Cxx again; that changes nothing.) */
+	if (cell->inst || cell->vol != VOL_NONE || c->fx == FX_SET_VOL)
+		c->tremor_mute = false;
+	if (cell->inst && e->song->rules == RULES_FT2)
+		c->tremor_left = 0, c->tremor_on = false;   /* FT2: and counts its tremor afresh */
 	if (vol_cmd(cell->vol) >= 0)
 		vol_col_first(c, cell->vol);
 	else if (cell->vol != VOL_NONE)
@@ -721,8 +726,14 @@ void eng_row_effect(engine_t *e, int ch)
 		switch (x) {
 		case 0x1: slide_by(e, c, remember(&c->mem_fine_up, y)); break;
 		case 0x2: slide_by(e, c, -remember(&c->mem_fine_down, y)); break;
-		case 0xA: c->vol = clampi(c->vol + remember(&c->mem_fvol_up, y), 0, 64); break;
-		case 0xB: c->vol = clampi(c->vol - remember(&c->mem_fvol_down, y), 0, 64); break;
+		case 0xA:
+			c->vol = clampi(c->vol + remember(&c->mem_fvol_up, y), 0, 64);
+			c->tremor_mute = false;
+			break;
+		case 0xB:
+			c->vol = clampi(c->vol - remember(&c->mem_fvol_down, y), 0, 64);
+			c->tremor_mute = false;
+			break;
 		case 0x6:
 			if (y == 0) {
 				c->loop_row = e->row;
