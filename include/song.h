@@ -40,6 +40,27 @@
 #define VOL_NONE 0xFF              /* empty volume column */
 #define VOL_MAX  0x40
 
+/* FT2's volume-column commands, which the XM import writes: the column
+ * holds VOL_CMD + 16 * kind + x, and the song file a letter and a hex
+ * digit (docs/format.md), the letters in the order of the kinds. */
+#define VOL_CMD         0x50
+#define VOL_CMD_LETTERS "dcbauhplrg"
+typedef enum {
+	VC_SLIDE_DOWN, VC_SLIDE_UP, VC_FINE_DOWN, VC_FINE_UP, VC_VIB_SPEED, VC_VIB_DEPTH,
+	VC_PAN, VC_PAN_LEFT, VC_PAN_RIGHT, VC_TONE_PORTA, VC_COUNT
+} vol_cmd_t;
+
+/* The command a volume column holds, or -1 (a volume, or empty). */
+static inline int vol_cmd(int v)
+{
+	return v >= VOL_CMD && v < VOL_CMD + 16 * VC_COUNT ? (v - VOL_CMD) >> 4 : -1;
+}
+
+static inline uint8_t vol_cmd_make(vol_cmd_t kind, int x)
+{
+	return (uint8_t)(VOL_CMD + 16 * (int)kind + (x & 15));
+}
+
 /* One tracker cell.  fx is the effect letter ('0'..'9', 'A'..'Z') or 0
  * for none; param its two hex digits. */
 typedef struct cell {
@@ -157,6 +178,22 @@ typedef struct sample {
 	int64_t clamped;   /* values the file held beyond +-1 (or not finite), clamped at load */
 } sample_t;
 
+/* FT2's volume envelope (the XM import writes it): points in ticks and
+ * levels 0..64, an optional sustain point and loop (point indices), and
+ * the fadeout a released note loses a tick, of 65536. */
+#define ENV_MAX_POINTS 12
+#define ENV_MAX_TICK   0xFFFF
+#define FADEOUT_MAX    0xFFFF
+typedef struct ft2_env {
+	int n;                     /* 0: no envelope */
+	uint16_t tick[ENV_MAX_POINTS];
+	uint8_t level[ENV_MAX_POINTS];
+	bool sus_on, loop_on;
+	int sustain;
+	int loop_start, loop_end;
+	int fadeout;
+} ft2_env_t;
+
 typedef struct sampler_params {
 	char path[SONG_PATH_MAX];  /* as written in the song: relative to its folder */
 	int root;                  /* note that plays the sample at its own rate */
@@ -172,6 +209,7 @@ typedef struct sampler_params {
 	 * unless the song gives it. */
 	bool has_pan;
 	float pan;                 /* -1 (left) .. 1 (right) */
+	ft2_env_t env;             /* with it, the amp ADSR only cuts the note */
 	/* Slices (slice.h): slice k runs from slice[k] to the next one (the
 	 * last to the end).  They play from the root note up, one per note,
 	 * at the sample's own pitch; or, with slice_offsets, the sample

@@ -1556,6 +1556,189 @@ static void test_ft2_sample_pan(void **state)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* FT2's volume-column commands                                         */
+
+static void test_vol_column_slides(void **state)
+{
+	(void)state;
+	/* d4 slides down 4 a tick after the first, c2 up 2 (no memory of
+	 * their own); b8 down 8 once, a4 up 4 once, on the first tick. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 d4 ...\n"
+		"01 = ... .. c2 ...\n"
+		"02 = ... .. b8 ...\n"
+		"03 = ... .. a4 ...\n" ORDER0);
+	const int slide[4] = { -4, 2, 0, 0 }, once[4] = { 0, 0, -8, 4 };
+	int vol = 64;
+	for (int row = 0; row < 4; row++)
+		for (int k = 0; k < 3; k++) {
+			vol += k ? slide[row] : once[row];
+			expect_level(tick_rms(&t, row * 3 + k), sine_rms(vol), "volume column tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_vol_column_pan(void **state)
+{
+	(void)state;
+	/* p0 pans to FT2's 00 (hard left), then r8 moves 8 steps right a
+	 * tick after the first, l4 4 left; pC sets C0. */
+	take_t t;
+	take_text(&t, FT2 "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 p0 ...\n"
+		"01 = ... .. r8 ...\n"
+		"02 = ... .. l4 ...\n"
+		"03 = ... .. pC ...\n" ORDER0);
+	const int slide[4] = { 0, 8, -4, 0 };
+	int p = 0;
+	for (int row = 1; row < 4; row++)
+		for (int k = 0; k < 3; k++) {
+			p = row == 3 ? 0xC0 : p + (k ? slide[row] : 0);
+			double r = rms_at(&t, t.r, tick_at(row * 3 + k, TICK) + WIN_SKIP, WIN_LEN);
+			expect_level(r, ft2_right(p), "volume column pan tick", row * 3 + k);
+		}
+	take_free(&t);
+}
+
+static void test_vol_column_glide_vibrato(void **state)
+{
+	(void)state;
+	/* gF glides as 3F0 does: 15 * 16 steps of 1/16 semitone a tick,
+	 * so B-4 from A-4 (two semitones) is reached on the first slide
+	 * tick; u8 and h4 on two rows vibrate as 484 does on the second. */
+	take_t t;
+	take_text(&t, FT2 "[pattern 00]\nrows = 2\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = B-4 .. gF ...\n" ORDER0);
+	expect_hz(tick_hz(&t, 3), a4_hz(0), "glide tick", 3);
+	expect_hz(tick_hz(&t, 4), a4_hz(128), "glide tick", 4);
+	take_free(&t);
+	take_t a, b;
+	take_text(&a, STD "[pattern 00]\nrows = 2\n00 = A-4 01 u8 ...\n01 = ... .. h4 ...\n" ORDER0);
+	take_text(&b, STD "[pattern 00]\nrows = 2\n00 = A-4 01 .. ...\n01 = ... .. .. 484\n" ORDER0);
+	for (int k = 3; k < 6; k++) {
+		double fa = tick_hz(&a, k), fb = tick_hz(&b, k);
+		if (!(fabs(fa - fb) < 0.5))
+			fail_msg("vibrato tick %d: %.2f Hz from the volume column, %.2f Hz from 484", k, fa, fb);
+	}
+	if (!(fabs(tick_hz(&a, 5) - 440.0) > 3.0))
+		fail_msg("the volume column's vibrato moved nothing (%.2f Hz)", tick_hz(&a, 5));
+	take_free(&a);
+	take_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* FT2's volume envelope and fadeout                                    */
+
+/* Instrument 02: a looped sampler of constant 0.5 with envelope env. */
+static void add_dc_env(song_t *s, const ft2_env_t *env)
+{
+	instrument_t *in = song_inst_new(s, 2, INST_SAMPLER);
+	assert_non_null(in);
+	in->sampler.root = NOTE_MIN + 4 * 12;
+	in->sampler.amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
+	in->sampler.loop = LOOP_FORWARD;
+	in->sampler.loop_end = 4800;
+	in->sampler.env = *env;
+	sample_t *smp = &in->sampler.sample;
+	smp->data = malloc(4800 * sizeof(float));
+	assert_non_null(smp->data);
+	for (int i = 0; i < 4800; i++)
+		smp->data[i] = 0.5f;
+	smp->channels = 1;
+	smp->frames = 4800;
+	smp->rate = RATE;
+}
+
+/* The envelope's level (of 64) heard on each of n ticks. */
+static void env_levels(const char *pattern, const ft2_env_t *env, double *lv, int n)
+{
+	char text[1024];
+	snprintf(text, sizeof(text), "%s%s" ORDER0, STD, pattern);
+	song_t s;
+	tu_song_parse(&s, text);
+	add_dc_env(&s, env);
+	take_t t;
+	take_song(&t, &s);
+	for (int k = 0; k < n; k++)
+		lv[k] = tick_rms(&t, k) / (0.5 * sqrt(0.5)) * 64.0;
+	take_free(&t);
+	song_deinit(&s);
+}
+
+static void expect_env(const double *got, const double *want, int n, const char *what)
+{
+	for (int k = 0; k < n; k++)
+		if (!(fabs(got[k] - want[k]) < 0.3))
+			fail_msg("%s, tick %d: level %.2f of 64, expected %.2f", what, k, got[k], want[k]);
+}
+
+static void test_ft2_envelope(void **state)
+{
+	(void)state;
+	/* 0:64 4:0, one tick a step: 64 48 32 16 0, then 0. */
+	ft2_env_t fall = { .n = 2, .tick = { 0, 4 }, .level = { 64, 0 } };
+	double lv[9];
+	env_levels("[pattern 00]\nrows = 3\n00 = C-4 02 .. ...\n", &fall, lv, 6);
+	const double w1[6] = { 64, 48, 32, 16, 0, 0 };
+	expect_env(lv, w1, 6, "falling envelope");
+
+	/* 0:64 2:32 held at its sustain point until the note-off (row 2),
+	 * then a fadeout of 16384 a tick: 3/4, 1/2, 1/4 of 32, then none. */
+	ft2_env_t sus = { .n = 2, .tick = { 0, 2 }, .level = { 64, 32 }, .sus_on = true, .sustain = 1,
+	                  .fadeout = 16384 };
+	env_levels("[pattern 00]\nrows = 4\n00 = C-4 02 .. ...\n02 = === .. .. ...\n", &sus, lv, 10);
+	const double w2[10] = { 64, 48, 32, 32, 32, 32, 24, 16, 8, 0 };
+	expect_env(lv, w2, 10, "sustain and fadeout");
+
+	/* N01 lets it go on tick 1 of its row (tick 4); N00 at once. */
+	env_levels("[pattern 00]\nrows = 4\n00 = C-4 02 .. ...\n01 = ... .. .. N01\n", &sus, lv, 9);
+	const double w3[9] = { 64, 48, 32, 32, 24, 16, 8, 0, 0 };
+	expect_env(lv, w3, 9, "N01");
+
+	/* A loop from point 1 to 2 (ticks 2..4): 64 48 32 48 64 48 32 ... */
+	ft2_env_t loop = { .n = 3, .tick = { 0, 2, 4 }, .level = { 64, 32, 64 }, .loop_on = true,
+	                   .loop_start = 1, .loop_end = 2 };
+	env_levels("[pattern 00]\nrows = 3\n00 = C-4 02 .. ...\n", &loop, lv, 9);
+	const double w4[9] = { 64, 48, 32, 48, 32, 48, 32, 48, 32 };
+	expect_env(lv, w4, 9, "loop");
+}
+
+static void test_ft2_envelope_restart(void **state)
+{
+	(void)state;
+	/* A plain note goes on with the envelope where it is (0 here); an
+	 * instrument number starts it afresh, with a note or alone, and so
+	 * does a delayed note. */
+	ft2_env_t fall = { .n = 2, .tick = { 0, 2 }, .level = { 64, 0 } };
+	double lv[12];
+	env_levels("[pattern 00]\nrows = 4\n00 = C-4 02 .. ...\n01 = C-4 .. .. ...\n"
+	           "02 = ... 02 .. ...\n03 = C-4 .. .. ED1\n", &fall, lv, 12);
+	const double want[12] = { 64, 32, 0, 0, 0, 0, 64, 32, 0, 0, 64, 32 };
+	expect_env(lv, want, 12, "restart");
+}
+
+static void test_ft2_tremor_rules(void **state)
+{
+	(void)state;
+	/* Under rules = ft2 a tremor's silence stays after the T rows until
+	 * the volume is set, and an instrument number counts the tremor
+	 * afresh (T01: 1 tick sounding, 2 silent; a fresh count sounds on
+	 * the row's first two ticks). */
+	take_t t;
+	take_text(&t, FT2 "[pattern 00]\nrows = 4\n"
+		"00 = A-4 01 .. T01\n"
+		"01 = ... .. .. ...\n"
+		"02 = ... .. 20 ...\n"
+		"03 = ... 01 .. T01\n" ORDER0);
+	const int vol[12] = { 64, 64, 0, 0, 0, 0, 32, 32, 32, 64, 64, 0 };
+	for (int k = 0; k < 12; k++)
+		expect_level(tick_rms(&t, k), vol[k] ? 0.5 * vol[k] / 64.0 : 0.0, "ft2 tremor tick", k);
+	take_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1575,8 +1758,14 @@ int main(void)
 		cmocka_unit_test(test_global_volume),
 		cmocka_unit_test(test_pan_slide),
 		cmocka_unit_test(test_tremor),
+		cmocka_unit_test(test_ft2_tremor_rules),
 		cmocka_unit_test(test_ft2_pan_law),
 		cmocka_unit_test(test_ft2_sample_pan),
+		cmocka_unit_test(test_vol_column_slides),
+		cmocka_unit_test(test_vol_column_pan),
+		cmocka_unit_test(test_vol_column_glide_vibrato),
+		cmocka_unit_test(test_ft2_envelope),
+		cmocka_unit_test(test_ft2_envelope_restart),
 		cmocka_unit_test(test_sample_offset),
 		cmocka_unit_test(test_note_delay),
 		cmocka_unit_test(test_note_cut_tick),

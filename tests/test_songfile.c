@@ -2203,6 +2203,78 @@ static void test_sampler_pan_key(void **state)
 	             "t.bty:6: pan 2 out of range (-1..1)");
 }
 
+/* FT2's volume-column commands: a letter and a hex digit, either case
+ * for the digit, written back in canonical form; other letters are
+ * refused with file and line. */
+static void test_vol_column_commands(void **state)
+{
+	(void)state;
+	const char *text = "[song]\nformat = 1\n\n[pattern 00]\nrows = 4\n"
+		"00 = C-4 .. d4 ...\n01 = ... .. gF ...\n02 = ... .. hc ...\n03 = ... .. p0 ...\n\n"
+		"[order]\n00 = 00\n";
+	song_t s;
+	songfile_error_t err;
+	assert_int_equal(songfile_parse(&s, text, "t.bty", ".", 0, &err, NULL, NULL), 0);
+	const int want[4][2] = { { VC_SLIDE_DOWN, 4 }, { VC_TONE_PORTA, 15 }, { VC_VIB_DEPTH, 12 },
+	                         { VC_PAN, 0 } };
+	for (int r = 0; r < 4; r++) {
+		int v = song_cell(&s, s.pattern[0], r, 0)->vol;
+		assert_int_equal(vol_cmd(v), want[r][0]);
+		assert_int_equal(v & 15, want[r][1]);
+	}
+	char *out = songfile_to_string(&s);
+	assert_non_null(strstr(out, "\n00 = C-4 .. d4 ... |"));
+	assert_non_null(strstr(out, "\n01 = ... .. gF ... |"));
+	assert_non_null(strstr(out, "\n02 = ... .. hC ... |"));   /* the digit as the grid shows it */
+	char *again = fmt_text(out);
+	assert_text_equal(again, out);
+	free(again);
+	free(out);
+	song_deinit(&s);
+	expect_error("[song]\nformat = 1\n[pattern 00]\n00 = C-4 .. x4 ...\n",
+	             "t.bty:4: bad volume 'x4' (00..40 or ..)");
+	expect_error("[song]\nformat = 1\n[pattern 00]\n00 = C-4 .. dG ...\n",
+	             "t.bty:4: bad volume 'dG' (00..40 or ..)");
+}
+
+/* FT2's volume envelope of a sampler: written only when it has one,
+ * read back the same, refused when out of range or out of order. */
+static void test_envelope_keys(void **state)
+{
+	(void)state;
+	const char *text = "[song]\nformat = 1\n\n[instrument 01]\ntype = sampler\n"
+		"envelope = 0:64 8:40 20:27 120:0\nenv_sustain = 1\nenv_loop = 1 3\nfadeout = 512\n\n"
+		"[pattern 00]\nrows = 1\n\n[order]\n00 = 00\n";
+	song_t s;
+	songfile_error_t err;
+	assert_int_equal(songfile_parse(&s, text, "t.bty", ".", 0, &err, NULL, NULL), 0);
+	const ft2_env_t *env = &s.inst[1]->sampler.env;
+	assert_int_equal(env->n, 4);
+	assert_int_equal(env->tick[2], 20);
+	assert_int_equal(env->level[2], 27);
+	assert_true(env->sus_on && env->sustain == 1);
+	assert_true(env->loop_on && env->loop_start == 1 && env->loop_end == 3);
+	assert_int_equal(env->fadeout, 512);
+	char *out = songfile_to_string(&s);
+	assert_non_null(strstr(out, "\nenvelope = 0:64 8:40 20:27 120:0\nenv_sustain = 1\n"
+	                            "env_loop = 1 3\nfadeout = 512\n"));
+	char *again = fmt_text(out);
+	assert_text_equal(again, out);
+	free(again);
+	free(out);
+	song_deinit(&s);
+#define INST "[song]\nformat = 1\n[instrument 01]\ntype = sampler\n"
+	expect_error(INST "envelope = 0:65\n", "t.bty:5: bad envelope point '0:65' (tick:level, 0..65535:0..64)");
+	expect_error(INST "envelope = 4:10 2:0\n", "t.bty:5: envelope point at tick 2 must come after tick 4");
+	expect_error(INST "envelope = 0:10\nenvelope = 0:10\n", "t.bty:6: duplicate key 'envelope' in [instrument 01]");
+	expect_error(INST "env_loop = 3 1\n",
+	             "t.bty:5: bad env_loop '3 1' (two points, 0..11, the first not after the second)");
+	expect_error(INST "fadeout = 70000\n", "t.bty:5: fadeout 70000 out of range (0..65535)");
+	expect_error(INST "envelope = 0:10 4:0\nenv_sustain = 2\n[order]\n00 = 00\n",
+	             "t.bty:3: env_sustain or env_loop names a point past the envelope's 2");
+#undef INST
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -2211,6 +2283,8 @@ int main(void)
 		cmocka_unit_test(test_vol_slides),
 		cmocka_unit_test(test_defaults_round_trip),
 		cmocka_unit_test(test_sampler_pan_key),
+		cmocka_unit_test(test_vol_column_commands),
+		cmocka_unit_test(test_envelope_keys),
 		cmocka_unit_test(test_messy_canonical),
 		cmocka_unit_test(test_20_channels),
 		cmocka_unit_test(test_64_channels),

@@ -158,7 +158,8 @@ static void row_start(engine_t *e)
 			c->vib_offset = 0;
 		if (c->fx != FX_TREMOLO)
 			c->trem_offset = 0;
-		if (c->fx != FX_TREMOR)
+		/* (FT2 keeps a tremor's silence until the volume is set) */
+		if (c->fx != FX_TREMOR && e->song->rules != RULES_FT2)
 			c->tremor_mute = false;
 		if (c->fx == FX_EXTENDED && (c->param >> 4) == 0xD && (c->param & 15))
 			c->delay_tick = c->param & 15;
@@ -214,6 +215,8 @@ void eng_tick_start(engine_t *e)
 		eng_auto_apply(e, ch);
 		if (c->voice && !c->voice->live) {
 			c->voice->freq = chan_freq(c);
+			if (has_env(c->voice->inst))
+				eng_env_step(c, c->voice->inst);
 			c->voice->gain_target = voice_level(e, c, c->voice->inst);
 		}
 	}

@@ -96,6 +96,10 @@ typedef struct chan {
 	int mem_porta_up, mem_porta_down, mem_tone, mem_vslide, mem_offset;
 	int mem_fine_up, mem_fine_down, mem_fvol_up, mem_fvol_down;
 	int mem_pslide, mem_tremor, mem_gslide;
+	int env_pos;                /* FT2 volume envelope: tick reached */
+	bool env_released;          /* a note-off let it past its sustain */
+	int env_fade;               /* fadeout left, of 65536 */
+	float env_gain;             /* its level and fadeout this tick */
 	int tremor_left;            /* Txy: ticks left in the current phase */
 	bool tremor_on;             /* Txy: in its sounding phase */
 	bool tremor_mute;           /* Txy: this tick is silent */
@@ -297,9 +301,17 @@ static inline float note_gain(const chan_t *c)
 
 /* A voice's level: the note's, the instrument's and, once a Vxx or Wxy
  * has moved it, the global volume's. */
+/* A sampler with FT2's volume envelope (and fadeout). */
+static inline bool has_env(const instrument_t *in)
+{
+	return in->type == INST_SAMPLER && in->sampler.env.n > 0;
+}
+
 static inline float voice_level(const engine_t *e, const chan_t *c, const instrument_t *in)
 {
 	float g = note_gain(c) * inst_gain(in);
+	if (has_env(in))
+		g *= c->env_gain;
 	return e->gvol == 64 ? g : g * (float)e->gvol / 64.0f;
 }
 
@@ -373,5 +385,7 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit);
 void eng_slot_tail(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg);
 size_t eng_render(engine_t *e, float *out, float *const *stems, size_t frames);
 void eng_chan_trigger(engine_t *e, int ch, int64_t offset);
+void eng_env_reset(chan_t *c, const instrument_t *in);
+void eng_env_step(chan_t *c, const instrument_t *in);
 
 #endif

@@ -245,6 +245,7 @@ static int remember(int *mem, int param)
 static void vol_slide(chan_t *c, int param)
 {
 	int up = param >> 4, down = param & 15;
+	c->tremor_mute = false;   /* (FT2: a tremor's silence lasts until the volume moves) */
 	c->vol = clampi(c->vol + (up ? up : -down), 0, 64);
 }
 
@@ -438,6 +439,47 @@ static void tremor(chan_t *c)
 	c->tremor_mute = !c->tremor_on;
 }
 
+/* FT2's volume-column commands (written by the XM import): the part on
+ * the tick the cell's note sounds.  They run before the effect column's,
+ * as in FT2, and have no memory of their own but the glide speed 3xx
+ * shares and the vibrato's speed and depth. */
+static void vol_col_first(chan_t *c, int v)
+{
+	int x = v & 15;
+	switch (vol_cmd(v)) {
+	case VC_FINE_DOWN:  c->vol = clampi(c->vol - x, 0, 64); break;
+	case VC_FINE_UP:    c->vol = clampi(c->vol + x, 0, 64); break;
+	case VC_VIB_SPEED:  if (x) c->vib_speed = x; break;
+	case VC_VIB_DEPTH:  if (x) c->vib_depth = x; break;
+	case VC_PAN:        c->pan = pan_of_255(x * 16); break;
+	case VC_TONE_PORTA: if (x) c->mem_tone = x * 16; break;
+	}
+}
+
+/* And on the ticks after it.  Beside a vibrato or glide of the effect
+ * column, the column's own one adds nothing: one vibrato, one glide a
+ * tick (as libxmp, the reference XMs are measured against, plays it). */
+static void vol_col_tick(engine_t *e, chan_t *c)
+{
+	int v = c->cell.vol, x = v & 15;
+	if (vol_cmd(v) < 0 || (c->delay_tick >= 0 && e->tick <= c->delay_tick))
+		return;   /* (a delayed note's column waits for it) */
+	switch (vol_cmd(v)) {
+	case VC_SLIDE_DOWN: c->vol = clampi(c->vol - x, 0, 64); break;
+	case VC_SLIDE_UP:   c->vol = clampi(c->vol + x, 0, 64); break;
+	case VC_VIB_DEPTH:
+		if (c->fx != FX_VIBRATO && c->fx != FX_VIBRATO_VOL)
+			vibrato(c);
+		break;
+	case VC_PAN_LEFT:   c->pan = pan_of_255(clampi(pan_255(c->pan) - x, 0, 255)); break;
+	case VC_PAN_RIGHT:  c->pan = pan_of_255(clampi(pan_255(c->pan) + x, 0, 255)); break;
+	case VC_TONE_PORTA:
+		if (c->fx != FX_TONE_PORTA && c->fx != FX_PORTA_VOL)
+			tone_porta(e, c);
+		break;
+	}
+}
+
 /* ProTracker's sample offset moves the channel's sample start, which an
  * instrument number alone resets: a 9xx without a note moves it on by
  * xx; a note plays from it, and a 9xx with the note plays xx past it and
@@ -479,13 +521,24 @@ static int64_t st3_offset(const engine_t *e, chan_t *c, int64_t offset)
 	return offset >= end ? p->loop_start : offset;
 }
 
+/* A note-off: the voice's release, or an FT2 envelope let past its
+ * sustain to fade out. */
+static void note_off(chan_t *c)
+{
+	if (c->voice && has_env(c->voice->inst))
+		c->env_released = true;
+	else if (c->voice)
+		voice_release(c->voice);
+}
+
 /* The note, instrument and volume columns, on the tick the note sounds
  * (tick 0, or x for EDx). */
 void eng_play_cell(engine_t *e, int ch)
 {
 	chan_t *c = &e->chan[ch];
 	const cell_t *cell = &c->cell;
-	bool porta = c->fx == FX_TONE_PORTA || c->fx == FX_PORTA_VOL;
+	bool porta = c->fx == FX_TONE_PORTA || c->fx == FX_PORTA_VOL ||
+	             vol_cmd(cell->vol) == VC_TONE_PORTA;
 
 	if (cell->inst) {
 		c->inst = cell->inst;
@@ -494,6 +547,8 @@ void eng_play_cell(engine_t *e, int ch)
 		const instrument_t *in = e->song->inst[c->inst];
 		if (e->song->rules == RULES_FT2 && in && in->type == INST_SAMPLER && in->sampler.has_pan)
 			c->pan = in->sampler.pan;   /* and FT2 its sample's panning */
+		if (in && has_env(in))
+			eng_env_reset(c, in);   /* and its envelope, note or not */
 		if (e->song->rules == RULES_PROTRACKER)
 			c->note_start = 0;
 	}
@@ -508,7 +563,13 @@ void eng_play_cell(engine_t *e, int ch)
 	/* The row's volume is set before the note starts, so the note starts
 	 * at it instead of gliding down from the old volume.  (row_effect
 	 * sets Cxx again; that changes nothing.) */
-	if (cell->vol != VOL_NONE)
+	if (cell->inst || cell->vol != VOL_NONE || c->fx == FX_SET_VOL)
+		c->tremor_mute = false;
+	if (cell->inst && e->song->rules == RULES_FT2)
+		c->tremor_left = 0, c->tremor_on = false;   /* FT2: and counts its tremor afresh */
+	if (vol_cmd(cell->vol) >= 0)
+		vol_col_first(c, cell->vol);
+	else if (cell->vol != VOL_NONE)
 		c->vol = clampi(cell->vol, 0, 64);
 	if (c->fx == FX_SET_VOL)
 		c->vol = clampi(c->param, 0, 64);
@@ -540,14 +601,18 @@ void eng_play_cell(engine_t *e, int ch)
 				offset = pt_offset(c, offset);
 			else if (e->song->rules == RULES_ST3)
 				offset = st3_offset(e, c, offset);
+			/* FT2 starts the envelope afresh with an instrument number
+			 * (above) and with a delayed note, not with a plain one */
+			const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
+			if (in && has_env(in) && c->delay_tick >= 0)
+				eng_env_reset(c, in);
 			eng_chan_trigger(e, ch, offset);
 		}
 	} else if (c->fx == FX_OFFSET && cell->note == NOTE_NONE &&
 	           e->song->rules == RULES_PROTRACKER) {
 		pt_advance(c, slice_offset(e, c, remember(&c->mem_offset, c->param)));
 	} else if (cell->note == NOTE_OFF) {
-		if (c->voice)
-			voice_release(c->voice);
+		note_off(c);
 	} else if (cell->note == NOTE_CUT) {
 		if (c->voice)
 			voice_kill(c->voice);
@@ -651,6 +716,10 @@ void eng_row_effect(engine_t *e, int ch)
 	case FX_GLOBAL_VOL:
 		e->gvol = clampi(p, 0, 64);
 		break;
+	case FX_NOTE_OFF:
+		if (p == 0)
+			note_off(c);
+		break;
 	case FX_GLOBAL_SLIDE:
 		remember(&c->mem_gslide, p);
 		break;
@@ -679,8 +748,14 @@ void eng_row_effect(engine_t *e, int ch)
 		switch (x) {
 		case 0x1: slide_by(e, c, remember(&c->mem_fine_up, y)); break;
 		case 0x2: slide_by(e, c, -remember(&c->mem_fine_down, y)); break;
-		case 0xA: c->vol = clampi(c->vol + remember(&c->mem_fvol_up, y), 0, 64); break;
-		case 0xB: c->vol = clampi(c->vol - remember(&c->mem_fvol_down, y), 0, 64); break;
+		case 0xA:
+			c->vol = clampi(c->vol + remember(&c->mem_fvol_up, y), 0, 64);
+			c->tremor_mute = false;
+			break;
+		case 0xB:
+			c->vol = clampi(c->vol - remember(&c->mem_fvol_down, y), 0, 64);
+			c->tremor_mute = false;
+			break;
 		case 0x6:
 			if (y == 0) {
 				c->loop_row = e->row;
@@ -736,6 +811,7 @@ void eng_tick_effect(engine_t *e, int ch)
 {
 	chan_t *c = &e->chan[ch];
 	int p = c->param, x = p >> 4, y = p & 15;
+	vol_col_tick(e, c);
 	switch (c->fx) {
 	case FX_PORTA_UP:
 		/* ST3 (as libxmp plays it) stops a note that slides past its
@@ -754,6 +830,10 @@ void eng_tick_effect(engine_t *e, int ch)
 	case FX_VIBRATO_VOL: vibrato(c); vol_slide(c, c->mem_vslide); break;
 	case FX_PAN_SLIDE:   pan_slide(c); break;
 	case FX_TREMOR:      tremor(c); break;
+	case FX_NOTE_OFF:
+		if (e->tick == p)
+			note_off(c);
+		break;
 	case FX_GLOBAL_SLIDE:
 		e->gvol = clampi(e->gvol + (c->mem_gslide >> 4 ? c->mem_gslide >> 4 : -(c->mem_gslide & 15)),
 		                 0, 64);

@@ -58,6 +58,49 @@ static bool tracker_fades_in(const engine_t *e)
 	return e->song->rules == RULES_PROTRACKER || e->song->rules == RULES_ST3;
 }
 
+/* FT2's volume envelope at tick pos: straight lines between its points,
+ * the first level before them and the last after them. */
+static float env_level(const ft2_env_t *env, int pos)
+{
+	if (pos <= env->tick[0])
+		return env->level[0];
+	for (int k = 0; k + 1 < env->n; k++)
+		if (pos < env->tick[k + 1]) {
+			int t0 = env->tick[k], t1 = env->tick[k + 1];
+			return env->level[k] + (float)(env->level[k + 1] - env->level[k]) * (float)(pos - t0) /
+			       (float)(t1 - t0);
+		}
+	return env->level[env->n - 1];
+}
+
+/* A new note or instrument number starts the envelope afresh. */
+void eng_env_reset(chan_t *c, const instrument_t *in)
+{
+	c->env_pos = 0;
+	c->env_released = false;
+	c->env_fade = 65536;
+	c->env_gain = in && has_env(in) ? env_level(&in->sampler.env, 0) / 64.0f : 1.0f;
+}
+
+/* One tick of the envelope: this tick's level, then on to the next
+ * tick, unless held at the sustain point until a note-off; the loop
+ * goes back to its start at its end.  Released, the note loses the
+ * fadeout each tick. */
+void eng_env_step(chan_t *c, const instrument_t *in)
+{
+	const ft2_env_t *env = &in->sampler.env;
+	if (c->env_released)
+		c->env_fade = c->env_fade > env->fadeout ? c->env_fade - env->fadeout : 0;
+	c->env_gain = env_level(env, c->env_pos) / 64.0f * (float)c->env_fade / 65536.0f;
+	bool hold = env->sus_on && !c->env_released && env->sustain < env->n &&
+	            c->env_pos == env->tick[env->sustain];
+	if (hold || c->env_pos > ENV_MAX_TICK)
+		return;
+	c->env_pos++;
+	if (env->loop_on && env->loop_end < env->n && c->env_pos >= env->tick[env->loop_end])
+		c->env_pos = env->tick[env->loop_start];
+}
+
 void eng_chan_trigger(engine_t *e, int ch, int64_t offset)
 {
 	chan_t *c = &e->chan[ch];

@@ -218,6 +218,36 @@ static float envelope_adsr(conv_t *cv, const struct xmp_instrument *xi, adsr_par
 	return (float)ymax;
 }
 
+/* An XM's volume envelope as it is, points, sustain, loop and fadeout
+ * (the engine plays it as FT2 does); the amp ADSR then only cuts a note
+ * another replaces.  Without one, FT2 silences a released note at once.
+ * Returns the level the instrument's volume takes (full). */
+static float xm_envelope(const struct xmp_instrument *xi, sampler_params_t *sp)
+{
+	const struct xmp_envelope *ev = &xi->aei;
+	sp->amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
+	if (!(ev->flg & XMP_ENVELOPE_ON) || ev->npt < 1)
+		return 1.0f;
+	ft2_env_t *env = &sp->env;
+	int n = ev->npt < ENV_MAX_POINTS ? ev->npt : ENV_MAX_POINTS;
+	for (int k = 0; k < n; k++) {
+		int t = clampi(ev->data[2 * k], 0, ENV_MAX_TICK);
+		if (k && t <= env->tick[k - 1])
+			break;   /* (FT2 refuses points out of order: the envelope ends there) */
+		env->tick[k] = (uint16_t)t;
+		env->level[k] = (uint8_t)clampi(ev->data[2 * k + 1], 0, 64);
+		env->n = k + 1;
+	}
+	env->sus_on = (ev->flg & XMP_ENVELOPE_SUS) && ev->sus >= 0 && ev->sus < env->n;
+	env->sustain = env->sus_on ? ev->sus : 0;
+	env->loop_on = (ev->flg & XMP_ENVELOPE_LOOP) && ev->lps >= 0 && ev->lps <= ev->lpe &&
+	               ev->lpe < env->n;
+	env->loop_start = env->loop_on ? ev->lps : 0;
+	env->loop_end = env->loop_on ? ev->lpe : 0;
+	env->fadeout = clampi(xi->rls, 0, FADEOUT_MAX);
+	return 1.0f;
+}
+
 /* A sample's file name, relative to the song: "<stem>-samples/NN-name.wav". */
 static void sample_path(char *dst, size_t n, const char *stem, int idx, const char *name)
 {
@@ -257,7 +287,8 @@ static bool make_inst(conv_t *cv, int idx, int xi, int k, const char *stem)
 	double base = cv->fmt == FMT_MOD ? PAL_RATE : C5_RATE;
 	int rate = (int)lrint(base * exp2(clampi(sub->xpo, -96, 96) / 12.0));
 	rate = clampi(rate, 1, 4000000);
-	float level = envelope_adsr(cv, in, &sp->amp);
+	float level = cv->fmt == FMT_XM && strstr(m->type, "XM") ? xm_envelope(in, sp)
+	                                                         : envelope_adsr(cv, in, &sp->amp);
 	double g = level * (in->vol > 0 ? fmin(in->vol, 64) / 64.0 : 0.0) *
 	           (sub->gvl > 0 ? fmin(sub->gvl, 64) / 64.0 : 0.0);
 	sp->volume = g > 1e-5 ? (float)(20.0 * log10(g)) : -96.0f;
@@ -502,6 +533,8 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 	case X_KEYOFF:
 		if (p == 0)
 			return (fx_t){ 0, 0, true, -1 };
+		if (cv->fmt == FMT_XM)
+			return fx_of('N', p);
 		note_kind(cv->rep, "Kxx key off at a later tick");
 		return fx_none();
 	case X_MULTI_RETRIG:
@@ -576,6 +609,31 @@ static bool s3m_empty_inst(const conv_t *cv, int xi)
 	return in->nsm <= 0 || !in->sub || in->sub[0].sid < 0 || in->sub[0].sid >= cv->m->smp;
 }
 
+/* An XM's volume-column command (libxmp hands it over as the event's
+ * second effect) as beatty's volume-column command, or VOL_NONE when it
+ * is none of them. */
+static uint8_t xm_vol_cmd(int t, int p)
+{
+	int x = p >> 4, y = p & 15;
+	switch (t) {
+	case X_VOLSLIDE_2:
+		return x ? vol_cmd_make(VC_SLIDE_UP, x) : vol_cmd_make(VC_SLIDE_DOWN, y);
+	case X_EXTENDED:
+		if (x == 0xA || x == 0xB)
+			return vol_cmd_make(x == 0xA ? VC_FINE_UP : VC_FINE_DOWN, y);
+		return VOL_NONE;
+	case X_VIBRATO:
+		return x ? vol_cmd_make(VC_VIB_SPEED, x) : vol_cmd_make(VC_VIB_DEPTH, y);
+	case X_SETPAN:
+		return vol_cmd_make(VC_PAN, x);
+	case X_PANSL_NOMEM:
+		return x ? vol_cmd_make(VC_PAN_RIGHT, x) : vol_cmd_make(VC_PAN_LEFT, y);
+	case X_TONEPORTA:
+		return vol_cmd_make(VC_TONE_PORTA, x);
+	}
+	return VOL_NONE;
+}
+
 static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int *last_note)
 {
 	*c = (cell_t){ NOTE_NONE, 0, VOL_NONE, 0, 0 };
@@ -612,12 +670,21 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	if (ev->vol)
 		c->vol = (uint8_t)clampi(ev->vol - 1, 0, 64);
 	fx_t a = translate_fx(cv, ev->fxt, ev->fxp);
-	fx_t b = ev->f2t || ev->f2p ? translate_fx(cv, ev->f2t, ev->f2p) : fx_none();
+	fx_t b = fx_none();
+	uint8_t vcmd = VOL_NONE;
+	if ((ev->f2t || ev->f2p) && cv->fmt == FMT_XM && c->vol == VOL_NONE)
+		vcmd = xm_vol_cmd(ev->f2t, ev->f2p);
+	if (vcmd != VOL_NONE)
+		c->vol = vcmd;
+	else if (ev->f2t || ev->f2p)
+		b = translate_fx(cv, ev->f2t, ev->f2p);
 	fx_t both[2] = { a, b };
 	for (int i = 0; i < 2; i++) {
 		fx_t f = both[i];
 		if (f.off && c->note == NOTE_NONE)
 			c->note = NOTE_OFF;
+		else if (f.off && cv->fmt == FMT_XM)
+			f = fx_of('N', 0);   /* FT2's K00 beside a note: it starts, then is let go */
 		if (f.vol >= 0) {
 			if (c->vol == VOL_NONE)
 				c->vol = (uint8_t)f.vol;
@@ -637,6 +704,15 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 	 * source tracker; beatty's own reset is to full volume. */
 	if (sub_vol >= 0 && c->vol == VOL_NONE && c->note != NOTE_OFF && c->note != NOTE_CUT)
 		c->vol = (uint8_t)sub_vol;
+	/* With a command in the volume column, a default volume under full
+	 * (beatty's reset) goes into a free effect column. */
+	if (sub_vol >= 0 && sub_vol < 64 && vcmd != VOL_NONE && c->note != NOTE_OFF &&
+	    c->note != NOTE_CUT) {
+		if (!c->fx)
+			c->fx = 'C', c->param = (uint8_t)sub_vol;
+		else
+			note_kind(cv->rep, "sample's default volume beside a volume-column command (full kept)");
+	}
 	/* FT2's E90 restarts the note on the row's first tick, note or not:
 	 * the note column says the same.  So does its EDx on a row without a
 	 * note, on tick x. */

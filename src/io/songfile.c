@@ -433,6 +433,66 @@ static void clear_cells(parser_t *p)
 	p->rows = 0;
 }
 
+/* FT2's volume envelope of a sampler (see format.md): "envelope" holds
+ * tick:level points, "env_sustain" a point, "env_loop" two, "fadeout" a
+ * number; the points they name are checked when the section ends. */
+static bool env_key(parser_t *p, ft2_env_t *env, const char *key, const char *v)
+{
+	long long x;
+	if (!strcmp(key, "fadeout"))
+		return get_int(p, key, v, 0, FADEOUT_MAX, &x) && ((env->fadeout = (int)x), true);
+	if (!strcmp(key, "env_sustain")) {
+		if (!get_int(p, key, v, 0, ENV_MAX_POINTS - 1, &x))
+			return false;
+		env->sustain = (int)x;
+		env->sus_on = true;
+		return true;
+	}
+	if (!strcmp(key, "env_loop")) {
+		int a, b;
+		char extra;
+		if (sscanf(v, "%d %d %c", &a, &b, &extra) != 2 || a < 0 || b < a || b >= ENV_MAX_POINTS)
+			return fail(p, p->line, "bad env_loop '%.40s' (two points, 0..%d, the first not after "
+			            "the second)", v, ENV_MAX_POINTS - 1);
+		env->loop_start = a;
+		env->loop_end = b;
+		env->loop_on = true;
+		return true;
+	}
+	if (env->n)
+		return fail(p, p->line, "duplicate key '%s' in [%s]", key, p->sect);
+	const char *t = v;
+	for (;;) {
+		while (*t == ' ' || *t == '\t')
+			t++;
+		if (!*t)
+			break;
+		char *end;
+		errno = 0;
+		long tick = strtol(t, &end, 10), level = -1;
+		if (end != t && *end == ':') {
+			char *e2;
+			level = strtol(end + 1, &e2, 10);
+			end = e2 > end + 1 ? e2 : end;
+		}
+		if (errno || tick < 0 || tick > ENV_MAX_TICK || level < 0 || level > 64 ||
+		    (*end && *end != ' ' && *end != '\t'))
+			return fail(p, p->line, "bad envelope point '%.20s' (tick:level, 0..%d:0..64)", t,
+			            ENV_MAX_TICK);
+		if (env->n == ENV_MAX_POINTS)
+			return fail(p, p->line, "more than %d envelope points", ENV_MAX_POINTS);
+		if (env->n && tick <= env->tick[env->n - 1])
+			return fail(p, p->line, "envelope point at tick %ld must come after tick %d", tick,
+			            env->tick[env->n - 1]);
+		env->tick[env->n] = (uint16_t)tick;
+		env->level[env->n++] = (uint8_t)level;
+		t = end;
+	}
+	if (!env->n)
+		return fail(p, p->line, "empty envelope");
+	return true;
+}
+
 static void instrument_end(parser_t *p)
 {
 	const instrument_t *in = p->s->inst[p->idx];
@@ -450,6 +510,10 @@ static void instrument_end(parser_t *p)
 	if (in->type == INST_SAMPLER && sp->loop != LOOP_OFF && sp->loop_end <= sp->loop_start)
 		fail(p, p->loop_line[p->idx], "loop_end %lld must be after loop_start %lld",
 		     (long long)sp->loop_end, (long long)sp->loop_start);
+	const ft2_env_t *env = &sp->env;
+	if ((env->sus_on && env->sustain >= env->n) || (env->loop_on && env->loop_end >= env->n))
+		fail(p, p->sect_line, "env_sustain or env_loop names a point past the envelope's %d",
+		     env->n);
 }
 
 static void held_clear(parser_t *p)
@@ -1003,6 +1067,9 @@ static bool instrument_key(parser_t *p, const char *key, const char *v)
 	instrument_t *in = p->s->inst[p->idx];
 	if (!strcmp(key, "slices") || !strcmp(key, "slice_map"))
 		return slice_key(p, &in->sampler, key, v);
+	if (!strcmp(key, "envelope") || !strcmp(key, "env_sustain") || !strcmp(key, "env_loop") ||
+	    !strcmp(key, "fadeout"))
+		return env_key(p, &in->sampler.env, key, v);
 	int i = inst_key_find(key);
 	if (i < 0)
 		return keep(p, key, v);
@@ -1096,8 +1163,13 @@ static bool parse_cell(parser_t *p, const char *t, const char *end, cell_t *c)
 	else
 		return fail(p, p->line, "bad instrument '%s' (01..FF or ..)", w[1]);
 
+	/* a volume-column command: its letter, then a hex digit */
+	const char *vc = w[2][0] ? strchr(VOL_CMD_LETTERS, w[2][0]) : NULL;
+	int digit = w[2][0] && w[2][1] && !w[2][2] ? hex_digit(w[2][1]) : -1;
 	if (!strcmp(w[2], ".."))
 		c->vol = VOL_NONE;
+	else if (vc && digit >= 0)
+		c->vol = vol_cmd_make((vol_cmd_t)(vc - VOL_CMD_LETTERS), digit);
 	else if (!parse_hex2(w[2], &x))
 		return fail(p, p->line, "bad volume '%s' (00..40 or ..)", w[2]);
 	else if (x > VOL_MAX)

@@ -154,6 +154,23 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 		if (sp->slice_offsets)
 			put_line(w, "slice_map", "offsets");
 	}
+	const ft2_env_t *env = &sp->env;
+	if (type == INST_SAMPLER && env->n > 0) {
+		char b[ENV_MAX_POINTS * 12] = "";
+		size_t n = 0;
+		for (int k = 0; k < env->n; k++)
+			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d:%d", k ? " " : "", env->tick[k],
+			                      env->level[k]);
+		put_line(w, "envelope", b);
+		if (env->sus_on)
+			put_int(w, "env_sustain", env->sustain);
+		if (env->loop_on) {
+			snprintf(b, sizeof b, "%d %d", env->loop_start, env->loop_end);
+			put_line(w, "env_loop", b);
+		}
+	}
+	if (type == INST_SAMPLER && (env->n > 0 || env->fadeout))
+		put_int(w, "fadeout", env->fadeout);
 	snprintf(sect, sizeof sect, "instrument %02X", idx);
 	put_extras(w, s, sect);
 }
@@ -298,6 +315,8 @@ static void put_cell(char *out, const cell_t *c)
 		snprintf(inst, sizeof inst, "%02X", (unsigned)c->inst);
 	if (c->vol <= VOL_MAX)
 		snprintf(vol, sizeof vol, "%02X", (unsigned)c->vol);
+	else if (vol_cmd(c->vol) >= 0)
+		snprintf(vol, sizeof vol, "%c%X", VOL_CMD_LETTERS[vol_cmd(c->vol)], (unsigned)c->vol & 15);
 	if (c->fx && fxcmd_from_letter(c->fx) != FX_NONE)
 		snprintf(fx, sizeof fx, "%c%02X", c->fx, (unsigned)c->param);
 	memcpy(out, note, 3);

@@ -204,7 +204,7 @@ int edit_interpolate(song_t *s, int pat, edit_rect_t r, int fields)
 		return EDIT_OK;   /* nothing between the ends */
 	for (int c = r.ch0; c <= r.ch1; c++) {
 		const cell_t a = *song_cell(s, p, r.row0, c), b = *song_cell(s, p, r.row1, c);
-		bool vol = (fields & EDIT_VOL) && a.vol != VOL_NONE && b.vol != VOL_NONE;
+		bool vol = (fields & EDIT_VOL) && a.vol <= VOL_MAX && b.vol <= VOL_MAX;   /* volumes, not commands */
 		bool fx = (fields & EDIT_FX) && a.fx && a.fx == b.fx;
 		for (int y = r.row0 + 1; y < r.row1; y++) {
 			cell_t *cell = song_cell(s, p, y, c);

@@ -73,7 +73,9 @@ static void cell_text(const cell_t *c, char *b)
 	else
 		memcpy(b + 4, "..", 2);
 	b[6] = ' ';
-	if (c->vol != VOL_NONE)
+	if (vol_cmd(c->vol) >= 0)
+		snprintf(b + 7, 3, "%c%X", VOL_CMD_LETTERS[vol_cmd(c->vol)], c->vol & 15);
+	else if (c->vol != VOL_NONE)
 		snprintf(b + 7, 3, "%02X", c->vol);
 	else
 		memcpy(b + 7, "..", 2);
@@ -282,7 +284,7 @@ static bool hex_key(ui_app_t *app, int key)
 			return false;
 		bool hi = app->col == COL_INST_HI || app->col == COL_VOL_HI || app->col == COL_PARAM_HI;
 		uint8_t *f = app->col <= COL_INST_LO ? &v.inst : app->col <= COL_VOL_LO ? &v.vol : &v.param;
-		int old = *f == VOL_NONE && f == &v.vol ? 0 : *f;
+		int old = f == &v.vol && *f > VOL_MAX ? 0 : *f;   /* empty, or a command typed over */
 		int val = hi ? (d << 4) | (old & 0x0F) : (old & 0xF0) | d;
 		if (f == &v.vol && val > VOL_MAX)
 			val = VOL_MAX;
