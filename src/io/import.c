@@ -634,6 +634,20 @@ static uint8_t xm_vol_cmd(int t, int p)
 	return VOL_NONE;
 }
 
+/* FT2's K00 beside a note (as xmp plays it): the note is not played and
+ * its instrument number neither restarts the envelope nor changes the
+ * sample: the row is an off, with the row's volume. */
+static void xm_k00_beside_note(cell_t *c, fx_t *f)
+{
+	if (c->note >= NOTE_MIN && c->note <= NOTE_MAX) {
+		c->note = NOTE_OFF;
+		c->inst = 0;
+		*f = fx_none();
+	} else {
+		*f = fx_of('N', 0);   /* beside an off or a cut: let go on tick 0 */
+	}
+}
+
 static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int *last_note)
 {
 	*c = (cell_t){ NOTE_NONE, 0, VOL_NONE, 0, 0 };
@@ -684,7 +698,7 @@ static void convert_cell(conv_t *cv, const struct xmp_event *ev, cell_t *c, int 
 		if (f.off && c->note == NOTE_NONE)
 			c->note = NOTE_OFF;
 		else if (f.off && cv->fmt == FMT_XM)
-			f = fx_of('N', 0);   /* FT2's K00 beside a note: it starts, then is let go */
+			xm_k00_beside_note(c, &f);
 		if (f.vol >= 0) {
 			if (c->vol == VOL_NONE)
 				c->vol = (uint8_t)f.vol;
