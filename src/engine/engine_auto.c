@@ -217,6 +217,8 @@ void eng_tick_start(engine_t *e)
 			c->voice->freq = chan_freq(c);
 			if (has_env(c->voice->inst))
 				eng_env_step(c, c->voice->inst);
+			else if (c->fade_only)
+				eng_fade_step(c, c->voice->inst);
 			c->voice->gain_target = voice_level(e, c, c->voice->inst);
 		}
 	}

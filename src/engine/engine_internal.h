@@ -100,6 +100,7 @@ typedef struct chan {
 	bool env_released;          /* a note-off let it past its sustain */
 	int env_fade;               /* fadeout left, of 65536 */
 	float env_gain;             /* its level and fadeout this tick */
+	bool fade_only;             /* FT2: a note without an envelope let go to fade */
 	int tremor_left;            /* Txy: ticks left in the current phase */
 	bool tremor_on;             /* Txy: in its sounding phase */
 	bool tremor_mute;           /* Txy: this tick is silent */
@@ -310,7 +311,7 @@ static inline bool has_env(const instrument_t *in)
 static inline float voice_level(const engine_t *e, const chan_t *c, const instrument_t *in)
 {
 	float g = note_gain(c) * inst_gain(in);
-	if (has_env(in))
+	if (has_env(in) || c->fade_only)
 		g *= c->env_gain;
 	return e->gvol == 64 ? g : g * (float)e->gvol / 64.0f;
 }
@@ -387,5 +388,8 @@ size_t eng_render(engine_t *e, float *out, float *const *stems, size_t frames);
 void eng_chan_trigger(engine_t *e, int ch, int64_t offset);
 void eng_env_reset(chan_t *c, const instrument_t *in);
 void eng_env_step(chan_t *c, const instrument_t *in);
+void eng_fade_start(chan_t *c);
+void eng_fade_stop(chan_t *c);
+void eng_fade_step(chan_t *c, const instrument_t *in);
 
 #endif

@@ -531,6 +531,16 @@ static void note_off(chan_t *c)
 		voice_release(c->voice);
 }
 
+/* FT2 (as xmp plays it): an off in the note column beside an instrument
+ * number or a volume fades a note without an envelope out instead of
+ * cutting it. */
+static bool ft2_off_fades(const engine_t *e, const chan_t *c)
+{
+	const cell_t *cell = &c->cell;
+	return e->song->rules == RULES_FT2 && c->voice && !has_env(c->voice->inst) &&
+	       (cell->inst || cell->vol <= VOL_MAX || c->fx == FX_SET_VOL);
+}
+
 /* The note, instrument and volume columns, on the tick the note sounds
  * (tick 0, or x for EDx). */
 void eng_play_cell(engine_t *e, int ch)
@@ -549,6 +559,7 @@ void eng_play_cell(engine_t *e, int ch)
 			c->pan = in->sampler.pan;   /* and FT2 its sample's panning */
 		if (in && has_env(in))
 			eng_env_reset(c, in);   /* and its envelope, note or not */
+		eng_fade_stop(c);   /* and ends a fadeout */
 		if (e->song->rules == RULES_PROTRACKER)
 			c->note_start = 0;
 	}
@@ -606,11 +617,22 @@ void eng_play_cell(engine_t *e, int ch)
 			const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
 			if (in && has_env(in) && c->delay_tick >= 0)
 				eng_env_reset(c, in);
+			eng_fade_stop(c);
 			eng_chan_trigger(e, ch, offset);
 		}
 	} else if (c->fx == FX_OFFSET && cell->note == NOTE_NONE &&
 	           e->song->rules == RULES_PROTRACKER) {
 		pt_advance(c, slice_offset(e, c, remember(&c->mem_offset, c->param)));
+	} else if (cell->note == NOTE_OFF && ft2_off_fades(e, c)) {
+		eng_fade_start(c);
+	} else if (cell->note == NOTE_OFF && e->song->rules == RULES_FT2 && c->voice &&
+	           !has_env(c->voice->inst)) {
+		/* FT2 (as xmp plays it) silences a note without an envelope at
+		 * once, and a retrigger does not bring it back: its fadeout is
+		 * spent, until a note or an instrument number */
+		eng_fade_start(c);
+		c->env_fade = 0;
+		c->env_gain = 0.0f;
 	} else if (cell->note == NOTE_OFF) {
 		note_off(c);
 	} else if (cell->note == NOTE_CUT) {

@@ -101,6 +101,29 @@ void eng_env_step(chan_t *c, const instrument_t *in)
 		c->env_pos = env->tick[env->loop_start];
 }
 
+/* FT2's fadeout of a note without a volume envelope (as xmp plays it):
+ * an off with an instrument number or a volume beside it lets the note
+ * fade by the instrument's fadeout a tick instead of cutting it; a
+ * retrigger goes on fading, a new note or instrument number ends it. */
+void eng_fade_start(chan_t *c)
+{
+	c->fade_only = true;
+	c->env_fade = 65536;
+	c->env_gain = 1.0f;
+}
+
+void eng_fade_stop(chan_t *c)
+{
+	c->fade_only = false;
+}
+
+void eng_fade_step(chan_t *c, const instrument_t *in)
+{
+	int f = in->type == INST_SAMPLER ? in->sampler.env.fadeout : 0;
+	c->env_gain = (float)c->env_fade / 65536.0f;
+	c->env_fade = c->env_fade > f ? c->env_fade - f : 0;
+}
+
 void eng_chan_trigger(engine_t *e, int ch, int64_t offset)
 {
 	chan_t *c = &e->chan[ch];

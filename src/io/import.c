@@ -226,9 +226,12 @@ static float xm_envelope(const struct xmp_instrument *xi, sampler_params_t *sp)
 {
 	const struct xmp_envelope *ev = &xi->aei;
 	sp->amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
+	ft2_env_t *env = &sp->env;
+	/* (without an envelope the fadeout still takes a note let go beside
+	 * an instrument number or a volume) */
+	env->fadeout = clampi(xi->rls, 0, FADEOUT_MAX);
 	if (!(ev->flg & XMP_ENVELOPE_ON) || ev->npt < 1)
 		return 1.0f;
-	ft2_env_t *env = &sp->env;
 	int n = ev->npt < ENV_MAX_POINTS ? ev->npt : ENV_MAX_POINTS;
 	for (int k = 0; k < n; k++) {
 		int t = clampi(ev->data[2 * k], 0, ENV_MAX_TICK);
