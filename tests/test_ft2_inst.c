@@ -52,7 +52,9 @@ static void tick_levels(const char *inst, const char *rows, double *lvl, int n)
 	         "[pattern 00]\n%s\n[order]\n00 = 00\n", inst, rows);
 	song_t s;
 	tu_song_parse(&s, text);
-	add_sine(s.inst[1]);
+	for (int i = 1; i <= 2; i++)
+		if (s.inst[i])
+			add_sine(s.inst[i]);
 	float *buf = NULL;
 	int64_t frames = tu_render(&s, RATE, &buf);
 	song_deinit(&s);
@@ -105,11 +107,28 @@ static void test_plain_off_stays_silent(void **state)
 	expect_levels("plain off", got, want, 10);
 }
 
+/* An off beside an instrument number (libxmp's key fade) fades the
+ * sounding note without letting its envelope go and without taking the
+ * instrument: the plain note after it plays instrument 01 again, its
+ * fadeout starting afresh from full and going on.  Instrument 02, 6 dB
+ * down and without an envelope, would sound otherwise. */
+static void test_off_with_instrument_keeps_envelope(void **state)
+{
+	(void)state;
+	double got[10];
+	tick_levels("envelope = 0:64 10:64\nfadeout = 16384\n\n"
+	            "[instrument 02]\ntype = sampler\nvolume = -6",
+	            "rows = 4\n00 = C-4 01 .. ...\n01 = === 02 .. ...\n02 = C-4 .. .. ...\n", got, 10);
+	const double want[10] = { 1, 1, 1, 0.75, 0.5, 0.25, 0.75, 0.5, 0.25, 0 };
+	expect_levels("off beside another instrument number", got, want, 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_off_with_instrument_fades),
 		cmocka_unit_test(test_plain_off_stays_silent),
+		cmocka_unit_test(test_off_with_instrument_keeps_envelope),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

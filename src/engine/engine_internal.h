@@ -389,7 +389,8 @@ void eng_chan_trigger(engine_t *e, int ch, int64_t offset);
 void eng_env_reset(chan_t *c, const instrument_t *in);
 void eng_env_step(chan_t *c, const instrument_t *in);
 void eng_fade_start(chan_t *c);
-void eng_fade_stop(chan_t *c);
+void eng_fade_stop(chan_t *c, const instrument_t *in);
+void eng_fade_note(chan_t *c, const instrument_t *in);
 void eng_fade_step(chan_t *c, const instrument_t *in);
 
 #endif

@@ -532,13 +532,15 @@ static void note_off(chan_t *c)
 }
 
 /* FT2 (as xmp plays it): an off in the note column beside an instrument
- * number or a volume fades a note without an envelope out instead of
- * cutting it. */
+ * number fades the note out without letting its envelope go (and the
+ * number changes nothing else); beside a volume it fades a note without
+ * an envelope instead of cutting it. */
 static bool ft2_off_fades(const engine_t *e, const chan_t *c)
 {
 	const cell_t *cell = &c->cell;
-	return e->song->rules == RULES_FT2 && c->voice && !has_env(c->voice->inst) &&
-	       (cell->inst || cell->vol <= VOL_MAX || c->fx == FX_SET_VOL);
+	if (e->song->rules != RULES_FT2 || !c->voice || cell->note != NOTE_OFF)
+		return false;
+	return cell->inst || (!has_env(c->voice->inst) && (cell->vol <= VOL_MAX || c->fx == FX_SET_VOL));
 }
 
 /* The note, instrument and volume columns, on the tick the note sounds
@@ -550,7 +552,7 @@ void eng_play_cell(engine_t *e, int ch)
 	bool porta = c->fx == FX_TONE_PORTA || c->fx == FX_PORTA_VOL ||
 	             vol_cmd(cell->vol) == VC_TONE_PORTA;
 
-	if (cell->inst) {
+	if (cell->inst && !(cell->note == NOTE_OFF && ft2_off_fades(e, c))) {
 		c->inst = cell->inst;
 		c->vol = 64;   /* a new instrument number resets the volume, as in FT2 */
 		c->fine = 0.0;   /* and its own finetune */
@@ -559,7 +561,7 @@ void eng_play_cell(engine_t *e, int ch)
 			c->pan = in->sampler.pan;   /* and FT2 its sample's panning */
 		if (in && has_env(in))
 			eng_env_reset(c, in);   /* and its envelope, note or not */
-		eng_fade_stop(c);   /* and ends a fadeout */
+		eng_fade_stop(c, in);   /* and ends a fadeout */
 		if (e->song->rules == RULES_PROTRACKER)
 			c->note_start = 0;
 	}
@@ -617,7 +619,8 @@ void eng_play_cell(engine_t *e, int ch)
 			const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
 			if (in && has_env(in) && c->delay_tick >= 0)
 				eng_env_reset(c, in);
-			eng_fade_stop(c);
+			if (e->song->rules == RULES_FT2)
+				eng_fade_note(c, in);
 			eng_chan_trigger(e, ch, offset);
 		}
 	} else if (c->fx == FX_OFFSET && cell->note == NOTE_NONE &&

@@ -89,7 +89,7 @@ void eng_env_reset(chan_t *c, const instrument_t *in)
 void eng_env_step(chan_t *c, const instrument_t *in)
 {
 	const ft2_env_t *env = &in->sampler.env;
-	if (c->env_released)
+	if (c->env_released || c->fade_only)
 		c->env_fade = c->env_fade > env->fadeout ? c->env_fade - env->fadeout : 0;
 	c->env_gain = env_level(env, c->env_pos) / 64.0f * (float)c->env_fade / 65536.0f;
 	bool hold = env->sus_on && !c->env_released && env->sustain < env->n &&
@@ -108,13 +108,30 @@ void eng_env_step(chan_t *c, const instrument_t *in)
 void eng_fade_start(chan_t *c)
 {
 	c->fade_only = true;
-	c->env_fade = 65536;
-	c->env_gain = 1.0f;
 }
 
-void eng_fade_stop(chan_t *c)
+/* A note or an instrument number: a note without an envelope no longer
+ * fades (one with an envelope starts its own afresh where FT2 does). */
+void eng_fade_stop(chan_t *c, const instrument_t *in)
 {
 	c->fade_only = false;
+	if (!in || !has_env(in)) {
+		c->env_fade = 65536;
+		c->env_gain = 1.0f;
+	}
+}
+
+/* A note (without an instrument number, or with one after it has done
+ * its part) under FT2's rules, as xmp plays them: the fadeout starts
+ * again from full; a note with an envelope that was fading or let go
+ * goes on fading from there, one without stops. */
+void eng_fade_note(chan_t *c, const instrument_t *in)
+{
+	c->env_fade = 65536;
+	if (!in || !has_env(in)) {
+		c->fade_only = false;
+		c->env_gain = 1.0f;
+	}
 }
 
 void eng_fade_step(chan_t *c, const instrument_t *in)
