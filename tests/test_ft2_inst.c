@@ -123,12 +123,24 @@ static void test_off_with_instrument_keeps_envelope(void **state)
 	expect_levels("off beside another instrument number", got, want, 10);
 }
 
+/* Lxx moves the envelope (0:64 8:0, falling 8 a tick) to tick xx: L02
+ * on row 1 (tick 3) reads the level at tick 2 there and goes on. */
+static void test_env_pos(void **state)
+{
+	(void)state;
+	double got[6];
+	tick_levels("envelope = 0:64 8:0", "rows = 2\n00 = C-4 01 .. ...\n01 = ... .. .. L02\n", got, 6);
+	const double want[6] = { 1, 0.875, 0.75, 0.75, 0.625, 0.5 };
+	expect_levels("L02", got, want, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_off_with_instrument_fades),
 		cmocka_unit_test(test_plain_off_stays_silent),
 		cmocka_unit_test(test_off_with_instrument_keeps_envelope),
+		cmocka_unit_test(test_env_pos),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -2,8 +2,7 @@
  * test_import_xm: XM instruments through the import, on modules built
  * here byte by byte (one pattern, one instrument with one sample, its
  * volume envelope and fadeout), checking the cells and instrument keys
- * the import writes and, where the rule is FT2's playback, the levels
- * the song then renders.
+ * the import writes.
  */
 #include <math.h>
 #include <stdio.h>
@@ -145,10 +144,29 @@ static void test_k00_beside_note(void **state)
 	song_deinit(&s);
 }
 
+/* An XM's Lxx (effect 21) stays Lxx. */
+static void test_env_pos_kept(void **state)
+{
+	(void)state;
+	xm_t x;
+	xm_new(&x);
+	const int env[4] = { 0, 64, 100, 0 };
+	xm_env(&x, 2, env, -1, 0);
+	xm_cell(&x, 0, 0, 49, 1, 0, 21, 0x10);
+	song_t s;
+	xm_import(&s, &x);
+	const cell_t *c = song_cell(&s, s.pattern[s.order[0].pattern], 0, 0);
+	assert_int_equal(c->fx, 'L');
+	assert_int_equal(c->param, 0x10);
+	assert_int_equal(s.inst[1]->sampler.env.n, 2);
+	song_deinit(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(test_k00_beside_note),
+		cmocka_unit_test(test_env_pos_kept),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

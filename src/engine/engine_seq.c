@@ -531,6 +531,14 @@ static void note_off(chan_t *c)
 		voice_release(c->voice);
 }
 
+/* Lxx: the sounding note's volume envelope goes on from tick xx (this
+ * tick's level is read there); without an envelope nothing happens. */
+static void env_set_pos(chan_t *c, int pos)
+{
+	if (c->voice && has_env(c->voice->inst))
+		c->env_pos = pos;
+}
+
 /* FT2 (as xmp plays it): an off in the note column beside an instrument
  * number fades the note out without letting its envelope go (and the
  * number changes nothing else); beside a volume it fades a note without
@@ -744,6 +752,9 @@ void eng_row_effect(engine_t *e, int ch)
 	case FX_NOTE_OFF:
 		if (p == 0)
 			note_off(c);
+		break;
+	case FX_ENV_POS:
+		env_set_pos(c, p);
 		break;
 	case FX_GLOBAL_SLIDE:
 		remember(&c->mem_gslide, p);

@@ -563,7 +563,11 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 			return fx_of('W', p);
 		note_kind(cv->rep, "global volume slide");
 		return fx_none();
-	case X_ENVPOS: note_kind(cv->rep, "Lxx envelope position"); return fx_none();
+	case X_ENVPOS:
+		if (cv->fmt == FMT_XM)
+			return fx_of('L', p);
+		note_kind(cv->rep, "Lxx envelope position");
+		return fx_none();
 	case X_PANSLIDE:
 	case X_PANSL_NOMEM:
 		/* (the volume column's slide has no memory: there a zero does
