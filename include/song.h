@@ -210,6 +210,8 @@ typedef struct sampler_params {
 	bool has_pan;
 	float pan;                 /* -1 (left) .. 1 (right) */
 	ft2_env_t env;             /* with it, the amp ADSR only cuts the note */
+	ft2_env_t penv;            /* FT2's panning envelope: levels 0..64, 32 the centre
+	                            * (its fadeout unused) */
 	/* Slices (slice.h): slice k runs from slice[k] to the next one (the
 	 * last to the end).  They play from the root note up, one per note,
 	 * at the sample's own pitch; or, with slice_offsets, the sample

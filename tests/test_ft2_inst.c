@@ -42,8 +42,10 @@ static void add_sine(instrument_t *in)
 }
 
 /* Renders the song (instrument keys, pattern rows) under rules = ft2 and
- * returns each tick's level as a fraction of tick 0's, in lvl[0..n). */
-static void tick_levels(const char *inst, const char *rows, double *lvl, int n)
+ * returns each tick's level as a fraction of tick 0's, in lvl[0..n), or
+ * with pans set, its pan: (R - L) / (R + L), which FT2's linear pan law
+ * makes the pan itself. */
+static void tick_measure(const char *inst, const char *rows, double *lvl, int n, bool pans)
 {
 	char text[1024];
 	snprintf(text, sizeof text,
@@ -59,19 +61,31 @@ static void tick_levels(const char *inst, const char *rows, double *lvl, int n)
 	int64_t frames = tu_render(&s, RATE, &buf);
 	song_deinit(&s);
 	float *l = tu_channel(buf, (size_t)frames, 0);
+	float *r = tu_channel(buf, (size_t)frames, 1);
 	double ref = 0.0;
 	for (int k = 0; k < n; k++) {
 		int64_t at = (int64_t)k * TICK + WIN_SKIP;
 		if (at + WIN_LEN > frames)
 			fail_msg("tick %d is past the render (%lld frames)", k, (long long)frames);
-		double r = tu_rms(l + at, WIN_LEN);
+		double rl = tu_rms(l + at, WIN_LEN), rr = tu_rms(r + at, WIN_LEN);
+		if (pans) {
+			assert_true(rl + rr > 0.01);
+			lvl[k] = (rr - rl) / (rr + rl);
+			continue;
+		}
 		if (k == 0)
-			ref = r;
+			ref = rl;
 		assert_true(ref > 0.01);
-		lvl[k] = r / ref;
+		lvl[k] = rl / ref;
 	}
 	free(l);
+	free(r);
 	free(buf);
+}
+
+static void tick_levels(const char *inst, const char *rows, double *lvl, int n)
+{
+	tick_measure(inst, rows, lvl, n, false);
 }
 
 static void expect_levels(const char *what, const double *got, const double *want, int n)
@@ -134,6 +148,20 @@ static void test_env_pos(void **state)
 	expect_levels("L02", got, want, 6);
 }
 
+/* The panning envelope (0:32 2:64 4:0, held at point 1) moves the
+ * centred channel right over two ticks, holds there until the off
+ * (row 1, tick 3), then swings left; the flat volume envelope keeps the
+ * note sounding through the off. */
+static void test_pan_envelope(void **state)
+{
+	(void)state;
+	double got[7];
+	tick_measure("envelope = 0:64 10:64\npan_envelope = 0:32 2:64 4:0\npan_env_sustain = 1",
+	             "rows = 3\n00 = C-4 01 .. ...\n01 = === .. .. ...\n", got, 7, true);
+	const double want[7] = { 0, 0.5, 1, 1, 0, -1, -1 };
+	expect_levels("pan envelope", got, want, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -141,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_plain_off_stays_silent),
 		cmocka_unit_test(test_off_with_instrument_keeps_envelope),
 		cmocka_unit_test(test_env_pos),
+		cmocka_unit_test(test_pan_envelope),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -2275,6 +2275,39 @@ static void test_envelope_keys(void **state)
 #undef INST
 }
 
+/* FT2's panning envelope: its keys written after the volume envelope's,
+ * read back the same; a loop or sustain past its points refused. */
+static void test_pan_envelope_keys(void **state)
+{
+	(void)state;
+	const char *text = "[song]\nformat = 1\n\n[instrument 01]\ntype = sampler\n"
+		"pan_envelope = 0:32 10:64 20:0\npan_env_sustain = 1\npan_env_loop = 0 2\n\n"
+		"[pattern 00]\nrows = 1\n\n[order]\n00 = 00\n";
+	song_t s;
+	songfile_error_t err;
+	assert_int_equal(songfile_parse(&s, text, "t.bty", ".", 0, &err, NULL, NULL), 0);
+	const ft2_env_t *env = &s.inst[1]->sampler.penv;
+	assert_int_equal(env->n, 3);
+	assert_int_equal(env->tick[1], 10);
+	assert_int_equal(env->level[1], 64);
+	assert_true(env->sus_on && env->sustain == 1);
+	assert_true(env->loop_on && env->loop_start == 0 && env->loop_end == 2);
+	assert_int_equal(s.inst[1]->sampler.env.n, 0);
+	char *out = songfile_to_string(&s);
+	assert_non_null(strstr(out, "\npan_envelope = 0:32 10:64 20:0\npan_env_sustain = 1\n"
+	                            "pan_env_loop = 0 2\n"));
+	char *again = fmt_text(out);
+	assert_text_equal(again, out);
+	free(again);
+	free(out);
+	song_deinit(&s);
+	expect_error("[song]\nformat = 1\n[instrument 01]\ntype = sampler\npan_env_loop = 2 1\n",
+	             "t.bty:5: bad pan_env_loop '2 1' (two points, 0..11, the first not after the second)");
+	expect_error("[song]\nformat = 1\n[instrument 01]\ntype = sampler\npan_envelope = 0:10\n"
+	             "pan_env_sustain = 1\n[order]\n00 = 00\n",
+	             "t.bty:3: pan_env_sustain or pan_env_loop names a point past the pan envelope's 1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -2283,6 +2316,7 @@ int main(void)
 		cmocka_unit_test(test_vol_slides),
 		cmocka_unit_test(test_defaults_round_trip),
 		cmocka_unit_test(test_sampler_pan_key),
+		cmocka_unit_test(test_pan_envelope_keys),
 		cmocka_unit_test(test_vol_column_commands),
 		cmocka_unit_test(test_envelope_keys),
 		cmocka_unit_test(test_messy_canonical),

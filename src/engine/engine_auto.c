@@ -219,6 +219,10 @@ void eng_tick_start(engine_t *e)
 				eng_env_step(c, c->voice->inst);
 			else if (c->fade_only)
 				eng_fade_step(c, c->voice->inst);
+			if (has_penv(c->voice->inst))
+				eng_penv_step(c, c->voice->inst);
+			else
+				c->pan_env = 0.0f;
 			c->voice->gain_target = voice_level(e, c, c->voice->inst);
 		}
 	}

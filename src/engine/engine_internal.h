@@ -101,6 +101,9 @@ typedef struct chan {
 	int env_fade;               /* fadeout left, of 65536 */
 	float env_gain;             /* its level and fadeout this tick */
 	bool fade_only;             /* FT2: a note without an envelope let go to fade */
+	int penv_pos;               /* FT2 panning envelope: tick reached */
+	bool penv_released;         /* a note-off let it past its sustain */
+	float pan_env;              /* its pull this tick, -1..1 (0: none) */
 	int tremor_left;            /* Txy: ticks left in the current phase */
 	bool tremor_on;             /* Txy: in its sounding phase */
 	bool tremor_mute;           /* Txy: this tick is silent */
@@ -308,6 +311,20 @@ static inline bool has_env(const instrument_t *in)
 	return in->type == INST_SAMPLER && in->sampler.env.n > 0;
 }
 
+/* A sampler with FT2's panning envelope. */
+static inline bool has_penv(const instrument_t *in)
+{
+	return in && in->type == INST_SAMPLER && in->sampler.penv.n > 0;
+}
+
+/* The channel's pan with FT2's panning envelope: the envelope pulls it
+ * towards a side by as much as the room left on that side. */
+static inline float ft2_pan(const chan_t *c)
+{
+	float p = c->pan + c->pan_env * (1.0f - fabsf(c->pan));
+	return p < -1.0f ? -1.0f : p > 1.0f ? 1.0f : p;
+}
+
 static inline float voice_level(const engine_t *e, const chan_t *c, const instrument_t *in)
 {
 	float g = note_gain(c) * inst_gain(in);
@@ -391,6 +408,8 @@ void eng_env_step(chan_t *c, const instrument_t *in);
 void eng_fade_start(chan_t *c);
 void eng_fade_stop(chan_t *c, const instrument_t *in);
 void eng_fade_note(chan_t *c, const instrument_t *in);
+void eng_penv_reset(chan_t *c);
+void eng_penv_step(chan_t *c, const instrument_t *in);
 void eng_fade_step(chan_t *c, const instrument_t *in);
 
 #endif

@@ -283,7 +283,7 @@ static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
 	float audible = sc->mute || (jb->solo && !sc->solo) ? 0.0f : 1.0f;
 	float fader = (c->fader.set ? c->fader.cur : db_to_gain(sc->volume)) * audible, pl, pr;
 	if (e->song->rules == RULES_FT2)
-		pan_gains_linear(c->pan, &pl, &pr);
+		pan_gains_linear(ft2_pan(c), &pl, &pr);
 	else
 		pan_gains(c->pan, &pl, &pr);
 	fader_apply(bl, br, &c->gain_l, &c->gain_r, fader * pl, fader * pr, e->smooth, n);

@@ -525,6 +525,7 @@ static int64_t st3_offset(const engine_t *e, chan_t *c, int64_t offset)
  * sustain to fade out. */
 static void note_off(chan_t *c)
 {
+	c->penv_released = true;
 	if (c->voice && has_env(c->voice->inst))
 		c->env_released = true;
 	else if (c->voice)
@@ -532,11 +533,16 @@ static void note_off(chan_t *c)
 }
 
 /* Lxx: the sounding note's volume envelope goes on from tick xx (this
- * tick's level is read there); without an envelope nothing happens. */
+ * tick's level is read there); without an envelope nothing happens.  The
+ * panning envelope moves too, but only when the volume envelope has its
+ * sustain on (FT2's quirk, which xmp follows). */
 static void env_set_pos(chan_t *c, int pos)
 {
-	if (c->voice && has_env(c->voice->inst))
-		c->env_pos = pos;
+	if (!c->voice || !has_env(c->voice->inst))
+		return;
+	c->env_pos = pos;
+	if (has_penv(c->voice->inst) && c->voice->inst->sampler.env.sus_on)
+		c->penv_pos = pos;
 }
 
 /* FT2 (as xmp plays it): an off in the note column beside an instrument
@@ -570,6 +576,8 @@ void eng_play_cell(engine_t *e, int ch)
 		if (in && has_env(in))
 			eng_env_reset(c, in);   /* and its envelope, note or not */
 		eng_fade_stop(c, in);   /* and ends a fadeout */
+		if (has_penv(in))
+			eng_penv_reset(c);   /* and restarts its panning envelope */
 		if (e->song->rules == RULES_PROTRACKER)
 			c->note_start = 0;
 	}
@@ -627,6 +635,8 @@ void eng_play_cell(engine_t *e, int ch)
 			const instrument_t *in = c->inst ? e->song->inst[c->inst] : NULL;
 			if (in && has_env(in) && c->delay_tick >= 0)
 				eng_env_reset(c, in);
+			if (has_penv(in) && c->delay_tick >= 0)
+				eng_penv_reset(c);
 			if (e->song->rules == RULES_FT2)
 				eng_fade_note(c, in);
 			eng_chan_trigger(e, ch, offset);

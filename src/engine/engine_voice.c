@@ -141,6 +141,28 @@ void eng_fade_step(chan_t *c, const instrument_t *in)
 	c->env_fade = c->env_fade > f ? c->env_fade - f : 0;
 }
 
+/* FT2's panning envelope: restarted where the volume envelope is, let
+ * go by the same note-off, stepped a tick at a time as it is (held at
+ * the sustain point until the off, looping), with no fadeout. */
+void eng_penv_reset(chan_t *c)
+{
+	c->penv_pos = 0;
+	c->penv_released = false;
+}
+
+void eng_penv_step(chan_t *c, const instrument_t *in)
+{
+	const ft2_env_t *env = &in->sampler.penv;
+	c->pan_env = (env_level(env, c->penv_pos) - 32.0f) / 32.0f;
+	bool hold = env->sus_on && !c->penv_released && env->sustain < env->n &&
+	            c->penv_pos == env->tick[env->sustain];
+	if (hold || c->penv_pos > ENV_MAX_TICK)
+		return;
+	c->penv_pos++;
+	if (env->loop_on && env->loop_end < env->n && c->penv_pos >= env->tick[env->loop_end])
+		c->penv_pos = env->tick[env->loop_start];
+}
+
 void eng_chan_trigger(engine_t *e, int ch, int64_t offset)
 {
 	chan_t *c = &e->chan[ch];

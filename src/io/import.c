@@ -218,6 +218,31 @@ static float envelope_adsr(conv_t *cv, const struct xmp_instrument *xi, adsr_par
 	return (float)ymax;
 }
 
+/* An XM's panning envelope as it is: points (levels 0..64, 32 the
+ * centre), sustain and loop; the engine moves the channel's pan by it
+ * as FT2 does. */
+static void xm_pan_envelope(const struct xmp_instrument *xi, ft2_env_t *env)
+{
+	const struct xmp_envelope *ev = &xi->pei;
+	if (!(ev->flg & XMP_ENVELOPE_ON) || ev->npt < 1)
+		return;
+	int n = ev->npt < ENV_MAX_POINTS ? ev->npt : ENV_MAX_POINTS;
+	for (int k = 0; k < n; k++) {
+		int t = clampi(ev->data[2 * k], 0, ENV_MAX_TICK);
+		if (k && t <= env->tick[k - 1])
+			break;   /* (as the volume envelope: it ends at a point out of order) */
+		env->tick[k] = (uint16_t)t;
+		env->level[k] = (uint8_t)clampi(ev->data[2 * k + 1], 0, 64);
+		env->n = k + 1;
+	}
+	env->sus_on = (ev->flg & XMP_ENVELOPE_SUS) && ev->sus >= 0 && ev->sus < env->n;
+	env->sustain = env->sus_on ? ev->sus : 0;
+	env->loop_on = (ev->flg & XMP_ENVELOPE_LOOP) && ev->lps >= 0 && ev->lps <= ev->lpe &&
+	               ev->lpe < env->n;
+	env->loop_start = env->loop_on ? ev->lps : 0;
+	env->loop_end = env->loop_on ? ev->lpe : 0;
+}
+
 /* An XM's volume envelope as it is, points, sustain, loop and fadeout
  * (the engine plays it as FT2 does); the amp ADSR then only cuts a note
  * another replaces.  Without one, FT2 silences a released note at once.
@@ -230,6 +255,7 @@ static float xm_envelope(const struct xmp_instrument *xi, sampler_params_t *sp)
 	/* (without an envelope the fadeout still takes a note let go beside
 	 * an instrument number or a volume) */
 	env->fadeout = clampi(xi->rls, 0, FADEOUT_MAX);
+	xm_pan_envelope(xi, &sp->penv);
 	if (!(ev->flg & XMP_ENVELOPE_ON) || ev->npt < 1)
 		return 1.0f;
 	int n = ev->npt < ENV_MAX_POINTS ? ev->npt : ENV_MAX_POINTS;

@@ -441,19 +441,19 @@ static bool env_key(parser_t *p, ft2_env_t *env, const char *key, const char *v)
 	long long x;
 	if (!strcmp(key, "fadeout"))
 		return get_int(p, key, v, 0, FADEOUT_MAX, &x) && ((env->fadeout = (int)x), true);
-	if (!strcmp(key, "env_sustain")) {
+	if (!strcmp(key, "env_sustain") || !strcmp(key, "pan_env_sustain")) {
 		if (!get_int(p, key, v, 0, ENV_MAX_POINTS - 1, &x))
 			return false;
 		env->sustain = (int)x;
 		env->sus_on = true;
 		return true;
 	}
-	if (!strcmp(key, "env_loop")) {
+	if (!strcmp(key, "env_loop") || !strcmp(key, "pan_env_loop")) {
 		int a, b;
 		char extra;
 		if (sscanf(v, "%d %d %c", &a, &b, &extra) != 2 || a < 0 || b < a || b >= ENV_MAX_POINTS)
-			return fail(p, p->line, "bad env_loop '%.40s' (two points, 0..%d, the first not after "
-			            "the second)", v, ENV_MAX_POINTS - 1);
+			return fail(p, p->line, "bad %s '%.40s' (two points, 0..%d, the first not after "
+			            "the second)", key, v, ENV_MAX_POINTS - 1);
 		env->loop_start = a;
 		env->loop_end = b;
 		env->loop_on = true;
@@ -514,6 +514,10 @@ static void instrument_end(parser_t *p)
 	if ((env->sus_on && env->sustain >= env->n) || (env->loop_on && env->loop_end >= env->n))
 		fail(p, p->sect_line, "env_sustain or env_loop names a point past the envelope's %d",
 		     env->n);
+	const ft2_env_t *penv = &sp->penv;
+	if ((penv->sus_on && penv->sustain >= penv->n) || (penv->loop_on && penv->loop_end >= penv->n))
+		fail(p, p->sect_line, "pan_env_sustain or pan_env_loop names a point past the pan "
+		     "envelope's %d", penv->n);
 }
 
 static void held_clear(parser_t *p)
@@ -1070,6 +1074,9 @@ static bool instrument_key(parser_t *p, const char *key, const char *v)
 	if (!strcmp(key, "envelope") || !strcmp(key, "env_sustain") || !strcmp(key, "env_loop") ||
 	    !strcmp(key, "fadeout"))
 		return env_key(p, &in->sampler.env, key, v);
+	if (!strcmp(key, "pan_envelope") || !strcmp(key, "pan_env_sustain") ||
+	    !strcmp(key, "pan_env_loop"))
+		return env_key(p, &in->sampler.penv, key, v);
 	int i = inst_key_find(key);
 	if (i < 0)
 		return keep(p, key, v);

@@ -94,6 +94,23 @@ static void put_adsr(writer_t *w, const char *key, const adsr_params_t *a)
 	put_line(w, key, b);
 }
 
+/* FT2's panning envelope, as the volume envelope's keys with "pan_". */
+static void put_pan_env(writer_t *w, const ft2_env_t *env)
+{
+	char b[ENV_MAX_POINTS * 12] = "";
+	size_t n = 0;
+	for (int k = 0; k < env->n; k++)
+		n += (size_t)snprintf(b + n, sizeof b - n, "%s%d:%d", k ? " " : "", env->tick[k],
+		                      env->level[k]);
+	put_line(w, "pan_envelope", b);
+	if (env->sus_on)
+		put_int(w, "pan_env_sustain", env->sustain);
+	if (env->loop_on) {
+		snprintf(b, sizeof b, "%d %d", env->loop_start, env->loop_end);
+		put_line(w, "pan_env_loop", b);
+	}
+}
+
 static void write_instrument(writer_t *w, const song_t *s, int idx)
 {
 	const instrument_t *in = s->inst[idx];
@@ -171,6 +188,8 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 	}
 	if (type == INST_SAMPLER && (env->n > 0 || env->fadeout))
 		put_int(w, "fadeout", env->fadeout);
+	if (type == INST_SAMPLER && sp->penv.n > 0)
+		put_pan_env(w, &sp->penv);
 	snprintf(sect, sizeof sect, "instrument %02X", idx);
 	put_extras(w, s, sect);
 }
