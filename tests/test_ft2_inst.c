@@ -1,9 +1,10 @@
 /*
  * test_ft2_inst: FT2's instrument rules as the engine plays them under
  * rules = ft2 (as xmp plays FT2), measured tick by tick on the output:
- * how a note-off treats a note without a volume envelope.  The expected
- * levels follow from the instrument's fadeout (what a let-go note loses
- * each tick, of 65536), not from a previous run.
+ * how a note-off treats a note with and without a volume envelope, Lxx,
+ * and the panning envelope.  The expected levels and pans follow from the
+ * instrument's envelopes and fadeout (what a let-go note loses each
+ * tick, of 65536), not from a previous run.
  *
  * 60 BPM, 1 line a beat, 3 ticks a line at 48 kHz: 16000-frame ticks.
  * The instrument plays a looped 480 Hz sine at its own rate.
@@ -162,6 +163,21 @@ static void test_pan_envelope(void **state)
 	expect_levels("pan envelope", got, want, 7);
 }
 
+/* Lxx moves the panning envelope (0:32 8:64: the pan goes right by 1/8 a
+ * tick) only when the volume envelope has its sustain on. */
+static void test_env_pos_pan(void **state)
+{
+	(void)state;
+	const char *rows = "rows = 2\n00 = C-4 01 .. ...\n01 = ... .. .. L06\n";
+	double got[6];
+	tick_measure("envelope = 0:64 10:64\nenv_sustain = 1\npan_envelope = 0:32 8:64", rows, got, 6, true);
+	const double moved[6] = { 0, 0.125, 0.25, 0.75, 0.875, 1 };
+	expect_levels("L06, sustain on", got, moved, 6);
+	tick_measure("envelope = 0:64 10:64\npan_envelope = 0:32 8:64", rows, got, 6, true);
+	const double kept[6] = { 0, 0.125, 0.25, 0.375, 0.5, 0.625 };
+	expect_levels("L06, no sustain", got, kept, 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -170,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_off_with_instrument_keeps_envelope),
 		cmocka_unit_test(test_env_pos),
 		cmocka_unit_test(test_pan_envelope),
+		cmocka_unit_test(test_env_pos_pan),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }
