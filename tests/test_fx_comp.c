@@ -243,6 +243,47 @@ static void test_sidechain_pumps(void **state)
 	fxh_close(&u);
 }
 
+/* A NaN in the key is passed over: on one side the other side's peak
+ * counts (as if that side were silent), on both the level just falls.
+ * Measured against the same key with zeros where the NaNs were. */
+static void test_nan_key_passed_over(void **state)
+{
+	fxh_unit_t u;
+	unit_open(&u, -30, 8, 0);
+	fxh_param(&u, "attack", 1);
+	fxh_param(&u, "release", 50);
+	size_t n = RATE / 2;
+	float *kl = fxh_sine(n, 90, 0.8, RATE), *kr = fxh_sine(n, 70, 0.6, RATE);
+	float *zl = malloc(n * sizeof(float)), *zr = malloc(n * sizeof(float));
+	for (size_t i = 0; i < n; i++) {
+		zl[i] = kl[i];
+		zr[i] = kr[i];
+		if (i % 7 == 3 || i % 11 == 5) {   /* left alone, both, right alone */
+			zl[i] = 0.0f;
+			kl[i] = NAN;
+		}
+		if (i % 13 == 3 || i % 11 == 5) {
+			zr[i] = 0.0f;
+			kr[i] = NAN;
+		}
+	}
+	float *al = fxh_sine(n, 330, 0.5, RATE), *ar = fxh_sine(n, 330, 0.5, RATE);
+	float *bl = fxh_sine(n, 330, 0.5, RATE), *br = fxh_sine(n, 330, 0.5, RATE);
+	fxh_start(&u);
+	u.ctx.sc_l = kl;
+	u.ctx.sc_r = kr;
+	fxh_run(&u, al, ar, n, 64);
+	fxh_start(&u);
+	u.ctx.sc_l = zl;
+	u.ctx.sc_r = zr;
+	fxh_run(&u, bl, br, n, 64);
+	assert_memory_equal(al, bl, n * sizeof(float));
+	assert_memory_equal(ar, br, n * sizeof(float));
+	assert_true(fxh_db(tu_peak(al + RATE / 4, RATE / 4) / 0.5) < -10.0);   /* it did compress */
+	free(kl); free(kr); free(zl); free(zr); free(al); free(ar); free(bl); free(br);
+	fxh_close(&u);
+}
+
 /* One gain for both sides: the quiet side drops as much as the loud one. */
 static void test_stereo_link(void **state)
 {
@@ -353,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_attack_release_times),
 		cmocka_unit_test(test_sidechain_pumps),
 		cmocka_unit_test(test_stereo_link),
+		cmocka_unit_test(test_nan_key_passed_over),
 		cmocka_unit_test(test_makeup_and_mix),
 		cmocka_unit_test(test_reduction_matches_output),
 		cmocka_unit_test(test_random_automation_is_stable),

@@ -134,9 +134,20 @@ static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const flo
 {
 	float tgs[COMP_CHUNK], grs[COMP_CHUNK], mks[COMP_CHUNK], mxs[COMP_CHUNK];
 	float env = c->env, gr = c->gr, makeup = c->makeup, mix = c->mix;
+	/* The peaks, as maxf() gives them, without branches (a branch on the
+	 * music is a guess that often fails): a NaN side yields to the other;
+	 * where both are NaN the peak reads 0 instead of NaN, which the
+	 * follower below passes over alike. */
 	for (int j = 0; j < n; j++) {
-		float pk = maxf(fabsf(dl[j]), fabsf(dr[j]));
-		tgs[j] = env = maxf(pk, env * c->follow);
+		float a = fabsf(dl[j]), b = fabsf(dr[j]);
+		a = a == a ? a : 0.0f;
+		tgs[j] = b > a ? b : a;
+	}
+	/* env is never NaN (it starts at 0 and a NaN peak is passed over), so
+	 * neither is the fall, and maxf() is a plain comparison. */
+	for (int j = 0; j < n; j++) {
+		float fall = env * c->follow, pk = tgs[j];
+		tgs[j] = env = pk > fall ? pk : fall;
 	}
 	for (int j = 0; j < n; j++)
 		tgs[j] = tgs[j] > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(tgs[j])) : 0.0f;
