@@ -374,8 +374,9 @@ static void test_block_split_invariant(void **state)
 	fxh_close(&u);
 }
 
-/* The eight-lane filters give the same bits as the four-lane ones: each
- * curve, hot noise and a sweep of drive, in blocks of every odd size.
+/* The eight-lane filters and shaper give the same bits as the four-lane
+ * ones: each curve, hot noise, a sweep of drive and changes of curve, in
+ * blocks of every size.
  * (Where the processor has no eight-lane path both runs are four-lane.) */
 static void test_wide_path_same_bits(void **state)
 {
@@ -396,6 +397,8 @@ static void test_wide_path_same_bits(void **state)
 				if (m > n - i)
 					m = n - i;
 				fxh_param(&u, "drive", (float)(dsp_rand(&seed) % 48));
+				if (dsp_rand(&seed) % 6 == 0)    /* curve crossfades too */
+					fxh_param(&u, "curve", (float)(dsp_rand(&seed) % 3));
 				fx_drive.set(u.st, u.p);
 				fx_drive.process(u.st, l + i, r + i, (int)m, NULL);
 				i += m;
