@@ -38,6 +38,21 @@ static inline float dsp_randf(uint32_t *s)
 	return (float)(int32_t)dsp_rand(s) * (1.0f / 2147483648.0f);
 }
 
+/* n / d rounded down, for n < 2^53, d > 0 and a quotient under 2^32,
+ * given inv = 1.0 / d:
+ * n * inv in double is within a hair of the true quotient, so its whole
+ * part is the quotient or one off it, which one product each way settles
+ * exactly; a multiply where a 64-bit division costs tens of cycles. */
+static inline uint32_t dsp_div_recip(uint64_t n, uint32_t d, double inv)
+{
+	uint64_t q = (uint64_t)((double)n * inv);
+	if ((q + 1) * d <= n)
+		q++;
+	else if (q * d > n)
+		q--;
+	return (uint32_t)q;
+}
+
 /* Flush-to-zero and denormals-are-zero for the calling thread, so a
  * decaying tail cannot slow the CPU down; returns the previous state for
  * dsp_denormals_restore(). */

@@ -778,6 +778,27 @@ static void test_wide_path_same_bits(void **state)
 	sig_free(&s);
 }
 
+/* The averages' division by a reciprocal is integer division: every
+ * length up to 4096, sums at, just under and just over each multiple
+ * near the top of the range and random ones. */
+static void test_div_recip_exact(void **state)
+{
+	uint32_t seed = 5;
+	for (uint32_t d = 1; d <= 4096; d++) {
+		double inv = 1.0 / d;
+		uint64_t top = (uint64_t)d << 30;
+		for (int k = 0; k < 200; k++) {
+			uint64_t n = k < 100 ? top - (uint64_t)d * (uint64_t)(k / 3) + (uint64_t)(k % 3) - 1
+			                     : (((uint64_t)dsp_rand(&seed) << 32) | dsp_rand(&seed)) % (top + 1);
+			if (n > top)
+				continue;
+			if (dsp_div_recip(n, d, inv) != n / d)
+				fail_msg("%llu / %u: %u, want %llu", (unsigned long long)n, (unsigned)d,
+				         (unsigned)dsp_div_recip(n, d, inv), (unsigned long long)(n / d));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +817,7 @@ int main(void)
 		cmocka_unit_test(test_reduction_meter),
 		cmocka_unit_test(test_block_split_invariant),
 		cmocka_unit_test(test_wide_path_same_bits),
+		cmocka_unit_test(test_div_recip_exact),
 	};
 	return TU_RUN(tests);
 }

@@ -124,6 +124,7 @@ typedef struct stage_layout {
 typedef struct stage {
 	stage_layout_t at;
 	int w, a, b;          /* hold length; box lengths, a + b - 1 = w */
+	double inv_a, inv_b;  /* 1 / a, 1 / b */
 	int delay;            /* frames from input to output */
 	double aim;           /* target as a fraction of the ceiling */
 	double rel;           /* release: log-gain kept per frame */
@@ -137,6 +138,10 @@ typedef struct stage {
 	int64_t now;          /* frames pushed */
 	int dq_head, dq_len;
 	double le;            /* release envelope, natural log of the gain */
+	uint32_t memo_h;      /* the last hold release() took the log of ... */
+	double memo_lh;       /* ... and that log */
+	double memo_le;       /* the last envelope release() took exp() of ... */
+	double memo_g;        /* ... and the gain it gave (a held gain repeats) */
 	uint64_t sum1, sum2;
 	int p1, p2;
 	int rpos;
@@ -177,6 +182,8 @@ static void stage_lengths(stage_t *s, int w)
 	s->w = w < 2 ? 2 : w;
 	s->a = (s->w + 1) / 2;
 	s->b = s->w + 1 - s->a;
+	s->inv_a = 1.0 / s->a;
+	s->inv_b = 1.0 / s->b;
 	s->delay = detect_delay() + s->w - 1;
 }
 
@@ -474,6 +481,10 @@ static void stage_clear(void *base, stage_t *s, float ceil)
 	s->now = 0;
 	s->dq_head = s->dq_len = 0;
 	s->le = 0.0;
+	s->memo_h = GAIN_ONE;
+	s->memo_lh = 0.0;
+	s->memo_le = 1.0;     /* the envelope is never above 0: no match */
+	s->memo_g = 0.0;
 	uint32_t *b1 = AT(base, s->at.box1, uint32_t), *b2 = AT(base, s->at.box2, uint32_t);
 	for (int i = 0; i < s->a; i++)
 		b1[i] = GAIN_ONE;
@@ -524,8 +535,14 @@ static uint32_t release(stage_t *s, uint32_t h)
 {
 	if (h == GAIN_ONE && s->le == 0.0)
 		return h;
-	/* log(1) is 0 exactly: no call for the common case of no hold */
-	double lh = h == GAIN_ONE ? 0.0 : h ? log((double)h / GAIN_ONE) : -700.0;
+	/* log(1) is 0 exactly: no call for the common case of no hold; and a
+	 * hold or an envelope that has not moved since the last frame gives
+	 * the same result as then, without the call */
+	if (h != s->memo_h) {
+		s->memo_h = h;
+		s->memo_lh = h == GAIN_ONE ? 0.0 : h ? log((double)h / GAIN_ONE) : -700.0;
+	}
+	double lh = s->memo_lh;
 	if (lh <= s->le)
 		s->le = lh;
 	else
@@ -534,11 +551,16 @@ static uint32_t release(stage_t *s, uint32_t h)
 		s->le = 0.0;
 		return h;
 	}
-	double g = floor(exp(s->le) * GAIN_ONE);
+	if (s->le != s->memo_le) {
+		s->memo_le = s->le;
+		s->memo_g = floor(exp(s->le) * GAIN_ONE);
+	}
+	double g = s->memo_g;
 	return g < (double)h ? (uint32_t)g : h;
 }
 
-static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t in)
+/* A box average of len gains; inv is 1.0 / len. */
+static uint32_t box(uint32_t *ring, int len, double inv, int *pos, uint64_t *sum, uint32_t in)
 {
 	*sum += in;
 	*sum -= ring[*pos];
@@ -548,7 +570,7 @@ static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t i
 	/* a full box is the common case: no division for it */
 	if (*sum == (uint64_t)len * GAIN_ONE)
 		return GAIN_ONE;
-	return (uint32_t)(*sum / (uint64_t)len);
+	return dsp_div_recip(*sum, (uint32_t)len, inv);
 }
 
 /* Whether the stage is at rest: no peak near enough to count, nothing
@@ -691,8 +713,8 @@ static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *
 	uint32_t h = hold(base, st, q);
 	st->now++;
 	uint32_t e = release(st, h);
-	uint32_t u = box(AT(base, st->at.box1, uint32_t), st->a, &st->p1, &st->sum1, e);
-	uint32_t g = box(AT(base, st->at.box2, uint32_t), st->b, &st->p2, &st->sum2, u);
+	uint32_t u = box(AT(base, st->at.box1, uint32_t), st->a, st->inv_a, &st->p1, &st->sum1, e);
+	uint32_t g = box(AT(base, st->at.box2, uint32_t), st->b, st->inv_b, &st->p2, &st->sum2, u);
 
 	delay_frame(base, st, l, r, c);
 	if (g == GAIN_ONE) {
