@@ -385,6 +385,31 @@ static void test_random_automation_is_stable(void **state)
 	fxh_close(&u);
 }
 
+/* Under the knee with nothing left to release the signal passes bit for
+ * bit: before a loud burst, and again once the release has run out after
+ * it (but not while it runs). */
+static void test_quiet_passes_exactly(void **state)
+{
+	fxh_unit_t u;
+	unit_open(&u, -20, 4, 6);
+	fxh_param(&u, "release", 20);
+	size_t n = RATE;
+	float *l = fxh_sine(n, 440, 0.01, RATE), *r = fxh_sine(n, 440, 0.01, RATE);
+	float *x = fxh_sine(n, 440, 0.01, RATE);
+	for (size_t i = RATE / 4; i < RATE / 4 + RATE / 10; i++)
+		l[i] = r[i] = x[i] * 80.0f;    /* -2 dBFS for 100 ms */
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
+	assert_memory_equal(l, x, RATE / 4 * sizeof(float));
+	size_t after = RATE / 4 + RATE / 10;
+	assert_true(fabsf(l[after] - x[after]) > 0.0f || fabsf(l[after + 1] - x[after + 1]) > 0.0f);
+	size_t late = after + RATE / 2;     /* 25 release times on */
+	assert_memory_equal(l + late, x + late, (n - late) * sizeof(float));
+	assert_memory_equal(r + late, x + late, (n - late) * sizeof(float));
+	free(l); free(r); free(x);
+	fxh_close(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_sidechain_pumps),
 		cmocka_unit_test(test_stereo_link),
 		cmocka_unit_test(test_nan_key_passed_over),
+		cmocka_unit_test(test_quiet_passes_exactly),
 		cmocka_unit_test(test_makeup_and_mix),
 		cmocka_unit_test(test_reduction_matches_output),
 		cmocka_unit_test(test_random_automation_is_stable),

@@ -151,12 +151,21 @@ static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const flo
 	}
 	for (int j = 0; j < n; j++)
 		tgs[j] = tgs[j] > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(tgs[j])) : 0.0f;
-	for (int j = 0; j < n; j++) {
-		float target = tgs[j];
-		gr += (target - gr) * (target > gr ? c->k_att : c->k_rel);
-		if (target == 0.0f && gr < 1e-6f)
-			gr = 0.0f;    /* done releasing; keeps denormals away too */
-		grs[j] = gr;
+	/* Nothing to reduce and nothing releasing: every step below would
+	 * leave gr at 0 (0 + (0 - 0) k), so the serial loop is skipped. */
+	bool rest = gr == 0.0f;
+	for (int j = 0; rest && j < n; j++)
+		rest = tgs[j] == 0.0f;
+	if (rest) {
+		memset(grs, 0, (size_t)n * sizeof(float));
+	} else {
+		for (int j = 0; j < n; j++) {
+			float target = tgs[j];
+			gr += (target - gr) * (target > gr ? c->k_att : c->k_rel);
+			if (target == 0.0f && gr < 1e-6f)
+				gr = 0.0f;    /* done releasing; keeps denormals away too */
+			grs[j] = gr;
+		}
 	}
 	if (makeup == c->makeup_t && mix == c->mix_t) {
 		/* settled: the glides below would leave both as they are */
