@@ -413,6 +413,42 @@ static void test_wide_path_same_bits(void **state)
 	}
 }
 
+/* Silence through a wet path at rest is skipped; the result must be what
+ * working it out gives.  Gaps of +0 (skipped) against the same gaps of
+ * -0 (which the skip does not take: every sum is worked out, and comes
+ * to the same +0), with bursts of noise between them and a curve change
+ * in a gap: the same bits, for each curve. */
+static void test_silence_skip_same_bits(void **state)
+{
+	size_t n = 24000;
+	for (int curve = 0; curve < 3; curve++) {
+		float *out[2][2];
+		for (int neg = 0; neg < 2; neg++) {
+			fxh_unit_t u;
+			unit_open(&u, 24, curve);
+			fxh_param(&u, "mix", 70);
+			fxh_start(&u);
+			float *l = fxh_noise(n, 11, 0.8f), *r = fxh_noise(n, 12, 0.8f);
+			for (size_t i = 0; i < n; i++)
+				if ((i / 3000) % 2 == 1)     /* 3000 frames on, 3000 off */
+					l[i] = r[i] = neg ? -0.0f : 0.0f;
+			for (size_t i = 0; i < n; i += 64) {
+				size_t m = n - i < 64 ? n - i : 64;
+				if (i == 64 * 70)            /* in the first gap */
+					fxh_param(&u, "curve", (float)((curve + 1) % 3));
+				fx_drive.set(u.st, u.p);
+				fx_drive.process(u.st, l + i, r + i, (int)m, NULL);
+			}
+			out[neg][0] = l;
+			out[neg][1] = r;
+			fxh_close(&u);
+		}
+		assert_memory_equal(out[0][0], out[1][0], n * sizeof(float));
+		assert_memory_equal(out[0][1], out[1][1], n * sizeof(float));
+		free(out[0][0]); free(out[0][1]); free(out[1][0]); free(out[1][1]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_curve_change_is_smooth),
 		cmocka_unit_test(test_block_split_invariant),
 		cmocka_unit_test(test_wide_path_same_bits),
+		cmocka_unit_test(test_silence_skip_same_bits),
 	};
 	return TU_RUN(tests);
 }
