@@ -410,6 +410,49 @@ static void test_quiet_passes_exactly(void **state)
 	fxh_close(&u);
 }
 
+/* A silent key skips the follower; a key far under the knee runs it and
+ * asks for nothing either: the same bits, through a burst that leaves
+ * a release to run out and a makeup and mix glide. */
+static void test_silent_key_same_bits(void **state)
+{
+	size_t n = RATE / 2;
+	float *out[2][2];
+	for (int tiny = 0; tiny < 2; tiny++) {
+		fxh_unit_t u;
+		unit_open(&u, -20, 4, 6);
+		fxh_param(&u, "release", 10);
+		fxh_start(&u);
+		float *l = fxh_sine(n, 330, 0.7, RATE), *r = fxh_sine(n, 330, 0.7, RATE);
+		float *kl = fxh_zeros(n), *kr = fxh_zeros(n);
+		for (size_t i = 0; i < n; i++) {
+			if (i >= RATE / 20 && i < RATE / 10)
+				kl[i] = kr[i] = 0.9f;              /* a burst: reduction, then release */
+			else if (tiny)
+				kl[i] = kr[i] = 1e-9f;
+		}
+		u.ctx.sc_l = kl;
+		u.ctx.sc_r = kr;
+		for (size_t i = 0; i < n; i += 64) {
+			size_t m = n - i < 64 ? n - i : 64;
+			if (i == 64 * 200) {
+				fxh_param(&u, "makeup", 6);
+				fxh_param(&u, "mix", 50);
+				fx_comp.set(u.st, u.p);
+			}
+			fx_comp.process(u.st, l + i, r + i, (int)m, &u.ctx);
+			u.ctx.sc_l += m;
+			u.ctx.sc_r += m;
+		}
+		out[tiny][0] = l;
+		out[tiny][1] = r;
+		free(kl); free(kr);
+		fxh_close(&u);
+	}
+	assert_memory_equal(out[0][0], out[1][0], n * sizeof(float));
+	assert_memory_equal(out[0][1], out[1][1], n * sizeof(float));
+	free(out[0][0]); free(out[0][1]); free(out[1][0]); free(out[1][1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_stereo_link),
 		cmocka_unit_test(test_nan_key_passed_over),
 		cmocka_unit_test(test_quiet_passes_exactly),
+		cmocka_unit_test(test_silent_key_same_bits),
 		cmocka_unit_test(test_makeup_and_mix),
 		cmocka_unit_test(test_reduction_matches_output),
 		cmocka_unit_test(test_random_automation_is_stable),

@@ -40,6 +40,7 @@
  * The state is plain memory (comp_t); process() never allocates.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include "dsp.h"
 #include "fx.h"
@@ -138,19 +139,28 @@ static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const flo
 	 * music is a guess that often fails): a NaN side yields to the other;
 	 * where both are NaN the peak reads 0 instead of NaN, which the
 	 * follower below passes over alike. */
+	uint32_t any = 0;
 	for (int j = 0; j < n; j++) {
 		float a = fabsf(dl[j]), b = fabsf(dr[j]);
 		a = a == a ? a : 0.0f;
 		tgs[j] = b > a ? b : a;
+		uint32_t u;
+		memcpy(&u, &tgs[j], sizeof(u));
+		any |= u;
 	}
-	/* env is never NaN (it starts at 0 and a NaN peak is passed over), so
-	 * neither is the fall, and maxf() is a plain comparison. */
-	for (int j = 0; j < n; j++) {
-		float fall = env * c->follow, pk = tgs[j];
-		tgs[j] = env = pk > fall ? pk : fall;
+	/* A silent key with the follower at 0 leaves it there and every
+	 * target at 0 (the passes below would give exactly that), so they
+	 * are skipped.  Else: env is never NaN (it starts at 0 and a NaN
+	 * peak is passed over), so neither is the fall, and maxf() is a
+	 * plain comparison. */
+	if (any || env != 0.0f) {
+		for (int j = 0; j < n; j++) {
+			float fall = env * c->follow, pk = tgs[j];
+			tgs[j] = env = pk > fall ? pk : fall;
+		}
+		for (int j = 0; j < n; j++)
+			tgs[j] = tgs[j] > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(tgs[j])) : 0.0f;
 	}
-	for (int j = 0; j < n; j++)
-		tgs[j] = tgs[j] > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(tgs[j])) : 0.0f;
 	/* Nothing to reduce and nothing releasing: every step below would
 	 * leave gr at 0 (0 + (0 - 0) k), so the serial loop is skipped. */
 	bool rest = gr == 0.0f;
@@ -167,7 +177,8 @@ static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const flo
 			grs[j] = gr;
 		}
 	}
-	if (makeup == c->makeup_t && mix == c->mix_t) {
+	bool settled = makeup == c->makeup_t && mix == c->mix_t;
+	if (settled) {
 		/* settled: the glides below would leave both as they are */
 		for (int j = 0; j < n; j++) {
 			mks[j] = makeup;
@@ -187,11 +198,20 @@ static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const flo
 			mxs[j] = mix;
 		}
 	}
-	for (int j = 0; j < n; j++) {
-		float g = grs[j] > 0.0f ? mks[j] * exp2f(-grs[j] * (1.0f / DB_PER_OCTAVE)) : mks[j];
-		float k = 1.0f - mxs[j] + mxs[j] * g;
-		l[j] *= k;
-		r[j] *= k;
+	if (rest && settled) {
+		/* no reduction, settled glides: the same factor every frame */
+		float k = 1.0f - mix + mix * makeup;
+		for (int j = 0; j < n; j++) {
+			l[j] *= k;
+			r[j] *= k;
+		}
+	} else {
+		for (int j = 0; j < n; j++) {
+			float g = grs[j] > 0.0f ? mks[j] * exp2f(-grs[j] * (1.0f / DB_PER_OCTAVE)) : mks[j];
+			float k = 1.0f - mxs[j] + mxs[j] * g;
+			l[j] *= k;
+			r[j] *= k;
+		}
 	}
 	c->makeup = makeup;
 	c->mix = mix;
