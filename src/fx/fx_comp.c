@@ -124,21 +124,15 @@ static float curve(const comp_t *c, float level)
  */
 #define COMP_CHUNK 64
 
-/* fmaxf(), NaNs included, inline: GCC calls the library for fmaxf()
- * itself, which costs more than the rest of the follower. */
-static inline float maxf(float a, float b)
-{
-	return a > b || b != b ? a : b;
-}
-
 static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const float *dr, int n)
 {
 	float tgs[COMP_CHUNK], grs[COMP_CHUNK], mks[COMP_CHUNK], mxs[COMP_CHUNK];
 	float env = c->env, gr = c->gr, makeup = c->makeup, mix = c->mix;
-	/* The peaks, as maxf() gives them, without branches (a branch on the
-	 * music is a guess that often fails): a NaN side yields to the other;
-	 * where both are NaN the peak reads 0 instead of NaN, which the
-	 * follower below passes over alike. */
+	/* The peaks, max(|l|, |r|), without branches (a branch on the music
+	 * is a guess that often fails) and without fmaxf() (GCC calls the
+	 * library for it): a NaN side yields to the other; where both are
+	 * NaN the peak reads 0, which the follower passes over as it would
+	 * pass over a NaN. */
 	uint32_t any = 0;
 	for (int j = 0; j < n; j++) {
 		float a = fabsf(dl[j]), b = fabsf(dr[j]);
@@ -151,8 +145,8 @@ static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const flo
 	/* A silent key with the follower at 0 leaves it there and every
 	 * target at 0 (the passes below would give exactly that), so they
 	 * are skipped.  Else: env is never NaN (it starts at 0 and a NaN
-	 * peak is passed over), so neither is the fall, and maxf() is a
-	 * plain comparison. */
+	 * peak is passed over), so neither is the fall, and the larger of the
+	 * two is a plain comparison. */
 	if (any || env != 0.0f) {
 		for (int j = 0; j < n; j++) {
 			float fall = env * c->follow, pk = tgs[j];

@@ -248,8 +248,12 @@ typedef uint32_t svu __attribute__((vector_size(4 * SV_N)));
 
 /* GCC notes that passing such a vector to a function changes the ABI
  * with AVX; none is ever passed (all inline), so the note says nothing.
- * It comes at the end of the file, so it is off to the end. */
-#if defined(__GNUC__) && !defined(__clang__)
+ * GCC gives it at the end of the file, so it is off to the end (and an
+ * older Clang that does not know the option must not object to it). */
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wunknown-warning-option"
+#endif
+#if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
