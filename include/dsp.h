@@ -45,7 +45,9 @@ static inline float dsp_randf(uint32_t *s)
  * exactly; a multiply where a 64-bit division costs tens of cycles. */
 static inline uint32_t dsp_div_recip(uint64_t n, uint32_t d, double inv)
 {
-	uint64_t q = (uint64_t)((double)n * inv);
+	/* through int64_t: under 2^53 either way, and the signed conversions
+	 * are single instructions where the unsigned ones branch */
+	uint64_t q = (uint64_t)(int64_t)((double)(int64_t)n * inv);
 	if ((q + 1) * d <= n)
 		q++;
 	else if (q * d > n)

@@ -560,7 +560,7 @@ static uint32_t release(stage_t *s, uint32_t h)
 }
 
 /* A box average of len gains; inv is 1.0 / len. */
-static uint32_t box(uint32_t *ring, int len, double inv, int *pos, uint64_t *sum, uint32_t in)
+static inline uint32_t box(uint32_t *ring, int len, double inv, int *pos, uint64_t *sum, uint32_t in)
 {
 	*sum += in;
 	*sum -= ring[*pos];
