@@ -5,7 +5,9 @@
 #define BEATTY_DSP_H
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -36,6 +38,19 @@ static inline uint32_t dsp_rand(uint32_t *s)
 static inline float dsp_randf(uint32_t *s)
 {
 	return (float)(int32_t)dsp_rand(s) * (1.0f / 2147483648.0f);
+}
+
+/* Whether n floats are all +0, bit for bit (-0 is not): the input a
+ * unit may skip when its state shows it would only give +0 back. */
+static inline bool dsp_zero_bits(const float *p, int n)
+{
+	uint32_t acc = 0;
+	for (int i = 0; i < n; i++) {
+		uint32_t u;
+		memcpy(&u, p + i, sizeof(u));
+		acc |= u;
+	}
+	return acc == 0;
 }
 
 /* n / d rounded down, for n < 2^53, d > 0 and a quotient under 2^32,

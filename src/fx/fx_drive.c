@@ -631,18 +631,6 @@ static float side_run(const drive_t *d, side_t *s, const float *x, int n, float 
 	return fade;
 }
 
-/* Whether n floats are all +0, bit for bit. */
-static bool zero_bits(const float *p, int n)
-{
-	uint32_t acc = 0;
-	for (int i = 0; i < n; i++) {
-		uint32_t u;
-		memcpy(&u, p + i, sizeof(u));
-		acc |= u;
-	}
-	return acc == 0;
-}
-
 /*
  * Whether a side's wet path would only turn silence into silence: its
  * input chunk and every history its filters and shaper read are +0, and
@@ -655,9 +643,9 @@ static bool zero_bits(const float *p, int n)
  */
 static bool side_silent(const side_t *s, const float *x, int n, float fade)
 {
-	return fade >= 1.0f && zero_bits(x, n) && zero_bits(&s->x1, 1) &&
-	       zero_bits(s->up1, UP1_TAPS - 1) && zero_bits(s->up2, UP2_TAPS - 1) &&
-	       zero_bits(s->dn2, DN2_LEN - 1) && zero_bits(s->dn1, DN1_LEN - 1);
+	return fade >= 1.0f && dsp_zero_bits(x, n) && dsp_zero_bits(&s->x1, 1) &&
+	       dsp_zero_bits(s->up1, UP1_TAPS - 1) && dsp_zero_bits(s->up2, UP2_TAPS - 1) &&
+	       dsp_zero_bits(s->dn2, DN2_LEN - 1) && dsp_zero_bits(s->dn1, DN1_LEN - 1);
 }
 
 /* The DC blockers of both sides in one loop: each is a chain of
@@ -738,11 +726,11 @@ static void drive_chunk(drive_t *d, float *l, float *r, int n)
 			memset(wet[c], 0, (size_t)n * sizeof(float));
 		else
 			fade = side_run(d, &d->side[c], x, n, d->fade, wet[c]);   /* both sides fade alike */
-		silent[c] = zero_bits(wet[c], n);
+		silent[c] = dsp_zero_bits(wet[c], n);
 	}
 	/* +0 through blockers at +0 leaves +0 and their state as it is */
-	if (!(silent[0] && silent[1] && zero_bits(&d->side[0].dc_x1, 1) && zero_bits(&d->side[0].dc_y1, 1) &&
-	      zero_bits(&d->side[1].dc_x1, 1) && zero_bits(&d->side[1].dc_y1, 1)))
+	if (!(silent[0] && silent[1] && dsp_zero_bits(&d->side[0].dc_x1, 1) && dsp_zero_bits(&d->side[0].dc_y1, 1) &&
+	      dsp_zero_bits(&d->side[1].dc_x1, 1) && dsp_zero_bits(&d->side[1].dc_y1, 1)))
 		dc_block(d, wet[0], wet[1], n);
 	for (int c = 0; c < 2; c++) {
 		float *io = c ? r : l;
