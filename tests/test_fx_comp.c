@@ -453,6 +453,48 @@ static void test_silent_key_same_bits(void **state)
 	free(out[0][0]); free(out[0][1]); free(out[1][0]); free(out[1][1]);
 }
 
+/* The same input gives the same output however the caller splits it:
+ * whole 64-frame chunks take the follower block-wise, other sizes one
+ * sample after another.  Noise in bursts of random level and length,
+ * with silence between, through a fast release. */
+static void test_block_split_invariant(void **state)
+{
+	size_t n = RATE;
+	static const size_t blocks[] = { 64, 1, 37, 1000 };
+	float *ref_l = NULL, *ref_r = NULL;
+	for (size_t k = 0; k < 4; k++) {
+		fxh_unit_t u;
+		unit_open(&u, -24, 6, 3);
+		fxh_param(&u, "attack", 0.5f);
+		fxh_param(&u, "release", 30);
+		fxh_start(&u);
+		float *l = fxh_noise(n, 8, 1.0f), *r = fxh_noise(n, 9, 1.0f);
+		uint32_t seed = 21;
+		for (size_t i = 0; i < n;) {
+			size_t m = 200 + dsp_rand(&seed) % 3000;
+			float g = (dsp_rand(&seed) % 4 == 0) ? 0.0f : (float)(dsp_rand(&seed) % 1000) / 1000.0f;
+			for (size_t j = i; j < i + m && j < n; j++) {
+				l[j] *= g;
+				r[j] *= g;
+			}
+			i += m;
+		}
+		fxh_run(&u, l, r, n, blocks[k]);
+		if (!ref_l) {
+			ref_l = l;
+			ref_r = r;
+		} else {
+			assert_memory_equal(l, ref_l, n * sizeof(float));
+			assert_memory_equal(r, ref_r, n * sizeof(float));
+			free(l);
+			free(r);
+		}
+		fxh_close(&u);
+	}
+	free(ref_l);
+	free(ref_r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_nan_key_passed_over),
 		cmocka_unit_test(test_quiet_passes_exactly),
 		cmocka_unit_test(test_silent_key_same_bits),
+		cmocka_unit_test(test_block_split_invariant),
 		cmocka_unit_test(test_makeup_and_mix),
 		cmocka_unit_test(test_reduction_matches_output),
 		cmocka_unit_test(test_random_automation_is_stable),
