@@ -140,7 +140,8 @@ static const cv4i cv4_mag = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
  * where Q is the follower run from 0 over the block starting at s.  The
  * eight blocks of eight run their Q side by side, then the blocks follow
  * one another with only the chain of F for the carried level: the same
- * values, in half the time.  (No NaN reaches here: the peaks have none.)
+ * values, with a multiply per sample on the chain instead of a multiply
+ * and a comparison.  (No NaN reaches here: the peaks have none.)
  */
 #define FB 8
 _Static_assert(COMP_CHUNK == FB * FB, "eight blocks of eight");
