@@ -554,6 +554,50 @@ static void test_block_independent(void **state)
 	free(ref_r);
 }
 
+/* The same with the predelay, size and mix moving mid-run (read heads
+ * crossfading, gains gliding): one frame at a time against 1000-frame
+ * calls, which the reverb works through in chunks, stage by stage. */
+static void test_block_independent_moving(void **state)
+{
+	(void)state;
+	size_t n = RATE;
+	static const size_t at[] = { 0, 3000, 9000, 20000, 30000 };
+	static const float size[] = { 30, 80, 80, 10, 10 }, pre[] = { 3, 3, 120, 0, 40 },
+		mix[] = { 30, 30, 60, 100, 0 };
+	float *out[2][2];
+	for (int b = 0; b < 2; b++) {
+		fxh_unit_t u;
+		fxh_open(&u, &fx_reverb, RATE);
+		fxh_start(&u);
+		float *l = fxh_zeros(n), *r = fxh_zeros(n);
+		uint32_t seed = 23;
+		for (size_t i = 0; i < n / 2; i++) {
+			l[i] = dsp_randf(&seed);
+			r[i] = dsp_randf(&seed);
+		}
+		for (size_t k = 0; k < 5; k++) {
+			size_t end = k + 1 < 5 ? at[k + 1] : n;
+			u.p[SIZE] = size[k];
+			u.p[PREDELAY] = pre[k];
+			u.p[MIX] = mix[k];
+			fx_reverb.set(u.st, u.p);
+			for (size_t i = at[k]; i < end;) {
+				size_t m = b ? 1000 : 1;
+				if (m > end - i)
+					m = end - i;
+				fx_reverb.process(u.st, l + i, r + i, (int)m, &u.ctx);
+				i += m;
+			}
+		}
+		out[b][0] = l;
+		out[b][1] = r;
+		fxh_close(&u);
+	}
+	assert_memory_equal(out[0][0], out[1][0], n * sizeof(float));
+	assert_memory_equal(out[0][1], out[1][1], n * sizeof(float));
+	free(out[0][0]); free(out[0][1]); free(out[1][0]); free(out[1][1]);
+}
+
 /* A figure, not a check: the cost of the reverb per frame. */
 static void test_cpu(void **state)
 {
@@ -594,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_no_flutter),
 		cmocka_unit_test(test_automation_smooth),
 		cmocka_unit_test(test_block_independent),
+		cmocka_unit_test(test_block_independent_moving),
 		cmocka_unit_test(test_cpu),
 	};
 	return TU_RUN(t);
