@@ -1208,6 +1208,103 @@ static void test_deterministic(void **state)
 	sample_free(&p.sample);
 }
 
+
+/* A mono sample rendered one-sided: l holds what the two-sided render
+ * gives on both sides, and r is not touched; a stereo one writes both,
+ * as the two-sided render does.  Over every interpolation and loop kind,
+ * with a release, the voice's end and the zeros after it. */
+static void test_one_sided(void **state)
+{
+	(void)state;
+	const interp_t interps[3] = { INTERP_CUBIC, INTERP_SINC, INTERP_NONE };
+	const loop_mode_t loops[3] = { LOOP_FORWARD, LOOP_PINGPONG, LOOP_OFF };
+	const long frames = 9000;
+	float *l = malloc(frames * sizeof(float)), *r = malloc(frames * sizeof(float));
+	float *l1 = malloc(frames * sizeof(float)), *r1 = malloc(frames * sizeof(float));
+	assert_non_null(l);
+	assert_non_null(r);
+	assert_non_null(l1);
+	assert_non_null(r1);
+	for (int ch = 1; ch <= 2; ch++)
+		for (int a = 0; a < 3; a++)
+			for (int b = 0; b < 3; b++) {
+				sampler_params_t p;
+				sampler_params_default(&p);
+				p.root = NOTE_A4;
+				p.loop = loops[b];
+				p.loop_start = 300;
+				p.loop_end = 2100;
+				p.amp = (adsr_params_t){ 0.0f, 0.02f, 0.7f, 0.01f };
+				p.sample.channels = ch;
+				p.sample.rate = 44100;
+				p.sample.frames = 2500;
+				p.sample.data = signal_new(2500, ch, 44100, 331.0, 0.8);
+				sampler_voice_t v, w;
+				memset(&v, 0, sizeof(v));
+				memset(&w, 0, sizeof(w));
+				sampler_voice_start(&v, &p, 48000.0f, 17);
+				sampler_voice_start(&w, &p, 48000.0f, 17);
+				v.interp = w.interp = interps[a];
+				for (long i = 0; i < frames; i++)
+					r1[i] = 123.0f;
+				for (long k = 0; k < frames; k += 50) {
+					double hz = 440.0 * (k < frames / 2 ? 1.13 : 0.71);
+					if (k == frames / 2) {
+						sampler_voice_release(&v, &p);
+						sampler_voice_release(&w, &p);
+					}
+					bool wrote_r = !(ch == 2);
+					bool on1 = sampler_voice_render_lr(&v, &p, hz, l1 + k, r1 + k, 50, &wrote_r);
+					bool on = sampler_voice_render(&w, &p, hz, l + k, r + k, 50);
+					assert_true(on1 == on);
+					assert_true(wrote_r == (ch == 2));
+				}
+				assert_true(tu_rms(l, frames / 2) > 0.05);
+				assert_memory_equal(l, l1, frames * sizeof(float));
+				if (ch == 2) {
+					assert_memory_equal(r, r1, frames * sizeof(float));
+				} else {
+					assert_memory_equal(l, r, frames * sizeof(float));
+					for (long i = 0; i < frames; i++)
+						assert_true(r1[i] == 123.0f);
+				}
+				sample_free(&p.sample);
+			}
+	free(l);
+	free(r);
+	free(l1);
+	free(r1);
+}
+
+/* The step is kept between blocks: a change of finetune, root note or
+ * the sample's rate between two blocks still moves the next block at the
+ * new step. */
+static void test_step_follows_params(void **state)
+{
+	(void)state;
+	sampler_params_t p;
+	sine_params(&p, 440.0, 400000, 0.5, 0.0);
+	sampler_voice_t v;
+	memset(&v, 0, sizeof(v));
+	sampler_voice_start(&v, &p, 48000.0f, 0);
+	float l[64], r[64];
+	const double hz = 523.25;
+	for (int round = 0; round < 4; round++) {
+		if (round == 1)
+			p.finetune = 37;
+		if (round == 2)
+			p.root = NOTE_A4 - 5;
+		if (round == 3)
+			p.sample.rate = 22050;
+		double before = v.pos;
+		assert_true(sampler_voice_render(&v, &p, hz, l, r, 64));
+		double want = 64.0 * sampler_step(&p, hz, 48000.0f);
+		if (fabs((v.pos - before) - want) > 1e-6)
+			fail_msg("round %d: moved %.9f, the step says %.9f", round, v.pos - before, want);
+	}
+	sample_free(&p.sample);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -1235,6 +1332,8 @@ int main(void)
 		cmocka_unit_test(test_stereo),
 		cmocka_unit_test(test_bad_loops_and_pitches),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_one_sided),
+		cmocka_unit_test(test_step_follows_params),
 	};
 	return TU_RUN(t);
 }

@@ -231,15 +231,16 @@ struct engine {
 
 /* ---- helpers (inline) ------------------------------------------- */
 
-static inline bool voice_render(worker_scratch_t *w, voice_t *v, int n)
+/* A voice's block into w->tmp_l, and w->tmp_r when it is stereo
+ * (*stereo says): a mono voice is mixed from one side. */
+static inline bool voice_render(worker_scratch_t *w, voice_t *v, int n, bool *stereo)
 {
 	const instrument_t *in = v->inst;
 	if (in->type == INST_SYNTH) {
-		bool on = synth_voice_render(&v->u.syn, &in->synth, v->freq, w->tmp_l, n);
-		memcpy(w->tmp_r, w->tmp_l, (size_t)n * sizeof(float));
-		return on;
+		*stereo = false;
+		return synth_voice_render(&v->u.syn, &in->synth, v->freq, w->tmp_l, n);
 	}
-	return sampler_voice_render(&v->u.smp, &in->sampler, v->freq, w->tmp_l, w->tmp_r, n);
+	return sampler_voice_render_lr(&v->u.smp, &in->sampler, v->freq, w->tmp_l, w->tmp_r, n, stereo);
 }
 
 static inline void voice_release(voice_t *v)

@@ -417,20 +417,18 @@ static double run_sinc(const float *d, int64_t stride, bool stereo, double pos, 
 				a2 += q[2][k] * w[2][k];
 				a3 += q[3][k] * w[3][k];
 			}
-			b0 = a0;
-			b1 = a1;
-			b2 = a2;
-			b3 = a3;
 		}
 		const float *gn = gain + j;
 		l[j] = a0 * gn[0];
 		l[j + 1] = a1 * gn[1];
 		l[j + 2] = a2 * gn[2];
 		l[j + 3] = a3 * gn[3];
-		r[j] = b0 * gn[0];
-		r[j + 1] = b1 * gn[1];
-		r[j + 2] = b2 * gn[2];
-		r[j + 3] = b3 * gn[3];
+		if (stereo) {
+			r[j] = b0 * gn[0];
+			r[j + 1] = b1 * gn[1];
+			r[j + 2] = b2 * gn[2];
+			r[j + 3] = b3 * gn[3];
+		}
 	}
 	for (; j < n; j++) {
 		int32_t i = (int32_t)pos;
@@ -443,7 +441,8 @@ static double run_sinc(const float *d, int64_t stride, bool stereo, double pos, 
 			for (int k = 0; k < SINC_TAPS; k++)
 				ar += q[k * stride + 1] * w[k];
 		l[j] = al * gain[j];
-		r[j] = (stereo ? ar : al) * gain[j];
+		if (stereo)
+			r[j] = ar * gain[j];
 		pos += dstep;
 	}
 	return pos;
@@ -460,15 +459,13 @@ static inline float cubic(float xm1, float x0, float x1, float x2, float t)
 /* The straight runs: every tap inside the array, no loop point, no
  * fade.  Kept free of branches so the compiler can schedule them well. */
 static double run_cubic1(const float *d, double pos, double dstep, const float *gain,
-                         float *l, float *r, int n)
+                         float *l, int n)
 {
 	for (int j = 0; j < n; j++) {
 		int32_t i = (int32_t)pos;
 		float t = (float)(pos - (double)i);
 		const float *q = d + i - 1;
-		float y = cubic(q[0], q[1], q[2], q[3], t) * gain[j];
-		l[j] = y;
-		r[j] = y;
+		l[j] = cubic(q[0], q[1], q[2], q[3], t) * gain[j];
 		pos += dstep;
 	}
 	return pos;
@@ -530,6 +527,7 @@ void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float ra
 	const sample_t *s = &p->sample;
 	bool sounding = env_active(&v->amp) && v->amp.level > 0.0f;
 	v->rate = rate;
+	v->step_ok = false;
 	v->pos = 0.0;
 	v->dir = 1;
 	v->ended = false;
@@ -597,8 +595,26 @@ bool sampler_voice_active(const sampler_voice_t *v)
 	return !v->ended && env_active(&v->amp);
 }
 
-bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
-                          float *l, float *r, int n)
+/* The playback step, computed again only when one of its inputs has
+ * changed since the last block (the same expression, so the same bits). */
+static double voice_step(sampler_voice_t *v, const sampler_params_t *p, double freq_hz)
+{
+	if (!v->step_ok || v->step_freq != freq_hz || v->step_finetune != p->finetune ||
+	    v->step_root != p->root || v->step_srate != p->sample.rate) {
+		v->step = sampler_step(p, freq_hz, v->rate);
+		v->step_freq = freq_hz;
+		v->step_finetune = p->finetune;
+		v->step_root = p->root;
+		v->step_srate = p->sample.rate;
+		v->step_ok = true;
+	}
+	return v->step;
+}
+
+/* The voice's frames into l, and into r only when the sample is stereo
+ * (r may then be NULL): a mono sample's right side is its left. */
+static bool render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                   float *l, float *r, int n)
 {
 	const sample_t *s = &p->sample;
 	if (n <= 0)
@@ -607,7 +623,8 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 		v->ended = true;
 	if (!sampler_voice_active(v)) {
 		memset(l, 0, (size_t)n * sizeof(float));
-		memset(r, 0, (size_t)n * sizeof(float));
+		if (r)
+			memset(r, 0, (size_t)n * sizeof(float));
 		return false;
 	}
 
@@ -622,7 +639,7 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	}
 	const int64_t stride = s->channels;
 	const bool stereo = s->channels >= 2;
-	double step = sampler_step(p, freq_hz, v->rate);
+	double step = voice_step(v, p, freq_hz);
 	if (v->ratio > 0.0)
 		step *= v->ratio;
 	if (!(step >= 0.0))
@@ -708,7 +725,7 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 					pos = run_sinc(d, stride, stereo, pos, dstep, gain + j, l + k, r + k, run);
 				else
 					pos = stereo ? run_cubic2(d, pos, dstep, gain + j, l + k, r + k, run)
-					             : run_cubic1(d, pos, dstep, gain + j, l + k, r + k, run);
+					             : run_cubic1(d, pos, dstep, gain + j, l + k, run);
 				j += run;
 				k += run;
 				continue;
@@ -739,7 +756,8 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 			if (pos > fade_from)
 				g *= (float)(((double)frames - pos) * fade_inv);
 			l[k] = yl * g;
-			r[k] = yr * g;
+			if (stereo)
+				r[k] = yr * g;
 			j++;
 			k++;
 
@@ -759,11 +777,34 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	}
 	if (k < n) {
 		memset(l + k, 0, (size_t)(n - k) * sizeof(float));
-		memset(r + k, 0, (size_t)(n - k) * sizeof(float));
+		if (stereo)
+			memset(r + k, 0, (size_t)(n - k) * sizeof(float));
 	}
 	v->pos = pos;
 	v->dir = dir;
 	v->looped = looped;
 	return sampler_voice_active(v);
+}
+
+static bool sample_stereo(const sampler_params_t *p)
+{
+	return p->sample.data && p->sample.channels >= 2;
+}
+
+bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                          float *l, float *r, int n)
+{
+	bool stereo = sample_stereo(p);
+	bool on = render(v, p, freq_hz, l, stereo ? r : NULL, n);
+	if (!stereo && n > 0)
+		memcpy(r, l, (size_t)n * sizeof(float));
+	return on;
+}
+
+bool sampler_voice_render_lr(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                             float *l, float *r, int n, bool *wrote_r)
+{
+	*wrote_r = sample_stereo(p);
+	return render(v, p, freq_hz, l, *wrote_r ? r : NULL, n);
 }
 
