@@ -1305,6 +1305,67 @@ static void test_step_follows_params(void **state)
 	sample_free(&p.sample);
 }
 
+
+/* A mono sample's runs go four frames at a time; a stereo sample's go
+ * frame by frame.  Played from the same values on both sides, the stereo
+ * sample must give the mono one's frames bit for bit, at any step, over
+ * a forward loop's many turns, in blocks of any size. */
+static void test_mono_runs_match_stereo(void **state)
+{
+	(void)state;
+	const double steps[5] = { 0.37, 1.0, 1.93, 5.1, 0.0 };
+	const int blocks[3] = { 64, 7, 1000 };
+	const long frames = 20000;
+	const int64_t len = 3000;
+	float *m = signal_new(len, 1, 44100, 523.0, 0.9);
+	float *st = malloc((size_t)len * 2 * sizeof(float));
+	float *l1 = malloc(frames * sizeof(float)), *r1 = malloc(frames * sizeof(float));
+	float *l2 = malloc(frames * sizeof(float)), *r2 = malloc(frames * sizeof(float));
+	assert_non_null(st);
+	assert_non_null(l1);
+	assert_non_null(r1);
+	assert_non_null(l2);
+	assert_non_null(r2);
+	for (int64_t i = 0; i < len; i++)
+		st[2 * i] = st[2 * i + 1] = m[i];
+	for (int a = 0; a < 5; a++)
+		for (int b = 0; b < 3; b++) {
+			sampler_params_t pm, ps;
+			sampler_params_default(&pm);
+			pm.root = NOTE_A4;
+			pm.loop = LOOP_FORWARD;
+			pm.loop_start = 1234;
+			pm.loop_end = 2987;
+			pm.amp = (adsr_params_t){ 0.003f, 0.05f, 0.5f, 0.02f };
+			pm.sample.channels = 1;
+			pm.sample.rate = 44100;
+			pm.sample.frames = len;
+			pm.sample.data = m;
+			ps = pm;
+			ps.sample.channels = 2;
+			ps.sample.data = st;
+			double hz = hz_for_step(&pm, steps[a], 48000.0);
+			sampler_voice_t vm, vs;
+			memset(&vm, 0, sizeof(vm));
+			memset(&vs, 0, sizeof(vs));
+			sampler_voice_start(&vm, &pm, 48000.0f, 5);
+			sampler_voice_start(&vs, &ps, 48000.0f, 5);
+			play(&vm, &pm, hz, l1, r1, frames, blocks[b]);
+			play(&vs, &ps, hz, l2, r2, frames, blocks[b]);
+			if (steps[a] > 0.0)
+				assert_true(tu_rms(l1, frames) > 0.1);
+			assert_memory_equal(l1, l2, frames * sizeof(float));
+			assert_memory_equal(l1, r2, frames * sizeof(float));
+			assert_memory_equal(r1, r2, frames * sizeof(float));
+		}
+	free(m);
+	free(st);
+	free(l1);
+	free(r1);
+	free(l2);
+	free(r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -1334,6 +1395,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_one_sided),
 		cmocka_unit_test(test_step_follows_params),
+		cmocka_unit_test(test_mono_runs_match_stereo),
 	};
 	return TU_RUN(t);
 }

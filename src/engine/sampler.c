@@ -456,12 +456,60 @@ static inline float cubic(float xm1, float x0, float x1, float x2, float t)
 	return ((c3 * t + c2) * t + c1) * t + x0;
 }
 
+/* cubic() in four lanes: the same operations in the same order, lane by
+ * lane, so each lane gives the scalar result's bits. */
+static inline sinc_v4 cubic4(sinc_v4 xm1, sinc_v4 x0, sinc_v4 x1, sinc_v4 x2, sinc_v4 t)
+{
+	const sinc_v4 half = { 0.5f, 0.5f, 0.5f, 0.5f }, two = { 2.0f, 2.0f, 2.0f, 2.0f };
+	const sinc_v4 two5 = { 2.5f, 2.5f, 2.5f, 2.5f }, one5 = { 1.5f, 1.5f, 1.5f, 1.5f };
+	sinc_v4 c1 = half * (x1 - xm1);
+	sinc_v4 c2 = xm1 - two5 * x0 + two * x1 - half * x2;
+	sinc_v4 c3 = half * (x2 - xm1) + one5 * (x0 - x1);
+	return ((c3 * t + c2) * t + c1) * t + x0;
+}
+
+/* Lanes picked from two vectors (0..3 the first's, 4..7 the second's). */
+#if defined(__clang__)
+#define V4_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
+#else
+#define V4_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, (sinc_v4i){ i, j, k, l })
+#endif
+
+/* The four taps around a mono position, its fraction in *t; the
+ * position moves on by one step. */
+static inline sinc_v4 taps4(const float *d, double *pos, double dstep, float *t)
+{
+	int32_t i = (int32_t)*pos;
+	*t = (float)(*pos - (double)i);
+	*pos += dstep;
+	return v4_load(d + i - 1);
+}
+
 /* The straight runs: every tap inside the array, no loop point, no
- * fade.  Kept free of branches so the compiler can schedule them well. */
+ * fade.  Kept free of branches so the compiler can schedule them well.
+ * A mono run takes four frames at a time: the positions still advance
+ * one add per frame (the same sums), each frame's four taps come in one
+ * load, and the interpolation runs across the four frames in vector
+ * lanes. */
 static double run_cubic1(const float *d, double pos, double dstep, const float *gain,
                          float *l, int n)
 {
-	for (int j = 0; j < n; j++) {
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		float t0, t1, t2, t3;
+		sinc_v4 a = taps4(d, &pos, dstep, &t0), b = taps4(d, &pos, dstep, &t1);
+		sinc_v4 c = taps4(d, &pos, dstep, &t2), e = taps4(d, &pos, dstep, &t3);
+		/* a..e hold each frame's taps: transposed, each vector holds
+		 * one tap of the four frames */
+		sinc_v4 ab_lo = V4_SHUFFLE(a, b, 0, 4, 1, 5), ce_lo = V4_SHUFFLE(c, e, 0, 4, 1, 5);
+		sinc_v4 ab_hi = V4_SHUFFLE(a, b, 2, 6, 3, 7), ce_hi = V4_SHUFFLE(c, e, 2, 6, 3, 7);
+		sinc_v4 xm1 = V4_SHUFFLE(ab_lo, ce_lo, 0, 1, 4, 5), x0 = V4_SHUFFLE(ab_lo, ce_lo, 2, 3, 6, 7);
+		sinc_v4 x1 = V4_SHUFFLE(ab_hi, ce_hi, 0, 1, 4, 5), x2 = V4_SHUFFLE(ab_hi, ce_hi, 2, 3, 6, 7);
+		sinc_v4 tv = { t0, t1, t2, t3 };
+		sinc_v4 y = cubic4(xm1, x0, x1, x2, tv) * v4_load(gain + j);
+		memcpy(l + j, &y, sizeof(y));
+	}
+	for (; j < n; j++) {
 		int32_t i = (int32_t)pos;
 		float t = (float)(pos - (double)i);
 		const float *q = d + i - 1;
