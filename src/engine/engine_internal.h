@@ -106,6 +106,9 @@ typedef struct chan {
 	int loop_row, loop_count;   /* E6x */
 	voice_t *voice;
 	float gain_l, gain_r;       /* smoothed fader x pan x mute */
+	bool vol_ok, pan_ok;        /* the gains below are for vol_db, pan_at */
+	bool pan_linear;            /* and pan_l, pan_r for this pan law */
+	float vol_db, vol_g, pan_at, pan_l, pan_r;
 	/* mixing and automation */
 	int glide_ticks;            /* Gxx */
 	glide_t fader;              /* linear gain (Mxx) */

@@ -2,6 +2,7 @@
  * engine_mix: mixing a block: voices into channels, chains, sends, buses and master, meters, resting chains.
  */
 #include "engine_internal.h"
+#include "vec4.h"
 
 /* ------------------------------------------------------------------ */
 /* mixing                                                               */
@@ -114,32 +115,17 @@ static float glide_step(float g, float t, float k)
 	return fabsf(g - t) < 1e-6f ? t : g;
 }
 
-/* The settled loops below run four frames at a time in vectors: each
- * lane does the very multiply and add a scalar frame would, so the bits
- * are the same; GCC's -O2 leaves these loops scalar otherwise (their
- * count is not known). */
-typedef float mix_v4 __attribute__((vector_size(16)));
-
-static inline mix_v4 v4_get(const float *p)
-{
-	mix_v4 v;
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline void v4_put(float *p, mix_v4 v)
-{
-	memcpy(p, &v, sizeof(v));
-}
-
+/* The settled loops below run four frames at a time (vec4.h): each lane
+ * does the very multiply and add a scalar frame would, so the bits are
+ * the same. */
 /* d += s * g, both sides, from frame j on. */
 static void add_still(float *restrict dl, float *restrict dr, const float *restrict sl,
                       const float *restrict sr, float g, int j, int n)
 {
-	const mix_v4 gv = { g, g, g, g };
+	const v4f gv = { g, g, g, g };
 	for (; j + 4 <= n; j += 4) {
-		v4_put(dl + j, v4_get(dl + j) + v4_get(sl + j) * gv);
-		v4_put(dr + j, v4_get(dr + j) + v4_get(sr + j) * gv);
+		v4f_store(dl + j, v4f_load(dl + j) + v4f_load(sl + j) * gv);
+		v4f_store(dr + j, v4f_load(dr + j) + v4f_load(sr + j) * gv);
 	}
 	for (; j < n; j++) {
 		dl[j] += sl[j] * g;
@@ -172,11 +158,11 @@ static float add_gained_mono(float *restrict dl, float *restrict dr, const float
 		dl[j] += y;
 		dr[j] += y;
 	}
-	const mix_v4 gv = { g, g, g, g };
+	const v4f gv = { g, g, g, g };
 	for (; j + 4 <= n; j += 4) {
-		mix_v4 y = v4_get(s + j) * gv;
-		v4_put(dl + j, v4_get(dl + j) + y);
-		v4_put(dr + j, v4_get(dr + j) + y);
+		v4f y = v4f_load(s + j) * gv;
+		v4f_store(dl + j, v4f_load(dl + j) + y);
+		v4f_store(dr + j, v4f_load(dr + j) + y);
 	}
 	for (; j < n; j++) {
 		float y = s[j] * g;
@@ -192,8 +178,8 @@ static void add_plain(float *restrict dl, float *restrict dr, const float *restr
 {
 	int j = 0;
 	for (; j + 4 <= n; j += 4) {
-		v4_put(dl + j, v4_get(dl + j) + v4_get(sl + j));
-		v4_put(dr + j, v4_get(dr + j) + v4_get(sr + j));
+		v4f_store(dl + j, v4f_load(dl + j) + v4f_load(sl + j));
+		v4f_store(dr + j, v4f_load(dr + j) + v4f_load(sr + j));
 	}
 	for (; j < n; j++) {
 		dl[j] += sl[j];
@@ -213,10 +199,10 @@ static void fader_apply(float *restrict l, float *restrict r, float *gl, float *
 		l[j] *= a;
 		r[j] *= b;
 	}
-	const mix_v4 av = { a, a, a, a }, bv = { b, b, b, b };
+	const v4f av = { a, a, a, a }, bv = { b, b, b, b };
 	for (; j + 4 <= n; j += 4) {
-		v4_put(l + j, v4_get(l + j) * av);
-		v4_put(r + j, v4_get(r + j) * bv);
+		v4f_store(l + j, v4f_load(l + j) * av);
+		v4f_store(r + j, v4f_load(r + j) * bv);
 	}
 	for (; j < n; j++) {
 		l[j] *= a;
@@ -233,6 +219,28 @@ static float glide_skip(float g, float t, float k, int n)
 	for (int j = 0; j < n && g != t; j++)
 		g = glide_step(g, t, k);
 	return g;
+}
+
+/* Whether a frame is under QUIET: fmaxf(|l|, |r|) < QUIET, with fmaxf's
+ * rule that a NaN side gives way to the other, without the call. */
+static inline bool frame_quiet(float l, float r)
+{
+	float a = fabsf(l), b = fabsf(r);
+	float m = a > b || b != b ? a : b;
+	return m < QUIET;
+}
+
+/* n frames of zeros in l and r. */
+static void zero2(float *restrict l, float *restrict r, int n)
+{
+	const v4f z = { 0.0f, 0.0f, 0.0f, 0.0f };
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(l + j, z);
+		v4f_store(r + j, z);
+	}
+	for (; j < n; j++)
+		l[j] = r[j] = 0.0f;
 }
 
 /* ---- resting chains and buses ----------------------------------------
@@ -326,6 +334,34 @@ static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
 	atomic_store_explicit(&e->voices_done[ch], jb->stamp, memory_order_release);
 }
 
+/* The fader's gain for volume db and the pan's two gains, computed again
+ * only when their setting changes (the same calls, so the same bits). */
+static float vol_gain(chan_t *c, float db)
+{
+	if (!c->vol_ok || c->vol_db != db) {
+		c->vol_db = db;
+		c->vol_g = db_to_gain(db);
+		c->vol_ok = true;
+	}
+	return c->vol_g;
+}
+
+/* linear: FastTracker 2's pan law (rules = ft2), else constant power. */
+static void pan_cached(chan_t *c, bool linear, float *pl, float *pr)
+{
+	if (!c->pan_ok || c->pan_at != c->pan || c->pan_linear != linear) {
+		c->pan_at = c->pan;
+		c->pan_linear = linear;
+		if (linear)
+			pan_gains_linear(c->pan, &c->pan_l, &c->pan_r);
+		else
+			pan_gains(c->pan, &c->pan_l, &c->pan_r);
+		c->pan_ok = true;
+	}
+	*pl = c->pan_l;
+	*pr = c->pan_r;
+}
+
 /* Channel ch's chain, fader and pan, meters and stem.  Touches only the
  * channel's own state, so channels run on any thread in any order. */
 static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
@@ -360,11 +396,8 @@ static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
 	int last = c->idle ? -1 : last_above(bl, br, last_in + 1, n, IDLE_FLOOR);
 	c->quiet = quiet_after(c->quiet, last > last_in ? last : last_in, n);
 	float audible = sc->mute || (jb->solo && !sc->solo) ? 0.0f : 1.0f;
-	float fader = (c->fader.set ? c->fader.cur : db_to_gain(sc->volume)) * audible, pl, pr;
-	if (e->song->rules == RULES_FT2)
-		pan_gains_linear(c->pan, &pl, &pr);
-	else
-		pan_gains(c->pan, &pl, &pr);
+	float fader = (c->fader.set ? c->fader.cur : vol_gain(c, sc->volume)) * audible, pl, pr;
+	pan_cached(c, e->song->rules == RULES_FT2, &pl, &pr);
 	fader_apply(bl, br, &c->gain_l, &c->gain_r, fader * pl, fader * pr, e->smooth, n);
 	if (e->meters_ran)
 		meter_run(e, &c->post, &e->pub_post[ch], bl, br, n);
@@ -464,10 +497,9 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 	workpool_run(work >= e->share_min ? e->pool : NULL, block_item, e, e->job.nsrc + nch);
 	fx_ctx_t ctx = e->job.ctx;
 
-	memset(e->mix_l, 0, sizeof(e->mix_l));
-	memset(e->mix_r, 0, sizeof(e->mix_r));
-	memset(e->send_l, 0, sizeof(e->send_l));
-	memset(e->send_r, 0, sizeof(e->send_r));
+	/* Only the block's frames are cleared; a send only once something
+	 * is added to it or its bus needs it. */
+	zero2(e->mix_l, e->mix_r, n);
 	bool fed[SONG_SENDS] = { false };
 	for (int ch = 0; ch < nch; ch++) {
 		const channel_t *sc = &s->channel[ch];
@@ -484,6 +516,8 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 				c->sg[b] = glide_skip(c->sg[b], st, e->smooth, n);
 				continue;
 			}
+			if (!fed[b])
+				zero2(e->send_l[b], e->send_r[b], n);
 			c->sg[b] = add_gained(e->send_l[b], e->send_r[b], bl, br, c->sg[b], st, e->smooth, n);
 			fed[b] = true;
 		}
@@ -497,6 +531,8 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 		else if (fed[b])
 			e->bus_idle[b] = false;   /* a live send in a resting cell */
 		e->bus_rested += e->bus_idle[b] ? n : 0;
+		if (!fed[b] && (!e->bus_idle[b] || e->nstems))
+			zero2(l, r, n);   /* what the bus runs on, or its silent stem */
 		int last_in = fed[b] ? last_above(l, r, 0, n, 0.0f) : -1, last = -1;
 		if (u->bypass) {
 			memset(l, 0, (size_t)n * sizeof(float));
@@ -522,11 +558,12 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 	}
 
 	/* Counted frame by frame, so where a tail ends does not depend on
-	 * how the caller splits its requests. */
-	int64_t quiet = e->quiet;
-	for (int j = 0; j < n; j++)
-		quiet = fmaxf(fabsf(e->mix_l[j]), fabsf(e->mix_r[j])) < QUIET ? quiet + 1 : 0;
-	e->quiet = quiet;
+	 * how the caller splits its requests: the quiet frames after the last
+	 * loud one, found from the end. */
+	int loud = n - 1;
+	while (loud >= 0 && frame_quiet(e->mix_l[loud], e->mix_r[loud]))
+		loud--;
+	e->quiet = loud < 0 ? e->quiet + n : n - 1 - loud;
 
 	if (e->master_on) {
 		const master_t *m = &s->master;
@@ -548,7 +585,13 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 		meter_run(e, &e->master_meter, &e->pub_master, e->mix_l, e->mix_r, n);
 	if (e->nstems && e->latency)
 		e->ring_pos = (int)((e->ring_pos + n) % e->latency);
-	for (int j = 0; j < n; j++) {
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f a = v4f_load(e->mix_l + j), b = v4f_load(e->mix_r + j);
+		v4f_store(out + 2 * j, V4_SHUFFLE(a, b, 0, 4, 1, 5));
+		v4f_store(out + 2 * j + 4, V4_SHUFFLE(a, b, 2, 6, 3, 7));
+	}
+	for (; j < n; j++) {
 		out[2 * j] = e->mix_l[j];
 		out[2 * j + 1] = e->mix_r[j];
 	}

@@ -28,6 +28,7 @@
 #include <threads.h>
 #include "note.h"
 #include "sampler.h"
+#include "vec4.h"
 
 #define CHUNK        64        /* frames per envelope run */
 #define START_RAMP_S 0.0015    /* fade-in when a start would click */
@@ -467,13 +468,6 @@ static inline sinc_v4 cubic4(sinc_v4 xm1, sinc_v4 x0, sinc_v4 x1, sinc_v4 x2, si
 	sinc_v4 c3 = half * (x2 - xm1) + one5 * (x0 - x1);
 	return ((c3 * t + c2) * t + c1) * t + x0;
 }
-
-/* Lanes picked from two vectors (0..3 the first's, 4..7 the second's). */
-#if defined(__clang__)
-#define V4_SHUFFLE(a, b, i, j, k, l) __builtin_shufflevector(a, b, i, j, k, l)
-#else
-#define V4_SHUFFLE(a, b, i, j, k, l) __builtin_shuffle(a, b, (sinc_v4i){ i, j, k, l })
-#endif
 
 /* The four taps around a mono position, its fraction in *t; the
  * position moves on by one step. */
