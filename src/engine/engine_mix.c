@@ -312,7 +312,7 @@ static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
 	const block_job_t *jb = &e->job;
 	int n = jb->n;
 	float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
-	memset(bl, 0, 2 * ENGINE_BLOCK * sizeof(float));
+	zero2(bl, br, n);
 	for (int i = jb->vstart[ch]; i < jb->vstart[ch + 1]; i++) {
 		voice_t *v = &e->voices[e->vorder[i]];
 		bool stereo;
@@ -329,8 +329,11 @@ static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
 			}
 		}
 	}
-	if (jb->src & (1ull << ch))
-		memcpy(e->raw + (size_t)ch * 2 * ENGINE_BLOCK, bl, 2 * ENGINE_BLOCK * sizeof(float));
+	if (jb->src & (1ull << ch)) {
+		float *rl = e->raw + (size_t)ch * 2 * ENGINE_BLOCK;
+		memcpy(rl, bl, (size_t)n * sizeof(float));
+		memcpy(rl + ENGINE_BLOCK, br, (size_t)n * sizeof(float));
+	}
 	atomic_store_explicit(&e->voices_done[ch], jb->stamp, memory_order_release);
 }
 

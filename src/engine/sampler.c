@@ -166,15 +166,22 @@ static float sinc_poly[SINC_PHASES + 1][SINC_TAPS];
 static once_flag sinc_once = ONCE_FLAG_INIT;
 static atomic_bool sinc_ready;
 
+/* The series to 60 terms.  Past k = x / 2 the terms only shrink, so
+ * once one no longer changes the sum none after it can: the loop stops
+ * there with the sum all 60 terms give. */
 static double bessel_i0(double x)
 {
 	double s = 1.0, t = 1.0;
 	for (int k = 1; k < 60; k++) {
 		t *= (x / (2.0 * k)) * (x / (2.0 * k));
+		if (2.0 * k > x && s + t == s)
+			break;
 		s += t;
 	}
 	return s;
 }
+
+static double i0_beta;   /* bessel_i0(SINC_BETA), the window's scale */
 
 /* The kernel at x frames from the centre (unit gain at DC), cut off at
  * `cutoff` of Nyquist. */
@@ -183,13 +190,14 @@ static double sinc_kernel(double x, double cutoff)
 	double u = x / SINC_HALF;
 	if (fabs(u) >= 1.0)
 		return 0.0;
-	double w = bessel_i0(SINC_BETA * sqrt(1.0 - u * u)) / bessel_i0(SINC_BETA);
+	double w = bessel_i0(SINC_BETA * sqrt(1.0 - u * u)) / i0_beta;
 	double a = 3.14159265358979323846 * cutoff * x;
 	return cutoff * (fabs(a) < 1e-12 ? 1.0 : sin(a) / a) * w;
 }
 
 static void sinc_build(void)
 {
+	i0_beta = bessel_i0(SINC_BETA);
 	for (int i = 0; i < SINC_HALF * SINC_RES + 2; i++)
 		sinc_half[i] = (float)sinc_kernel((double)i / SINC_RES, SINC_CUTOFF);
 	/* Row ph: the weights of taps i - SINC_HALF + 1 .. i + SINC_HALF for a
