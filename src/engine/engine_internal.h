@@ -109,6 +109,10 @@ typedef struct chan {
 	bool vol_ok, pan_ok;        /* the gains below are for vol_db, pan_at */
 	bool pan_linear;            /* and pan_l, pan_r for this pan law */
 	float vol_db, vol_g, pan_at, pan_l, pan_r;
+	bool sgain_ok[SONG_SENDS];  /* sgain[b] is the gain of sgain_db[b] */
+	float sgain_db[SONG_SENDS], sgain[SONG_SENDS];
+	float send_to[SONG_SENDS];  /* this block's send targets (chan_mix) */
+	bool fold;                  /* this block's fader is applied as the bus is summed */
 	/* mixing and automation */
 	int glide_ticks;            /* Gxx */
 	glide_t fader;              /* linear gain (Mxx) */

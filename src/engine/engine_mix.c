@@ -187,6 +187,22 @@ static void add_plain(float *restrict dl, float *restrict dr, const float *restr
 	}
 }
 
+/* d += s * g, a gain for each side. */
+static void add_two(float *restrict dl, float *restrict dr, const float *restrict sl,
+                    const float *restrict sr, float gl, float gr, int n)
+{
+	const v4f lv = { gl, gl, gl, gl }, rv = { gr, gr, gr, gr };
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(dl + j, v4f_load(dl + j) + v4f_load(sl + j) * lv);
+		v4f_store(dr + j, v4f_load(dr + j) + v4f_load(sr + j) * rv);
+	}
+	for (; j < n; j++) {
+		dl[j] += sl[j] * gl;
+		dr[j] += sr[j] * gr;
+	}
+}
+
 /* Fader and pan, in place. */
 static void fader_apply(float *restrict l, float *restrict r, float *gl, float *gr, float tl, float tr,
                         float k, int n)
@@ -365,6 +381,20 @@ static void pan_cached(chan_t *c, bool linear, float *pl, float *pr)
 	*pr = c->pan_r;
 }
 
+/* The linear gain send b heads for this block, its dB setting turned
+ * into a gain again only when it changes. */
+static float send_target(chan_t *c, const channel_t *sc, int b)
+{
+	if (c->send[b].set)
+		return c->send[b].cur;
+	if (!c->sgain_ok[b] || c->sgain_db[b] != sc->send[b]) {
+		c->sgain_db[b] = sc->send[b];
+		c->sgain[b] = db_to_gain(sc->send[b]);
+		c->sgain_ok[b] = true;
+	}
+	return c->sgain[b];
+}
+
 /* Channel ch's chain, fader and pan, meters and stem.  Touches only the
  * channel's own state, so channels run on any thread in any order. */
 static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
@@ -401,7 +431,16 @@ static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
 	float audible = sc->mute || (jb->solo && !sc->solo) ? 0.0f : 1.0f;
 	float fader = (c->fader.set ? c->fader.cur : vol_gain(c, sc->volume)) * audible, pl, pr;
 	pan_cached(c, e->song->rules == RULES_FT2, &pl, &pr);
-	fader_apply(bl, br, &c->gain_l, &c->gain_r, fader * pl, fader * pr, e->smooth, n);
+	/* A still fader whose output only goes to the sum is applied as the
+	 * bus is added to it (eng_render_block): one pass, the same products. */
+	bool post = e->meters_ran || e->nstems;
+	for (int b = 0; b < SONG_SENDS; b++) {
+		c->send_to[b] = send_target(c, sc, b);
+		post |= !(c->send_to[b] == 0.0f && c->sg[b] == 0.0f);
+	}
+	c->fold = !post && c->gain_l == fader * pl && c->gain_r == fader * pr;
+	if (!c->fold)
+		fader_apply(bl, br, &c->gain_l, &c->gain_r, fader * pl, fader * pr, e->smooth, n);
 	if (e->meters_ran)
 		meter_run(e, &c->post, &e->pub_post[ch], bl, br, n);
 	if (e->nstems)
@@ -505,14 +544,15 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 	zero2(e->mix_l, e->mix_r, n);
 	bool fed[SONG_SENDS] = { false };
 	for (int ch = 0; ch < nch; ch++) {
-		const channel_t *sc = &s->channel[ch];
 		chan_t *c = &e->chan[ch];
 		const float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
-		if (!c->idle)
+		if (!c->idle && c->fold)
+			add_two(e->mix_l, e->mix_r, bl, br, c->gain_l, c->gain_r, n);
+		else if (!c->idle)
 			add_plain(e->mix_l, e->mix_r, bl, br, n);
 		/* Sends are post-fader: a muted channel sends nothing. */
 		for (int b = 0; b < SONG_SENDS; b++) {
-			float st = c->send[b].set ? c->send[b].cur : db_to_gain(sc->send[b]);
+			float st = c->send_to[b];
 			if (st == 0.0f && c->sg[b] == 0.0f)
 				continue;
 			if (c->idle) {
