@@ -35,8 +35,9 @@ typedef struct sampler_voice {
 } sampler_voice_t;
 
 /* Builds the band-limited interpolator's table once per process.  Call
- * it before the audio thread starts (engine_create does); a voice that
- * finds it missing builds it then. */
+ * it before the audio thread starts (engine_create does for a song with
+ * sinc instruments, engine_set_interpolation for the sinc, bridge_create
+ * always); a voice that finds it missing builds it then. */
 void sampler_init(void);
 
 /* Starts playback at frame `offset` (sample offset command).  v must be
