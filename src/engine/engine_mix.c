@@ -165,27 +165,29 @@ static float add_gained(float *restrict dl, float *restrict dr, const float *res
 	return g;
 }
 
-/* add_gained() for a mono source, heard on both sides. */
-static float add_gained_mono(float *restrict dl, float *restrict dr, const float *restrict s,
-                             float g, float t, float k, int n)
+/* add_gained() for a mono source, heard on both sides.  With set, d is
+ * taken as cleared and not read: it gets 0.0f + s * gain, the very sum
+ * an add onto a cleared buffer makes (a -0.0f product comes out +0.0f). */
+static inline float mono_gained(float *restrict dl, float *restrict dr, const float *restrict s,
+                                float g, float t, float k, int n, bool set)
 {
 	int j = 0;
 	for (; j < n && g != t; j++) {
 		g = glide_step(g, t, k);
 		float y = s[j] * g;
-		dl[j] += y;
-		dr[j] += y;
+		dl[j] = (set ? 0.0f : dl[j]) + y;
+		dr[j] = (set ? 0.0f : dr[j]) + y;
 	}
-	const v4f gv = { g, g, g, g };
+	const v4f gv = { g, g, g, g }, z = { 0.0f, 0.0f, 0.0f, 0.0f };
 	for (; j + 4 <= n; j += 4) {
 		v4f y = v4f_load(s + j) * gv;
-		v4f_store(dl + j, v4f_load(dl + j) + y);
-		v4f_store(dr + j, v4f_load(dr + j) + y);
+		v4f_store(dl + j, (set ? z : v4f_load(dl + j)) + y);
+		v4f_store(dr + j, (set ? z : v4f_load(dr + j)) + y);
 	}
 	for (; j < n; j++) {
 		float y = s[j] * g;
-		dl[j] += y;
-		dr[j] += y;
+		dl[j] = (set ? 0.0f : dl[j]) + y;
+		dr[j] = (set ? 0.0f : dr[j]) + y;
 	}
 	return g;
 }
@@ -346,15 +348,21 @@ static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
 	const block_job_t *jb = &e->job;
 	int n = jb->n;
 	float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
-	zero2(bl, br, n);
+	bool cleared = false;   /* the bus holds this block's sum so far */
 	for (int i = jb->vstart[ch]; i < jb->vstart[ch + 1]; i++) {
 		voice_t *v = &e->voices[e->vorder[i]];
 		bool stereo;
 		bool on = voice_render(w, v, n, &stereo);
-		if (stereo)
+		if (stereo) {
+			if (!cleared)
+				zero2(bl, br, n);
 			v->gain = add_gained(bl, br, w->tmp_l, w->tmp_r, v->gain, v->gain_target, e->smooth, n);
-		else
-			v->gain = add_gained_mono(bl, br, w->tmp_l, v->gain, v->gain_target, e->smooth, n);
+		} else if (!cleared) {
+			v->gain = mono_gained(bl, br, w->tmp_l, v->gain, v->gain_target, e->smooth, n, true);
+		} else {
+			v->gain = mono_gained(bl, br, w->tmp_l, v->gain, v->gain_target, e->smooth, n, false);
+		}
+		cleared = true;
 		if (!on) {
 			v->active = false;
 			if (v->attached) {
@@ -363,6 +371,8 @@ static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
 			}
 		}
 	}
+	if (!cleared)
+		zero2(bl, br, n);
 	if (jb->src & (1ull << ch)) {
 		float *rl = e->raw + (size_t)ch * 2 * ENGINE_BLOCK;
 		memcpy(rl, bl, (size_t)n * sizeof(float));

@@ -535,6 +535,18 @@ static double run_cubic2(const float *d, double pos, double dstep, const float *
 	return pos;
 }
 
+/* fmin and fmax as the C library has them (a NaN gives way to the other
+ * side), inline: at -O2 they are calls. */
+static inline double min_d(double a, double b)
+{
+	return a < b || b != b ? a : b;
+}
+
+static inline double max_d(double a, double b)
+{
+	return a > b || b != b ? a : b;
+}
+
 static float frame_peak(const sample_t *s, int64_t f)
 {
 	float m = 0.0f;
@@ -757,10 +769,10 @@ static bool render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz
 				double room;
 				int64_t i0 = (int64_t)(int32_t)pos;
 				if (dir > 0) {
-					double top = fmin(fmin(hi, (double)(hi_ok - after)), fade_from);
+					double top = min_d(min_d(hi, (double)(hi_ok - after)), fade_from);
 					room = i0 - before >= lo_ok ? top - 1.0 - pos : -1.0;
 				} else {
-					double bot = fmax(lo, (double)(lo_ok + before));
+					double bot = max_d(lo, (double)(lo_ok + before));
 					room = i0 + after < hi_ok && !(pos > fade_from) ? pos - bot - 1.0 : -1.0;
 				}
 				if (room > 0.0)
