@@ -303,7 +303,18 @@ static void zero2(float *restrict l, float *restrict r, int n)
  * above lim in magnitude; -1 when none is. */
 static int last_above(const float *l, const float *r, int from, int n, float lim)
 {
-	for (int j = n - 1; j >= from; j--)
+	/* Four frames at a time from the end; the first four with a frame
+	 * above are then looked through one by one. */
+	const v4i mag = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+	const v4f lv = { lim, lim, lim, lim };
+	int j = n - 1;
+	for (; j - 3 >= from; j -= 4) {
+		v4f a = (v4f)((v4i)v4f_load(l + j - 3) & mag), b = (v4f)((v4i)v4f_load(r + j - 3) & mag);
+		v4i over = (a > lv) | (b > lv);
+		if (over[0] | over[1] | over[2] | over[3])
+			break;
+	}
+	for (; j >= from; j--)
 		if (fabsf(l[j]) > lim || fabsf(r[j]) > lim)
 			return j;
 	return -1;
