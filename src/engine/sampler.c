@@ -521,10 +521,42 @@ static double run_cubic1(const float *d, double pos, double dstep, const float *
 	return pos;
 }
 
+/* Both sides of two stereo frames in one vector: lanes left, right of the
+ * first frame, then of the second.  A and B are each frame's taps as
+ * loaded (frames i - 1, i, then i + 1, i + 2, interleaved). */
+static inline sinc_v4 cubic_pair(sinc_v4 a0, sinc_v4 b0, sinc_v4 a1, sinc_v4 b1, float t0, float t1,
+                                 float g0, float g1)
+{
+	sinc_v4 xm1 = V4_SHUFFLE(a0, a1, 0, 1, 4, 5), x0 = V4_SHUFFLE(a0, a1, 2, 3, 6, 7);
+	sinc_v4 x1 = V4_SHUFFLE(b0, b1, 0, 1, 4, 5), x2 = V4_SHUFFLE(b0, b1, 2, 3, 6, 7);
+	sinc_v4 t = { t0, t0, t1, t1 }, g = { g0, g0, g1, g1 };
+	return cubic4(xm1, x0, x1, x2, t) * g;
+}
+
+/* The stereo runs, four frames at a time as two pairs, the positions one
+ * add per frame as in the mono runs. */
 static double run_cubic2(const float *d, double pos, double dstep, const float *gain,
                          float *l, float *r, int n)
 {
-	for (int j = 0; j < n; j++) {
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		sinc_v4 a[4], b[4];
+		float t[4];
+		for (int g = 0; g < 4; g++) {
+			int32_t i = (int32_t)pos;
+			t[g] = (float)(pos - (double)i);
+			const float *q = d + 2 * ((ptrdiff_t)i - 1);
+			a[g] = v4_load(q);
+			b[g] = v4_load(q + 4);
+			pos += dstep;
+		}
+		sinc_v4 y01 = cubic_pair(a[0], b[0], a[1], b[1], t[0], t[1], gain[j], gain[j + 1]);
+		sinc_v4 y23 = cubic_pair(a[2], b[2], a[3], b[3], t[2], t[3], gain[j + 2], gain[j + 3]);
+		sinc_v4 yl = V4_SHUFFLE(y01, y23, 0, 2, 4, 6), yr = V4_SHUFFLE(y01, y23, 1, 3, 5, 7);
+		memcpy(l + j, &yl, sizeof(yl));
+		memcpy(r + j, &yr, sizeof(yr));
+	}
+	for (; j < n; j++) {
 		int32_t i = (int32_t)pos;
 		float t = (float)(pos - (double)i);
 		const float *q = d + 2 * ((ptrdiff_t)i - 1);
