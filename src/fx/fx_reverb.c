@@ -559,17 +559,22 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 }
 
 
-/* Resting: the turning phases go on as turn_split() moves them, so the
- * tail that follows the rest turns as it would have. */
+/* Resting: the turning phases go on as turn_split() moves them, all four
+ * at once, so the tail that follows the rest turns as it would have (a
+ * module's unfed bus rests through the whole song, and one phase at a
+ * time, a dependent add per frame, was a sixth of its render). */
 static void reverb_rest(void *st, int n)
 {
 	reverb_t *rv = st;
-	for (int q = 0; q < NLINES / 2; q++)
-		for (int j = 0; j < n; j++) {
-			rv->turn[q] += rv->turn_inc[q];
-			if (rv->turn[q] >= 1.0f)
-				rv->turn[q] -= 2.0f;
-		}
+	const rv_v4 one = { 1, 1, 1, 1 }, two = { 2, 2, 2, 2 };
+	rv_v4 p, inc;
+	memcpy(&p, rv->turn, sizeof(p));
+	memcpy(&inc, rv->turn_inc, sizeof(inc));
+	for (int j = 0; j < n; j++) {
+		p += inc;
+		p = v4_sel(p >= one, p - two, p);
+	}
+	memcpy(rv->turn, &p, sizeof(p));
 }
 
 const fx_ops_t fx_reverb = {
