@@ -1739,10 +1739,28 @@ static void test_ft2_tremor_rules(void **state)
 	take_free(&t);
 }
 
+static void test_ft2_arpeggio_order(void **state)
+{
+	(void)state;
+	/* FT2 counts a row's ticks down from its speed: with 5 ticks, 037
+	 * plays the note, +3, the note, +7, +3 (step (5 - tick) mod 3). */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 5, 1) "rules = ft2\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = A-4 01 .. 037\n" ORDER0);
+	const int semis[5] = { 0, 3, 0, 7, 3 };
+	const int64_t len = (int64_t)RATE * 60 / (60 * 5);   /* a tick: 60 / (bpm lpb tpl) s */
+	for (int k = 0; k < 5; k++) {
+		double hz = hz_at(&t, (int64_t)k * len + 1000, (size_t)(len - 2000));
+		expect_hz(hz, a4_hz(semis[k] * PITCH_PER_SEMITONE), "ft2 arpeggio tick", k);
+	}
+	take_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arpeggio),
+		cmocka_unit_test(test_ft2_arpeggio_order),
 		cmocka_unit_test(test_porta_up_down),
 		cmocka_unit_test(test_tone_porta),
 		cmocka_unit_test(test_tone_porta_volume_slide),
