@@ -1756,6 +1756,46 @@ static void test_ft2_arpeggio_order(void **state)
 	take_free(&t);
 }
 
+static void test_extra_fine_porta(void **state)
+{
+	(void)state;
+	/* O18 raises the pitch 8/64 semitone once, on the row's first tick;
+	 * O10 the same again; O24 lowers it 4/64, O20 again. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 5\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = ... .. .. O18\n"
+		"02 = ... .. .. O10\n"
+		"03 = ... .. .. O24\n"
+		"04 = ... .. .. O20\n" ORDER0);
+	const double units[5] = { 0, 8, 16, 12, 8 };
+	for (int row = 0; row < 5; row++)
+		for (int k = 0; k < 3; k++)
+			expect_hz(tick_hz(&t, row * 3 + k), a4_hz(units[row]), "extra fine tick", row * 3 + k);
+	take_free(&t);
+}
+
+static void test_ft2_porta_memory(void **state)
+{
+	(void)state;
+	/* Under rules = ft2, 1xx and 2xx share one memory: 104 up 4 units
+	 * of 1/16 semitone a tick after the first, then 200 down by the
+	 * same 4; beatty's own rules keep 2xx's memory apart (none yet). */
+	const char *rules[2] = { "ft2", "beatty" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 2\n"
+		         "00 = A-4 01 .. 104\n01 = ... .. .. 200\n" ORDER0, HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 0.01"));
+		take_t t;
+		take_text(&t, text);
+		const double want[6] = { 0, 16, 32, 32, k ? 32 : 16, k ? 32 : 0 };
+		for (int i = 0; i < 6; i++)
+			expect_hz(tick_hz(&t, i), a4_hz(want[i]), rules[k], i);
+		take_free(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1767,6 +1807,8 @@ int main(void)
 		cmocka_unit_test(test_vibrato),
 		cmocka_unit_test(test_vibrato_volume_slide),
 		cmocka_unit_test(test_fine_porta),
+		cmocka_unit_test(test_extra_fine_porta),
+		cmocka_unit_test(test_ft2_porta_memory),
 		cmocka_unit_test(test_volume_slide),
 		cmocka_unit_test(test_set_volume),
 		cmocka_unit_test(test_note_volume_from_first_sample),

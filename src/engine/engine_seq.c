@@ -688,9 +688,13 @@ void eng_row_effect(engine_t *e, int ch)
 		break;
 	case FX_PORTA_UP:
 		remember(&c->mem_porta_up, p);
+		if (e->song->rules == RULES_FT2)
+			c->mem_porta_down = c->mem_porta_up;   /* one memory for both (libxmp's FT2) */
 		break;
 	case FX_PORTA_DOWN:
 		remember(&c->mem_porta_down, p);
+		if (e->song->rules == RULES_FT2)
+			c->mem_porta_up = c->mem_porta_down;
 		break;
 	case FX_TONE_PORTA:
 		remember(&c->mem_tone, p);
@@ -719,6 +723,17 @@ void eng_row_effect(engine_t *e, int ch)
 	case FX_NOTE_OFF:
 		if (p == 0)
 			note_off(c);
+		break;
+	case FX_XFINE_PORTA:
+		/* a quarter of E1x's step each; linear slides move the pitch
+		 * exactly, period slides by the nearest whole step */
+		if (x == 1 || x == 2) {
+			int n = x == 1 ? remember(&c->mem_xfine_up, y) : -remember(&c->mem_xfine_down, y);
+			if (e->song->slides == SLIDES_LINEAR)
+				pitch_slide(c, n);
+			else
+				slide_by(e, c, (n + (n < 0 ? -2 : 2)) / 4);
+		}
 		break;
 	case FX_GLOBAL_SLIDE:
 		remember(&c->mem_gslide, p);
