@@ -1796,6 +1796,26 @@ static void test_ft2_porta_memory(void **state)
 	}
 }
 
+static void test_ft2_vibrato_down_first(void **state)
+{
+	(void)state;
+	/* 484: on the third tick the wave is at 8/64 of its cycle, sin = 0.71,
+	 * times depth 4 x 8 units: 22.6 units of 1/64 semitone; beatty's
+	 * rules raise the pitch there, FT2's (the wave added to the period)
+	 * lower it. */
+	const char *rules[2] = { "beatty", "ft2" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 1\n00 = A-4 01 .. 484\n"
+		         ORDER0, HEAD(60, 1, 3, 1), rules[k], SINE("0 0 1 0.01"));
+		take_t t;
+		take_text(&t, text);
+		double units = sin(2.0 * M_PI * 8.0 / 64.0) * 4 * 8.0 * (k ? -1.0 : 1.0);
+		expect_hz(tick_hz(&t, 2), a4_hz(units), rules[k], 2);
+		take_free(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1805,6 +1825,7 @@ int main(void)
 		cmocka_unit_test(test_tone_porta),
 		cmocka_unit_test(test_tone_porta_volume_slide),
 		cmocka_unit_test(test_vibrato),
+		cmocka_unit_test(test_ft2_vibrato_down_first),
 		cmocka_unit_test(test_vibrato_volume_slide),
 		cmocka_unit_test(test_fine_porta),
 		cmocka_unit_test(test_extra_fine_porta),
