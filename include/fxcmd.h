@@ -39,7 +39,8 @@
 	X('T', FX_TREMOR,       "tremor: Txy sounds x+1 ticks, then is silent y+1 ticks, over and over") \
 	X('V', FX_GLOBAL_VOL,   "global volume: Vxx, 00..40, scales every channel") \
 	X('W', FX_GLOBAL_SLIDE, "global volume slide: Wx0 up x, W0y down y per tick") \
-	X('N', FX_NOTE_OFF,     "note off on tick xx of the row (N00: at once), as FT2's Kxx")
+	X('N', FX_NOTE_OFF,     "note off on tick xx of the row (N00: at once), as FT2's Kxx") \
+	X('O', FX_XFINE_PORTA,  "extra fine portamento: O1y up, O2y down y/64 semitone, once")
 
 #define FXCMD_ENUM(c, e, d) e,
 typedef enum { FX_NONE = -1, FXCMD_LIST(FXCMD_ENUM) FX_COUNT } fxcmd_t;

@@ -96,6 +96,7 @@ typedef struct chan {
 	int mem_porta_up, mem_porta_down, mem_tone, mem_vslide, mem_offset;
 	int mem_fine_up, mem_fine_down, mem_fvol_up, mem_fvol_down;
 	int mem_pslide, mem_tremor, mem_gslide;
+	int mem_xfine_up, mem_xfine_down;
 	int env_pos;                /* FT2 volume envelope: tick reached */
 	bool env_released;          /* a note-off let it past its sustain */
 	int env_fade;               /* fadeout left, of 65536 */
