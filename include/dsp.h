@@ -5,7 +5,9 @@
 #define BEATTY_DSP_H
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -45,6 +47,36 @@ static inline uint32_t dsp_rand(uint32_t *s)
 static inline float dsp_randf(uint32_t *s)
 {
 	return (float)(int32_t)dsp_rand(s) * (1.0f / 2147483648.0f);
+}
+
+/* Whether n floats are all +0, bit for bit (-0 is not): the input a
+ * unit may skip when its state shows it would only give +0 back. */
+static inline bool dsp_zero_bits(const float *p, int n)
+{
+	uint32_t acc = 0;
+	for (int i = 0; i < n; i++) {
+		uint32_t u;
+		memcpy(&u, p + i, sizeof(u));
+		acc |= u;
+	}
+	return acc == 0;
+}
+
+/* n / d rounded down, for n < 2^53, d > 0 and a quotient under 2^32,
+ * given inv = 1.0 / d:
+ * n * inv in double is within a hair of the true quotient, so its whole
+ * part is the quotient or one off it, which one product each way settles
+ * exactly; a multiply where a 64-bit division costs tens of cycles. */
+static inline uint32_t dsp_div_recip(uint64_t n, uint32_t d, double inv)
+{
+	/* through int64_t: under 2^53 either way, and the signed conversions
+	 * are single instructions where the unsigned ones branch */
+	uint64_t q = (uint64_t)(int64_t)((double)(int64_t)n * inv);
+	if ((q + 1) * d <= n)
+		q++;
+	else if (q * d > n)
+		q--;
+	return (uint32_t)q;
 }
 
 /* Flush-to-zero and denormals-are-zero for the calling thread, so a

@@ -40,7 +40,8 @@
 	X('V', FX_GLOBAL_VOL,   "global volume: Vxx, 00..40, scales every channel") \
 	X('W', FX_GLOBAL_SLIDE, "global volume slide: Wx0 up x, W0y down y per tick") \
 	X('N', FX_NOTE_OFF,     "note off on tick xx of the row (N00: at once), as FT2's Kxx") \
-	X('L', FX_ENV_POS,      "envelope position: Lxx moves the note's volume envelope to tick xx (FT2)")
+	X('L', FX_ENV_POS,      "envelope position: Lxx moves the note's volume envelope to tick xx (FT2)") \
+	X('O', FX_XFINE_PORTA,  "extra fine portamento: O1y up, O2y down y/64 semitone, once")
 
 #define FXCMD_ENUM(c, e, d) e,
 typedef enum { FX_NONE = -1, FXCMD_LIST(FXCMD_ENUM) FX_COUNT } fxcmd_t;

@@ -28,11 +28,16 @@ typedef struct sampler_voice {
 	env_t amp;
 	int64_t stop;      /* a slice: ends here (exclusive), unlooped; 0 none */
 	double ratio;      /* a slice: pitch ratio applied to freq_hz; 0 none */
+	/* the last playback step and what it was computed from */
+	bool step_ok;
+	double step, step_freq;
+	int step_finetune, step_root, step_srate;
 } sampler_voice_t;
 
 /* Builds the band-limited interpolator's table once per process.  Call
- * it before the audio thread starts (engine_create does); a voice that
- * finds it missing builds it then. */
+ * it before the audio thread starts (engine_create does for a song with
+ * sinc instruments, engine_set_interpolation for the sinc, bridge_create
+ * always); a voice that finds it missing builds it then. */
 void sampler_init(void);
 
 /* Starts playback at frame `offset` (sample offset command).  v must be
@@ -62,6 +67,11 @@ void sampler_voice_kill(sampler_voice_t *v, float seconds);
  * block that finishes it still holds its last (faded) frames followed by
  * zeros, so mix it before freeing the voice. */
 bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz, float *l, float *r, int n);
+/* As sampler_voice_render, but a mono sample's frames go to l alone and
+ * r is left as it was: *wrote_r says whether r was written.  Saves the
+ * copy for a caller that can use one side for both. */
+bool sampler_voice_render_lr(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                             float *l, float *r, int n, bool *wrote_r);
 bool sampler_voice_active(const sampler_voice_t *v);
 
 /* Playback step in sample frames per output frame for freq_hz: the root

@@ -34,7 +34,7 @@ xm/PatLoop-Infinite.xm xm/PatLoop-Overflow.xm xm/PatLoop-Various.xm xm/3xx-no-ol
 xm/NoteOff.xm xm/PortaJustStoppedNote.xm xm/delay2.xm
 xm/delay1.xm xm/delaycut.xm xm/envretrig.xm xm/pathead.xm
 xm/GlobalVolume.xm xm/FT2PanLaw.xm xm/PatLoop-Break.xm xm/porta-delay.xm
-xm/AutoVibratoSweepKeyOff.xm xm/TremorInstr.xm xm/key_off.xm
+xm/AutoVibratoSweepKeyOff.xm xm/TremorInstr.xm xm/Porta-LinkMem.xm xm/key_off.xm
 xm/SampleChange.xm"
 SONGS="APATHY.MOD condom_corruption.mod dammed_illusion.mod klisje_paa_klisje.mod"
 

@@ -523,6 +523,62 @@ static void test_block_split_invariance(void **state)
 	song_deinit(&s);
 }
 
+
+static int64_t render_meters(const song_t *s, bool meters, float **out)
+{
+	engine_t *e = engine_create(s, RATE);
+	assert_non_null(e);
+	engine_set_master(e, false);
+	engine_set_meters(e, meters);
+	size_t cap = RATE * 20;
+	float *o = malloc(cap * 2 * sizeof(float));
+	assert_non_null(o);
+	size_t len = 0, n;
+	while ((n = engine_render(e, o + 2 * len, 1000)) > 0) {
+		len += n;
+		assert_true(len + 1000 <= cap);
+		if (n < 1000)
+			break;
+	}
+	engine_destroy(e);
+	*out = o;
+	return (int64_t)len;
+}
+
+/* With nothing reading a channel after its fader (no sends, stems or
+ * meters), a still fader is applied as the channel is added to the mix;
+ * while it glides, or when something reads it, it is applied in place
+ * first.  The output is the same bits either way: rendered with meters
+ * (never folded), without, and with stems. */
+static void test_fader_folded_same_bits(void **state)
+{
+	(void)state;
+	song_t s;
+	tu_song_parse(&s,
+		"[song]\nformat = 1\nbpm = 140\nlpb = 4\ntpl = 6\nchannels = 3\n"
+		"[channel 1]\nvolume = -4.5\npan = -40\n[channel 2]\npan = 70\n[channel 3]\nvolume = 2\n"
+		"[instrument 01]\ntype = synth\nosc1 = saw\namp = 0.001 0.1 0.7 0.05\n"
+		"[pattern 00]\nrows = 16\n00 = A-3 01 .. ... | C-4 01 .. ... | E-5 01 .. ...\n"
+		"03 = ... .. .. M60 | ... .. .. ... | ... .. .. ...\n"
+		"06 = ... .. .. G04 | ... .. .. M30 | ... .. .. ...\n"
+		"07 = ... .. .. MC0 | ... .. .. ... | ... .. .. M00\n"
+		"0C = === .. .. ... | === .. .. ... | ... .. .. MA0\n[order]\n00 = 00\n");
+	float *a, *b, *c, **stems;
+	int ns;
+	int64_t na = render_meters(&s, false, &a), nb = render_meters(&s, true, &b);
+	int64_t nc = render_stems(&s, false, &c, &stems, &ns);
+	assert_true(na > RATE);
+	assert_int_equal(na, nb);
+	assert_int_equal(na, nc);
+	assert_true(tu_peak(a, (size_t)na * 2) > 0.1);
+	assert_memory_equal(a, b, (size_t)na * 2 * sizeof(float));
+	assert_memory_equal(a, c, (size_t)na * 2 * sizeof(float));
+	free(a);
+	free(b);
+	free_stems(c, stems, ns);
+	song_deinit(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_lufs_target),
 		cmocka_unit_test(test_tail_follows_echoes),
 		cmocka_unit_test(test_block_split_invariance),
+		cmocka_unit_test(test_fader_folded_same_bits),
 	};
 	return TU_RUN(tests);
 }

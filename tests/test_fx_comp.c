@@ -243,6 +243,47 @@ static void test_sidechain_pumps(void **state)
 	fxh_close(&u);
 }
 
+/* A NaN in the key is passed over: on one side the other side's peak
+ * counts (as if that side were silent), on both the level just falls.
+ * Measured against the same key with zeros where the NaNs were. */
+static void test_nan_key_passed_over(void **state)
+{
+	fxh_unit_t u;
+	unit_open(&u, -30, 8, 0);
+	fxh_param(&u, "attack", 1);
+	fxh_param(&u, "release", 50);
+	size_t n = RATE / 2;
+	float *kl = fxh_sine(n, 90, 0.8, RATE), *kr = fxh_sine(n, 70, 0.6, RATE);
+	float *zl = malloc(n * sizeof(float)), *zr = malloc(n * sizeof(float));
+	for (size_t i = 0; i < n; i++) {
+		zl[i] = kl[i];
+		zr[i] = kr[i];
+		if (i % 7 == 3 || i % 11 == 5) {   /* left alone, both, right alone */
+			zl[i] = 0.0f;
+			kl[i] = NAN;
+		}
+		if (i % 13 == 3 || i % 11 == 5) {
+			zr[i] = 0.0f;
+			kr[i] = NAN;
+		}
+	}
+	float *al = fxh_sine(n, 330, 0.5, RATE), *ar = fxh_sine(n, 330, 0.5, RATE);
+	float *bl = fxh_sine(n, 330, 0.5, RATE), *br = fxh_sine(n, 330, 0.5, RATE);
+	fxh_start(&u);
+	u.ctx.sc_l = kl;
+	u.ctx.sc_r = kr;
+	fxh_run(&u, al, ar, n, 64);
+	fxh_start(&u);
+	u.ctx.sc_l = zl;
+	u.ctx.sc_r = zr;
+	fxh_run(&u, bl, br, n, 64);
+	assert_memory_equal(al, bl, n * sizeof(float));
+	assert_memory_equal(ar, br, n * sizeof(float));
+	assert_true(fxh_db(tu_peak(al + RATE / 4, RATE / 4) / 0.5) < -10.0);   /* it did compress */
+	free(kl); free(kr); free(zl); free(zr); free(al); free(ar); free(bl); free(br);
+	fxh_close(&u);
+}
+
 /* One gain for both sides: the quiet side drops as much as the loud one. */
 static void test_stereo_link(void **state)
 {
@@ -344,6 +385,116 @@ static void test_random_automation_is_stable(void **state)
 	fxh_close(&u);
 }
 
+/* Under the knee with nothing left to release the signal passes bit for
+ * bit: before a loud burst, and again once the release has run out after
+ * it (but not while it runs). */
+static void test_quiet_passes_exactly(void **state)
+{
+	fxh_unit_t u;
+	unit_open(&u, -20, 4, 6);
+	fxh_param(&u, "release", 20);
+	size_t n = RATE;
+	float *l = fxh_sine(n, 440, 0.01, RATE), *r = fxh_sine(n, 440, 0.01, RATE);
+	float *x = fxh_sine(n, 440, 0.01, RATE);
+	for (size_t i = RATE / 4; i < RATE / 4 + RATE / 10; i++)
+		l[i] = r[i] = x[i] * 80.0f;    /* -2 dBFS for 100 ms */
+	fxh_start(&u);
+	fxh_run(&u, l, r, n, 64);
+	assert_memory_equal(l, x, RATE / 4 * sizeof(float));
+	size_t after = RATE / 4 + RATE / 10;
+	assert_true(fabsf(l[after] - x[after]) > 0.0f || fabsf(l[after + 1] - x[after + 1]) > 0.0f);
+	size_t late = after + RATE / 2;     /* 25 release times on */
+	assert_memory_equal(l + late, x + late, (n - late) * sizeof(float));
+	assert_memory_equal(r + late, x + late, (n - late) * sizeof(float));
+	free(l); free(r); free(x);
+	fxh_close(&u);
+}
+
+/* A silent key skips the follower; a key far under the knee runs it and
+ * asks for nothing either: the same bits, through a burst that leaves
+ * a release to run out and a makeup and mix glide. */
+static void test_silent_key_same_bits(void **state)
+{
+	size_t n = RATE / 2;
+	float *out[2][2];
+	for (int tiny = 0; tiny < 2; tiny++) {
+		fxh_unit_t u;
+		unit_open(&u, -20, 4, 6);
+		fxh_param(&u, "release", 10);
+		fxh_start(&u);
+		float *l = fxh_sine(n, 330, 0.7, RATE), *r = fxh_sine(n, 330, 0.7, RATE);
+		float *kl = fxh_zeros(n), *kr = fxh_zeros(n);
+		for (size_t i = 0; i < n; i++) {
+			if (i >= RATE / 20 && i < RATE / 10)
+				kl[i] = kr[i] = 0.9f;              /* a burst: reduction, then release */
+			else if (tiny)
+				kl[i] = kr[i] = 1e-9f;
+		}
+		u.ctx.sc_l = kl;
+		u.ctx.sc_r = kr;
+		for (size_t i = 0; i < n; i += 64) {
+			size_t m = n - i < 64 ? n - i : 64;
+			if (i == 64 * 200) {
+				fxh_param(&u, "makeup", 6);
+				fxh_param(&u, "mix", 50);
+				fx_comp.set(u.st, u.p);
+			}
+			fx_comp.process(u.st, l + i, r + i, (int)m, &u.ctx);
+			u.ctx.sc_l += m;
+			u.ctx.sc_r += m;
+		}
+		out[tiny][0] = l;
+		out[tiny][1] = r;
+		free(kl); free(kr);
+		fxh_close(&u);
+	}
+	assert_memory_equal(out[0][0], out[1][0], n * sizeof(float));
+	assert_memory_equal(out[0][1], out[1][1], n * sizeof(float));
+	free(out[0][0]); free(out[0][1]); free(out[1][0]); free(out[1][1]);
+}
+
+/* The same input gives the same output however the caller splits it:
+ * whole 64-frame chunks take the follower block-wise, other sizes one
+ * sample after another.  Noise in bursts of random level and length,
+ * with silence between, through a fast release. */
+static void test_block_split_invariant(void **state)
+{
+	size_t n = RATE;
+	static const size_t blocks[] = { 64, 1, 37, 1000 };
+	float *ref_l = NULL, *ref_r = NULL;
+	for (size_t k = 0; k < 4; k++) {
+		fxh_unit_t u;
+		unit_open(&u, -24, 6, 3);
+		fxh_param(&u, "attack", 0.5f);
+		fxh_param(&u, "release", 30);
+		fxh_start(&u);
+		float *l = fxh_noise(n, 8, 1.0f), *r = fxh_noise(n, 9, 1.0f);
+		uint32_t seed = 21;
+		for (size_t i = 0; i < n;) {
+			size_t m = 200 + dsp_rand(&seed) % 3000;
+			float g = (dsp_rand(&seed) % 4 == 0) ? 0.0f : (float)(dsp_rand(&seed) % 1000) / 1000.0f;
+			for (size_t j = i; j < i + m && j < n; j++) {
+				l[j] *= g;
+				r[j] *= g;
+			}
+			i += m;
+		}
+		fxh_run(&u, l, r, n, blocks[k]);
+		if (!ref_l) {
+			ref_l = l;
+			ref_r = r;
+		} else {
+			assert_memory_equal(l, ref_l, n * sizeof(float));
+			assert_memory_equal(r, ref_r, n * sizeof(float));
+			free(l);
+			free(r);
+		}
+		fxh_close(&u);
+	}
+	free(ref_l);
+	free(ref_r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +504,10 @@ int main(void)
 		cmocka_unit_test(test_attack_release_times),
 		cmocka_unit_test(test_sidechain_pumps),
 		cmocka_unit_test(test_stereo_link),
+		cmocka_unit_test(test_nan_key_passed_over),
+		cmocka_unit_test(test_quiet_passes_exactly),
+		cmocka_unit_test(test_silent_key_same_bits),
+		cmocka_unit_test(test_block_split_invariant),
 		cmocka_unit_test(test_makeup_and_mix),
 		cmocka_unit_test(test_reduction_matches_output),
 		cmocka_unit_test(test_random_automation_is_stable),

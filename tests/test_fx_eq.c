@@ -444,6 +444,52 @@ static void test_block_split_invariant(void **state)
 	fxh_close(&u);
 }
 
+/* Silence through a cascade at rest is skipped; what comes out must be
+ * what running it gives.  Gaps of +0 (skipped once the tails have
+ * flushed to zero) against the same gaps of -0 (never skipped), with
+ * bursts of noise between them and, in a gap, a gain moving and a pass
+ * filter switched on (which fades in): the same values (a zero's sign
+ * may differ, -0 having gone in). */
+static void test_silence_skip_same_values(void **state)
+{
+	unsigned long fpu = dsp_denormals_off();   /* as the engine runs */
+	size_t n = 90000, gap = 30000;
+	float *out[2][2];
+	for (int neg = 0; neg < 2; neg++) {
+		fxh_unit_t u;
+		fxh_open(&u, &fx_eq, RATE);
+		fxh_param(&u, "hp", 40);
+		fxh_param(&u, "low_gain", 6);
+		fxh_param(&u, "gain1", -6);
+		fxh_start(&u);
+		float *l = fxh_noise(n, 3, 0.5f), *r = fxh_noise(n, 4, 0.5f);
+		for (size_t i = 0; i < n; i++)
+			if ((i / gap) % 2 == 1 || i % 9000 > 3000)
+				l[i] = r[i] = neg ? -0.0f : 0.0f;
+		for (size_t i = 0; i < n; i += 64) {
+			size_t m = n - i < 64 ? n - i : 64;
+			if (i == 64 * 600) {          /* in the long gap, after the tails */
+				fxh_param(&u, "gain2", 5);
+				fx_eq.set(u.st, u.p);
+			}
+			if (i == 64 * 980) {          /* 280 frames before the next burst */
+				fxh_param(&u, "lp", 9000);
+				fx_eq.set(u.st, u.p);
+			}
+			fx_eq.process(u.st, l + i, r + i, (int)m, NULL);
+		}
+		out[neg][0] = l;
+		out[neg][1] = r;
+		fxh_close(&u);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (out[0][0][i] != out[1][0][i] || out[0][1][i] != out[1][1][i])
+			fail_msg("frame %zu: %g %g against %g %g", i, out[0][0][i], out[0][1][i],
+			         out[1][0][i], out[1][1][i]);
+	free(out[0][0]); free(out[0][1]); free(out[1][0]); free(out[1][1]);
+	dsp_denormals_restore(fpu);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_changes_glide),
 		cmocka_unit_test(test_random_automation_is_stable),
 		cmocka_unit_test(test_block_split_invariant),
+		cmocka_unit_test(test_silence_skip_same_values),
 	};
 	return TU_RUN(tests);
 }

@@ -30,6 +30,7 @@
 #include "dsp.h"
 #include "fx.h"
 #include "fxharness.h"
+#include "simd.h"
 #include "testutil.h"
 
 #define RATE 48000
@@ -754,6 +755,50 @@ static void test_block_split_invariant(void **state)
 	sig_free(&s);
 }
 
+/* The eight-lane readings give the same bits as the four-lane ones: the
+ * drum loop pushed 20 dB into the ceiling (readings everywhere, gain
+ * always moving).  (Where the processor has no eight-lane path both runs
+ * are four-lane.) */
+static void test_wide_path_same_bits(void **state)
+{
+	sig_t s = drum_loop(4.0, RATE, 4);
+	run_t o[2];
+	for (int narrow = 0; narrow < 2; narrow++) {
+		simd_set_narrow(narrow);
+		lim_t u;
+		lim_open(&u, RATE, -1.0, 30, 1.5, 20);
+		simd_set_narrow(false);
+		o[narrow] = run_through(&u, s.l, s.r, s.n, 37);
+		fxh_close(&u);
+	}
+	assert_memory_equal(o[0].l, o[1].l, o[0].n * sizeof(float));
+	assert_memory_equal(o[0].r, o[1].r, o[0].n * sizeof(float));
+	run_free(&o[0]);
+	run_free(&o[1]);
+	sig_free(&s);
+}
+
+/* The averages' division by a reciprocal is integer division: every
+ * length up to 4096, sums at, just under and just over each multiple
+ * near the top of the range and random ones. */
+static void test_div_recip_exact(void **state)
+{
+	uint32_t seed = 5;
+	for (uint32_t d = 1; d <= 4096; d++) {
+		double inv = 1.0 / d;
+		uint64_t top = (uint64_t)d << 30;
+		for (int k = 0; k < 200; k++) {
+			uint64_t n = k < 100 ? top - (uint64_t)d * (uint64_t)(k / 3) + (uint64_t)(k % 3) - 1
+			                     : (((uint64_t)dsp_rand(&seed) << 32) | dsp_rand(&seed)) % (top + 1);
+			if (n > top)
+				continue;
+			if (dsp_div_recip(n, d, inv) != n / d)
+				fail_msg("%llu / %u: %u, want %llu", (unsigned long long)n, (unsigned)d,
+				         (unsigned)dsp_div_recip(n, d, inv), (unsigned long long)(n / d));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -771,6 +816,8 @@ int main(void)
 		cmocka_unit_test(test_release_time),
 		cmocka_unit_test(test_reduction_meter),
 		cmocka_unit_test(test_block_split_invariant),
+		cmocka_unit_test(test_wide_path_same_bits),
+		cmocka_unit_test(test_div_recip_exact),
 	};
 	return TU_RUN(tests);
 }

@@ -1739,16 +1739,97 @@ static void test_ft2_tremor_rules(void **state)
 	take_free(&t);
 }
 
+static void test_ft2_arpeggio_order(void **state)
+{
+	(void)state;
+	/* FT2 counts a row's ticks down from its speed: with 5 ticks, 037
+	 * plays the note, +3, the note, +7, +3 (step (5 - tick) mod 3). */
+	take_t t;
+	take_text(&t, HEAD(60, 1, 5, 1) "rules = ft2\n" SINE("0 0 1 0.01")
+		"[pattern 00]\nrows = 1\n00 = A-4 01 .. 037\n" ORDER0);
+	const int semis[5] = { 0, 3, 0, 7, 3 };
+	const int64_t len = (int64_t)RATE * 60 / (60 * 5);   /* a tick: 60 / (bpm lpb tpl) s */
+	for (int k = 0; k < 5; k++) {
+		double hz = hz_at(&t, (int64_t)k * len + 1000, (size_t)(len - 2000));
+		expect_hz(hz, a4_hz(semis[k] * PITCH_PER_SEMITONE), "ft2 arpeggio tick", k);
+	}
+	take_free(&t);
+}
+
+static void test_extra_fine_porta(void **state)
+{
+	(void)state;
+	/* O18 raises the pitch 8/64 semitone once, on the row's first tick;
+	 * O10 the same again; O24 lowers it 4/64, O20 again. */
+	take_t t;
+	take_text(&t, STD "[pattern 00]\nrows = 5\n"
+		"00 = A-4 01 .. ...\n"
+		"01 = ... .. .. O18\n"
+		"02 = ... .. .. O10\n"
+		"03 = ... .. .. O24\n"
+		"04 = ... .. .. O20\n" ORDER0);
+	const double units[5] = { 0, 8, 16, 12, 8 };
+	for (int row = 0; row < 5; row++)
+		for (int k = 0; k < 3; k++)
+			expect_hz(tick_hz(&t, row * 3 + k), a4_hz(units[row]), "extra fine tick", row * 3 + k);
+	take_free(&t);
+}
+
+static void test_ft2_porta_memory(void **state)
+{
+	(void)state;
+	/* Under rules = ft2, 1xx and 2xx share one memory: 104 up 4 units
+	 * of 1/16 semitone a tick after the first, then 200 down by the
+	 * same 4; beatty's own rules keep 2xx's memory apart (none yet). */
+	const char *rules[2] = { "ft2", "beatty" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 2\n"
+		         "00 = A-4 01 .. 104\n01 = ... .. .. 200\n" ORDER0, HEAD(60, 1, 3, 1), rules[k],
+		         SINE("0 0 1 0.01"));
+		take_t t;
+		take_text(&t, text);
+		const double want[6] = { 0, 16, 32, 32, k ? 32 : 16, k ? 32 : 0 };
+		for (int i = 0; i < 6; i++)
+			expect_hz(tick_hz(&t, i), a4_hz(want[i]), rules[k], i);
+		take_free(&t);
+	}
+}
+
+static void test_ft2_vibrato_down_first(void **state)
+{
+	(void)state;
+	/* 484: on the third tick the wave is at 8/64 of its cycle, sin = 0.71,
+	 * times depth 4 x 8 units: 22.6 units of 1/64 semitone; beatty's
+	 * rules raise the pitch there, FT2's (the wave added to the period)
+	 * lower it. */
+	const char *rules[2] = { "beatty", "ft2" };
+	for (int k = 0; k < 2; k++) {
+		char text[1024];
+		snprintf(text, sizeof(text), "%srules = %s\n%s[pattern 00]\nrows = 1\n00 = A-4 01 .. 484\n"
+		         ORDER0, HEAD(60, 1, 3, 1), rules[k], SINE("0 0 1 0.01"));
+		take_t t;
+		take_text(&t, text);
+		double units = sin(2.0 * M_PI * 8.0 / 64.0) * 4 * 8.0 * (k ? -1.0 : 1.0);
+		expect_hz(tick_hz(&t, 2), a4_hz(units), rules[k], 2);
+		take_free(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arpeggio),
+		cmocka_unit_test(test_ft2_arpeggio_order),
 		cmocka_unit_test(test_porta_up_down),
 		cmocka_unit_test(test_tone_porta),
 		cmocka_unit_test(test_tone_porta_volume_slide),
 		cmocka_unit_test(test_vibrato),
+		cmocka_unit_test(test_ft2_vibrato_down_first),
 		cmocka_unit_test(test_vibrato_volume_slide),
 		cmocka_unit_test(test_fine_porta),
+		cmocka_unit_test(test_extra_fine_porta),
+		cmocka_unit_test(test_ft2_porta_memory),
 		cmocka_unit_test(test_volume_slide),
 		cmocka_unit_test(test_set_volume),
 		cmocka_unit_test(test_note_volume_from_first_sample),

@@ -1208,6 +1208,235 @@ static void test_deterministic(void **state)
 	sample_free(&p.sample);
 }
 
+
+/* A mono sample rendered one-sided: l holds what the two-sided render
+ * gives on both sides, and r is not touched; a stereo one writes both,
+ * as the two-sided render does.  Over every interpolation and loop kind,
+ * with a release, the voice's end and the zeros after it. */
+static void test_one_sided(void **state)
+{
+	(void)state;
+	const interp_t interps[3] = { INTERP_CUBIC, INTERP_SINC, INTERP_NONE };
+	const loop_mode_t loops[3] = { LOOP_FORWARD, LOOP_PINGPONG, LOOP_OFF };
+	const long frames = 9000;
+	float *l = malloc(frames * sizeof(float)), *r = malloc(frames * sizeof(float));
+	float *l1 = malloc(frames * sizeof(float)), *r1 = malloc(frames * sizeof(float));
+	assert_non_null(l);
+	assert_non_null(r);
+	assert_non_null(l1);
+	assert_non_null(r1);
+	for (int ch = 1; ch <= 2; ch++)
+		for (int a = 0; a < 3; a++)
+			for (int b = 0; b < 3; b++) {
+				sampler_params_t p;
+				sampler_params_default(&p);
+				p.root = NOTE_A4;
+				p.loop = loops[b];
+				p.loop_start = 300;
+				p.loop_end = 2100;
+				p.amp = (adsr_params_t){ 0.0f, 0.02f, 0.7f, 0.01f };
+				p.sample.channels = ch;
+				p.sample.rate = 44100;
+				p.sample.frames = 2500;
+				p.sample.data = signal_new(2500, ch, 44100, 331.0, 0.8);
+				sampler_voice_t v, w;
+				memset(&v, 0, sizeof(v));
+				memset(&w, 0, sizeof(w));
+				sampler_voice_start(&v, &p, 48000.0f, 17);
+				sampler_voice_start(&w, &p, 48000.0f, 17);
+				v.interp = w.interp = interps[a];
+				for (long i = 0; i < frames; i++)
+					r1[i] = 123.0f;
+				for (long k = 0; k < frames; k += 50) {
+					double hz = 440.0 * (k < frames / 2 ? 1.13 : 0.71);
+					if (k == frames / 2) {
+						sampler_voice_release(&v, &p);
+						sampler_voice_release(&w, &p);
+					}
+					bool wrote_r = !(ch == 2);
+					bool on1 = sampler_voice_render_lr(&v, &p, hz, l1 + k, r1 + k, 50, &wrote_r);
+					bool on = sampler_voice_render(&w, &p, hz, l + k, r + k, 50);
+					assert_true(on1 == on);
+					assert_true(wrote_r == (ch == 2));
+				}
+				assert_true(tu_rms(l, frames / 2) > 0.05);
+				assert_memory_equal(l, l1, frames * sizeof(float));
+				if (ch == 2) {
+					assert_memory_equal(r, r1, frames * sizeof(float));
+				} else {
+					assert_memory_equal(l, r, frames * sizeof(float));
+					for (long i = 0; i < frames; i++)
+						assert_true(r1[i] == 123.0f);
+				}
+				sample_free(&p.sample);
+			}
+	free(l);
+	free(r);
+	free(l1);
+	free(r1);
+}
+
+/* The step is kept between blocks: a change of finetune, root note or
+ * the sample's rate between two blocks still moves the next block at the
+ * new step. */
+static void test_step_follows_params(void **state)
+{
+	(void)state;
+	sampler_params_t p;
+	sine_params(&p, 440.0, 400000, 0.5, 0.0);
+	sampler_voice_t v;
+	memset(&v, 0, sizeof(v));
+	sampler_voice_start(&v, &p, 48000.0f, 0);
+	float l[64], r[64];
+	const double hz = 523.25;
+	for (int round = 0; round < 4; round++) {
+		if (round == 1)
+			p.finetune = 37;
+		if (round == 2)
+			p.root = NOTE_A4 - 5;
+		if (round == 3)
+			p.sample.rate = 22050;
+		double before = v.pos;
+		assert_true(sampler_voice_render(&v, &p, hz, l, r, 64));
+		double want = 64.0 * sampler_step(&p, hz, 48000.0f);
+		if (fabs((v.pos - before) - want) > 1e-6)
+			fail_msg("round %d: moved %.9f, the step says %.9f", round, v.pos - before, want);
+	}
+	sample_free(&p.sample);
+}
+
+
+/* A mono sample's runs go four frames at a time; a stereo sample's go
+ * frame by frame.  Played from the same values on both sides, the stereo
+ * sample must give the mono one's frames bit for bit, at any step, over
+ * a forward loop's many turns, in blocks of any size. */
+static void test_mono_runs_match_stereo(void **state)
+{
+	(void)state;
+	const double steps[5] = { 0.37, 1.0, 1.93, 5.1, 0.0 };
+	const int blocks[3] = { 64, 7, 1000 };
+	const long frames = 20000;
+	const int64_t len = 3000;
+	float *m = signal_new(len, 1, 44100, 523.0, 0.9);
+	float *st = malloc((size_t)len * 2 * sizeof(float));
+	float *l1 = malloc(frames * sizeof(float)), *r1 = malloc(frames * sizeof(float));
+	float *l2 = malloc(frames * sizeof(float)), *r2 = malloc(frames * sizeof(float));
+	assert_non_null(st);
+	assert_non_null(l1);
+	assert_non_null(r1);
+	assert_non_null(l2);
+	assert_non_null(r2);
+	for (int64_t i = 0; i < len; i++)
+		st[2 * i] = st[2 * i + 1] = m[i];
+	for (int a = 0; a < 5; a++)
+		for (int b = 0; b < 3; b++) {
+			sampler_params_t pm, ps;
+			sampler_params_default(&pm);
+			pm.root = NOTE_A4;
+			pm.loop = LOOP_FORWARD;
+			pm.loop_start = 1234;
+			pm.loop_end = 2987;
+			pm.amp = (adsr_params_t){ 0.003f, 0.05f, 0.5f, 0.02f };
+			pm.sample.channels = 1;
+			pm.sample.rate = 44100;
+			pm.sample.frames = len;
+			pm.sample.data = m;
+			ps = pm;
+			ps.sample.channels = 2;
+			ps.sample.data = st;
+			double hz = hz_for_step(&pm, steps[a], 48000.0);
+			sampler_voice_t vm, vs;
+			memset(&vm, 0, sizeof(vm));
+			memset(&vs, 0, sizeof(vs));
+			sampler_voice_start(&vm, &pm, 48000.0f, 5);
+			sampler_voice_start(&vs, &ps, 48000.0f, 5);
+			play(&vm, &pm, hz, l1, r1, frames, blocks[b]);
+			play(&vs, &ps, hz, l2, r2, frames, blocks[b]);
+			if (steps[a] > 0.0)
+				assert_true(tu_rms(l1, frames) > 0.1);
+			assert_memory_equal(l1, l2, frames * sizeof(float));
+			assert_memory_equal(l1, r2, frames * sizeof(float));
+			assert_memory_equal(r1, r2, frames * sizeof(float));
+		}
+	free(m);
+	free(st);
+	free(l1);
+	free(r1);
+	free(l2);
+	free(r2);
+}
+
+
+/* Catmull-Rom as the sampler states it, for a reference computed here. */
+static float ref_cubic(float xm1, float x0, float x1, float x2, float t)
+{
+	float c1 = 0.5f * (x1 - xm1);
+	float c2 = xm1 - 2.5f * x0 + 2.0f * x1 - 0.5f * x2;
+	float c3 = 0.5f * (x2 - xm1) + 1.5f * (x0 - x1);
+	return ((c3 * t + c2) * t + c1) * t + x0;
+}
+
+/* The runs (four frames at a time, mono and stereo) against the cubic
+ * computed here frame by frame from the positions' own sums: a held note
+ * at full level, bit for bit, on a stereo sample whose sides differ and
+ * on its left side alone. */
+static void test_runs_match_reference(void **state)
+{
+	(void)state;
+	const double steps[4] = { 0.37, 1.0, 1.93, 0.8123456789 };
+	const int64_t len = 30000;
+	const long frames = 12000;
+	float *st = signal_new(len, 2, 44100, 419.0, 0.8);
+	float *m = malloc((size_t)len * sizeof(float));
+	float *l = malloc(frames * sizeof(float)), *r = malloc(frames * sizeof(float));
+	assert_non_null(m);
+	assert_non_null(l);
+	assert_non_null(r);
+	for (int64_t i = 0; i < len; i++) {
+		st[2 * i + 1] = (float)(0.3 * sin(0.0137 * (double)i)) - 0.5f * st[2 * i + 1];
+		m[i] = st[2 * i];
+	}
+	for (int ch = 1; ch <= 2; ch++)
+		for (int a = 0; a < 4; a++) {
+			sampler_params_t p;
+			sampler_params_default(&p);
+			p.root = NOTE_A4;
+			p.amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.05f };
+			p.sample.channels = ch;
+			p.sample.rate = 48000;
+			p.sample.frames = len;
+			p.sample.data = ch == 2 ? st : m;
+			sampler_voice_t v;
+			memset(&v, 0, sizeof(v));
+			sampler_voice_start(&v, &p, 48000.0f, 0);
+			double hz = hz_for_step(&p, steps[a], 48000.0);
+			double step = sampler_step(&p, hz, 48000.0f);
+			play(&v, &p, hz, l, r, frames, 64);
+			double pos = 0.0;
+			for (long j = 0; j < frames; j++, pos += step) {
+				int64_t i = (int64_t)pos;
+				float t = (float)(pos - (double)i);
+				for (int c = 0; c < 2; c++) {
+					int cc = ch == 2 ? c : 0;
+					float x[4];
+					for (int k = 0; k < 4; k++) {
+						int64_t f = i - 1 + k;
+						x[k] = f < 0 ? 0.0f : p.sample.data[f * ch + cc];
+					}
+					float want = ref_cubic(x[0], x[1], x[2], x[3], t) * 1.0f;
+					float got = c ? r[j] : l[j];
+					if (memcmp(&want, &got, sizeof(want)) != 0)
+						fail_msg("%d channel(s), step %g, frame %ld side %d: %.9g, want %.9g",
+						         ch, steps[a], j, c, got, want);
+				}
+			}
+		}
+	free(st);
+	free(m);
+	free(l);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -1235,6 +1464,10 @@ int main(void)
 		cmocka_unit_test(test_stereo),
 		cmocka_unit_test(test_bad_loops_and_pitches),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_one_sided),
+		cmocka_unit_test(test_step_follows_params),
+		cmocka_unit_test(test_mono_runs_match_stereo),
+		cmocka_unit_test(test_runs_match_reference),
 	};
 	return TU_RUN(t);
 }

@@ -78,6 +78,15 @@ void eng_slot_tail(engine_t *e, fx_slot_t *slot, const fx_unit_t *u, void *arg)
 	}
 }
 
+static bool song_uses_sinc(const song_t *song)
+{
+	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
+		if (song->inst[i] && song->inst[i]->type == INST_SAMPLER &&
+		    song->inst[i]->sampler.interp == INTERP_SINC)
+			return true;
+	return false;
+}
+
 engine_t *engine_create(const song_t *song, int rate)
 {
 	if (rate < 8000 || rate > 384000 || song->channels < 1 || song->channels > SONG_MAX_CHANNELS)
@@ -99,7 +108,12 @@ engine_t *engine_create(const song_t *song, int rate)
 	e->share_min = PARALLEL_MIN_WORK;
 	e->master_on = true;
 	e->interp = INTERP_CUBIC;
-	sampler_init();   /* its tables, before any audio thread needs them */
+	/* The sinc's tables (built once per process, 6 ms) before any audio
+	 * thread needs them: now when the song asks for the sinc, else when
+	 * engine_set_interpolation does.  A song that only uses cubic never
+	 * pays for them. */
+	if (song_uses_sinc(song))
+		sampler_init();
 	e->nvoices = song->channels * VOICES_PER_CHANNEL;
 	e->voices = calloc((size_t)e->nvoices, sizeof(voice_t));
 	e->bus = calloc((size_t)song->channels * 2 * ENGINE_BLOCK, sizeof(float));
@@ -143,6 +157,8 @@ void engine_destroy(engine_t *e)
 void engine_set_interpolation(engine_t *e, interp_t mode)
 {
 	e->interp = mode == INTERP_AUTO ? INTERP_CUBIC : mode;
+	if (e->interp == INTERP_SINC)
+		sampler_init();
 }
 
 void engine_set_master(engine_t *e, bool on)

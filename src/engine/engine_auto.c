@@ -206,6 +206,10 @@ void eng_tick_start(engine_t *e)
 		c->arp = 0;
 		if (c->fx == FX_ARPEGGIO && c->param) {
 			int t = e->tick % 3;
+			/* FT2 counts a row's ticks down from its speed: the steps
+			 * follow (speed - tick) mod 3 after the first tick */
+			if (s->rules == RULES_FT2 && e->tick > 0)
+				t = (e->tpl - e->tick) % 3;
 			c->arp = eng_arp(e, c, t == 1 ? c->param >> 4 : t == 2 ? c->param & 15 : 0);
 		}
 		if (e->tick > 0)

@@ -96,6 +96,7 @@ typedef struct chan {
 	int mem_porta_up, mem_porta_down, mem_tone, mem_vslide, mem_offset;
 	int mem_fine_up, mem_fine_down, mem_fvol_up, mem_fvol_down;
 	int mem_pslide, mem_tremor, mem_gslide;
+	int mem_xfine_up, mem_xfine_down;
 	int env_pos;                /* FT2 volume envelope: tick reached */
 	bool env_released;          /* a note-off let it past its sustain */
 	int env_fade;               /* fadeout left, of 65536 */
@@ -114,6 +115,13 @@ typedef struct chan {
 	int loop_row, loop_count;   /* E6x */
 	voice_t *voice;
 	float gain_l, gain_r;       /* smoothed fader x pan x mute */
+	bool vol_ok, pan_ok;        /* the gains below are for vol_db, pan_at */
+	bool pan_linear;            /* and pan_l, pan_r for this pan law */
+	float vol_db, vol_g, pan_at, pan_l, pan_r;
+	bool sgain_ok[SONG_SENDS];  /* sgain[b] is the gain of sgain_db[b] */
+	float sgain_db[SONG_SENDS], sgain[SONG_SENDS];
+	float send_to[SONG_SENDS];  /* this block's send targets (chan_mix) */
+	bool fold;                  /* this block's fader is applied as the bus is summed */
 	/* mixing and automation */
 	int glide_ticks;            /* Gxx */
 	glide_t fader;              /* linear gain (Mxx) */
@@ -239,15 +247,16 @@ struct engine {
 
 /* ---- helpers (inline) ------------------------------------------- */
 
-static inline bool voice_render(worker_scratch_t *w, voice_t *v, int n)
+/* A voice's block into w->tmp_l, and w->tmp_r when it is stereo
+ * (*stereo says): a mono voice is mixed from one side. */
+static inline bool voice_render(worker_scratch_t *w, voice_t *v, int n, bool *stereo)
 {
 	const instrument_t *in = v->inst;
 	if (in->type == INST_SYNTH) {
-		bool on = synth_voice_render(&v->u.syn, &in->synth, v->freq, w->tmp_l, n);
-		memcpy(w->tmp_r, w->tmp_l, (size_t)n * sizeof(float));
-		return on;
+		*stereo = false;
+		return synth_voice_render(&v->u.syn, &in->synth, v->freq, w->tmp_l, n);
 	}
-	return sampler_voice_render(&v->u.smp, &in->sampler, v->freq, w->tmp_l, w->tmp_r, n);
+	return sampler_voice_render_lr(&v->u.smp, &in->sampler, v->freq, w->tmp_l, w->tmp_r, n, stereo);
 }
 
 static inline void voice_release(voice_t *v)

@@ -2,6 +2,7 @@
  * engine_mix: mixing a block: voices into channels, chains, sends, buses and master, meters, resting chains.
  */
 #include "engine_internal.h"
+#include "vec4.h"
 
 /* ------------------------------------------------------------------ */
 /* mixing                                                               */
@@ -29,8 +30,26 @@ static void pub_store(_Atomic uint32_t *a, float v)
  * someone reads the meters (engine_set_meters). */
 static void meter_run(const engine_t *e, meter_t *m, meter_pub_t *pub, const float *l, const float *r, int n)
 {
-	float pk = 0.0f, sq = 0.0f;
-	for (int j = 0; j < n; j++) {
+	/* Four lanes of peaks and of sums of squares, joined at the end: the
+	 * peak is the same as frame by frame, the sum differs from a serial
+	 * one only in rounding (the meters are for the eye; the sound never
+	 * reads them). */
+	const v4i mag = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+	v4f pk4 = { 0.0f, 0.0f, 0.0f, 0.0f }, sq4 = pk4;
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f a = v4f_load(l + j), b = v4f_load(r + j);
+		v4f al = (v4f)((v4i)a & mag), ar = (v4f)((v4i)b & mag);
+		v4i big = al > ar;
+		v4f x = (v4f)((big & (v4i)al) | (~big & (v4i)ar));
+		v4i up = x > pk4;
+		pk4 = (v4f)((up & (v4i)x) | (~up & (v4i)pk4));
+		sq4 += a * a + b * b;
+	}
+	float pk = 0.0f, sq = (sq4[0] + sq4[1]) + (sq4[2] + sq4[3]);
+	for (int k = 0; k < 4; k++)
+		pk = pk4[k] > pk ? pk4[k] : pk;
+	for (; j < n; j++) {
 		float al = l[j] < 0.0f ? -l[j] : l[j], ar = r[j] < 0.0f ? -r[j] : r[j];
 		float x = al > ar ? al : ar;
 		pk = x > pk ? x : pk;
@@ -44,6 +63,37 @@ static void meter_run(const engine_t *e, meter_t *m, meter_pub_t *pub, const flo
 	pub_store(&pub->rms, sqrtf(m->ms));
 }
 
+
+/* Sums into the master and the buses, four frames at a time: the same
+ * additions, element by element, in the same order (GCC's -O2 leaves
+ * such loops scalar unless told in these words). */
+
+/* d += s */
+static void add_to(float *restrict d, const float *restrict s, int n)
+{
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(d + j, v4f_load(d + j) + v4f_load(s + j));
+	}
+	for (; j < n; j++)
+		d[j] += s[j];
+}
+
+/* x *= g, then d += x */
+static void scale_add(float *restrict x, float *restrict d, float g, int n)
+{
+	const v4f vg = { g, g, g, g };
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f a = v4f_load(x + j) * vg;
+		v4f_store(x + j, a);
+		v4f_store(d + j, v4f_load(d + j) + a);
+	}
+	for (; j < n; j++) {
+		x[j] *= g;
+		d[j] += x[j];
+	}
+}
 
 static void rest_slot(fx_slot_t *slot, int n)
 {
@@ -69,10 +119,8 @@ static bool sidechain(engine_t *e, worker_scratch_t *w, uint64_t mask, int n)
 			continue;
 		workpool_wait(&e->voices_done[ch], e->job.stamp);
 		const float *bl = e->raw + (size_t)ch * 2 * ENGINE_BLOCK, *br = bl + ENGINE_BLOCK;
-		for (int j = 0; j < n; j++) {
-			w->sc_l[j] += bl[j];
-			w->sc_r[j] += br[j];
-		}
+		add_to(w->sc_l, bl, n);
+		add_to(w->sc_r, br, n);
 	}
 	return true;
 }
@@ -114,6 +162,24 @@ static float glide_step(float g, float t, float k)
 	return fabsf(g - t) < 1e-6f ? t : g;
 }
 
+/* The settled loops below run four frames at a time (vec4.h): each lane
+ * does the very multiply and add a scalar frame would, so the bits are
+ * the same. */
+/* d += s * g, both sides, from frame j on. */
+static void add_still(float *restrict dl, float *restrict dr, const float *restrict sl,
+                      const float *restrict sr, float g, int j, int n)
+{
+	const v4f gv = { g, g, g, g };
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(dl + j, v4f_load(dl + j) + v4f_load(sl + j) * gv);
+		v4f_store(dr + j, v4f_load(dr + j) + v4f_load(sr + j) * gv);
+	}
+	for (; j < n; j++) {
+		dl[j] += sl[j] * g;
+		dr[j] += sr[j] * g;
+	}
+}
+
 /* d += s * gain, both sides; returns the gain reached. */
 static float add_gained(float *restrict dl, float *restrict dr, const float *restrict sl,
                         const float *restrict sr, float g, float t, float k, int n)
@@ -124,11 +190,66 @@ static float add_gained(float *restrict dl, float *restrict dr, const float *res
 		dl[j] += sl[j] * g;
 		dr[j] += sr[j] * g;
 	}
+	add_still(dl, dr, sl, sr, g, j, n);
+	return g;
+}
+
+/* add_gained() for a mono source, heard on both sides.  With set, d is
+ * taken as cleared and not read: it gets 0.0f + s * gain, the very sum
+ * an add onto a cleared buffer makes (a -0.0f product comes out +0.0f). */
+static inline float mono_gained(float *restrict dl, float *restrict dr, const float *restrict s,
+                                float g, float t, float k, int n, bool set)
+{
+	int j = 0;
+	for (; j < n && g != t; j++) {
+		g = glide_step(g, t, k);
+		float y = s[j] * g;
+		dl[j] = (set ? 0.0f : dl[j]) + y;
+		dr[j] = (set ? 0.0f : dr[j]) + y;
+	}
+	const v4f gv = { g, g, g, g }, z = { 0.0f, 0.0f, 0.0f, 0.0f };
+	for (; j + 4 <= n; j += 4) {
+		v4f y = v4f_load(s + j) * gv;
+		v4f_store(dl + j, (set ? z : v4f_load(dl + j)) + y);
+		v4f_store(dr + j, (set ? z : v4f_load(dr + j)) + y);
+	}
 	for (; j < n; j++) {
-		dl[j] += sl[j] * g;
-		dr[j] += sr[j] * g;
+		float y = s[j] * g;
+		dl[j] = (set ? 0.0f : dl[j]) + y;
+		dr[j] = (set ? 0.0f : dr[j]) + y;
 	}
 	return g;
+}
+
+/* d += s, both sides. */
+static void add_plain(float *restrict dl, float *restrict dr, const float *restrict sl,
+                      const float *restrict sr, int n)
+{
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(dl + j, v4f_load(dl + j) + v4f_load(sl + j));
+		v4f_store(dr + j, v4f_load(dr + j) + v4f_load(sr + j));
+	}
+	for (; j < n; j++) {
+		dl[j] += sl[j];
+		dr[j] += sr[j];
+	}
+}
+
+/* d += s * g, a gain for each side. */
+static void add_two(float *restrict dl, float *restrict dr, const float *restrict sl,
+                    const float *restrict sr, float gl, float gr, int n)
+{
+	const v4f lv = { gl, gl, gl, gl }, rv = { gr, gr, gr, gr };
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(dl + j, v4f_load(dl + j) + v4f_load(sl + j) * lv);
+		v4f_store(dr + j, v4f_load(dr + j) + v4f_load(sr + j) * rv);
+	}
+	for (; j < n; j++) {
+		dl[j] += sl[j] * gl;
+		dr[j] += sr[j] * gr;
+	}
 }
 
 /* Fader and pan, in place. */
@@ -142,6 +263,11 @@ static void fader_apply(float *restrict l, float *restrict r, float *gl, float *
 		b = glide_step(b, tr, k);
 		l[j] *= a;
 		r[j] *= b;
+	}
+	const v4f av = { a, a, a, a }, bv = { b, b, b, b };
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(l + j, v4f_load(l + j) * av);
+		v4f_store(r + j, v4f_load(r + j) * bv);
 	}
 	for (; j < n; j++) {
 		l[j] *= a;
@@ -158,6 +284,28 @@ static float glide_skip(float g, float t, float k, int n)
 	for (int j = 0; j < n && g != t; j++)
 		g = glide_step(g, t, k);
 	return g;
+}
+
+/* Whether a frame is under QUIET: fmaxf(|l|, |r|) < QUIET, with fmaxf's
+ * rule that a NaN side gives way to the other, without the call. */
+static inline bool frame_quiet(float l, float r)
+{
+	float a = fabsf(l), b = fabsf(r);
+	float m = a > b || b != b ? a : b;
+	return m < QUIET;
+}
+
+/* n frames of zeros in l and r. */
+static void zero2(float *restrict l, float *restrict r, int n)
+{
+	const v4f z = { 0.0f, 0.0f, 0.0f, 0.0f };
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f_store(l + j, z);
+		v4f_store(r + j, z);
+	}
+	for (; j < n; j++)
+		l[j] = r[j] = 0.0f;
 }
 
 /* ---- resting chains and buses ----------------------------------------
@@ -184,7 +332,18 @@ static float glide_skip(float g, float t, float k, int n)
  * above lim in magnitude; -1 when none is. */
 static int last_above(const float *l, const float *r, int from, int n, float lim)
 {
-	for (int j = n - 1; j >= from; j--)
+	/* Four frames at a time from the end; the first four with a frame
+	 * above are then looked through one by one. */
+	const v4i mag = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+	const v4f lv = { lim, lim, lim, lim };
+	int j = n - 1;
+	for (; j - 3 >= from; j -= 4) {
+		v4f a = (v4f)((v4i)v4f_load(l + j - 3) & mag), b = (v4f)((v4i)v4f_load(r + j - 3) & mag);
+		v4i over = (a > lv) | (b > lv);
+		if (over[0] | over[1] | over[2] | over[3])
+			break;
+	}
+	for (; j >= from; j--)
 		if (fabsf(l[j]) > lim || fabsf(r[j]) > lim)
 			return j;
 	return -1;
@@ -229,11 +388,21 @@ static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
 	const block_job_t *jb = &e->job;
 	int n = jb->n;
 	float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
-	memset(bl, 0, 2 * ENGINE_BLOCK * sizeof(float));
+	bool cleared = false;   /* the bus holds this block's sum so far */
 	for (int i = jb->vstart[ch]; i < jb->vstart[ch + 1]; i++) {
 		voice_t *v = &e->voices[e->vorder[i]];
-		bool on = voice_render(w, v, n);
-		v->gain = add_gained(bl, br, w->tmp_l, w->tmp_r, v->gain, v->gain_target, e->smooth, n);
+		bool stereo;
+		bool on = voice_render(w, v, n, &stereo);
+		if (stereo) {
+			if (!cleared)
+				zero2(bl, br, n);
+			v->gain = add_gained(bl, br, w->tmp_l, w->tmp_r, v->gain, v->gain_target, e->smooth, n);
+		} else if (!cleared) {
+			v->gain = mono_gained(bl, br, w->tmp_l, v->gain, v->gain_target, e->smooth, n, true);
+		} else {
+			v->gain = mono_gained(bl, br, w->tmp_l, v->gain, v->gain_target, e->smooth, n, false);
+		}
+		cleared = true;
 		if (!on) {
 			v->active = false;
 			if (v->attached) {
@@ -242,9 +411,59 @@ static void chan_voices(engine_t *e, int ch, worker_scratch_t *w)
 			}
 		}
 	}
-	if (jb->src & (1ull << ch))
-		memcpy(e->raw + (size_t)ch * 2 * ENGINE_BLOCK, bl, 2 * ENGINE_BLOCK * sizeof(float));
+	if (!cleared)
+		zero2(bl, br, n);
+	if (jb->src & (1ull << ch)) {
+		float *rl = e->raw + (size_t)ch * 2 * ENGINE_BLOCK;
+		memcpy(rl, bl, (size_t)n * sizeof(float));
+		memcpy(rl + ENGINE_BLOCK, br, (size_t)n * sizeof(float));
+	}
 	atomic_store_explicit(&e->voices_done[ch], jb->stamp, memory_order_release);
+}
+
+/* The fader's gain for volume db and the pan's two gains, computed again
+ * only when their setting changes (the same calls, so the same bits). */
+static float vol_gain(chan_t *c, float db)
+{
+	if (!c->vol_ok || c->vol_db != db) {
+		c->vol_db = db;
+		c->vol_g = db_to_gain(db);
+		c->vol_ok = true;
+	}
+	return c->vol_g;
+}
+
+/* linear: FastTracker 2's pan law (rules = ft2), else constant power. */
+static void pan_cached(chan_t *c, bool linear, float *pl, float *pr)
+{
+	/* (FT2's panning envelope moves the linear law's pan; without one
+	 * ft2_pan is the channel's pan itself) */
+	float pan = linear ? ft2_pan(c) : c->pan;
+	if (!c->pan_ok || c->pan_at != pan || c->pan_linear != linear) {
+		c->pan_at = pan;
+		c->pan_linear = linear;
+		if (linear)
+			pan_gains_linear(pan, &c->pan_l, &c->pan_r);
+		else
+			pan_gains(pan, &c->pan_l, &c->pan_r);
+		c->pan_ok = true;
+	}
+	*pl = c->pan_l;
+	*pr = c->pan_r;
+}
+
+/* The linear gain send b heads for this block, its dB setting turned
+ * into a gain again only when it changes. */
+static float send_target(chan_t *c, const channel_t *sc, int b)
+{
+	if (c->send[b].set)
+		return c->send[b].cur;
+	if (!c->sgain_ok[b] || c->sgain_db[b] != sc->send[b]) {
+		c->sgain_db[b] = sc->send[b];
+		c->sgain[b] = db_to_gain(sc->send[b]);
+		c->sgain_ok[b] = true;
+	}
+	return c->sgain[b];
 }
 
 /* Channel ch's chain, fader and pan, meters and stem.  Touches only the
@@ -281,12 +500,18 @@ static void chan_mix(engine_t *e, int ch, worker_scratch_t *w)
 	int last = c->idle ? -1 : last_above(bl, br, last_in + 1, n, IDLE_FLOOR);
 	c->quiet = quiet_after(c->quiet, last > last_in ? last : last_in, n);
 	float audible = sc->mute || (jb->solo && !sc->solo) ? 0.0f : 1.0f;
-	float fader = (c->fader.set ? c->fader.cur : db_to_gain(sc->volume)) * audible, pl, pr;
-	if (e->song->rules == RULES_FT2)
-		pan_gains_linear(ft2_pan(c), &pl, &pr);
-	else
-		pan_gains(c->pan, &pl, &pr);
-	fader_apply(bl, br, &c->gain_l, &c->gain_r, fader * pl, fader * pr, e->smooth, n);
+	float fader = (c->fader.set ? c->fader.cur : vol_gain(c, sc->volume)) * audible, pl, pr;
+	pan_cached(c, e->song->rules == RULES_FT2, &pl, &pr);
+	/* A still fader whose output only goes to the sum is applied as the
+	 * bus is added to it (eng_render_block): one pass, the same products. */
+	bool post = e->meters_ran || e->nstems;
+	for (int b = 0; b < SONG_SENDS; b++) {
+		c->send_to[b] = send_target(c, sc, b);
+		post |= !(c->send_to[b] == 0.0f && c->sg[b] == 0.0f);
+	}
+	c->fold = !post && c->gain_l == fader * pl && c->gain_r == fader * pr;
+	if (!c->fold)
+		fader_apply(bl, br, &c->gain_l, &c->gain_r, fader * pl, fader * pr, e->smooth, n);
 	if (e->meters_ran)
 		meter_run(e, &c->post, &e->pub_post[ch], bl, br, n);
 	if (e->nstems)
@@ -385,29 +610,28 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 	workpool_run(work >= e->share_min ? e->pool : NULL, block_item, e, e->job.nsrc + nch);
 	fx_ctx_t ctx = e->job.ctx;
 
-	memset(e->mix_l, 0, sizeof(e->mix_l));
-	memset(e->mix_r, 0, sizeof(e->mix_r));
-	memset(e->send_l, 0, sizeof(e->send_l));
-	memset(e->send_r, 0, sizeof(e->send_r));
+	/* Only the block's frames are cleared; a send only once something
+	 * is added to it or its bus needs it. */
+	zero2(e->mix_l, e->mix_r, n);
 	bool fed[SONG_SENDS] = { false };
 	for (int ch = 0; ch < nch; ch++) {
-		const channel_t *sc = &s->channel[ch];
 		chan_t *c = &e->chan[ch];
 		const float *bl = chan_bus(e, ch), *br = bl + ENGINE_BLOCK;
-		if (!c->idle)
-			for (int j = 0; j < n; j++) {
-				e->mix_l[j] += bl[j];
-				e->mix_r[j] += br[j];
-			}
+		if (!c->idle && c->fold)
+			add_two(e->mix_l, e->mix_r, bl, br, c->gain_l, c->gain_r, n);
+		else if (!c->idle)
+			add_plain(e->mix_l, e->mix_r, bl, br, n);
 		/* Sends are post-fader: a muted channel sends nothing. */
 		for (int b = 0; b < SONG_SENDS; b++) {
-			float st = c->send[b].set ? c->send[b].cur : db_to_gain(sc->send[b]);
+			float st = c->send_to[b];
 			if (st == 0.0f && c->sg[b] == 0.0f)
 				continue;
 			if (c->idle) {
 				c->sg[b] = glide_skip(c->sg[b], st, e->smooth, n);
 				continue;
 			}
+			if (!fed[b])
+				zero2(e->send_l[b], e->send_r[b], n);
 			c->sg[b] = add_gained(e->send_l[b], e->send_r[b], bl, br, c->sg[b], st, e->smooth, n);
 			fed[b] = true;
 		}
@@ -421,6 +645,8 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 		else if (fed[b])
 			e->bus_idle[b] = false;   /* a live send in a resting cell */
 		e->bus_rested += e->bus_idle[b] ? n : 0;
+		if (!fed[b] && (!e->bus_idle[b] || e->nstems))
+			zero2(l, r, n);   /* what the bus runs on, or its silent stem */
 		int last_in = fed[b] ? last_above(l, r, 0, n, 0.0f) : -1, last = -1;
 		if (u->bypass) {
 			memset(l, 0, (size_t)n * sizeof(float));
@@ -434,23 +660,20 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 		e->bus_quiet[b] = quiet_after(e->bus_quiet[b], last > last_in ? last : last_in, n);
 		if (!e->bus_idle[b]) {
 			float g = db_to_gain(s->bus[b].volume);
-			for (int j = 0; j < n; j++) {
-				l[j] *= g;
-				r[j] *= g;
-				e->mix_l[j] += l[j];
-				e->mix_r[j] += r[j];
-			}
+			scale_add(l, e->mix_l, g, n);
+			scale_add(r, e->mix_r, g, n);
 		}
 		if (e->nstems)
 			stem_emit(e, nch + b, l, r, n, emit);
 	}
 
 	/* Counted frame by frame, so where a tail ends does not depend on
-	 * how the caller splits its requests. */
-	int64_t quiet = e->quiet;
-	for (int j = 0; j < n; j++)
-		quiet = fmaxf(fabsf(e->mix_l[j]), fabsf(e->mix_r[j])) < QUIET ? quiet + 1 : 0;
-	e->quiet = quiet;
+	 * how the caller splits its requests: the quiet frames after the last
+	 * loud one, found from the end. */
+	int loud = n - 1;
+	while (loud >= 0 && frame_quiet(e->mix_l[loud], e->mix_r[loud]))
+		loud--;
+	e->quiet = loud < 0 ? e->quiet + n : n - 1 - loud;
 
 	if (e->master_on) {
 		const master_t *m = &s->master;
@@ -472,7 +695,13 @@ void eng_render_block(engine_t *e, float *out, int n, bool emit)
 		meter_run(e, &e->master_meter, &e->pub_master, e->mix_l, e->mix_r, n);
 	if (e->nstems && e->latency)
 		e->ring_pos = (int)((e->ring_pos + n) % e->latency);
-	for (int j = 0; j < n; j++) {
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		v4f a = v4f_load(e->mix_l + j), b = v4f_load(e->mix_r + j);
+		v4f_store(out + 2 * j, V4_SHUFFLE(a, b, 0, 4, 1, 5));
+		v4f_store(out + 2 * j + 4, V4_SHUFFLE(a, b, 2, 6, 3, 7));
+	}
+	for (; j < n; j++) {
 		out[2 * j] = e->mix_l[j];
 		out[2 * j + 1] = e->mix_r[j];
 	}

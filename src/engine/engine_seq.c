@@ -397,9 +397,11 @@ static void tone_porta(engine_t *e, chan_t *c)
 		c->glide_set = false;
 }
 
-static void vibrato(chan_t *c)
+/* FT2 adds the wave to the period, so its vibrato goes down first. */
+static void vibrato(const engine_t *e, chan_t *c)
 {
-	c->vib_offset = sin(2.0 * M_PI * c->vib_pos / 64.0) * c->vib_depth * 8.0;
+	double sign = e->song->rules == RULES_FT2 ? -1.0 : 1.0;
+	c->vib_offset = sign * sin(2.0 * M_PI * c->vib_pos / 64.0) * c->vib_depth * 8.0;
 	c->vib_pos = (c->vib_pos + c->vib_speed) & 63;
 }
 
@@ -469,7 +471,7 @@ static void vol_col_tick(engine_t *e, chan_t *c)
 	case VC_SLIDE_UP:   c->vol = clampi(c->vol + x, 0, 64); break;
 	case VC_VIB_DEPTH:
 		if (c->fx != FX_VIBRATO && c->fx != FX_VIBRATO_VOL)
-			vibrato(c);
+			vibrato(e, c);
 		break;
 	case VC_PAN_LEFT:   c->pan = pan_of_255(clampi(pan_255(c->pan) - x, 0, 255)); break;
 	case VC_PAN_RIGHT:  c->pan = pan_of_255(clampi(pan_255(c->pan) + x, 0, 255)); break;
@@ -731,9 +733,13 @@ void eng_row_effect(engine_t *e, int ch)
 		break;
 	case FX_PORTA_UP:
 		remember(&c->mem_porta_up, p);
+		if (e->song->rules == RULES_FT2)
+			c->mem_porta_down = c->mem_porta_up;   /* one memory for both (libxmp's FT2) */
 		break;
 	case FX_PORTA_DOWN:
 		remember(&c->mem_porta_down, p);
+		if (e->song->rules == RULES_FT2)
+			c->mem_porta_up = c->mem_porta_down;
 		break;
 	case FX_TONE_PORTA:
 		remember(&c->mem_tone, p);
@@ -765,6 +771,17 @@ void eng_row_effect(engine_t *e, int ch)
 		break;
 	case FX_ENV_POS:
 		env_set_pos(c, p);
+		break;
+	case FX_XFINE_PORTA:
+		/* a quarter of E1x's step each; linear slides move the pitch
+		 * exactly, period slides by the nearest whole step */
+		if (x == 1 || x == 2) {
+			int n = x == 1 ? remember(&c->mem_xfine_up, y) : -remember(&c->mem_xfine_down, y);
+			if (e->song->slides == SLIDES_LINEAR)
+				pitch_slide(c, n);
+			else
+				slide_by(e, c, (n + (n < 0 ? -2 : 2)) / 4);
+		}
 		break;
 	case FX_GLOBAL_SLIDE:
 		remember(&c->mem_gslide, p);
@@ -869,11 +886,11 @@ void eng_tick_effect(engine_t *e, int ch)
 		break;
 	case FX_PORTA_DOWN:  slide_by(e, c, -c->mem_porta_down); break;
 	case FX_TONE_PORTA:  tone_porta(e, c); break;
-	case FX_VIBRATO:     vibrato(c); break;
+	case FX_VIBRATO:     vibrato(e, c); break;
 	case FX_TREMOLO:     tremolo(c); break;
 	case FX_VOL_SLIDE:   vol_slide(c, c->mem_vslide); break;
 	case FX_PORTA_VOL:   tone_porta(e, c); vol_slide(c, c->mem_vslide); break;
-	case FX_VIBRATO_VOL: vibrato(c); vol_slide(c, c->mem_vslide); break;
+	case FX_VIBRATO_VOL: vibrato(e, c); vol_slide(c, c->mem_vslide); break;
 	case FX_PAN_SLIDE:   pan_slide(c); break;
 	case FX_TREMOR:      tremor(c); break;
 	case FX_NOTE_OFF:

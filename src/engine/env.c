@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include "env.h"
+#include "vec4.h"
 
 #define ENV_FLOOR 1e-4f             /* -80 dB: where a fall counts as done */
 #define ENV_MIN_ATTACK 0.0005f      /* an instant jump to full level clicks */
@@ -113,10 +114,17 @@ void env_run(env_t *e, const adsr_params_t *p, float *out, int n)
 			for (; i < n; i++)
 				out[i] = 0.0f;
 			return;
-		case ENV_SUSTAIN:
+		case ENV_SUSTAIN: {
+			/* four at a time, from a local copy (out might alias
+			 * e->level as far as the compiler knows) */
+			float level = e->level;
+			const v4f lv = { level, level, level, level };
+			for (; i + 4 <= n; i += 4)
+				v4f_store(out + i, lv);
 			for (; i < n; i++)
-				out[i] = e->level;
+				out[i] = level;
 			return;
+		}
 		case ENV_DECAY: {
 			float level = e->level, target = e->target, coef = e->coef;
 			float floor_ = ENV_FLOOR * (1.0f - target);

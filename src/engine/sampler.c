@@ -28,6 +28,7 @@
 #include <threads.h>
 #include "note.h"
 #include "sampler.h"
+#include "vec4.h"
 
 #define CHUNK        64        /* frames per envelope run */
 #define START_RAMP_S 0.0015    /* fade-in when a start would click */
@@ -165,15 +166,22 @@ static float sinc_poly[SINC_PHASES + 1][SINC_TAPS];
 static once_flag sinc_once = ONCE_FLAG_INIT;
 static atomic_bool sinc_ready;
 
+/* The series to 60 terms.  Past k = x / 2 the terms only shrink, so
+ * once one no longer changes the sum none after it can: the loop stops
+ * there with the sum all 60 terms give. */
 static double bessel_i0(double x)
 {
 	double s = 1.0, t = 1.0;
 	for (int k = 1; k < 60; k++) {
 		t *= (x / (2.0 * k)) * (x / (2.0 * k));
+		if (2.0 * k > x && s + t == s)
+			break;
 		s += t;
 	}
 	return s;
 }
+
+static double i0_beta;   /* bessel_i0(SINC_BETA), the window's scale */
 
 /* The kernel at x frames from the centre (unit gain at DC), cut off at
  * `cutoff` of Nyquist. */
@@ -182,13 +190,14 @@ static double sinc_kernel(double x, double cutoff)
 	double u = x / SINC_HALF;
 	if (fabs(u) >= 1.0)
 		return 0.0;
-	double w = bessel_i0(SINC_BETA * sqrt(1.0 - u * u)) / bessel_i0(SINC_BETA);
+	double w = bessel_i0(SINC_BETA * sqrt(1.0 - u * u)) / i0_beta;
 	double a = 3.14159265358979323846 * cutoff * x;
 	return cutoff * (fabs(a) < 1e-12 ? 1.0 : sin(a) / a) * w;
 }
 
 static void sinc_build(void)
 {
+	i0_beta = bessel_i0(SINC_BETA);
 	for (int i = 0; i < SINC_HALF * SINC_RES + 2; i++)
 		sinc_half[i] = (float)sinc_kernel((double)i / SINC_RES, SINC_CUTOFF);
 	/* Row ph: the weights of taps i - SINC_HALF + 1 .. i + SINC_HALF for a
@@ -417,20 +426,18 @@ static double run_sinc(const float *d, int64_t stride, bool stereo, double pos, 
 				a2 += q[2][k] * w[2][k];
 				a3 += q[3][k] * w[3][k];
 			}
-			b0 = a0;
-			b1 = a1;
-			b2 = a2;
-			b3 = a3;
 		}
 		const float *gn = gain + j;
 		l[j] = a0 * gn[0];
 		l[j + 1] = a1 * gn[1];
 		l[j + 2] = a2 * gn[2];
 		l[j + 3] = a3 * gn[3];
-		r[j] = b0 * gn[0];
-		r[j + 1] = b1 * gn[1];
-		r[j + 2] = b2 * gn[2];
-		r[j + 3] = b3 * gn[3];
+		if (stereo) {
+			r[j] = b0 * gn[0];
+			r[j + 1] = b1 * gn[1];
+			r[j + 2] = b2 * gn[2];
+			r[j + 3] = b3 * gn[3];
+		}
 	}
 	for (; j < n; j++) {
 		int32_t i = (int32_t)pos;
@@ -443,7 +450,8 @@ static double run_sinc(const float *d, int64_t stride, bool stereo, double pos, 
 			for (int k = 0; k < SINC_TAPS; k++)
 				ar += q[k * stride + 1] * w[k];
 		l[j] = al * gain[j];
-		r[j] = (stereo ? ar : al) * gain[j];
+		if (stereo)
+			r[j] = ar * gain[j];
 		pos += dstep;
 	}
 	return pos;
@@ -457,27 +465,98 @@ static inline float cubic(float xm1, float x0, float x1, float x2, float t)
 	return ((c3 * t + c2) * t + c1) * t + x0;
 }
 
-/* The straight runs: every tap inside the array, no loop point, no
- * fade.  Kept free of branches so the compiler can schedule them well. */
-static double run_cubic1(const float *d, double pos, double dstep, const float *gain,
-                         float *l, float *r, int n)
+/* cubic() in four lanes: the same operations in the same order, lane by
+ * lane, so each lane gives the scalar result's bits. */
+static inline sinc_v4 cubic4(sinc_v4 xm1, sinc_v4 x0, sinc_v4 x1, sinc_v4 x2, sinc_v4 t)
 {
-	for (int j = 0; j < n; j++) {
+	const sinc_v4 half = { 0.5f, 0.5f, 0.5f, 0.5f }, two = { 2.0f, 2.0f, 2.0f, 2.0f };
+	const sinc_v4 two5 = { 2.5f, 2.5f, 2.5f, 2.5f }, one5 = { 1.5f, 1.5f, 1.5f, 1.5f };
+	sinc_v4 c1 = half * (x1 - xm1);
+	sinc_v4 c2 = xm1 - two5 * x0 + two * x1 - half * x2;
+	sinc_v4 c3 = half * (x2 - xm1) + one5 * (x0 - x1);
+	return ((c3 * t + c2) * t + c1) * t + x0;
+}
+
+/* The four taps around a mono position, its fraction in *t; the
+ * position moves on by one step. */
+static inline sinc_v4 taps4(const float *d, double *pos, double dstep, float *t)
+{
+	int32_t i = (int32_t)*pos;
+	*t = (float)(*pos - (double)i);
+	*pos += dstep;
+	return v4_load(d + i - 1);
+}
+
+/* The straight runs: every tap inside the array, no loop point, no
+ * fade.  Kept free of branches so the compiler can schedule them well.
+ * A mono run takes four frames at a time: the positions still advance
+ * one add per frame (the same sums), each frame's four taps come in one
+ * load, and the interpolation runs across the four frames in vector
+ * lanes. */
+static double run_cubic1(const float *d, double pos, double dstep, const float *gain,
+                         float *l, int n)
+{
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		float t0, t1, t2, t3;
+		sinc_v4 a = taps4(d, &pos, dstep, &t0), b = taps4(d, &pos, dstep, &t1);
+		sinc_v4 c = taps4(d, &pos, dstep, &t2), e = taps4(d, &pos, dstep, &t3);
+		/* a..e hold each frame's taps: transposed, each vector holds
+		 * one tap of the four frames */
+		sinc_v4 ab_lo = V4_SHUFFLE(a, b, 0, 4, 1, 5), ce_lo = V4_SHUFFLE(c, e, 0, 4, 1, 5);
+		sinc_v4 ab_hi = V4_SHUFFLE(a, b, 2, 6, 3, 7), ce_hi = V4_SHUFFLE(c, e, 2, 6, 3, 7);
+		sinc_v4 xm1 = V4_SHUFFLE(ab_lo, ce_lo, 0, 1, 4, 5), x0 = V4_SHUFFLE(ab_lo, ce_lo, 2, 3, 6, 7);
+		sinc_v4 x1 = V4_SHUFFLE(ab_hi, ce_hi, 0, 1, 4, 5), x2 = V4_SHUFFLE(ab_hi, ce_hi, 2, 3, 6, 7);
+		sinc_v4 tv = { t0, t1, t2, t3 };
+		sinc_v4 y = cubic4(xm1, x0, x1, x2, tv) * v4_load(gain + j);
+		memcpy(l + j, &y, sizeof(y));
+	}
+	for (; j < n; j++) {
 		int32_t i = (int32_t)pos;
 		float t = (float)(pos - (double)i);
 		const float *q = d + i - 1;
-		float y = cubic(q[0], q[1], q[2], q[3], t) * gain[j];
-		l[j] = y;
-		r[j] = y;
+		l[j] = cubic(q[0], q[1], q[2], q[3], t) * gain[j];
 		pos += dstep;
 	}
 	return pos;
 }
 
+/* Both sides of two stereo frames in one vector: lanes left, right of the
+ * first frame, then of the second.  A and B are each frame's taps as
+ * loaded (frames i - 1, i, then i + 1, i + 2, interleaved). */
+static inline sinc_v4 cubic_pair(sinc_v4 a0, sinc_v4 b0, sinc_v4 a1, sinc_v4 b1, float t0, float t1,
+                                 float g0, float g1)
+{
+	sinc_v4 xm1 = V4_SHUFFLE(a0, a1, 0, 1, 4, 5), x0 = V4_SHUFFLE(a0, a1, 2, 3, 6, 7);
+	sinc_v4 x1 = V4_SHUFFLE(b0, b1, 0, 1, 4, 5), x2 = V4_SHUFFLE(b0, b1, 2, 3, 6, 7);
+	sinc_v4 t = { t0, t0, t1, t1 }, g = { g0, g0, g1, g1 };
+	return cubic4(xm1, x0, x1, x2, t) * g;
+}
+
+/* The stereo runs, four frames at a time as two pairs, the positions one
+ * add per frame as in the mono runs. */
 static double run_cubic2(const float *d, double pos, double dstep, const float *gain,
                          float *l, float *r, int n)
 {
-	for (int j = 0; j < n; j++) {
+	int j = 0;
+	for (; j + 4 <= n; j += 4) {
+		sinc_v4 a[4], b[4];
+		float t[4];
+		for (int g = 0; g < 4; g++) {
+			int32_t i = (int32_t)pos;
+			t[g] = (float)(pos - (double)i);
+			const float *q = d + 2 * ((ptrdiff_t)i - 1);
+			a[g] = v4_load(q);
+			b[g] = v4_load(q + 4);
+			pos += dstep;
+		}
+		sinc_v4 y01 = cubic_pair(a[0], b[0], a[1], b[1], t[0], t[1], gain[j], gain[j + 1]);
+		sinc_v4 y23 = cubic_pair(a[2], b[2], a[3], b[3], t[2], t[3], gain[j + 2], gain[j + 3]);
+		sinc_v4 yl = V4_SHUFFLE(y01, y23, 0, 2, 4, 6), yr = V4_SHUFFLE(y01, y23, 1, 3, 5, 7);
+		memcpy(l + j, &yl, sizeof(yl));
+		memcpy(r + j, &yr, sizeof(yr));
+	}
+	for (; j < n; j++) {
 		int32_t i = (int32_t)pos;
 		float t = (float)(pos - (double)i);
 		const float *q = d + 2 * ((ptrdiff_t)i - 1);
@@ -486,6 +565,18 @@ static double run_cubic2(const float *d, double pos, double dstep, const float *
 		pos += dstep;
 	}
 	return pos;
+}
+
+/* fmin and fmax as the C library has them (a NaN gives way to the other
+ * side), inline: at -O2 they are calls. */
+static inline double min_d(double a, double b)
+{
+	return a < b || b != b ? a : b;
+}
+
+static inline double max_d(double a, double b)
+{
+	return a > b || b != b ? a : b;
 }
 
 static float frame_peak(const sample_t *s, int64_t f)
@@ -530,6 +621,7 @@ void sampler_voice_start(sampler_voice_t *v, const sampler_params_t *p, float ra
 	const sample_t *s = &p->sample;
 	bool sounding = env_active(&v->amp) && v->amp.level > 0.0f;
 	v->rate = rate;
+	v->step_ok = false;
 	v->pos = 0.0;
 	v->dir = 1;
 	v->ended = false;
@@ -597,8 +689,26 @@ bool sampler_voice_active(const sampler_voice_t *v)
 	return !v->ended && env_active(&v->amp);
 }
 
-bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
-                          float *l, float *r, int n)
+/* The playback step, computed again only when one of its inputs has
+ * changed since the last block (the same expression, so the same bits). */
+static double voice_step(sampler_voice_t *v, const sampler_params_t *p, double freq_hz)
+{
+	if (!v->step_ok || v->step_freq != freq_hz || v->step_finetune != p->finetune ||
+	    v->step_root != p->root || v->step_srate != p->sample.rate) {
+		v->step = sampler_step(p, freq_hz, v->rate);
+		v->step_freq = freq_hz;
+		v->step_finetune = p->finetune;
+		v->step_root = p->root;
+		v->step_srate = p->sample.rate;
+		v->step_ok = true;
+	}
+	return v->step;
+}
+
+/* The voice's frames into l, and into r only when the sample is stereo
+ * (r may then be NULL): a mono sample's right side is its left. */
+static bool render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                   float *l, float *r, int n)
 {
 	const sample_t *s = &p->sample;
 	if (n <= 0)
@@ -607,7 +717,8 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 		v->ended = true;
 	if (!sampler_voice_active(v)) {
 		memset(l, 0, (size_t)n * sizeof(float));
-		memset(r, 0, (size_t)n * sizeof(float));
+		if (r)
+			memset(r, 0, (size_t)n * sizeof(float));
 		return false;
 	}
 
@@ -622,7 +733,7 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	}
 	const int64_t stride = s->channels;
 	const bool stereo = s->channels >= 2;
-	double step = sampler_step(p, freq_hz, v->rate);
+	double step = voice_step(v, p, freq_hz);
 	if (v->ratio > 0.0)
 		step *= v->ratio;
 	if (!(step >= 0.0))
@@ -690,10 +801,10 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 				double room;
 				int64_t i0 = (int64_t)(int32_t)pos;
 				if (dir > 0) {
-					double top = fmin(fmin(hi, (double)(hi_ok - after)), fade_from);
+					double top = min_d(min_d(hi, (double)(hi_ok - after)), fade_from);
 					room = i0 - before >= lo_ok ? top - 1.0 - pos : -1.0;
 				} else {
-					double bot = fmax(lo, (double)(lo_ok + before));
+					double bot = max_d(lo, (double)(lo_ok + before));
 					room = i0 + after < hi_ok && !(pos > fade_from) ? pos - bot - 1.0 : -1.0;
 				}
 				if (room > 0.0)
@@ -708,7 +819,7 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 					pos = run_sinc(d, stride, stereo, pos, dstep, gain + j, l + k, r + k, run);
 				else
 					pos = stereo ? run_cubic2(d, pos, dstep, gain + j, l + k, r + k, run)
-					             : run_cubic1(d, pos, dstep, gain + j, l + k, r + k, run);
+					             : run_cubic1(d, pos, dstep, gain + j, l + k, run);
 				j += run;
 				k += run;
 				continue;
@@ -739,7 +850,8 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 			if (pos > fade_from)
 				g *= (float)(((double)frames - pos) * fade_inv);
 			l[k] = yl * g;
-			r[k] = yr * g;
+			if (stereo)
+				r[k] = yr * g;
 			j++;
 			k++;
 
@@ -759,11 +871,34 @@ bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double 
 	}
 	if (k < n) {
 		memset(l + k, 0, (size_t)(n - k) * sizeof(float));
-		memset(r + k, 0, (size_t)(n - k) * sizeof(float));
+		if (stereo)
+			memset(r + k, 0, (size_t)(n - k) * sizeof(float));
 	}
 	v->pos = pos;
 	v->dir = dir;
 	v->looped = looped;
 	return sampler_voice_active(v);
+}
+
+static bool sample_stereo(const sampler_params_t *p)
+{
+	return p->sample.data && p->sample.channels >= 2;
+}
+
+bool sampler_voice_render(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                          float *l, float *r, int n)
+{
+	bool stereo = sample_stereo(p);
+	bool on = render(v, p, freq_hz, l, stereo ? r : NULL, n);
+	if (!stereo && n > 0)
+		memcpy(r, l, (size_t)n * sizeof(float));
+	return on;
+}
+
+bool sampler_voice_render_lr(sampler_voice_t *v, const sampler_params_t *p, double freq_hz,
+                             float *l, float *r, int n, bool *wrote_r)
+{
+	*wrote_r = sample_stereo(p);
+	return render(v, p, freq_hz, l, *wrote_r ? r : NULL, n);
 }
 

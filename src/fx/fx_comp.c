@@ -40,6 +40,7 @@
  * The state is plain memory (comp_t); process() never allocates.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include "dsp.h"
 #include "fx.h"
@@ -123,31 +124,123 @@ static float curve(const comp_t *c, float level)
  */
 #define COMP_CHUNK 64
 
-/* fmaxf(), NaNs included, inline: GCC calls the library for fmaxf()
- * itself, which costs more than the rest of the follower. */
-static inline float maxf(float a, float b)
+/* Four floats as one value, for the peaks (GCC's -O2 leaves such loops
+ * scalar unless told in these words); comparisons give masks. */
+typedef float cv4 __attribute__((vector_size(16)));
+typedef int32_t cv4i __attribute__((vector_size(16)));
+static const cv4i cv4_mag = { 0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff };
+
+/*
+ * The level follower over a whole chunk, x[j] = e = max(x[j], e f), in
+ * place; returns the last e.  One sample after another that is a chain
+ * of a multiply and a comparison per sample.  Rounding a product by
+ * f > 0 keeps order, so F(max(a, b)) = max(F(a), F(b)) exactly, with
+ * F(e) = e f rounded, and by induction
+ *   e[s + i] = max(Q[s + i], F^(i+1)(e[s - 1]))
+ * where Q is the follower run from 0 over the block starting at s.  The
+ * eight blocks of eight run their Q side by side, then the blocks follow
+ * one another with only the chain of F for the carried level: the same
+ * values, with a multiply per sample on the chain instead of a multiply
+ * and a comparison.  (No NaN reaches here: the peaks have none.)
+ */
+#define FB 8
+_Static_assert(COMP_CHUNK == FB * FB, "eight blocks of eight");
+typedef float cv8 __attribute__((vector_size(4 * FB)));
+typedef int32_t cv8i __attribute__((vector_size(4 * FB)));
+
+static float follow_chunk(float *x, float env, float f)
 {
-	return a > b || b != b ? a : b;
+	float q[COMP_CHUNK];
+	cv8 vf = { f, f, f, f, f, f, f, f }, acc = { 0 };
+	for (int i = 0; i < FB; i++) {
+		cv8 pk;
+		for (int b = 0; b < FB; b++)
+			pk[b] = x[b * FB + i];
+		cv8 fall = acc * vf;
+		cv8i bigger = pk > fall;
+		acc = (cv8)((bigger & (cv8i)pk) | (~bigger & (cv8i)fall));
+		for (int b = 0; b < FB; b++)
+			q[b * FB + i] = acc[b];
+	}
+	for (int b = 0; b < FB; b++) {
+		float carried = env;
+		for (int i = 0; i < FB; i++) {
+			carried *= f;
+			float v = q[b * FB + i];
+			x[b * FB + i] = v > carried ? v : carried;
+		}
+		env = x[b * FB + FB - 1];
+	}
+	return env;
 }
 
 static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const float *dr, int n)
 {
 	float tgs[COMP_CHUNK], grs[COMP_CHUNK], mks[COMP_CHUNK], mxs[COMP_CHUNK];
 	float env = c->env, gr = c->gr, makeup = c->makeup, mix = c->mix;
-	for (int j = 0; j < n; j++) {
-		float pk = maxf(fabsf(dl[j]), fabsf(dr[j]));
-		tgs[j] = env = maxf(pk, env * c->follow);
+	/* The peaks, max(|l|, |r|), without branches (a branch on the music
+	 * is a guess that often fails) and without fmaxf() (GCC calls the
+	 * library for it): a NaN side yields to the other; where both are
+	 * NaN the peak reads 0, which the follower passes over as it would
+	 * pass over a NaN. */
+	uint32_t any = 0;
+	int j0 = 0;
+	for (; j0 + 4 <= n; j0 += 4) {
+		/* four at a time, lane by lane the same as the loop below */
+		cv4 a, b;
+		memcpy(&a, dl + j0, sizeof(a));
+		memcpy(&b, dr + j0, sizeof(b));
+		a = (cv4)((cv4i)a & cv4_mag);
+		b = (cv4)((cv4i)b & cv4_mag);
+		a = (cv4)((cv4i)a & (a == a));
+		cv4i bigger = b > a;
+		cv4 pk = (cv4)((bigger & (cv4i)b) | (~bigger & (cv4i)a));
+		memcpy(tgs + j0, &pk, sizeof(pk));
+		cv4i bits = (cv4i)pk;
+		any |= (uint32_t)(bits[0] | bits[1] | bits[2] | bits[3]);
 	}
-	for (int j = 0; j < n; j++)
-		tgs[j] = tgs[j] > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(tgs[j])) : 0.0f;
-	for (int j = 0; j < n; j++) {
-		float target = tgs[j];
-		gr += (target - gr) * (target > gr ? c->k_att : c->k_rel);
-		if (target == 0.0f && gr < 1e-6f)
-			gr = 0.0f;    /* done releasing; keeps denormals away too */
-		grs[j] = gr;
+	for (int j = j0; j < n; j++) {
+		float a = fabsf(dl[j]), b = fabsf(dr[j]);
+		a = a == a ? a : 0.0f;
+		tgs[j] = b > a ? b : a;
+		uint32_t u;
+		memcpy(&u, &tgs[j], sizeof(u));
+		any |= u;
 	}
-	if (makeup == c->makeup_t && mix == c->mix_t) {
+	/* A silent key with the follower at 0 leaves it there and every
+	 * target at 0 (the passes below would give exactly that), so they
+	 * are skipped.  Else: env is never NaN (it starts at 0 and a NaN
+	 * peak is passed over), so neither is the fall, and the larger of the
+	 * two is a plain comparison. */
+	if (any || env != 0.0f) {
+		if (n == COMP_CHUNK)
+			env = follow_chunk(tgs, env, c->follow);
+		else
+			for (int j = 0; j < n; j++) {
+				float fall = env * c->follow, pk = tgs[j];
+				tgs[j] = env = pk > fall ? pk : fall;
+			}
+		for (int j = 0; j < n; j++)
+			tgs[j] = tgs[j] > c->knee_lo ? curve(c, DB_PER_OCTAVE * log2f(tgs[j])) : 0.0f;
+	}
+	/* Nothing to reduce and nothing releasing: every step below would
+	 * leave gr at 0 (0 + (0 - 0) k), so the serial loop is skipped. */
+	bool rest = gr == 0.0f;
+	for (int j = 0; rest && j < n; j++)
+		rest = tgs[j] == 0.0f;
+	if (rest) {
+		memset(grs, 0, (size_t)n * sizeof(float));
+	} else {
+		for (int j = 0; j < n; j++) {
+			float target = tgs[j];
+			gr += (target - gr) * (target > gr ? c->k_att : c->k_rel);
+			if (target == 0.0f && gr < 1e-6f)
+				gr = 0.0f;    /* done releasing; keeps denormals away too */
+			grs[j] = gr;
+		}
+	}
+	bool settled = makeup == c->makeup_t && mix == c->mix_t;
+	if (settled) {
 		/* settled: the glides below would leave both as they are */
 		for (int j = 0; j < n; j++) {
 			mks[j] = makeup;
@@ -167,11 +260,20 @@ static void comp_chunk(comp_t *c, float *l, float *r, const float *dl, const flo
 			mxs[j] = mix;
 		}
 	}
-	for (int j = 0; j < n; j++) {
-		float g = grs[j] > 0.0f ? mks[j] * exp2f(-grs[j] * (1.0f / DB_PER_OCTAVE)) : mks[j];
-		float k = 1.0f - mxs[j] + mxs[j] * g;
-		l[j] *= k;
-		r[j] *= k;
+	if (rest && settled) {
+		/* no reduction, settled glides: the same factor every frame */
+		float k = 1.0f - mix + mix * makeup;
+		for (int j = 0; j < n; j++) {
+			l[j] *= k;
+			r[j] *= k;
+		}
+	} else {
+		for (int j = 0; j < n; j++) {
+			float g = grs[j] > 0.0f ? mks[j] * exp2f(-grs[j] * (1.0f / DB_PER_OCTAVE)) : mks[j];
+			float k = 1.0f - mxs[j] + mxs[j] * g;
+			l[j] *= k;
+			r[j] *= k;
+		}
 	}
 	c->makeup = makeup;
 	c->mix = mix;

@@ -360,6 +360,40 @@ static void band_run_fading(band_t *b, float *l, float *r, int n, float step, fl
 	b->amount = a;
 }
 
+static bool same_bits(float a, float b)
+{
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/*
+ * Whether +0 in gives +0 out and leaves every state as it is: no pass
+ * band fading, and one step of each running section from its present
+ * state on +0 gives +0 and the same state, bit for bit (the same df2t()
+ * as the block runs).  Then, sample by sample and section by section,
+ * a block of +0 is +0 through the whole cascade and may be skipped: a
+ * channel between notes, whose tails have long been flushed to zero.
+ */
+static bool eq_at_rest(const eq_t *e)
+{
+	for (int i = 0; i < NBANDS; i++) {
+		const band_t *b = &e->band[i];
+		if (!b->active)
+			continue;
+		if (is_pass((band_kind_t)i) && (b->amount != 1.0f || !b->t_on || b->slope != b->t_slope))
+			return false;
+		for (int k = 0; k < b->nsect; k++) {
+			const biquad_t *q = &b->sect[k];
+			for (int ch = 0; ch < 2; ch++) {
+				float s1 = q->s1[ch], s2 = q->s2[ch];
+				float y = df2t(q->b0, q->b1, q->b2, q->a1, q->a2, &s1, &s2, 0.0f);
+				if (!same_bits(y, 0.0f) || !same_bits(s1, q->s1[ch]) || !same_bits(s2, q->s2[ch]))
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
 static void eq_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
 {
 	eq_t *e = st;
@@ -370,6 +404,13 @@ static void eq_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
 			e->ctl_left = EQ_CTL;
 		}
 		int m = n < e->ctl_left ? n : e->ctl_left;
+		if (dsp_zero_bits(l, m) && dsp_zero_bits(r, m) && eq_at_rest(e)) {
+			l += m;
+			r += m;
+			n -= m;
+			e->ctl_left -= m;
+			continue;
+		}
 		/* Steady bands' sections are gathered and run as one cascade;
 		 * a fading band runs in its place, after those before it. */
 		biquad_t *sect[NBANDS * EQ_MAX_SECT];

@@ -50,6 +50,7 @@
 #include <string.h>
 #include "dsp.h"
 #include "fx.h"
+#include "simd.h"
 
 /* Interpolator: OS points per sample, TAPS input samples per point. */
 #define OS          8
@@ -123,6 +124,7 @@ typedef struct stage_layout {
 typedef struct stage {
 	stage_layout_t at;
 	int w, a, b;          /* hold length; box lengths, a + b - 1 = w */
+	double inv_a, inv_b;  /* 1 / a, 1 / b */
 	int delay;            /* frames from input to output */
 	double aim;           /* target as a fraction of the ceiling */
 	double rel;           /* release: log-gain kept per frame */
@@ -136,6 +138,10 @@ typedef struct stage {
 	int64_t now;          /* frames pushed */
 	int dq_head, dq_len;
 	double le;            /* release envelope, natural log of the gain */
+	uint32_t memo_h;      /* the last hold release() took the log of ... */
+	double memo_lh;       /* ... and that log */
+	double memo_le;       /* the last envelope release() took exp() of ... */
+	double memo_g;        /* ... and the gain it gave (a held gain repeats) */
 	uint64_t sum1, sum2;
 	int p1, p2;
 	int rpos;
@@ -150,6 +156,7 @@ typedef struct lim {
 	float coef[TAPS][OS];     /* tap j, phase p; phase 0 is the sample itself */
 	float mcoef[MTAPS][MOS];  /* the meters' taps k, phases 1..MOS-1 (0 unused) */
 	float reach;              /* no reading exceeds reach x the largest |sample| near it */
+	bool wide;                /* the readings run eight lanes wide */
 	double gin, gin_to;    /* input gain, linear */
 	double ceil, ceil_to;  /* ceiling, linear */
 	double glide;          /* share of the distance covered per frame */
@@ -175,6 +182,8 @@ static void stage_lengths(stage_t *s, int w)
 	s->w = w < 2 ? 2 : w;
 	s->a = (s->w + 1) / 2;
 	s->b = s->w + 1 - s->a;
+	s->inv_a = 1.0 / s->a;
+	s->inv_b = 1.0 / s->b;
 	s->delay = detect_delay() + s->w - 1;
 }
 
@@ -348,6 +357,50 @@ static void gap_grid(const lim_t *s, const float *const win[2], float acc[2][OS]
 	memcpy(macc[1], &mr, sizeof(mr));
 }
 
+/*
+ * gap_grid() eight lanes wide, for processors with AVX: each register
+ * holds what two of the four-lane sums above hold, every lane adding the
+ * same products in the same order (a separate multiply and add), so the
+ * bits are the same with half the instructions.  The processor is asked
+ * once, at init (lim_t's wide).
+ */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+typedef float lim_v8 __attribute__((vector_size(32)));
+_Static_assert(OS == 8 && MOS == 4, "a register holds one channel's grid, or both channels' meter points");
+
+__attribute__((target("avx")))
+static void gap_grid8(const lim_t *s, const float *const win[2], float acc[2][OS], float macc[2][MOS])
+{
+	lim_v8 l = { 0 }, r = { 0 };
+	for (int j = 0; j < TAPS; j++) {
+		lim_v8 c;
+		memcpy(&c, s->coef[j], sizeof(c));
+		float a = win[0][j], b = win[1][j];
+		l += c * (lim_v8){ a, a, a, a, a, a, a, a };
+		r += c * (lim_v8){ b, b, b, b, b, b, b, b };
+	}
+	memcpy(acc[0], &l, sizeof(l));
+	memcpy(acc[1], &r, sizeof(r));
+	const int x0 = TAPS / 2 + (MTAPS_ALL - 1) / (2 * MOS) - 1;
+	lim_v8 m = { 0 };
+	for (int k = 0; k < MTAPS; k++) {
+		const float *c = s->mcoef[k];
+		float a = win[0][x0 - k], b = win[1][x0 - k];
+		m += (lim_v8){ c[0], c[1], c[2], c[3], c[0], c[1], c[2], c[3] } *
+		     (lim_v8){ a, a, a, a, b, b, b, b };
+	}
+	memcpy(macc[0], &m, sizeof(float) * MOS);
+	memcpy(macc[1], (float *)&m + MOS, sizeof(float) * MOS);
+}
+
+#else
+static void gap_grid8(const lim_t *s, const float *const win[2], float acc[2][OS], float macc[2][MOS])
+{
+	gap_grid(s, win, acc, macc);
+}
+
+#endif
+
 static inline float max_f(float a, float b)
 {
 	return a > b ? a : b;
@@ -428,6 +481,10 @@ static void stage_clear(void *base, stage_t *s, float ceil)
 	s->now = 0;
 	s->dq_head = s->dq_len = 0;
 	s->le = 0.0;
+	s->memo_h = GAIN_ONE;
+	s->memo_lh = 0.0;
+	s->memo_le = 1.0;     /* the envelope is never above 0: no match */
+	s->memo_g = 0.0;
 	uint32_t *b1 = AT(base, s->at.box1, uint32_t), *b2 = AT(base, s->at.box2, uint32_t);
 	for (int i = 0; i < s->a; i++)
 		b1[i] = GAIN_ONE;
@@ -478,8 +535,14 @@ static uint32_t release(stage_t *s, uint32_t h)
 {
 	if (h == GAIN_ONE && s->le == 0.0)
 		return h;
-	/* log(1) is 0 exactly: no call for the common case of no hold */
-	double lh = h == GAIN_ONE ? 0.0 : h ? log((double)h / GAIN_ONE) : -700.0;
+	/* log(1) is 0 exactly: no call for the common case of no hold; and a
+	 * hold or an envelope that has not moved since the last frame gives
+	 * the same result as then, without the call */
+	if (h != s->memo_h) {
+		s->memo_h = h;
+		s->memo_lh = h == GAIN_ONE ? 0.0 : h ? log((double)h / GAIN_ONE) : -700.0;
+	}
+	double lh = s->memo_lh;
 	if (lh <= s->le)
 		s->le = lh;
 	else
@@ -488,11 +551,16 @@ static uint32_t release(stage_t *s, uint32_t h)
 		s->le = 0.0;
 		return h;
 	}
-	double g = floor(exp(s->le) * GAIN_ONE);
+	if (s->le != s->memo_le) {
+		s->memo_le = s->le;
+		s->memo_g = floor(exp(s->le) * GAIN_ONE);
+	}
+	double g = s->memo_g;
 	return g < (double)h ? (uint32_t)g : h;
 }
 
-static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t in)
+/* A box average of len gains; inv is 1.0 / len. */
+static inline uint32_t box(uint32_t *ring, int len, double inv, int *pos, uint64_t *sum, uint32_t in)
 {
 	*sum += in;
 	*sum -= ring[*pos];
@@ -502,7 +570,7 @@ static uint32_t box(uint32_t *ring, int len, int *pos, uint64_t *sum, uint32_t i
 	/* a full box is the common case: no division for it */
 	if (*sum == (uint64_t)len * GAIN_ONE)
 		return GAIN_ONE;
-	return (uint32_t)(*sum / (uint64_t)len);
+	return dsp_div_recip(*sum, (uint32_t)len, inv);
 }
 
 /* Whether the stage is at rest: no peak near enough to count, nothing
@@ -609,7 +677,10 @@ static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *
 		for (int ch = 0; ch < 2; ch++)
 			if (!st->read_last)
 				st->last[ch] = last_point(s, win[ch] - 1);
-		gap_grid(s, win, acc, macc);
+		if (s->wide)
+			gap_grid8(s, win, acc, macc);
+		else
+			gap_grid(s, win, acc, macc);
 		for (int ch = 0; ch < 2; ch++) {
 			double p = gap_peak(st, ch, win[ch], acc[ch], macc[ch]);
 			if (p > peak)
@@ -642,8 +713,8 @@ static void stage_run(const lim_t *s, void *base, stage_t *st, float *l, float *
 	uint32_t h = hold(base, st, q);
 	st->now++;
 	uint32_t e = release(st, h);
-	uint32_t u = box(AT(base, st->at.box1, uint32_t), st->a, &st->p1, &st->sum1, e);
-	uint32_t g = box(AT(base, st->at.box2, uint32_t), st->b, &st->p2, &st->sum2, u);
+	uint32_t u = box(AT(base, st->at.box1, uint32_t), st->a, st->inv_a, &st->p1, &st->sum1, e);
+	uint32_t g = box(AT(base, st->at.box2, uint32_t), st->b, st->inv_b, &st->p2, &st->sum2, u);
 
 	delay_frame(base, st, l, r, c);
 	if (g == GAIN_ONE) {
@@ -669,6 +740,7 @@ static void lim_init(void *st, int rate, const float *p)
 	lim_t *s = st;
 	memset(s, 0, sizeof(*s));
 	s->rate = rate;
+	s->wide = simd_wide();
 	make_coefs(s);
 	float la = fminf(fmaxf(p[P_LOOKAHEAD], lim_params[P_LOOKAHEAD].min), LOOKAHEAD_MAX_MS);
 	lim_place(s, rate, ms_frames(la, rate));

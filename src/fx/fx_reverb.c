@@ -403,12 +403,74 @@ static inline void turn_split(rv_v4 *e, rv_v4 *o, rv_v4 *phase, rv_v4 inc)
 	*o = s * x + c * y;
 }
 
-static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
+/*
+ * The input side runs a chunk at a time, stage by stage: the predelay
+ * for the chunk's frames, then each allpass over all of them, then the
+ * network frame by frame.  An allpass's buffer is touched by that
+ * allpass alone, in the same order of frames as one frame at a time, and
+ * every sample takes the same arithmetic, so the output is the same bits;
+ * but the four allpasses of a side no longer form one long chain of
+ * dependent operations inside each frame.
+ */
+#define RV_CHUNK 64
+
+/* The predelay: writes the frames of l, r and reads the delayed ones
+ * into el, er, crossfading to a new tap when one is set. */
+static void predelay_chunk(reverb_t *rv, const float *l, const float *r, float *el, float *er, int m)
 {
-	reverb_t *rv = st;
 	float *mem = rv->mem;
 	float *pl = mem + rv->pre[0].off, *pr = mem + rv->pre[1].off;
 	const uint32_t pmask = rv->pre[0].mask;
+	const float inv_xf = 1.0f / (float)rv->xfade_len;
+	uint32_t w = rv->w;
+	for (int i = 0; i < m; i++, w++) {
+		uint32_t wp = w & pmask;
+		pl[wp] = l[i];
+		pr[wp] = r[i];
+		if (!rv->pre_fading && rv->pre_target != rv->pre_tap) {
+			rv->pre_next = rv->pre_target;
+			rv->pre_pos = 0;
+			rv->pre_fading = true;
+		}
+		uint32_t ri = (w - (uint32_t)rv->pre_tap) & pmask;
+		float a = pl[ri], b = pr[ri];
+		if (rv->pre_fading) {
+			uint32_t rj = (w - (uint32_t)rv->pre_next) & pmask;
+			float t = (float)rv->pre_pos * inv_xf;
+			a += (pl[rj] - a) * t;
+			b += (pr[rj] - b) * t;
+			if (++rv->pre_pos == rv->xfade_len) {
+				rv->pre_tap = rv->pre_next;
+				rv->pre_fading = false;
+			}
+		}
+		el[i] = a;
+		er[i] = b;
+	}
+}
+
+/* One allpass over a chunk, in place. */
+static void allpass_chunk(reverb_t *rv, int c, int k, float *x, int m)
+{
+	float *buf = rv->mem + rv->ap[c][k].off;
+	uint32_t mask = rv->ap[c][k].mask, w = rv->w;
+	int len = rv->ap_len[c][k];
+	float g = diff_gain[k];
+	for (int i = 0; i < m; i++)
+		x[i] = allpass(buf, mask, len, g, w + (uint32_t)i, x[i]);
+}
+
+/* touch: whether the output is written (decided once per call). */
+static void reverb_chunk(reverb_t *rv, float *l, float *r, int n, bool touch)
+{
+	float ein[RV_CHUNK], ein_r[RV_CHUNK];
+	predelay_chunk(rv, l, r, ein, ein_r, n);
+	for (int k = 0; k < NDIFF; k++) {
+		allpass_chunk(rv, 0, k, ein, n);
+		allpass_chunk(rv, 1, k, ein_r, n);
+	}
+
+	float *mem = rv->mem;
 	float *line[NLINES];
 	for (int j = 0; j < NLINES; j++)
 		line[j] = mem + rv->line[j].off;
@@ -424,7 +486,6 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 	memcpy(&turn_inc, rv->turn_inc, sizeof(turn_inc));
 	uint32_t w = rv->w;
 	int left = rv->left;
-	bool touch = left > 0 || g[G_DRY] != 1.0f || g[G_WM] != 0.0f || g[G_WS] != 0.0f;
 	fdn_retarget(rv);
 
 	for (int i = 0; i < n; i++) {
@@ -437,37 +498,8 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 			v4_split(g + G_B, &gbe, &gbo);
 		}
 		float xl = l[i], xr = r[i];
-
-		uint32_t wp = w & pmask;
-		pl[wp] = xl;
-		pr[wp] = xr;
-		if (!rv->pre_fading && rv->pre_target != rv->pre_tap) {
-			rv->pre_next = rv->pre_target;
-			rv->pre_pos = 0;
-			rv->pre_fading = true;
-		}
-		uint32_t ri = (w - (uint32_t)rv->pre_tap) & pmask;
-		float el = pl[ri], er = pr[ri];
-		if (rv->pre_fading) {
-			uint32_t rj = (w - (uint32_t)rv->pre_next) & pmask;
-			float a = (float)rv->pre_pos * inv_xf;
-			el += (pl[rj] - el) * a;
-			er += (pr[rj] - er) * a;
-			if (++rv->pre_pos == rv->xfade_len) {
-				rv->pre_tap = rv->pre_next;
-				rv->pre_fading = false;
-			}
-		}
-
-		for (int k = 0; k < NDIFF; k++) {
-			el = allpass(mem + rv->ap[0][k].off, rv->ap[0][k].mask, rv->ap_len[0][k],
-			             diff_gain[k], w, el);
-			er = allpass(mem + rv->ap[1][k].off, rv->ap[1][k].mask, rv->ap_len[1][k],
-			             diff_gain[k], w, er);
-		}
-		el *= 0.5f;   /* four lines per side: the input's power is kept */
-		er *= 0.5f;
-
+		float el = ein[i] * 0.5f;   /* four lines per side: the input's power is kept */
+		float er = ein_r[i] * 0.5f;
 		float y[NLINES];
 		for (int j = 0; j < NLINES; j++)
 			y[j] = line[j][(w - (uint32_t)rv->len[j]) & rv->line[j].mask];
@@ -514,20 +546,35 @@ static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *
 	memcpy(rv->turn, &turn, sizeof(turn));
 	rv->left = left;
 	rv->w = w;
-	(void)ctx;
 }
 
-/* Resting: the turning phases go on as turn_split() moves them, so the
- * tail that follows the rest turns as it would have. */
+static void reverb_process(void *st, float *l, float *r, int n, const fx_ctx_t *ctx)
+{
+	reverb_t *rv = st;
+	(void)ctx;
+	const float *g = rv->cur;
+	bool touch = rv->left > 0 || g[G_DRY] != 1.0f || g[G_WM] != 0.0f || g[G_WS] != 0.0f;
+	for (int at = 0; at < n; at += RV_CHUNK)
+		reverb_chunk(rv, l + at, r + at, n - at < RV_CHUNK ? n - at : RV_CHUNK, touch);
+}
+
+
+/* Resting: the turning phases go on as turn_split() moves them, all four
+ * at once, so the tail that follows the rest turns as it would have (a
+ * module's unfed bus rests through the whole song, and one phase at a
+ * time, a dependent add per frame, was a sixth of its render). */
 static void reverb_rest(void *st, int n)
 {
 	reverb_t *rv = st;
-	for (int q = 0; q < NLINES / 2; q++)
-		for (int j = 0; j < n; j++) {
-			rv->turn[q] += rv->turn_inc[q];
-			if (rv->turn[q] >= 1.0f)
-				rv->turn[q] -= 2.0f;
-		}
+	const rv_v4 one = { 1, 1, 1, 1 }, two = { 2, 2, 2, 2 };
+	rv_v4 p, inc;
+	memcpy(&p, rv->turn, sizeof(p));
+	memcpy(&inc, rv->turn_inc, sizeof(inc));
+	for (int j = 0; j < n; j++) {
+		p += inc;
+		p = v4_sel(p >= one, p - two, p);
+	}
+	memcpy(rv->turn, &p, sizeof(p));
 }
 
 const fx_ops_t fx_reverb = {

@@ -575,6 +575,8 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 		note_kind(cv->rep, "fine vibrato (depth rounded)");
 		return fx_of('4', (x << 4) | ((y + 2) / 4 ? (y + 2) / 4 : (y ? 1 : 0)));
 	case X_XF_PORTA:
+		if (cv->fmt == FMT_XM)
+			return x == 1 || x == 2 ? fx_of('O', p) : fx_none();
 		note_kind(cv->rep, "extra fine portamento (rounded to fine)");
 		if ((x == 1 || x == 2) && (y + 2) / 4)
 			return ext(x, (y + 2) / 4);

@@ -50,6 +50,7 @@
 #include <string.h>
 #include "bridge.h"
 #include "reftrack.h"
+#include "sampler.h"
 #include "spscq.h"
 
 #define QUEUE_MSGS  1024   /* UI -> audio: many periods' worth of fast editing */
@@ -279,6 +280,9 @@ bridge_t *bridge_create(const song_t *song, int rate)
 	b->channels = song->channels;
 	for (int i = 1; i <= SONG_MAX_INSTRUMENTS; i++)
 		b->inst_data[i] = song->inst[i] ? song->inst[i]->sampler.sample.data : NULL;
+	/* An edit may switch an instrument to the sinc while it plays: its
+	 * tables are built here, never on the audio thread. */
+	sampler_init();
 	b->engine = engine_create(&b->song, rate);
 	if (!b->engine) {
 		song_clone_free(&b->song);
