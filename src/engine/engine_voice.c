@@ -82,6 +82,20 @@ void eng_env_reset(chan_t *c, const instrument_t *in)
 	c->env_gain = in && has_env(in) ? env_level(&in->sampler.env, 0) / 64.0f : 1.0f;
 }
 
+/* The tick after pos: held at the sustain point until the note is let
+ * go, back to the loop's start at its end. */
+static int ft2_env_next(const ft2_env_t *env, int pos, bool released)
+{
+	bool hold = env->sus_on && !released && env->sustain < env->n &&
+	            pos == env->tick[env->sustain];
+	if (hold || pos > ENV_MAX_TICK)
+		return pos;
+	pos++;
+	if (env->loop_on && env->loop_end < env->n && pos >= env->tick[env->loop_end])
+		pos = env->tick[env->loop_start];
+	return pos;
+}
+
 /* One tick of the envelope: this tick's level, then on to the next
  * tick, unless held at the sustain point until a note-off; the loop
  * goes back to its start at its end.  Released, the note loses the
@@ -92,13 +106,7 @@ void eng_env_step(chan_t *c, const instrument_t *in)
 	if (c->env_released || c->fade_only)
 		c->env_fade = c->env_fade > env->fadeout ? c->env_fade - env->fadeout : 0;
 	c->env_gain = env_level(env, c->env_pos) / 64.0f * (float)c->env_fade / 65536.0f;
-	bool hold = env->sus_on && !c->env_released && env->sustain < env->n &&
-	            c->env_pos == env->tick[env->sustain];
-	if (hold || c->env_pos > ENV_MAX_TICK)
-		return;
-	c->env_pos++;
-	if (env->loop_on && env->loop_end < env->n && c->env_pos >= env->tick[env->loop_end])
-		c->env_pos = env->tick[env->loop_start];
+	c->env_pos = ft2_env_next(env, c->env_pos, c->env_released);
 }
 
 /* FT2's fadeout of a note without a volume envelope (as xmp plays it):
@@ -154,13 +162,7 @@ void eng_penv_step(chan_t *c, const instrument_t *in)
 {
 	const ft2_env_t *env = &in->sampler.penv;
 	c->pan_env = (env_level(env, c->penv_pos) - 32.0f) / 32.0f;
-	bool hold = env->sus_on && !c->penv_released && env->sustain < env->n &&
-	            c->penv_pos == env->tick[env->sustain];
-	if (hold || c->penv_pos > ENV_MAX_TICK)
-		return;
-	c->penv_pos++;
-	if (env->loop_on && env->loop_end < env->n && c->penv_pos >= env->tick[env->loop_end])
-		c->penv_pos = env->tick[env->loop_start];
+	c->penv_pos = ft2_env_next(env, c->penv_pos, c->penv_released);
 }
 
 void eng_chan_trigger(engine_t *e, int ch, int64_t offset)

@@ -218,19 +218,17 @@ static float envelope_adsr(conv_t *cv, const struct xmp_instrument *xi, adsr_par
 	return (float)ymax;
 }
 
-/* An XM's panning envelope as it is: points (levels 0..64, 32 the
- * centre), sustain and loop; the engine moves the channel's pan by it
- * as FT2 does. */
-static void xm_pan_envelope(const struct xmp_instrument *xi, ft2_env_t *env)
+/* An XM envelope as it is: points (levels 0..64), sustain and loop.
+ * FT2 refuses points out of order, so the envelope ends at the first. */
+static void xm_env_read(const struct xmp_envelope *ev, ft2_env_t *env)
 {
-	const struct xmp_envelope *ev = &xi->pei;
 	if (!(ev->flg & XMP_ENVELOPE_ON) || ev->npt < 1)
 		return;
 	int n = ev->npt < ENV_MAX_POINTS ? ev->npt : ENV_MAX_POINTS;
 	for (int k = 0; k < n; k++) {
 		int t = clampi(ev->data[2 * k], 0, ENV_MAX_TICK);
 		if (k && t <= env->tick[k - 1])
-			break;   /* (as the volume envelope: it ends at a point out of order) */
+			break;
 		env->tick[k] = (uint16_t)t;
 		env->level[k] = (uint8_t)clampi(ev->data[2 * k + 1], 0, 64);
 		env->n = k + 1;
@@ -244,36 +242,18 @@ static void xm_pan_envelope(const struct xmp_instrument *xi, ft2_env_t *env)
 }
 
 /* An XM's volume envelope as it is, points, sustain, loop and fadeout
- * (the engine plays it as FT2 does); the amp ADSR then only cuts a note
- * another replaces.  Without one, FT2 silences a released note at once.
- * Returns the level the instrument's volume takes (full). */
+ * (the engine plays it as FT2 does), and its panning envelope (32 the
+ * centre; the engine moves the channel's pan by it); the amp ADSR then
+ * only cuts a note another replaces.  Without a volume envelope, FT2
+ * silences a released note at once, but the fadeout still takes a note
+ * let go beside an instrument number or a volume.  Returns the level
+ * the instrument's volume takes (full). */
 static float xm_envelope(const struct xmp_instrument *xi, sampler_params_t *sp)
 {
-	const struct xmp_envelope *ev = &xi->aei;
 	sp->amp = (adsr_params_t){ 0.0f, 0.0f, 1.0f, 0.004f };
-	ft2_env_t *env = &sp->env;
-	/* (without an envelope the fadeout still takes a note let go beside
-	 * an instrument number or a volume) */
-	env->fadeout = clampi(xi->rls, 0, FADEOUT_MAX);
-	xm_pan_envelope(xi, &sp->penv);
-	if (!(ev->flg & XMP_ENVELOPE_ON) || ev->npt < 1)
-		return 1.0f;
-	int n = ev->npt < ENV_MAX_POINTS ? ev->npt : ENV_MAX_POINTS;
-	for (int k = 0; k < n; k++) {
-		int t = clampi(ev->data[2 * k], 0, ENV_MAX_TICK);
-		if (k && t <= env->tick[k - 1])
-			break;   /* (FT2 refuses points out of order: the envelope ends there) */
-		env->tick[k] = (uint16_t)t;
-		env->level[k] = (uint8_t)clampi(ev->data[2 * k + 1], 0, 64);
-		env->n = k + 1;
-	}
-	env->sus_on = (ev->flg & XMP_ENVELOPE_SUS) && ev->sus >= 0 && ev->sus < env->n;
-	env->sustain = env->sus_on ? ev->sus : 0;
-	env->loop_on = (ev->flg & XMP_ENVELOPE_LOOP) && ev->lps >= 0 && ev->lps <= ev->lpe &&
-	               ev->lpe < env->n;
-	env->loop_start = env->loop_on ? ev->lps : 0;
-	env->loop_end = env->loop_on ? ev->lpe : 0;
-	env->fadeout = clampi(xi->rls, 0, FADEOUT_MAX);
+	sp->env.fadeout = clampi(xi->rls, 0, FADEOUT_MAX);
+	xm_env_read(&xi->pei, &sp->penv);
+	xm_env_read(&xi->aei, &sp->env);
 	return 1.0f;
 }
 

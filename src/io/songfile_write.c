@@ -94,20 +94,25 @@ static void put_adsr(writer_t *w, const char *key, const adsr_params_t *a)
 	put_line(w, key, b);
 }
 
-/* FT2's panning envelope, as the volume envelope's keys with "pan_". */
-static void put_pan_env(writer_t *w, const ft2_env_t *env)
+/* An FT2 envelope: "envelope", "env_sustain" and "env_loop" for the
+ * volume; the panning envelope's keys are the same with "pan_". */
+static void put_env(writer_t *w, const char *prefix, const ft2_env_t *env)
 {
-	char b[ENV_MAX_POINTS * 12] = "";
+	char b[ENV_MAX_POINTS * 12] = "", key[32];
 	size_t n = 0;
 	for (int k = 0; k < env->n; k++)
 		n += (size_t)snprintf(b + n, sizeof b - n, "%s%d:%d", k ? " " : "", env->tick[k],
 		                      env->level[k]);
-	put_line(w, "pan_envelope", b);
-	if (env->sus_on)
-		put_int(w, "pan_env_sustain", env->sustain);
+	snprintf(key, sizeof key, "%senvelope", prefix);
+	put_line(w, key, b);
+	if (env->sus_on) {
+		snprintf(key, sizeof key, "%senv_sustain", prefix);
+		put_int(w, key, env->sustain);
+	}
 	if (env->loop_on) {
 		snprintf(b, sizeof b, "%d %d", env->loop_start, env->loop_end);
-		put_line(w, "pan_env_loop", b);
+		snprintf(key, sizeof key, "%senv_loop", prefix);
+		put_line(w, key, b);
 	}
 }
 
@@ -172,24 +177,12 @@ static void write_instrument(writer_t *w, const song_t *s, int idx)
 			put_line(w, "slice_map", "offsets");
 	}
 	const ft2_env_t *env = &sp->env;
-	if (type == INST_SAMPLER && env->n > 0) {
-		char b[ENV_MAX_POINTS * 12] = "";
-		size_t n = 0;
-		for (int k = 0; k < env->n; k++)
-			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d:%d", k ? " " : "", env->tick[k],
-			                      env->level[k]);
-		put_line(w, "envelope", b);
-		if (env->sus_on)
-			put_int(w, "env_sustain", env->sustain);
-		if (env->loop_on) {
-			snprintf(b, sizeof b, "%d %d", env->loop_start, env->loop_end);
-			put_line(w, "env_loop", b);
-		}
-	}
+	if (type == INST_SAMPLER && env->n > 0)
+		put_env(w, "", env);
 	if (type == INST_SAMPLER && (env->n > 0 || env->fadeout))
 		put_int(w, "fadeout", env->fadeout);
 	if (type == INST_SAMPLER && sp->penv.n > 0)
-		put_pan_env(w, &sp->penv);
+		put_env(w, "pan_", &sp->penv);
 	snprintf(sect, sizeof sect, "instrument %02X", idx);
 	put_extras(w, s, sect);
 }
