@@ -246,16 +246,8 @@ typedef int32_t svi __attribute__((vector_size(4 * SV_N)));
 typedef uint32_t svu __attribute__((vector_size(4 * SV_N)));
 #define SV_INLINE static inline __attribute__((always_inline))
 
-/* GCC notes that passing such a vector to a function changes the ABI
- * with AVX; none is ever passed (all inline), so the note says nothing.
- * GCC gives it at the end of the file, so it is off to the end (and an
- * older Clang that does not know the option must not object to it). */
-#if defined(__clang__)
-#pragma clang diagnostic ignored "-Wunknown-warning-option"
-#endif
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
+/* (GCC's note that such vectors change the calling convention is off in
+ * configure: they never cross a call.) */
 
 SV_INLINE sv sv_set(float x)
 {
