@@ -1680,7 +1680,7 @@ static void test_ft2_envelope(void **state)
 	(void)state;
 	/* 0:64 4:0, one tick a step: 64 48 32 16 0, then 0. */
 	ft2_env_t fall = { .n = 2, .tick = { 0, 4 }, .level = { 64, 0 } };
-	double lv[9];
+	double lv[10];
 	env_levels("[pattern 00]\nrows = 3\n00 = C-4 02 .. ...\n", &fall, lv, 6);
 	const double w1[6] = { 64, 48, 32, 16, 0, 0 };
 	expect_env(lv, w1, 6, "falling envelope");
