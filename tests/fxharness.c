@@ -55,6 +55,19 @@ void fxh_close(fxh_unit_t *u)
 	u->st = NULL;
 }
 
+void fxh_keep_or_match(float **ref_l, float **ref_r, float *l, float *r, size_t n)
+{
+	if (!*ref_l) {
+		*ref_l = l;
+		*ref_r = r;
+		return;
+	}
+	assert_memory_equal(l, *ref_l, n * sizeof(float));
+	assert_memory_equal(r, *ref_r, n * sizeof(float));
+	free(l);
+	free(r);
+}
+
 double fxh_db(double ratio)
 {
 	return 20.0 * log10(ratio + 1e-30);

@@ -34,6 +34,11 @@ void fxh_start(fxh_unit_t *u);
 void fxh_run(fxh_unit_t *u, float *l, float *r, size_t n, size_t block);
 void fxh_close(fxh_unit_t *u);
 
+/* For runs that must give the same bits: the first run's output (the
+ * reference is still NULL) is kept as it; a later one must equal it and
+ * is freed. */
+void fxh_keep_or_match(float **ref_l, float **ref_r, float *l, float *r, size_t n);
+
 /* ---- signals and measures (the caller frees what is returned) ---- */
 
 /* 20 log10(ratio); silence is -600 dB, not -inf, so it compares. */
