@@ -311,6 +311,15 @@ static void every_writer_syncs_file_then_folder(void **state)
 	}
 }
 
+/* The file a failed write must leave as it is. */
+static void write_old(const struct writer *wr)
+{
+	char path[128], err[600];
+	in_dir(path, sizeof(path), wr->file);
+	if (wr->fn(path, 1, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", wr->name, err);
+}
+
 /* What a failed write must leave: the old file as it was, no temporary
  * file, a message naming the file. */
 static void fails_cleanly(const struct writer *wr, const char *reason, int code)
@@ -339,10 +348,7 @@ static void a_failed_sync_keeps_the_old_file(void **state)
 {
 	(void)state;
 	for (size_t w = 0; w < sizeof(writers) / sizeof(writers[0]); w++) {
-		char path[128], err[600];
-		in_dir(path, sizeof(path), writers[w].file);
-		if (writers[w].fn(path, 1, err, sizeof(err)) != 0)
-			fail_msg("%s: %s", writers[w].name, err);
+		write_old(&writers[w]);
 		seen.fail = ENOSPC;
 		fails_cleanly(&writers[w], strerror(ENOSPC), ENOSPC);
 		seen.fail = 0;
@@ -353,10 +359,7 @@ static void a_failed_write_keeps_the_old_file(void **state)
 {
 	(void)state;
 	for (size_t w = 0; w < sizeof(writers) / sizeof(writers[0]); w++) {
-		char path[128], err[600];
-		in_dir(path, sizeof(path), writers[w].file);
-		if (writers[w].fn(path, 1, err, sizeof(err)) != 0)
-			fail_msg("%s: %s", writers[w].name, err);
+		write_old(&writers[w]);
 		/* Past the limit write() fails with EFBIG, as it would with
 		 * ENOSPC on a full disk, partway through the file. */
 		struct rlimit old, lim;
