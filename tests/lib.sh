@@ -238,6 +238,26 @@ tui_fresh() {
 	cp -r "$SRCDIR/songs/samples" "$W/${1:-.}/"
 }
 
+# tui_run_script: writes W/run.sh, which runs beatty in W with the
+# arguments it is given (its pid into W/pid, its errors into W/stderr,
+# then its exit status into W/status) and stays, so the pane can still
+# be read after beatty has gone.
+tui_run_script() {
+	cat >"$W/run.sh" <<EOF
+cd '$W'
+sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
+echo \$? >status
+sleep 600
+EOF
+}
+
+# tui_quit: ^Q, answering "no" to saving; waits for the exit status.
+tui_quit() {
+	keys C-q
+	wait_for "unsaved changes" 2 && keys n
+	wait_file "$W/status" 10
+}
+
 # follow_rate COLS ROWS BPM SECONDS: what following the playhead costs.
 # beatty on a fresh demo set to BPM, run under script(1), which keeps
 # every byte it writes to the terminal, plays the song from the pattern

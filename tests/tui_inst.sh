@@ -43,21 +43,9 @@ start() {
 		while [ $n -gt 0 ] && kill -0 "$(cat "$W/pid")" 2>/dev/null; do sleep 0.1; n=$((n - 1)); done
 	fi
 	rm -f "$W/status" "$W/pid"
-	cat >"$W/run.sh" <<RUNEOF
-cd '$W'
-sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
-echo \$? >status
-sleep 600
-RUNEOF
+	tui_run_script
 	tui_session 80 24 "env TERM=$term LC_ALL=$UTF8 sh '$W/run.sh' $*"
 	wait_for "^(F1: help|a recovery copy|new song)" 15
-}
-
-# quit: ^Q, answering "no" to saving; waits for the exit status.
-quit() {
-	keys C-q
-	wait_for "unsaved changes" 2 && keys n
-	wait_file_grep "." "$W/status" 10
 }
 
 # brightness FILE: the RMS of the left channel's first difference over
@@ -178,7 +166,7 @@ keys '<' Delete
 ok "Del on an unused instrument deletes it at once" wait_for "^deleted instrument 01"
 keys C-z
 ok "^Z brings it back, sample and all" wait_for "file samples/kick.wav +44100 Hz"
-quit
+tui_quit
 is "beatty quit cleanly" 0 "$(cat "$W/status" 2>/dev/null)"
 ok "and said nothing on stderr (no sanitizer report either)" test ! -s "$W/stderr"
 
@@ -187,7 +175,7 @@ start vt100 --no-audio song.bty
 keys C-t
 wait_for "\| #+" && wait_for "\| \[=+\]"
 ok "on a vt100 the waveform is ASCII, the loop marked" test $? -eq 0
-quit
+tui_quit
 
 # --- 5: an undo and a new song in one burst of keys (as over SSH) ----------
 # The undo puts a replaced sample back into the song; the new song must
@@ -207,7 +195,7 @@ keys End Enter
 ok "a second sample loaded over the first" wait_for "file samples/snare.wav"
 keys C-z C-n n
 ok "^Z ^N n in one burst: a new song" wait_for "untitled.bty"
-quit
+tui_quit
 is "beatty quit cleanly after it" 0 "$(cat "$W/status" 2>/dev/null)"
 ok "and said nothing on stderr (no double free reported)" test ! -s "$W/stderr"
 
@@ -230,6 +218,6 @@ keys C-s
 wait_file_grep "^slices = " "$W/song.bty"
 ok "saved: both name the file, only the clone has slices" sh -c \
 	"[ \$(grep -cx 'file = samples/kick.wav' '$W/song.bty') = 2 ] && [ \$(grep -c '^slices = ' '$W/song.bty') = 1 ]"
-quit
+tui_quit
 is "beatty quit cleanly" 0 "$(cat "$W/status" 2>/dev/null)"
 ok "and said nothing on stderr (no sanitizer report either)" test ! -s "$W/stderr"

@@ -36,20 +36,9 @@ start() {
 	cp "$SRCDIR/songs/demo.bty" "$W/"
 	cp -r "$SRCDIR/songs/samples" "$W/"
 	cp "$TMP/steady.bty" "$W/"
-	cat >"$W/run.sh" <<EOF
-cd '$W'
-sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
-echo \$? >status
-sleep 600
-EOF
+	tui_run_script
 	tui_session 80 24 "env TERM=tmux-256color LC_ALL=$UTF8 sh '$W/run.sh' $*"
 	wait_for "^(F1: help   Space: edit mode|a recovery copy)" 15
-}
-
-quit() {
-	keys C-q
-	wait_for "unsaved changes" 2 && keys n
-	wait_file "$W/status" 10
 }
 
 steady_song "$TMP/steady.bty"
@@ -148,7 +137,7 @@ keys A
 ok "A again flips to A" wait_for "A/B: hearing A"
 keys K
 ok "K keeps it and ends the compare" wait_for "A/B: off"
-quit
+tui_quit
 is "beatty quits" 0 "$(cat "$W/status" 2>/dev/null)"
 
 # The buses: their strips follow the channels'.  The reverb's return
@@ -179,7 +168,7 @@ keys C-z
 ok "undo takes the size back" wait_for "^ size +70 % "
 keys Up Up Right
 ok "the delay bus stands beside it" wait_for "^ FX Dly bus: 1:delay *$"
-quit
+tui_quit
 is "beatty quits" 0 "$(cat "$W/status" 2>/dev/null)"
 
 # --- with sound ----------------------------------------------------------------
@@ -253,7 +242,7 @@ ok "with level matching A comes to B's loudness (A $lm, B $lb LUFS, after ${n}s)
 	awk -v a="$lm" -v b="$lb" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1) }'
 keys C-b
 ok "the mixer shows the matching offset" wait_for "A/B: hearing A +-[0-9]+\.[0-9] dB"
-quit
+tui_quit
 
 # The master page's integrated loudness agrees with the offline measure.
 want=$("$BEATTY" info --loudness "$TMP/steady.bty" | sed -n 's/^loudness: *\(-\?[0-9.]*\) LUFS.*/\1/p')
@@ -265,5 +254,5 @@ screen >"$TMP/screen"
 got=$(reading Integrated)
 ok "the integrated loudness while playing agrees with beatty info ($got vs $want LUFS)" \
 	awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b < 0 && d <= 1) }'
-quit
+tui_quit
 exit 0

@@ -39,12 +39,7 @@ start() {
 	tm kill-server 2>/dev/null
 	if [ -s "$W/pid" ]; then until_true gone "$(cat "$W/pid")"; fi
 	rm -f "$W/status" "$W/pid"
-	cat >"$W/run.sh" <<RUN
-cd '$W'
-sh -c 'echo \$\$ >pid; exec "\$0" "\$@"' '$BEATTY' "\$@" 2>stderr
-echo \$? >status
-sleep 600
-RUN
+	tui_run_script
 	tui_session 100 30 "env TERM=tmux-256color LC_ALL=$UTF8 XDG_CONFIG_HOME='$CFG' sh '$W/run.sh' $*"
 	wait_for "^(F1: help   Space: edit mode|a recovery copy)" 15
 }

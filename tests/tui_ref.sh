@@ -36,20 +36,9 @@ start() {
 	tui_fresh
 	cp "$TMP/steady.bty" "$TMP/ref.wav" "$TMP/notes.wav" "$W/"
 	[ -f "$TMP/kept.bty" ] && cp "$TMP/kept.bty" "$W/"
-	cat >"$W/run.sh" <<EOF
-cd '$W'
-"$BEATTY" "\$@" 2>stderr
-echo \$? >status
-sleep 600
-EOF
+	tui_run_script
 	tui_session 80 24 "env TERM=tmux-256color LC_ALL=$UTF8 sh '$W/run.sh' $*"
 	wait_for "^(F1: help   Space: edit mode|a recovery copy)" 15
-}
-
-quit() {
-	keys C-q
-	wait_for "unsaved changes" 2 && keys n
-	wait_file "$W/status" 10
 }
 
 load() {
@@ -83,7 +72,7 @@ ok "V matches it to the mix's measured loudness instead" wait_for "reference mat
 keys V
 ok "V again: not matched" wait_for "not matched"
 keys V
-quit
+tui_quit
 cp "$W/steady.bty" "$TMP/kept.bty"
 start kept.bty --no-audio
 keys C-]
@@ -101,7 +90,7 @@ ok "the help page lists the switch: R on the master page, Alt-r on any" sh -c \
 	 grep -Eq '^  Alt-r +reference-ab +hear the reference track' '$TMP/help.txt'"
 keys q
 wait_for "Reference +\^G loads"
-quit
+tui_quit
 is "beatty quits" 0 "$(cat "$W/status" 2>/dev/null)"
 
 # --- with sound: what is heard ------------------------------------------------------
@@ -163,5 +152,5 @@ at=$(size)
 sleep 1
 set -- $(heard "$at" 24000)
 ok "Alt-R brings the song back ($1 Hz)" awk -v f="$1" 'BEGIN { exit !(f > 430 && f < 450) }'
-quit
+tui_quit
 exit 0

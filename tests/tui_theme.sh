@@ -79,12 +79,7 @@ start() {
 	shift
 	tm kill-server 2>/dev/null
 	rm -f "$W/status"
-	cat >"$W/run.sh" <<EOF
-cd '$W'
-'$BEATTY' "\$@" 2>stderr
-echo \$? >status
-sleep 600
-EOF
+	tui_run_script
 	tui_session 80 24 "env TERM=$term LC_ALL=$UTF8 XDG_CONFIG_HOME='$CFG' sh '$W/run.sh' $*"
 	wait_for "F1 help" 15 && wait_for "^Row " 5
 }
