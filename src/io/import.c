@@ -431,6 +431,16 @@ static fx_t s3m_fine_vol(conv_t *cv, int p, const char *what)
 	return y == 0xF ? ext(0xA, x) : ext(0xB, y);
 }
 
+/* A command beatty plays as FT2 does (the commands only the XM import
+ * writes); from other formats it is counted and left out. */
+static fx_t xm_only(conv_t *cv, int letter, int param, const char *kind)
+{
+	if (cv->fmt == FMT_XM)
+		return fx_of(letter, param);
+	note_kind(cv->rep, "%s", kind);
+	return fx_none();
+}
+
 static fx_t translate_ext(conv_t *cv, int p)
 {
 	int x = p >> 4, y = p & 15;
@@ -561,34 +571,17 @@ static fx_t translate_fx(conv_t *cv, int t, int p)
 		if ((x == 1 || x == 2) && (y + 2) / 4)
 			return ext(x, (y + 2) / 4);
 		return fx_none();
-	case X_GLOBALVOL:
-		if (cv->fmt == FMT_XM)
-			return fx_of('V', clampi(p, 0, 64));
-		note_kind(cv->rep, "global volume");
-		return fx_none();
-	case X_GVOL_SLIDE:
-		if (cv->fmt == FMT_XM)
-			return fx_of('W', p);
-		note_kind(cv->rep, "global volume slide");
-		return fx_none();
-	case X_ENVPOS:
-		if (cv->fmt == FMT_XM)
-			return fx_of('L', p);
-		note_kind(cv->rep, "Lxx envelope position");
-		return fx_none();
+	case X_GLOBALVOL: return xm_only(cv, 'V', clampi(p, 0, 64), "global volume");
+	case X_GVOL_SLIDE: return xm_only(cv, 'W', p, "global volume slide");
+	case X_ENVPOS: return xm_only(cv, 'L', p, "Lxx envelope position");
 	case X_PANSLIDE:
 	case X_PANSL_NOMEM:
 		/* (the volume column's slide has no memory: there a zero does
 		 * nothing) */
-		if (cv->fmt == FMT_XM)
-			return t == X_PANSL_NOMEM && !p ? fx_none() : fx_of('P', p);
-		note_kind(cv->rep, "panning slide");
-		return fx_none();
-	case X_TREMOR:
-		if (cv->fmt == FMT_XM)
-			return fx_of('T', p);
-		note_kind(cv->rep, "tremor");
-		return fx_none();
+		if (t == X_PANSL_NOMEM && !p && cv->fmt == FMT_XM)
+			return fx_none();
+		return xm_only(cv, 'P', p, "panning slide");
+	case X_TREMOR: return xm_only(cv, 'T', p, "tremor");
 	case X_SURROUND: note_kind(cv->rep, "surround"); return fx_none();
 	case X_FINETUNE: note_kind(cv->rep, "set finetune"); return fx_none();
 	case X_IT_ROWDELAY: note_kind(cv->rep, "row delay"); return fx_none();
