@@ -193,6 +193,10 @@ struct ui_app {
 /* Copies src into dst (n bytes), cutting it short if it must. */
 void app_copy(char *dst, size_t n, const char *src);
 
+/* The folder the song is in ("." for a song named without one); where
+ * the song's relative paths start. */
+void app_song_folder(const ui_app_t *app, char *buf, size_t n);
+
 /* Status-line message (printf-style); err shows it as an error.  Errors
  * and messages wider than the screen also go into the log (app_log). */
 void app_msg(ui_app_t *app, bool err, const char *fmt, ...)

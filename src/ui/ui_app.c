@@ -22,6 +22,18 @@ void app_copy(char *dst, size_t n, const char *src)
 	dst[k] = 0;
 }
 
+void app_song_folder(const ui_app_t *app, char *buf, size_t n)
+{
+	app_copy(buf, n, app->path);
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		app_copy(buf, n, ".");
+	else if (slash == buf)
+		buf[1] = 0;
+	else
+		*slash = 0;
+}
+
 void app_msg(ui_app_t *app, bool err, const char *fmt, ...)
 {
 	va_list ap;

@@ -21,18 +21,6 @@
 
 #define MAX_MARKS 32
 
-static void song_dir(const ui_app_t *app, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", app->path);
-	char *slash = strrchr(buf, '/');
-	if (!slash)
-		snprintf(buf, n, ".");   /* the song is in the current folder */
-	else if (slash == buf)
-		buf[1] = 0;
-	else
-		*slash = 0;
-}
-
 /* The entry under the cursor (an index into files.e), or -1. */
 static int cur_entry(const ui_inst_t *u)
 {
@@ -99,7 +87,7 @@ void ui_browse_open(ui_app_t *app)
 	} else if (in && in->type == INST_SAMPLER && in->sampler.path[0]) {
 		/* Beside the instrument's sample. */
 		char sd[UI_PATH_MAX];
-		song_dir(app, sd, sizeof(sd));
+		app_song_folder(app, sd, sizeof(sd));
 		if (in->sampler.path[0] == '/')
 			snprintf(dir, sizeof(dir), "%s", in->sampler.path);
 		else
@@ -108,7 +96,7 @@ void ui_browse_open(ui_app_t *app)
 		select = slash + 1;
 		*slash = 0;
 	} else {
-		song_dir(app, dir, sizeof(dir));
+		app_song_folder(app, dir, sizeof(dir));
 	}
 	if (!go(app, dir, select) && !go(app, ".", NULL))
 		return;
@@ -217,7 +205,7 @@ static void show_marks(ui_app_t *app)
 	ui_inst_t *u = app->instui;
 	static char marks[MAX_MARKS][1024];
 	char sd[UI_PATH_MAX], abs[1024];
-	song_dir(app, sd, sizeof(sd));
+	app_song_folder(app, sd, sizeof(sd));
 	int n = 0;
 	if (filelist_beside(NULL, sd, abs, sizeof(abs)) == 0)
 		snprintf(marks[n++], sizeof(marks[0]), "%s", abs);

@@ -367,18 +367,6 @@ static void new_cmd(ui_app_t *app, bool clone)
 	app->instui->param = 0;
 }
 
-static void song_folder(const ui_app_t *app, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", app->path);
-	char *slash = strrchr(buf, '/');
-	if (!slash)
-		snprintf(buf, n, ".");   /* the song is in the current folder */
-	else if (slash == buf)
-		buf[1] = 0;
-	else
-		*slash = 0;
-}
-
 void ui_inst_load_sample(ui_app_t *app, const char *path)
 {
 	sample_t s;
@@ -388,7 +376,7 @@ void ui_inst_load_sample(ui_app_t *app, const char *path)
 		return;
 	}
 	char dir[UI_PATH_MAX], rel[SONG_PATH_MAX];
-	song_folder(app, dir, sizeof(dir));
+	app_song_folder(app, dir, sizeof(dir));
 	if (filelist_relative(dir, path, rel, sizeof(rel)) != 0) {
 		sample_free(&s);
 		app_msg(app, true, "the sample's path is too long for a song file");

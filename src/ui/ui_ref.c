@@ -100,24 +100,12 @@ static const char *ab_key(char *label, size_t n)
 	return "Alt-R";
 }
 
-static void song_folder(const ui_app_t *app, char *buf, size_t n)
-{
-	app_copy(buf, n, app->path);
-	char *slash = strrchr(buf, '/');
-	if (!slash)
-		app_copy(buf, n, ".");   /* the song is in the current folder */
-	else if (slash == buf)
-		buf[1] = 0;
-	else
-		*slash = 0;
-}
-
 /* The song remembers the reference (relative to its folder, like a
  * sample); a change is a change to save, outside undo like mute. */
 static void remember(ui_app_t *app, const char *path)
 {
 	char dir[UI_PATH_MAX], rel[SONG_PATH_MAX] = "";
-	song_folder(app, dir, sizeof(dir));
+	app_song_folder(app, dir, sizeof(dir));
 	if (path && filelist_relative(dir, path, rel, sizeof(rel)) != 0)
 		return;   /* too long for a song file: heard, not remembered */
 	if (strcmp(rel, app->song.reference)) {
@@ -126,9 +114,24 @@ static void remember(ui_app_t *app, const char *path)
 	}
 }
 
-static void load_start(ui_app_t *app, ui_ref_t *r, const char *path)
+/* Starts loading path in the background; quiet leaves the status line
+ * alone (the page shows the loading). */
+static void job_start(ui_app_t *app, ui_ref_t *r, const char *path, bool quiet)
 {
 	char err[1200];
+	r->job = reftrack_job_start(path, play_rate(app), err, sizeof(err));
+	if (!r->job) {
+		app_msg(app, true, "reference: %s", err);
+		return;
+	}
+	app_copy(r->job_path, sizeof(r->job_path), path);
+	r->job_quiet = quiet;
+	if (!quiet)
+		app_msg(app, false, "reference: loading and measuring %s", base_name(path));
+}
+
+static void load_start(ui_app_t *app, ui_ref_t *r, const char *path)
+{
 	if (r->job) {
 		app_msg(app, true, "reference: %s is still loading", base_name(r->job_path));
 		return;
@@ -137,18 +140,9 @@ static void load_start(ui_app_t *app, ui_ref_t *r, const char *path)
 		app_msg(app, true, "reference: the last ones are still playing out; try again");
 		return;
 	}
-	r->job = reftrack_job_start(path, play_rate(app), err, sizeof(err));
-	if (!r->job) {
-		app_msg(app, true, "reference: %s", err);
-		return;
-	}
-	app_copy(r->job_path, sizeof(r->job_path), path);
-	r->job_quiet = false;
-	app_msg(app, false, "reference: loading and measuring %s", base_name(path));
+	job_start(app, r, path, false);
 }
 
-/* The song's reference key: a song with one loads it (quietly: the page
- * shows it), a song without drops the one heard. */
 /* The song's reference as a full path; false when it has none. */
 static bool song_ref_path(const ui_app_t *app, char *full, size_t n)
 {
@@ -156,6 +150,8 @@ static bool song_ref_path(const ui_app_t *app, char *full, size_t n)
 	       filelist_beside(app->path[0] ? app->path : NULL, app->song.reference, full, n) == 0;
 }
 
+/* The song's reference key: a song with one loads it (quietly: the page
+ * shows it), a song without drops the one heard. */
 static void song_reference(ui_app_t *app, ui_ref_t *r)
 {
 	if (r->job)
@@ -173,16 +169,8 @@ static void song_reference(ui_app_t *app, ui_ref_t *r)
 		return;
 	if (r->cur && r->nold < OLD_MAX)
 		replace(r, NULL);
-	char err[1200];
-	if (r->nold >= OLD_MAX)
-		return;
-	r->job = reftrack_job_start(full, play_rate(app), err, sizeof(err));
-	if (!r->job) {
-		app_msg(app, true, "reference: %s", err);
-		return;
-	}
-	app_copy(r->job_path, sizeof(r->job_path), full);
-	r->job_quiet = true;
+	if (r->nold < OLD_MAX)
+		job_start(app, r, full, true);
 }
 
 void ui_ref_song_changed(ui_app_t *app)
